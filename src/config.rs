@@ -1,0 +1,208 @@
+//! `content/site.yaml` to one resolved, validated `Config`: absolute paths, defaults,
+//! the base URL split into host and path. Nothing downstream reads site.yaml again.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Diagnostic;
+use crate::load::yaml;
+use crate::model::{Date, Lang, SourceFile};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteFile {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    language: Option<Lang>,
+    #[serde(default)]
+    languages: Option<Vec<Lang>>,
+    #[serde(default)]
+    as_of: Option<Date>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    menu: Vec<MenuItem>,
+}
+
+/// Where to read from and write to, as the command line resolved it.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub content_dir: PathBuf,
+    pub out_dir: PathBuf,
+    pub title: String,
+    pub description: Option<String>,
+    /// Scheme and host, no trailing slash: `https://example.no` (empty when not set).
+    pub origin: String,
+    /// The path the site lives under, no trailing slash: `` or `/policy`.
+    pub base_path: String,
+    pub lang: Lang,
+    pub languages: Vec<Lang>,
+    pub as_of: Option<Date>,
+    pub theme: String,
+    pub menu: Vec<MenuItem>,
+    pub source: SourceFile,
+}
+
+impl Config {
+    pub fn load(paths: &Paths) -> Result<Config, Diagnostic> {
+        let content_dir = paths.root.join("content");
+        let site_path = content_dir.join("site.yaml");
+        let display = "content/site.yaml";
+        if !site_path.is_file() {
+            let hint = if content_dir.is_dir() {
+                "create content/site.yaml with at least a line `title: …`".to_owned()
+            } else {
+                format!(
+                    "{} has no content/ folder: run mandat in a site folder, pass --root, or create one with `mandat init DIR`",
+                    paths.root.display()
+                )
+            };
+            return Err(Diagnostic::error(display, "no site.yaml found").hint(hint));
+        }
+        let text = crate::fs::read_text(&site_path, display)?;
+        let source = SourceFile {
+            path: display.into(),
+            text: text.into(),
+            body_line: 1,
+        };
+        if yaml::is_blank(&source.text) {
+            return Err(Diagnostic::error(display, "site.yaml is empty")
+                .at(&source.text, 1, 1, 1)
+                .hint("add at least a line `title: …` with the site's name"));
+        }
+        let file: SiteFile = yaml::parse(&source, &source.text, 1)?;
+        let base_url = paths.base_url.clone().or(file.base_url).unwrap_or_default();
+        let (origin, base_path) = split_base_url(&base_url).map_err(|msg| {
+            if paths.base_url.is_some() {
+                Diagnostic::error("--base-url", msg)
+            } else {
+                source.error_at(&["base_url:"], "", msg)
+            }
+        })?;
+        let theme = file.theme.unwrap_or_else(|| "default".into());
+        if !is_safe_segment(&theme) {
+            return Err(source
+                .error_at(
+                    &["theme:"],
+                    &theme,
+                    format!("`{theme}` is not a theme folder name"),
+                )
+                .hint("write the name of a folder under themes/, such as `default`"));
+        }
+        let lang = file.language.unwrap_or_default();
+        let mut languages = file.languages.unwrap_or_else(|| vec![lang]);
+        if !languages.contains(&lang) {
+            languages.insert(0, lang);
+        }
+        Ok(Config {
+            root: paths.root.clone(),
+            content_dir,
+            out_dir: paths.out.clone(),
+            title: file.title,
+            description: file.description,
+            origin,
+            base_path,
+            lang,
+            languages,
+            as_of: file.as_of,
+            theme,
+            menu: file.menu,
+            source,
+        })
+    }
+
+    /// The absolute URL of a site path (`/x/`), for feeds, sitemaps and canonical links.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.origin, path)
+    }
+}
+
+/// A folder or version name that is safe as one path segment and one URL segment.
+pub fn is_safe_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+}
+
+fn split_base_url(url: &str) -> Result<(String, String), String> {
+    let url = url.trim().trim_end_matches('/');
+    if url.is_empty() {
+        return Ok((String::new(), String::new()));
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{url}` is not a web address: write it as https://example.no"))?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if host.is_empty() || host.contains(|c: char| c.is_whitespace()) {
+        return Err(format!(
+            "`{url}` has no host name: write it as https://example.no"
+        ));
+    }
+    Ok((url[..url.len() - path.len()].to_owned(), path.to_owned()))
+}
+
+/// Resolves `--root`, `--out` and `--base-url` into the paths a build uses.
+pub fn resolve_paths(root: Option<&Path>, out: Option<&Path>, base_url: Option<String>) -> Paths {
+    let root = root.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let root = std::path::absolute(&root).unwrap_or(root);
+    let out = out.map_or_else(|| root.join("output"), Path::to_path_buf);
+    let out = std::path::absolute(&out).unwrap_or(out);
+    Paths {
+        root,
+        out,
+        base_url,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_base_urls() {
+        assert_eq!(
+            split_base_url("https://a.no/").unwrap(),
+            ("https://a.no".into(), "".into())
+        );
+        assert_eq!(
+            split_base_url("https://a.no/sub/").unwrap(),
+            ("https://a.no".into(), "/sub".into())
+        );
+        assert_eq!(split_base_url("").unwrap(), ("".into(), "".into()));
+        assert!(split_base_url("a.no").is_err());
+    }
+
+    #[test]
+    fn safe_segments() {
+        assert!(is_safe_segment("2021-06"));
+        for s in ["", "..", "a/b", ".hidden", "a b", "ø"] {
+            assert!(!is_safe_segment(s), "{s}");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! mandat: a static site generator for public policy records. Modules in the order
+//! data flows: config and files, load, model, render, output, build.
+
+// Diagnostics are the cold path and carry what the user needs (file, line, hint);
+// boxing them everywhere would only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod build;
+pub mod config;
+pub mod error;
+pub mod fs;
+pub mod init;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod render;

@@ -1,0 +1,155 @@
+//! The command line: parse arguments, call the library, print every problem, set the
+//! exit code (0 success, 1 content error, 2 bad usage).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use mandat::build::{self, BuildOptions};
+use mandat::config::resolve_paths;
+use mandat::error::{Diagnostic, Error, Severity};
+
+/// A static site generator for public policy records: mandates, agreements and
+/// strategies, with timelines (what happened when) and roles (who does what).
+#[derive(Parser)]
+#[command(name = "mandat", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site in DIR into the output folder. A failed build leaves the previous output untouched.
+    Build {
+        /// The site folder, holding content/ (and optionally themes/).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Where to write the site [default: DIR/output].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The public address of the site, overriding base_url in site.yaml.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Check everything a build checks, plus every link and #anchor, without writing anything.
+    Check {
+        /// The site folder, holding content/.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// How to print the problems: for people, or as JSON for editors and tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Create a new site in DIR with one example of each kind of record.
+    Init {
+        /// The folder for the new site (created if missing).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// How many problems are printed in full before the rest are only counted.
+const SHOWN: usize = 50;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let result = match cli.command {
+        Command::Build {
+            root,
+            out,
+            base_url,
+        } => {
+            let paths = resolve_paths(root.as_deref(), out.as_deref(), base_url);
+            build::build(
+                &paths,
+                &BuildOptions {
+                    extra: None,
+                    progress: true,
+                },
+            )
+            .map(|summary| {
+                print_diagnostics(&summary.warnings, color);
+                println!("{}", summary.line(&paths.out));
+            })
+        }
+        Command::Check { root, format } => {
+            let paths = resolve_paths(root.as_deref(), None, None);
+            match (build::check(&paths), format) {
+                (Ok(warnings), Format::Json) => {
+                    println!("{}", json_report(&warnings));
+                    Ok(())
+                }
+                (Err(e), Format::Json) => {
+                    println!("{}", json_report(e.diagnostics()));
+                    if let Error::Usage(m) = &e {
+                        eprintln!("error: {m}");
+                    }
+                    return ExitCode::from(e.exit_code() as u8);
+                }
+                (Ok(warnings), Format::Text) => {
+                    print_diagnostics(&warnings, color);
+                    println!("no problems found ({} warnings)", warnings.len());
+                    Ok(())
+                }
+                (Err(e), Format::Text) => Err(e),
+            }
+        }
+        Command::Init { dir } => mandat::init::init(&dir).map(|n| {
+            println!("created a new site with {n} files in {}", dir.display());
+            println!("build it with: mandat build --root {}", dir.display());
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            match &e {
+                Error::Usage(m) => eprintln!("error: {m}"),
+                Error::Content(ds) => {
+                    print_diagnostics(ds, color);
+                    let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
+                    let files: std::collections::BTreeSet<&str> = ds
+                        .iter()
+                        .filter(|d| d.severity == Severity::Error)
+                        .map(|d| d.path.as_str())
+                        .collect();
+                    eprintln!(
+                        "error: {errors} problem{} in {} file{}; nothing was written (the previous output is unchanged)",
+                        if errors == 1 { "" } else { "s" },
+                        files.len(),
+                        if files.len() == 1 { "" } else { "s" },
+                    );
+                }
+            }
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn print_diagnostics(ds: &[Diagnostic], color: bool) {
+    for d in ds.iter().take(SHOWN) {
+        eprintln!("{}", d.render(color));
+    }
+    if ds.len() > SHOWN {
+        eprintln!("… and {} more problems not shown", ds.len() - SHOWN);
+    }
+}
+
+fn json_report(ds: &[Diagnostic]) -> String {
+    let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
+    let doc = serde_json::json!({
+        "errors": errors,
+        "warnings": ds.len() - errors,
+        "diagnostics": ds,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}

@@ -1,0 +1,260 @@
+//! Dates with the precision the source document gives: a year, a month or a day.
+//! The one place dates are parsed, compared and written out.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::model::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+pub const ACCEPTED_FORMS: &str =
+    "write a date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2018, 2018-09 or 2005-09-01";
+
+const MONTHS: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+
+impl Date {
+    pub fn parse(s: &str) -> Result<Date, String> {
+        let s = s.trim();
+        let bad = || format!("`{s}` is not a date");
+        let mut parts = s.split('-');
+        let year_part = parts.next().ok_or_else(bad)?;
+        if year_part.len() != 4 || !year_part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let year: i32 = year_part.parse().map_err(|_| bad())?;
+        let number = |p: Option<&str>| -> Result<Option<u8>, String> {
+            match p {
+                None => Ok(None),
+                Some(p) if p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()) => {
+                    p.parse().map(Some).map_err(|_| bad())
+                }
+                Some(_) => Err(bad()),
+            }
+        };
+        let month = number(parts.next())?;
+        let day = number(parts.next())?;
+        if parts.next().is_some() {
+            return Err(bad());
+        }
+        if let Some(m) = month {
+            if !(1..=12).contains(&m) {
+                return Err(format!("`{s}` has no month {m}: months are 01 to 12"));
+            }
+            if let Some(d) = day {
+                let last = days_in_month(year, m);
+                if d == 0 || d > last {
+                    return Err(format!(
+                        "`{s}` does not exist: {} {year} has {last} days",
+                        MONTHS[usize::from(m) - 1]
+                    ));
+                }
+            }
+        }
+        Ok(Date { year, month, day })
+    }
+
+    pub fn year(year: i32) -> Date {
+        Date {
+            year,
+            month: None,
+            day: None,
+        }
+    }
+
+    /// The first day the date covers, as (year, month, day).
+    pub fn first_day(&self) -> (i32, u8, u8) {
+        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
+    /// The last day the date covers: `2024` runs to 31 December 2024.
+    pub fn last_day(&self) -> (i32, u8, u8) {
+        let month = self.month.unwrap_or(12);
+        let day = self.day.unwrap_or_else(|| days_in_month(self.year, month));
+        (self.year, month, day)
+    }
+
+    /// The ISO form for `<time datetime>` and data: `2005`, `2005-09`, `2005-09-01`.
+    pub fn iso(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
+            (Some(m), None) => format!("{:04}-{m:02}", self.year),
+            _ => format!("{:04}", self.year),
+        }
+    }
+
+    /// Running text per Språkrådet: "1. september 2005", "september 2005", "2005".
+    /// Month names are the same in bokmål and nynorsk.
+    pub fn text(&self, _lang: Lang) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{d}. {} {}", MONTHS[usize::from(m) - 1], self.year),
+            (Some(m), None) => format!("{} {}", MONTHS[usize::from(m) - 1], self.year),
+            _ => self.year.to_string(),
+        }
+    }
+
+    /// An RFC 3339 timestamp at the start of the date, for feeds and sitemaps.
+    pub fn rfc3339(&self) -> String {
+        let (y, m, d) = self.first_day();
+        format!("{y:04}-{m:02}-{d:02}T00:00:00Z")
+    }
+
+    /// Sort key: by first day, the less precise first on ties (a year before its months).
+    pub fn sort_key(&self) -> (i32, u8, u8, u8) {
+        let (y, m, d) = self.first_day();
+        (
+            y,
+            m,
+            d,
+            u8::from(self.month.is_some()) + u8::from(self.day.is_some()),
+        )
+    }
+
+    /// Days since 1970-01-01 of a (year, month, day), for drawing time to scale.
+    pub fn days((y, m, d): (i32, u8, u8)) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(y) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(m);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+impl PartialOrd for Date {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Date {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.iso())
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        struct DateVisitor;
+        impl Visitor<'_> for DateVisitor {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Date, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Date, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
+                Date::parse(v).map_err(|e| E::custom(format!("{e}; {ACCEPTED_FORMS}")))
+            }
+        }
+        d.deserialize_any(DateVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_precision() {
+        assert_eq!(Date::parse("2018").unwrap().iso(), "2018");
+        assert_eq!(Date::parse("2018-09").unwrap().iso(), "2018-09");
+        assert_eq!(Date::parse("2005-09-01").unwrap().iso(), "2005-09-01");
+    }
+
+    #[test]
+    fn writes_dates_the_norwegian_way() {
+        let t = |s| Date::parse(s).unwrap().text(Lang::Nb);
+        assert_eq!(t("2005-09-01"), "1. september 2005");
+        assert_eq!(t("2020-12"), "desember 2020");
+        assert_eq!(t("2018"), "2018");
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        for s in [
+            "2018-13",
+            "2021-02-29",
+            "2020-04-31",
+            "18",
+            "2018-9",
+            "2018-09-01-01",
+            "abcd",
+            "2018-00",
+        ] {
+            assert!(Date::parse(s).is_err(), "{s}");
+        }
+        assert!(Date::parse("2020-02-29").is_ok());
+    }
+
+    #[test]
+    fn spans_cover_the_whole_period() {
+        assert_eq!(Date::parse("2024").unwrap().last_day(), (2024, 12, 31));
+        assert_eq!(Date::parse("2024-02").unwrap().last_day(), (2024, 2, 29));
+        assert_eq!(Date::parse("2024-02").unwrap().first_day(), (2024, 2, 1));
+    }
+
+    #[test]
+    fn orders_by_first_day_then_precision() {
+        let mut v: Vec<Date> = ["2018-09", "2018", "2017-10-05", "2018-01-01"]
+            .iter()
+            .map(|s| Date::parse(s).unwrap())
+            .collect();
+        v.sort();
+        let iso: Vec<String> = v.iter().map(Date::iso).collect();
+        assert_eq!(iso, ["2017-10-05", "2018", "2018-01-01", "2018-09"]);
+    }
+
+    #[test]
+    fn counts_days() {
+        assert_eq!(Date::days((1970, 1, 1)), 0);
+        assert_eq!(Date::days((2000, 3, 1)), 11_017);
+    }
+}

@@ -1,0 +1,56 @@
+//! A fact page or article under `content/pages/`; folders are sections.
+
+use serde::Deserialize;
+
+use super::{Date, Lang, SourceFile};
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: String,
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub lang: Option<Lang>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub initiatives: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub weight: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub meta: PageMeta,
+    pub lang: Lang,
+    /// Path below `content/pages/` without extension, `/`-separated: `artikler/tillit`;
+    /// a section's `_index.md` has the folder's path (`artikler`, or `` for the root).
+    pub slug_path: String,
+    pub is_section: bool,
+    pub body: String,
+    pub source: SourceFile,
+}
+
+impl Page {
+    /// The section folder a page belongs to (`` for the top level).
+    pub fn section(&self) -> &str {
+        if self.is_section {
+            match self.slug_path.rsplit_once('/') {
+                Some((parent, _)) => parent,
+                None if self.slug_path.is_empty() => "",
+                None => "",
+            }
+        } else {
+            self.slug_path.rsplit_once('/').map_or("", |(p, _)| p)
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! The registry: every record of a site, indexed by id, with every reference between
+//! them resolved and checked. Built once; everything downstream reads from it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::error::{did_you_mean, Diagnostic, Diagnostics};
+use crate::load::Loaded;
+use crate::render::slug::slugify;
+
+use super::{Actor, Event, Initiative, Page, SourceFile};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RelationKind {
+    Follows,
+    Supersedes,
+}
+
+#[derive(Debug)]
+pub struct Registry {
+    pub config: Config,
+    pub actors: BTreeMap<String, Actor>,
+    pub initiatives: BTreeMap<String, Initiative>,
+    /// Every event, from event files and from initiatives, in date order.
+    pub events: Vec<Event>,
+    /// The files events were read from; `Event::file` indexes this.
+    pub event_sources: Vec<SourceFile>,
+    /// Pages and sections, by path.
+    pub pages: Vec<Page>,
+    pub assets: Vec<(PathBuf, String)>,
+    /// (from, kind, to): `from` follows or supersedes `to`.
+    pub relations: Vec<(String, RelationKind, String)>,
+}
+
+impl Registry {
+    /// Indexes the loaded records and checks every reference. Returns the registry and
+    /// its warnings, or every error found.
+    pub fn build(loaded: Loaded) -> Result<(Registry, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let mut diags = Diagnostics::default();
+        let Loaded {
+            config,
+            actors,
+            initiatives,
+            event_files,
+            mut pages,
+            assets,
+        } = loaded;
+        let actors: BTreeMap<String, Actor> =
+            actors.into_iter().map(|a| (a.id.clone(), a)).collect();
+        let initiatives: BTreeMap<String, Initiative> =
+            initiatives.into_iter().map(|i| (i.id.clone(), i)).collect();
+
+        let mut event_sources = Vec::new();
+        let mut events = Vec::new();
+        for (source, list) in event_files {
+            let file = event_sources.len();
+            event_sources.push(source);
+            events.extend(list.into_iter().map(|mut e| {
+                e.file = file;
+                e
+            }));
+        }
+        for (id, ini) in &initiatives {
+            if ini.meta.events.is_empty() {
+                continue;
+            }
+            let file = event_sources.len();
+            event_sources.push(ini.source.clone());
+            events.extend(ini.meta.events.iter().cloned().map(|mut e| {
+                e.file = file;
+                if !e.initiatives.contains(id) {
+                    e.initiatives.insert(0, id.clone());
+                }
+                e
+            }));
+        }
+        events.sort_by(|a, b| (a.date, &a.title).cmp(&(b.date, &b.title)));
+        let mut anchors = BTreeSet::new();
+        for e in &mut events {
+            let base = format!("{}-{}", e.date.iso(), slugify(&e.title));
+            let base: String = base
+                .chars()
+                .take(72)
+                .collect::<String>()
+                .trim_end_matches('-')
+                .to_owned();
+            let mut anchor = base.clone();
+            let mut n = 2;
+            while !anchors.insert(anchor.clone()) {
+                anchor = format!("{base}-{n}");
+                n += 1;
+            }
+            e.anchor = anchor;
+        }
+        pages.sort_by(|a, b| (&a.slug_path, a.is_section).cmp(&(&b.slug_path, b.is_section)));
+
+        let mut registry = Registry {
+            config,
+            actors,
+            initiatives,
+            events,
+            event_sources,
+            pages,
+            assets,
+            relations: Vec::new(),
+        };
+        registry.check(&mut diags);
+        match diags.into_result() {
+            Ok(warnings) => Ok((registry, warnings)),
+            Err(crate::error::Error::Content(all)) => Err(all),
+            Err(crate::error::Error::Usage(m)) => Err(vec![Diagnostic::error("", m)]),
+        }
+    }
+
+    fn check(&mut self, diags: &mut Diagnostics) {
+        let actor_ids: Vec<&str> = self.actors.keys().map(String::as_str).collect();
+        let initiative_ids: Vec<&str> = self.initiatives.keys().map(String::as_str).collect();
+        let check_actor = |diags: &mut Diagnostics, src: &SourceFile, after: &[&str], id: &str| {
+            if !self.actors.contains_key(id) {
+                diags.push(unknown(
+                    src,
+                    after,
+                    id,
+                    "actor",
+                    "content/actors/",
+                    &actor_ids,
+                ));
+            }
+        };
+        let check_initiative =
+            |diags: &mut Diagnostics, src: &SourceFile, after: &[&str], id: &str| {
+                if !self.initiatives.contains_key(id) {
+                    diags.push(unknown(
+                        src,
+                        after,
+                        id,
+                        "initiative",
+                        "content/initiatives/",
+                        &initiative_ids,
+                    ));
+                }
+            };
+
+        let mut relations = Vec::new();
+        for (id, ini) in &self.initiatives {
+            let m = &ini.meta;
+            let src = &ini.source;
+            if let Some(owner) = &m.owner {
+                check_actor(diags, src, &["owner:"], owner);
+            }
+            for p in &m.parties {
+                check_actor(diags, src, &["parties:"], p);
+            }
+            if let Some(publisher) = m.source.as_ref().and_then(|s| s.publisher.as_ref()) {
+                check_actor(diags, src, &["source:", "publisher:"], publisher);
+            }
+            for r in &m.roles {
+                check_actor(diags, src, &["roles:"], &r.actor);
+            }
+            let mut measure_ids = BTreeSet::new();
+            for measure in &m.measures {
+                for a in &measure.actors {
+                    check_actor(diags, src, &["measures:", measure.title.as_str()], a);
+                }
+                let mid = measure
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| slugify(&measure.title));
+                if !measure_ids.insert(mid.clone()) {
+                    diags.push(
+                        src.error_at(
+                            &["measures:"],
+                            &measure.title,
+                            format!("two measures have the id `{mid}`"),
+                        )
+                        .hint("give one of them its own `id:`"),
+                    );
+                }
+                if let (Some(start), Some(end)) = (measure.date, measure.end) {
+                    if end.last_day() < start.first_day() {
+                        diags.push(
+                            src.error_at(
+                                &["measures:", measure.title.as_str(), "end:"],
+                                &end.iso(),
+                                format!("the measure `{}` ends before it starts", measure.title),
+                            )
+                            .hint("`end` must be the same as or later than `date`"),
+                        );
+                    }
+                }
+            }
+            if let Some(end) = m.period.end {
+                if end.last_day() < m.period.start.first_day() {
+                    diags.push(
+                        src.error_at(
+                            &["period:", "end:"],
+                            &end.iso(),
+                            format!(
+                                "the period ends ({}) before it starts ({})",
+                                end.iso(),
+                                m.period.start.iso()
+                            ),
+                        )
+                        .hint("check the years: `end` must be the same as or later than `start`"),
+                    );
+                }
+            }
+            for (key, kind, target) in [
+                ("follows:", RelationKind::Follows, &m.follows),
+                ("supersedes:", RelationKind::Supersedes, &m.supersedes),
+            ] {
+                let Some(target) = target else { continue };
+                if target == id {
+                    diags.push(
+                        src.error_at(&[key], target, "an initiative cannot refer to itself")
+                            .hint("name the initiative this one follows on from or replaces"),
+                    );
+                } else {
+                    check_initiative(diags, src, &[key], target);
+                    relations.push((id.clone(), kind, target.clone()));
+                }
+            }
+        }
+
+        for e in &self.events {
+            let Some(src) = self.event_sources.get(e.file) else {
+                continue;
+            };
+            let key: &[&str] = &[e.title.as_str()];
+            for a in &e.actors {
+                if !self.actors.contains_key(a) {
+                    diags.push(unknown(src, key, a, "actor", "content/actors/", &actor_ids));
+                }
+            }
+            for i in &e.initiatives {
+                if !self.initiatives.contains_key(i) {
+                    diags.push(unknown(
+                        src,
+                        key,
+                        i,
+                        "initiative",
+                        "content/initiatives/",
+                        &initiative_ids,
+                    ));
+                }
+            }
+        }
+
+        for p in &self.pages {
+            for i in &p.meta.initiatives {
+                check_initiative(diags, &p.source, &["initiatives:"], i);
+            }
+        }
+        for (actor_id, actor) in &self.actors {
+            if !self.is_referenced(actor_id) {
+                diags.push(
+                    Diagnostic::warning(actor.source.path.clone(), format!("the actor `{actor_id}` is not referenced by any initiative, event or measure"))
+                        .hint("give it a role in an initiative, or remove the file if it is not needed"),
+                );
+            }
+        }
+        self.relations = relations;
+    }
+
+    fn is_referenced(&self, actor: &str) -> bool {
+        let a = actor.to_owned();
+        self.initiatives.values().any(|i| {
+            let m = &i.meta;
+            m.owner.as_deref() == Some(actor)
+                || m.parties.contains(&a)
+                || m.roles.iter().any(|r| r.actor == actor)
+                || m.measures.iter().any(|x| x.actors.contains(&a))
+                || m.source.as_ref().and_then(|s| s.publisher.as_deref()) == Some(actor)
+        }) || self.events.iter().any(|e| e.actors.contains(&a))
+    }
+
+    /// Events that concern `initiative`, in date order.
+    pub fn events_of_initiative<'a>(
+        &'a self,
+        initiative: &'a str,
+    ) -> impl Iterator<Item = &'a Event> + 'a {
+        self.events
+            .iter()
+            .filter(move |e| e.initiatives.iter().any(|i| i == initiative))
+    }
+
+    /// Events an actor took part in, in date order.
+    pub fn events_of_actor<'a>(&'a self, actor: &'a str) -> impl Iterator<Item = &'a Event> + 'a {
+        self.events
+            .iter()
+            .filter(move |e| e.actors.iter().any(|a| a == actor))
+    }
+}
+
+fn unknown(
+    src: &SourceFile,
+    after: &[&str],
+    id: &str,
+    what: &str,
+    folder: &str,
+    ids: &[&str],
+) -> Diagnostic {
+    let hint = match did_you_mean(id, ids.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if ids.is_empty() => format!(
+            "there are no {what}s yet: add {folder}{id}.{}",
+            if what == "actor" { "yaml" } else { "md" }
+        ),
+        None => format!(
+            "the {what} ids are the file names in {folder}: {}",
+            ids.join(", ")
+        ),
+    };
+    src.error_at(after, id, format!("unknown {what} `{id}`"))
+        .hint(hint)
+}

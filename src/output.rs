@@ -1,0 +1,155 @@
+//! Record to URL and URL to output file: the one place addresses are made. URL words
+//! follow the site's default language. Site paths start with `/` and leave out the base
+//! path; `href` adds it.
+
+use std::path::{Path, PathBuf};
+
+use crate::model::Lang;
+
+/// The words in addresses, per default language.
+#[derive(Debug, Clone, Copy)]
+pub struct Words {
+    pub initiatives: &'static str,
+    pub actors: &'static str,
+    pub roles: &'static str,
+    pub timeline: &'static str,
+    pub tags: &'static str,
+    pub search: &'static str,
+}
+
+const NB: Words = Words {
+    initiatives: "initiativ",
+    actors: "aktorer",
+    roles: "roller",
+    timeline: "tidslinje",
+    tags: "tags",
+    search: "sok",
+};
+
+const NN: Words = Words {
+    initiatives: "initiativ",
+    actors: "aktorar",
+    roles: "roller",
+    timeline: "tidsline",
+    tags: "tags",
+    search: "sok",
+};
+
+/// Builds site paths, optionally below a version prefix (`/v/2021/`).
+#[derive(Debug, Clone)]
+pub struct Urls {
+    pub words: Words,
+    /// `` for the current site, `/v/NAME` for a frozen version.
+    pub prefix: String,
+    /// The host path the site lives under (`` or `/policy`), for hrefs.
+    pub base_path: String,
+}
+
+impl Urls {
+    pub fn new(lang: Lang, prefix: &str, base_path: &str) -> Urls {
+        Urls {
+            words: match lang {
+                Lang::Nb => NB,
+                Lang::Nn => NN,
+            },
+            prefix: prefix.to_owned(),
+            base_path: base_path.to_owned(),
+        }
+    }
+
+    pub fn home(&self) -> String {
+        format!("{}/", self.prefix)
+    }
+    pub fn initiatives(&self) -> String {
+        format!("{}/{}/", self.prefix, self.words.initiatives)
+    }
+    pub fn initiative(&self, id: &str) -> String {
+        format!("{}/{}/{id}/", self.prefix, self.words.initiatives)
+    }
+    pub fn actors(&self) -> String {
+        format!("{}/{}/", self.prefix, self.words.actors)
+    }
+    pub fn actor(&self, id: &str) -> String {
+        format!("{}/{}/{id}/", self.prefix, self.words.actors)
+    }
+    pub fn roles(&self) -> String {
+        format!("{}/{}/", self.prefix, self.words.roles)
+    }
+    pub fn timeline(&self) -> String {
+        format!("{}/{}/", self.prefix, self.words.timeline)
+    }
+    pub fn timeline_of(&self, id: &str) -> String {
+        format!("{}/{}/{id}/", self.prefix, self.words.timeline)
+    }
+    pub fn timeline_of_actor(&self, id: &str) -> String {
+        format!(
+            "{}/{}/{}/{id}/",
+            self.prefix, self.words.timeline, self.words.actors
+        )
+    }
+    pub fn tags(&self) -> String {
+        format!("{}/{}/", self.prefix, self.words.tags)
+    }
+    pub fn tag(&self, tag: &str) -> String {
+        format!(
+            "{}/{}/{}/",
+            self.prefix,
+            self.words.tags,
+            crate::render::slug::slugify(tag)
+        )
+    }
+    pub fn search(&self) -> String {
+        format!("{}/{}/", self.prefix, self.words.search)
+    }
+    /// A page or section: `artikler/x` to `/artikler/x/`; the root section is the home page.
+    pub fn page(&self, slug_path: &str) -> String {
+        if slug_path.is_empty() {
+            self.home()
+        } else {
+            format!("{}/{slug_path}/", self.prefix)
+        }
+    }
+    pub fn file(&self, name: &str) -> String {
+        format!("{}/{name}", self.prefix)
+    }
+
+    /// What goes in an `href`: the site path below the base path.
+    pub fn href(&self, site_path: &str) -> String {
+        format!("{}{site_path}", self.base_path)
+    }
+}
+
+/// The file a site path is written to, below the output folder.
+pub fn file_for(out: &Path, site_path: &str) -> PathBuf {
+    let rel = site_path.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        out.join(rel).join("index.html")
+    } else {
+        out.join(rel)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_follow_the_language() {
+        let nb = Urls::new(Lang::Nb, "", "");
+        assert_eq!(nb.actor("ks"), "/aktorer/ks/");
+        assert_eq!(nb.timeline(), "/tidslinje/");
+        let nn = Urls::new(Lang::Nn, "/v/2021", "/sub");
+        assert_eq!(nn.actor("ks"), "/v/2021/aktorar/ks/");
+        assert_eq!(nn.href(&nn.home()), "/sub/v/2021/");
+        assert_eq!(nb.page(""), "/");
+        assert_eq!(nb.tag("Tillit og omdømme"), "/tags/tillit-og-omdomme/");
+    }
+
+    #[test]
+    fn files_for_paths() {
+        let out = Path::new("/o");
+        assert_eq!(file_for(out, "/"), PathBuf::from("/o/index.html"));
+        assert_eq!(file_for(out, "/a/b/"), PathBuf::from("/o/a/b/index.html"));
+        assert_eq!(file_for(out, "/atom.xml"), PathBuf::from("/o/atom.xml"));
+    }
+}

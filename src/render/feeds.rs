@@ -1,0 +1,249 @@
+//! The machine-readable outputs: sitemap.xml, atom.xml, robots.txt and the open data
+//! file data/records.json (its shape is documented in docs/data.md).
+
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+
+use crate::model::Date;
+
+use super::views::{measure_id, Ctx};
+use super::{Job, Prepared};
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The absolute address of a site path; relative when no base URL is set.
+fn absolute(p: &Prepared, site_path: &str) -> String {
+    p.reg.config.absolute(&p.urls.href(site_path))
+}
+
+/// When a page last changed, as far as its records say.
+fn lastmod(p: &Prepared, job: &Job) -> Option<Date> {
+    match job {
+        Job::Page(i) | Job::Section(_, Some(i)) => {
+            let m = &p.reg.pages[*i].meta;
+            m.updated.or(m.date)
+        }
+        Job::Initiative(id) => p
+            .reg
+            .initiatives
+            .get(id)
+            .and_then(|i| i.meta.source.as_ref().and_then(|s| s.date)),
+        _ => None,
+    }
+}
+
+pub fn sitemap(p: &Prepared) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, job) in &p.plan {
+        if !job.is_html() {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "  <url>\n    <loc>{}</loc>\n",
+            xml_escape(&absolute(p, path))
+        );
+        if let Some(d) = lastmod(p, job) {
+            let _ = writeln!(out, "    <lastmod>{}</lastmod>", d.iso());
+        }
+        out.push_str("  </url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// The newest dated pages, newest first.
+pub fn atom(p: &Prepared) -> String {
+    let cfg = &p.reg.config;
+    let mut entries: Vec<(Date, usize)> = p
+        .reg
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, pg)| !pg.is_section)
+        .filter_map(|(i, pg)| pg.meta.updated.or(pg.meta.date).map(|d| (d, i)))
+        .collect();
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    entries.truncate(30);
+    let id_of = |path: &str| {
+        if cfg.origin.is_empty() {
+            format!("urn:mandat:{}", path.trim_matches('/').replace('/', ":"))
+        } else {
+            absolute(p, path)
+        }
+    };
+    let feed_path = p.urls.file("atom.xml");
+    let updated = entries.first().map_or_else(
+        || {
+            cfg.as_of
+                .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |d| d.rfc3339())
+        },
+        |e| e.0.rfc3339(),
+    );
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = write!(
+        out,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <author><name>{}</name></author>\n",
+        cfg.lang.code(),
+        xml_escape(&cfg.title),
+        xml_escape(&id_of(&p.urls.home())),
+        xml_escape(&absolute(p, &feed_path)),
+        xml_escape(&absolute(p, &p.urls.home())),
+        xml_escape(&cfg.title),
+    );
+    for (date, i) in entries {
+        let pg = &p.reg.pages[i];
+        let path = p.urls.page(&pg.slug_path);
+        let _ = write!(
+            out,
+            "  <entry xml:lang=\"{}\">\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <updated>{}</updated>\n",
+            pg.lang.code(),
+            xml_escape(&pg.meta.title),
+            xml_escape(&id_of(&path)),
+            xml_escape(&absolute(p, &path)),
+            date.rfc3339(),
+        );
+        if let Some(author) = &pg.meta.author {
+            let _ = writeln!(
+                out,
+                "    <author><name>{}</name></author>",
+                xml_escape(author)
+            );
+        }
+        if let Some(s) = &pg.meta.summary {
+            let _ = writeln!(out, "    <summary>{}</summary>", xml_escape(s));
+        }
+        if let Some(body) = p.bodies.get(&format!("page:{i}")) {
+            let _ = writeln!(
+                out,
+                "    <content type=\"html\">{}</content>",
+                xml_escape(&body.html)
+            );
+        }
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+pub fn robots(p: &Prepared) -> String {
+    let mut out = String::from("User-agent: *\nAllow: /\n");
+    if !p.reg.config.origin.is_empty() {
+        let _ = writeln!(out, "Sitemap: {}", absolute(p, "/sitemap.xml"));
+    }
+    out
+}
+
+/// Every actor, initiative, role and event. Version 1 of the shape in docs/data.md.
+pub fn records(p: &Prepared, ctx: &Ctx) -> String {
+    let reg = p.reg;
+    let cfg = &reg.config;
+    let actors: Vec<Value> = reg
+        .actors
+        .values()
+        .map(|a| {
+            json!({
+                "id": a.id,
+                "kind": a.kind.key(),
+                "names": a.names,
+                "url": a.url,
+                "description": a.description,
+                "page": absolute(p, &p.urls.actor(&a.id)),
+            })
+        })
+        .collect();
+    let mut roles = Vec::new();
+    let initiatives: Vec<Value> = reg
+        .initiatives
+        .values()
+        .map(|i| {
+            let m = &i.meta;
+            for r in &m.roles {
+                roles.push(json!({ "initiative": i.id, "actor": r.actor, "role": r.role, "tasks": r.tasks }));
+            }
+            json!({
+                "id": i.id,
+                "title": m.title,
+                "short_title": m.short_title,
+                "kind": m.kind.key(),
+                "lang": i.lang.code(),
+                "summary": m.summary,
+                "owner": m.owner,
+                "parties": m.parties,
+                "period": { "start": m.period.start, "end": m.period.end },
+                "status": ctx.status(i).map(|s| s.key()),
+                "source": m.source,
+                "follows": m.follows,
+                "supersedes": m.supersedes,
+                "topics": m.topics,
+                "measures": m.measures.iter().map(|x| json!({
+                    "id": measure_id(x),
+                    "title": x.title,
+                    "description": x.description,
+                    "date": x.date,
+                    "date_label": x.date_label,
+                    "end": x.end,
+                    "actors": x.actors,
+                    "figures": x.figures,
+                })).collect::<Vec<_>>(),
+                "tags": m.tags,
+                "page": absolute(p, &p.urls.initiative(&i.id)),
+            })
+        })
+        .collect();
+    let events: Vec<Value> = reg
+        .events
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.anchor,
+                "date": e.date,
+                "date_label": e.date_label,
+                "title": e.title,
+                "description": e.description,
+                "initiatives": e.initiatives,
+                "actors": e.actors,
+                "source": e.source,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "format": "mandat-records",
+        "version": 1,
+        "site": { "title": cfg.title, "language": cfg.lang.code(), "as_of": cfg.as_of },
+        "actors": actors,
+        "initiatives": initiatives,
+        "roles": roles,
+        "events": events,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_xml() {
+        assert_eq!(
+            xml_escape("a & <b> \"c\""),
+            "a &amp; &lt;b&gt; &quot;c&quot;"
+        );
+    }
+}

@@ -1,0 +1,468 @@
+//! Markdown to HTML with pulldown-cmark: heading anchors, links to other content rewritten
+//! to page addresses, and every internal link recorded so the build can check it.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::error::{did_you_mean, Diagnostic};
+use crate::model::SourceFile;
+
+use super::slug::slugify;
+
+/// An internal link to check once every page is known.
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    /// The site path the link points to (`/tidslinje/`), without the base path.
+    pub path: String,
+    pub anchor: Option<String>,
+    /// Where the link is written, for the error.
+    pub file: usize,
+    pub line: usize,
+    pub column: usize,
+    pub written: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Rendered {
+    pub html: String,
+    /// The ids of the headings, in order.
+    pub anchors: Vec<String>,
+    pub headings: Vec<(u8, String, String)>,
+    pub links: Vec<LinkRef>,
+    /// The text without markup, for search and descriptions.
+    pub text: String,
+}
+
+/// What link rewriting needs to know about the site.
+pub struct Linker<'a> {
+    /// Content-relative source path (`initiatives/x.md`, `actors/ks.yaml`) to site path.
+    pub sources: &'a BTreeMap<String, String>,
+    /// Prepended to every site path in `href`s: `` or `/policy`.
+    pub base_path: &'a str,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Renders `markdown`, which starts at `line_offset` (1-based line) in `source`; `own_path`
+/// is the site path of the page it ends up on, `file` an index the caller uses to find
+/// `source` again for link errors.
+pub fn render(
+    markdown: &str,
+    source: &SourceFile,
+    line_offset: usize,
+    own_path: &str,
+    file: usize,
+    linker: &Linker,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let mut out = Rendered::default();
+    let mut errors = Vec::new();
+    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
+
+    assign_heading_ids(&mut events, &mut out);
+
+    let content_rel = source.path.strip_prefix("content/").unwrap_or(&source.path);
+    let mut rewritten = Vec::with_capacity(events.len() + 8);
+    for (event, range) in events {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (line, column) = line_col(markdown, range.start, line_offset);
+                let dest = resolve(
+                    &dest_url,
+                    content_rel,
+                    own_path,
+                    file,
+                    line,
+                    column,
+                    source,
+                    linker,
+                    &mut out,
+                    &mut errors,
+                );
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (line, column) = line_col(markdown, range.start, line_offset);
+                let dest = resolve(
+                    &dest_url,
+                    content_rel,
+                    own_path,
+                    file,
+                    line,
+                    column,
+                    source,
+                    linker,
+                    &mut out,
+                    &mut errors,
+                );
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Table(a)) => {
+                // A wide table scrolls inside its own focusable region on a phone.
+                rewritten.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell\">",
+                )));
+                Event::Start(Tag::Table(a))
+            }
+            Event::End(TagEnd::Table) => {
+                rewritten.push(Event::End(TagEnd::Table));
+                Event::Html(CowStr::Borrowed("</div>"))
+            }
+            Event::Text(t) => {
+                out.text.push_str(&t);
+                Event::Text(t)
+            }
+            Event::Code(t) => {
+                out.text.push_str(&t);
+                Event::Code(t)
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.text.push(' ');
+                event
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                out.text.push(' ');
+                event
+            }
+            other => other,
+        };
+        rewritten.push(event);
+    }
+    out.html.reserve(markdown.len() * 3 / 2);
+    html::push_html(&mut out.html, rewritten.into_iter());
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Gives every heading an id: its own `{#id}`, else a slug of its text, unique on the page.
+fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], out: &mut Rendered) {
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { .. }) = &events[i].0 {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i].0 {
+                let wanted = match id {
+                    Some(given) => given.to_string(),
+                    None => {
+                        let s = slugify(&text);
+                        if s.is_empty() {
+                            "seksjon".to_owned()
+                        } else {
+                            s
+                        }
+                    }
+                };
+                let mut unique = wanted.clone();
+                let mut n = 2;
+                while out.anchors.contains(&unique) {
+                    unique = format!("{wanted}-{n}");
+                    n += 1;
+                }
+                *id = Some(CowStr::from(unique.clone()));
+                out.anchors.push(unique.clone());
+                out.headings.push((heading_number(*level), text, unique));
+            }
+            i = j;
+        }
+        i += 1;
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn line_col(markdown: &str, offset: usize, line_offset: usize) -> (usize, usize) {
+    let before = &markdown[..offset.min(markdown.len())];
+    let line = before.matches('\n').count() + line_offset;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Rewrites one link destination and records it for checking.
+#[allow(clippy::too_many_arguments)]
+fn resolve<'a>(
+    dest: &CowStr<'a>,
+    content_rel: &str,
+    own_path: &str,
+    file: usize,
+    line: usize,
+    column: usize,
+    source: &SourceFile,
+    linker: &Linker,
+    out: &mut Rendered,
+    errors: &mut Vec<Diagnostic>,
+) -> CowStr<'a> {
+    let written = dest.to_string();
+    let is_external = written.starts_with("//")
+        || written
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.is_empty());
+    if is_external || written.is_empty() {
+        return dest.clone();
+    }
+    let (path_part, anchor) = match written.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_owned())),
+        None => (written.as_str(), None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or("");
+    let mut record = |path: String| {
+        out.links.push(LinkRef {
+            path,
+            anchor: anchor.clone().filter(|a| !a.is_empty()),
+            file,
+            line,
+            column,
+            written: written.clone(),
+        });
+    };
+    if path_part.is_empty() {
+        record(own_path.to_owned());
+        return dest.clone();
+    }
+    let with_anchor = |p: &str| match &anchor {
+        Some(a) => format!("{}{p}#{a}", linker.base_path),
+        None => format!("{}{p}", linker.base_path),
+    };
+    if path_part.starts_with('/') {
+        record(path_part.to_owned());
+        return CowStr::from(with_anchor(path_part));
+    }
+    let dir = content_rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let Some(target) = normalize(dir, path_part) else {
+        errors.push(link_error(
+            source,
+            line,
+            column,
+            &written,
+            "the link goes above the content/ folder",
+            None,
+        ));
+        return dest.clone();
+    };
+    let is_record = [".md", ".yaml", ".yml"].iter().any(|e| target.ends_with(e));
+    if is_record {
+        match linker.sources.get(&target) {
+            Some(site_path) => {
+                record(site_path.clone());
+                CowStr::from(with_anchor(site_path))
+            }
+            None => {
+                let folder = target.rsplit_once('/').map_or("", |(d, _)| d);
+                let names = linker
+                    .sources
+                    .keys()
+                    .filter(|k| k.rsplit_once('/').map_or("", |(d, _)| d) == folder)
+                    .map(String::as_str);
+                let suggestion = did_you_mean(&target, names).map(|s| relative_from(dir, s));
+                errors.push(link_error(
+                    source,
+                    line,
+                    column,
+                    &written,
+                    &format!("the link points to content/{target}, which does not exist"),
+                    suggestion,
+                ));
+                dest.clone()
+            }
+        }
+    } else if let Some(asset) = target.strip_prefix("pages/") {
+        let site_path = format!("/{asset}");
+        record(site_path.clone());
+        CowStr::from(with_anchor(&site_path))
+    } else {
+        errors.push(link_error(
+            source,
+            line,
+            column,
+            &written,
+            "only files under content/pages/ can be linked as files",
+            None,
+        ));
+        dest.clone()
+    }
+}
+
+fn link_error(
+    source: &SourceFile,
+    line: usize,
+    column: usize,
+    written: &str,
+    message: &str,
+    suggestion: Option<String>,
+) -> Diagnostic {
+    let hint = match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "link to another record by the relative path of its file, e.g. `../initiatives/kompetansestrategi.md`, or to a page address such as `/tidslinje/`".to_owned(),
+    };
+    Diagnostic::error(
+        source.path.clone(),
+        format!("broken link `{written}`: {message}"),
+    )
+    .at(&source.text, line, column, written.chars().count() + 4)
+    .hint(hint)
+}
+
+/// `dir` + `rel` with `.` and `..` resolved; None when it climbs out of content/.
+fn normalize(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// How `target` (content-relative) is written from a file in `dir`.
+fn relative_from(dir: &str, target: &str) -> String {
+    let depth = dir.split('/').filter(|s| !s.is_empty()).count();
+    format!("{}{target}", "../".repeat(depth))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources() -> BTreeMap<String, String> {
+        [
+            (
+                "initiatives/kompetansestrategi.md",
+                "/initiativ/kompetansestrategi/",
+            ),
+            ("actors/ks.yaml", "/aktorer/ks/"),
+            ("pages/om.md", "/om/"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .collect()
+    }
+
+    fn render_in(path: &str, md: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        let src = SourceFile {
+            path: path.into(),
+            text: format!("---\ntitle: x\n---\n{md}").into(),
+            body_line: 4,
+        };
+        let s = sources();
+        let linker = Linker {
+            sources: &s,
+            base_path: "",
+        };
+        render(md, &src, 4, "/own/", 0, &linker)
+    }
+
+    #[test]
+    fn rewrites_source_links_and_records_them() {
+        let r = render_in(
+            "content/pages/artikler/a.md",
+            "[s](../../initiatives/kompetansestrategi.md#tiltak) og [t](/tidslinje/)",
+        )
+        .unwrap();
+        assert!(
+            r.html
+                .contains("href=\"/initiativ/kompetansestrategi/#tiltak\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.links.len(), 2);
+        assert_eq!(r.links[0].anchor.as_deref(), Some("tiltak"));
+        assert_eq!(r.links[1].path, "/tidslinje/");
+    }
+
+    #[test]
+    fn missing_file_names_line_and_suggests() {
+        let errs = render_in(
+            "content/initiatives/x.md",
+            "Tekst\n\nSe [KS](../actors/ks2.yaml).",
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].position(), "content/initiatives/x.md:6:4");
+        assert_eq!(
+            errs[0].hint.as_deref(),
+            Some("did you mean `../actors/ks.yaml`?")
+        );
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = render_in(
+            "content/pages/om.md",
+            "## Bakgrunn\n\n## Bakgrunn\n\n## Mål {#maal}\n",
+        )
+        .unwrap();
+        assert_eq!(r.anchors, ["bakgrunn", "bakgrunn-2", "maal"]);
+        assert!(r.html.contains("<h2 id=\"bakgrunn-2\">"));
+    }
+
+    #[test]
+    fn leaves_external_links_alone_and_wraps_tables() {
+        let r = render_in(
+            "content/pages/om.md",
+            "[a](https://ks.no) [b](mailto:a@b.no)\n\n| a |\n|---|\n| 1 |\n",
+        )
+        .unwrap();
+        assert!(r.html.contains("href=\"https://ks.no\""));
+        assert!(r.links.is_empty());
+        assert!(r.html.contains("<div class=\"table-scroll\""));
+        assert!(r.html.trim_end().ends_with("</div>"));
+    }
+
+    #[test]
+    fn resolves_paths() {
+        assert_eq!(
+            normalize("pages/a", "../../initiatives/x.md").as_deref(),
+            Some("initiatives/x.md")
+        );
+        assert_eq!(normalize("pages", "../../x.md"), None);
+    }
+}

@@ -1,0 +1,877 @@
+//! From a checked registry to pages: Markdown bodies rendered and their links checked,
+//! the plan of every output path (collisions found before anything is written), and
+//! each output rendered through the theme's templates.
+
+pub mod feeds;
+pub mod markdown;
+pub mod slug;
+pub mod theme;
+pub mod views;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+use crate::error::{did_you_mean, Diagnostic};
+use crate::model::{Lang, Registry, SourceFile};
+use crate::output::Urls;
+
+use markdown::{LinkRef, Linker, Rendered};
+use theme::Theme;
+use views::{measure_id, Ctx};
+
+/// One file the build writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    Home,
+    Initiatives,
+    Initiative(String),
+    Actors,
+    Actor(String),
+    Roles,
+    Timeline,
+    InitiativeTimeline(String),
+    ActorTimeline(String),
+    Page(usize),
+    /// A section folder: its `_index.md` page, if it has one.
+    Section(String, Option<usize>),
+    Tags,
+    Tag(String),
+    NotFound,
+    Sitemap,
+    Atom,
+    Robots,
+    Records,
+    /// A theme asset, by its site path.
+    Static(String),
+    /// A file from content/pages/, copied as it is.
+    Asset(PathBuf),
+}
+
+impl Job {
+    pub fn is_html(&self) -> bool {
+        !matches!(
+            self,
+            Job::Sitemap
+                | Job::Atom
+                | Job::Robots
+                | Job::Records
+                | Job::Static(_)
+                | Job::Asset(_)
+                | Job::NotFound
+        )
+    }
+}
+
+/// A site ready to render: every body rendered, every link checked, every path planned.
+pub struct Prepared<'a> {
+    pub reg: &'a Registry,
+    pub theme: &'a Theme,
+    pub urls: Urls,
+    pub bodies: BTreeMap<String, Rendered>,
+    pub plan: BTreeMap<String, Job>,
+    /// Tag slug to (display name, page indexes).
+    pub tags: BTreeMap<String, (String, Vec<usize>)>,
+}
+
+/// Where a planned path came from, to name both files when two collide.
+fn origin(reg: &Registry, job: &Job) -> String {
+    match job {
+        Job::Page(i) | Job::Section(_, Some(i)) => reg.pages[*i].source.path.clone(),
+        Job::Initiative(id) => format!("content/initiatives/{id}.md"),
+        Job::Actor(id) => format!("content/actors/{id}.yaml"),
+        Job::Asset(p) => p.display().to_string(),
+        Job::Section(s, None) => format!("content/pages/{s}/"),
+        other => format!("the built-in page {other:?}"),
+    }
+}
+
+pub fn prepare<'a>(
+    reg: &'a Registry,
+    theme: &'a Theme,
+    urls: Urls,
+) -> Result<Prepared<'a>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+
+    // Source file (content-relative) to site path, for links written as file paths.
+    let mut sources = BTreeMap::new();
+    for id in reg.initiatives.keys() {
+        sources.insert(format!("initiatives/{id}.md"), urls.initiative(id));
+    }
+    for (id, a) in &reg.actors {
+        let rel = a
+            .source
+            .path
+            .strip_prefix("content/")
+            .unwrap_or(&a.source.path)
+            .to_owned();
+        sources.insert(rel, urls.actor(id));
+    }
+    for p in &reg.pages {
+        let rel = p
+            .source
+            .path
+            .strip_prefix("content/")
+            .unwrap_or(&p.source.path)
+            .to_owned();
+        sources.insert(rel, urls.page(&p.slug_path));
+    }
+    let linker = Linker {
+        sources: &sources,
+        base_path: &urls.base_path,
+    };
+
+    // Every piece of Markdown: (key, text, file, first line, site path it lands on).
+    let mut files: Vec<&SourceFile> = Vec::new();
+    let mut work: Vec<(String, &str, usize, usize, String)> = Vec::new();
+    for (id, ini) in &reg.initiatives {
+        files.push(&ini.source);
+        let f = files.len() - 1;
+        let own = urls.initiative(id);
+        work.push((
+            format!("initiative:{id}"),
+            &ini.body,
+            f,
+            ini.source.body_line,
+            own.clone(),
+        ));
+        for m in &ini.meta.measures {
+            if let Some(d) = &m.description {
+                let line = ini
+                    .source
+                    .locate(&["measures:", m.title.as_str(), "description:"], "")
+                    .map_or(1, |l| l.0);
+                work.push((
+                    format!("measure:{id}:{}", measure_id(m)),
+                    d,
+                    f,
+                    line,
+                    own.clone(),
+                ));
+            }
+        }
+    }
+    let file_base = files.len();
+    files.extend(reg.event_sources.iter());
+    for e in &reg.events {
+        if let Some(d) = &e.description {
+            let src = &reg.event_sources[e.file];
+            let line = src
+                .locate(&[e.title.as_str(), "description:"], "")
+                .map_or(1, |l| l.0);
+            work.push((
+                format!("event:{}", e.anchor),
+                d,
+                file_base + e.file,
+                line,
+                urls.timeline(),
+            ));
+        }
+    }
+    for (i, p) in reg.pages.iter().enumerate() {
+        files.push(&p.source);
+        work.push((
+            format!("page:{i}"),
+            &p.body,
+            files.len() - 1,
+            p.source.body_line,
+            urls.page(&p.slug_path),
+        ));
+    }
+    let rendered: Vec<(String, Result<Rendered, Vec<Diagnostic>>)> = work
+        .par_iter()
+        .map(|(key, text, f, line, own)| {
+            (
+                key.clone(),
+                markdown::render(text, files[*f], *line, own, *f, &linker),
+            )
+        })
+        .collect();
+    let mut bodies = BTreeMap::new();
+    for (key, r) in rendered {
+        match r {
+            Ok(r) => {
+                bodies.insert(key, r);
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+
+    // The plan: every path written, each exactly once.
+    let mut plan: BTreeMap<String, Job> = BTreeMap::new();
+    let mut add = |path: String, job: Job, errors: &mut Vec<Diagnostic>| {
+        if let Some(existing) = plan.get(&path) {
+            let first = origin(reg, existing);
+            let second = origin(reg, &job);
+            errors.push(
+                Diagnostic::error(second.clone(), format!("two files would be published at the same address {path}: {first} and {second}"))
+                    .hint("rename or move one of them"),
+            );
+        } else {
+            plan.insert(path, job);
+        }
+    };
+    add(urls.home(), Job::Home, &mut errors);
+    add(urls.initiatives(), Job::Initiatives, &mut errors);
+    add(urls.actors(), Job::Actors, &mut errors);
+    add(urls.roles(), Job::Roles, &mut errors);
+    add(urls.timeline(), Job::Timeline, &mut errors);
+    add(urls.tags(), Job::Tags, &mut errors);
+    add(urls.file("404.html"), Job::NotFound, &mut errors);
+    add(urls.file("sitemap.xml"), Job::Sitemap, &mut errors);
+    add(urls.file("atom.xml"), Job::Atom, &mut errors);
+    add(urls.file("data/records.json"), Job::Records, &mut errors);
+    if urls.prefix.is_empty() {
+        add("/robots.txt".into(), Job::Robots, &mut errors);
+        for path in theme.statics.keys() {
+            add(path.clone(), Job::Static(path.clone()), &mut errors);
+        }
+    }
+    for id in reg.initiatives.keys() {
+        add(
+            urls.initiative(id),
+            Job::Initiative(id.clone()),
+            &mut errors,
+        );
+        add(
+            urls.timeline_of(id),
+            Job::InitiativeTimeline(id.clone()),
+            &mut errors,
+        );
+    }
+    for id in reg.actors.keys() {
+        add(urls.actor(id), Job::Actor(id.clone()), &mut errors);
+        add(
+            urls.timeline_of_actor(id),
+            Job::ActorTimeline(id.clone()),
+            &mut errors,
+        );
+    }
+    let mut sections: BTreeMap<String, Option<usize>> = BTreeMap::new();
+    let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, p) in reg.pages.iter().enumerate() {
+        if p.is_section {
+            if !p.slug_path.is_empty() {
+                sections.insert(p.slug_path.clone(), Some(i));
+            }
+            continue;
+        }
+        let mut folder = p.section();
+        while !folder.is_empty() {
+            sections.entry(folder.to_owned()).or_insert(None);
+            folder = folder.rsplit_once('/').map_or("", |(f, _)| f);
+        }
+        add(urls.page(&p.slug_path), Job::Page(i), &mut errors);
+        for t in &p.meta.tags {
+            let entry = tags
+                .entry(slug::slugify(t))
+                .or_insert_with(|| (t.clone(), Vec::new()));
+            entry.1.push(i);
+        }
+    }
+    for (slug_path, index) in sections {
+        add(
+            urls.page(&slug_path),
+            Job::Section(slug_path, index),
+            &mut errors,
+        );
+    }
+    for slug in tags.keys() {
+        add(
+            format!("{}{slug}/", urls.tags()),
+            Job::Tag(slug.clone()),
+            &mut errors,
+        );
+    }
+    for (path, below) in &reg.assets {
+        add(urls.file(below), Job::Asset(path.clone()), &mut errors);
+    }
+
+    let prepared = Prepared {
+        reg,
+        theme,
+        urls,
+        bodies,
+        plan,
+        tags,
+    };
+    errors.extend(prepared.check_links(&files));
+    if errors.is_empty() {
+        Ok(prepared)
+    } else {
+        Err(errors)
+    }
+}
+
+impl Prepared<'_> {
+    /// The ids each HTML page offers as `#anchors`.
+    fn anchors(&self) -> BTreeMap<&str, BTreeSet<String>> {
+        let mut out: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+        let common = ["main", "top"];
+        for (path, job) in &self.plan {
+            let set = out.entry(path.as_str()).or_default();
+            set.extend(common.iter().map(|s| s.to_string()));
+            let body = match job {
+                Job::Page(i) | Job::Section(_, Some(i)) => Some(format!("page:{i}")),
+                Job::Initiative(id) => {
+                    if let Some(ini) = self.reg.initiatives.get(id) {
+                        set.extend(ini.meta.measures.iter().map(measure_id));
+                        set.extend(
+                            [
+                                "fakta",
+                                "roller",
+                                "tiltak",
+                                "tidslinje",
+                                "temaer",
+                                "relasjoner",
+                            ]
+                            .map(String::from),
+                        );
+                    }
+                    Some(format!("initiative:{id}"))
+                }
+                Job::Timeline => {
+                    set.extend(self.reg.events.iter().map(|e| e.anchor.clone()));
+                    set.extend(self.reg.events.iter().map(|e| format!("y{}", e.date.year)));
+                    None
+                }
+                Job::Home => self
+                    .reg
+                    .pages
+                    .iter()
+                    .position(|p| p.is_section && p.slug_path.is_empty())
+                    .map(|i| format!("page:{i}")),
+                _ => None,
+            };
+            if let Some(r) = body.and_then(|k| self.bodies.get(&k)) {
+                set.extend(r.anchors.iter().cloned());
+            }
+        }
+        out
+    }
+
+    fn check_links(&self, files: &[&SourceFile]) -> Vec<Diagnostic> {
+        let anchors = self.anchors();
+        let mut errors = Vec::new();
+        let mut links: Vec<&LinkRef> = self.bodies.values().flat_map(|r| r.links.iter()).collect();
+        links.sort_by_key(|l| (l.file, l.line, l.column));
+        for link in links {
+            let Some(src) = files.get(link.file) else {
+                continue;
+            };
+            let fail = |msg: String, hint: String| {
+                Diagnostic::error(src.path.clone(), msg)
+                    .at(
+                        &src.text,
+                        link.line,
+                        link.column,
+                        link.written.chars().count() + 4,
+                    )
+                    .hint(hint)
+            };
+            match anchors.get(link.path.as_str()) {
+                None if self.plan.contains_key(&link.path) => {}
+                None => {
+                    let with_slash = format!("{}/", link.path);
+                    let hint = if self.plan.contains_key(&with_slash) {
+                        format!("did you mean `{with_slash}`? Page addresses end with `/`")
+                    } else {
+                        match did_you_mean(&link.path, self.plan.keys().map(String::as_str)) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "link to a page of this site, such as `/tidslinje/`, or to a file by its relative path".into(),
+                        }
+                    };
+                    errors.push(fail(
+                        format!(
+                            "broken link `{}`: there is no page {}",
+                            link.written, link.path
+                        ),
+                        hint,
+                    ));
+                }
+                Some(set) => {
+                    if let Some(a) = &link.anchor {
+                        if !set.contains(a) {
+                            let hint = match did_you_mean(a, set.iter().map(String::as_str)) {
+                                Some(s) => format!("did you mean `#{s}`?"),
+                                None => "an #anchor is the id of a heading: the heading's text in lower case, with `-` for spaces".into(),
+                            };
+                            errors.push(fail(
+                                format!(
+                                    "broken link `{}`: {} has no anchor `#{a}`",
+                                    link.written, link.path
+                                ),
+                                hint,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        let cfg = &self.reg.config;
+        for item in &cfg.menu {
+            if item.url.starts_with('/')
+                && !self
+                    .plan
+                    .contains_key(item.url.split('#').next().unwrap_or(""))
+            {
+                errors.push(
+                    cfg.source
+                        .error_at(&["menu:"], &item.url, format!("the menu links to {}, which is not a page of this site", item.url))
+                        .hint(match did_you_mean(&item.url, self.plan.keys().map(String::as_str)) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "write the address of a page of this site, such as `/tidslinje/`".into(),
+                        }),
+                );
+            }
+        }
+        errors
+    }
+
+    /// Renders the file at `path`.
+    pub fn render(&self, path: &str, job: &Job, extra: &Value) -> Result<Vec<u8>, Diagnostic> {
+        let reg = self.reg;
+        let site_lang = reg.config.lang;
+        let ctx = Ctx {
+            reg,
+            urls: &self.urls,
+            strings: &self.theme.strings,
+            bodies: &self.bodies,
+        };
+        let (template, lang, page) = match job {
+            Job::Static(p) => return Ok(self.theme.statics.get(p).cloned().unwrap_or_default()),
+            Job::Asset(p) => {
+                return std::fs::read(p)
+                    .map_err(|e| crate::error::io_diagnostic(p, "read the file", &e))
+            }
+            Job::Sitemap => return Ok(feeds::sitemap(self).into_bytes()),
+            Job::Atom => return Ok(feeds::atom(self).into_bytes()),
+            Job::Robots => return Ok(feeds::robots(self).into_bytes()),
+            Job::Records => return Ok(feeds::records(self, &ctx).into_bytes()),
+            Job::Home => {
+                let intro = reg
+                    .pages
+                    .iter()
+                    .position(|p| p.is_section && p.slug_path.is_empty());
+                let initiatives: Vec<Value> = self
+                    .initiatives_by_start()
+                    .map(|i| ctx.initiative_summary(i, site_lang))
+                    .collect();
+                let latest: Vec<Value> = reg
+                    .events
+                    .iter()
+                    .rev()
+                    .take(6)
+                    .map(|e| ctx.event(e, site_lang))
+                    .collect();
+                let intro_title = intro.map(|i| reg.pages[i].meta.title.clone());
+                let intro_html = intro.map(|i| ctx.body(&format!("page:{i}")).to_owned());
+                (
+                    "home.html",
+                    site_lang,
+                    json!({
+                        "title": intro_title.unwrap_or_else(|| reg.config.title.clone()),
+                        "intro_html": intro_html,
+                        "initiatives": initiatives,
+                        "latest_events": latest,
+                        "sections": self.top_sections(&ctx, site_lang),
+                    }),
+                )
+            }
+            Job::Initiatives => {
+                let list: Vec<Value> = self
+                    .initiatives_by_start()
+                    .map(|i| ctx.initiative_summary(i, site_lang))
+                    .collect();
+                (
+                    "initiatives.html",
+                    site_lang,
+                    json!({ "title": ctx.t(site_lang, "initiatives.title"), "initiatives": list }),
+                )
+            }
+            Job::Initiative(id) | Job::InitiativeTimeline(id) => {
+                let Some(ini) = reg.initiatives.get(id) else {
+                    return Err(Diagnostic::error(path, "unknown initiative"));
+                };
+                let mut v = ctx.initiative(ini, ini.lang);
+                let template = if matches!(job, Job::Initiative(_)) {
+                    "initiative.html"
+                } else {
+                    "timeline.html"
+                };
+                if template == "timeline.html" {
+                    views::merge(
+                        &mut v,
+                        json!({
+                            "filter": { "kind": "initiative", "title": ini.meta.title, "href": ctx.href(&self.urls.initiative(id)) },
+                            "title": format!("{}: {}", ctx.t(ini.lang, "timeline.title"), ini.short_title()),
+                            "initiative_title": ini.meta.title,
+                        }),
+                    );
+                }
+                (template, ini.lang, v)
+            }
+            Job::Actors => {
+                let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+                for a in reg.actors.values() {
+                    groups
+                        .entry(ctx.t(site_lang, &format!("kind.{}", a.kind.key())))
+                        .or_default()
+                        .push(ctx.actor_ref(&a.id, None, site_lang));
+                }
+                for list in groups.values_mut() {
+                    list.sort_by(|a, b| {
+                        a["name"]
+                            .as_str()
+                            .unwrap_or("")
+                            .cmp(b["name"].as_str().unwrap_or(""))
+                    });
+                }
+                let groups: Vec<Value> = groups
+                    .into_iter()
+                    .map(|(label, actors)| json!({ "label": label, "actors": actors }))
+                    .collect();
+                (
+                    "actors.html",
+                    site_lang,
+                    json!({ "title": ctx.t(site_lang, "actors.title"), "groups": groups }),
+                )
+            }
+            Job::Actor(id) | Job::ActorTimeline(id) => {
+                let Some(a) = reg.actors.get(id) else {
+                    return Err(Diagnostic::error(path, "unknown actor"));
+                };
+                let mut v = ctx.actor(a, site_lang);
+                let template = if matches!(job, Job::Actor(_)) {
+                    "actor.html"
+                } else {
+                    "timeline.html"
+                };
+                if template == "timeline.html" {
+                    views::merge(
+                        &mut v,
+                        json!({
+                            "filter": { "kind": "actor", "title": a.current().name, "href": ctx.href(&self.urls.actor(id)) },
+                            "title": format!("{}: {}", ctx.t(site_lang, "timeline.title"), a.current().name),
+                        }),
+                    );
+                }
+                (template, site_lang, v)
+            }
+            Job::Roles => ("roles.html", site_lang, self.roles_view(&ctx, site_lang)),
+            Job::Timeline => {
+                let filters_i: Vec<Value> = self.initiatives_by_start().map(|i| json!({ "title": i.short_title(), "href": ctx.href(&self.urls.timeline_of(&i.id)) })).collect();
+                let mut actors: Vec<&crate::model::Actor> = reg
+                    .actors
+                    .values()
+                    .filter(|a| reg.events_of_actor(&a.id).next().is_some())
+                    .collect();
+                actors.sort_by(|a, b| a.current().name.cmp(&b.current().name));
+                let filters_a: Vec<Value> = actors.iter().map(|a| json!({ "title": a.current().name, "href": ctx.href(&self.urls.timeline_of_actor(&a.id)) })).collect();
+                (
+                    "timeline.html",
+                    site_lang,
+                    json!({
+                        "title": ctx.t(site_lang, "timeline.title"),
+                        "events_by_year": ctx.events_by_year(reg.events.iter(), site_lang),
+                        "filter_initiatives": filters_i,
+                        "filter_actors": filters_a,
+                    }),
+                )
+            }
+            Job::Page(i) => {
+                let p = &reg.pages[*i];
+                let section = self.section_of(&ctx, p.section(), p.lang);
+                let initiatives: Vec<Value> = p
+                    .meta
+                    .initiatives
+                    .iter()
+                    .map(|id| ctx.initiative_ref(id, p.lang))
+                    .collect();
+                (
+                    "page.html",
+                    p.lang,
+                    json!({
+                        "title": p.meta.title,
+                        "summary": p.meta.summary,
+                        "date": p.meta.date.as_ref().map(|d| ctx.date(d, None, p.lang)),
+                        "updated": p.meta.updated.as_ref().map(|d| ctx.date(d, None, p.lang)),
+                        "author": p.meta.author,
+                        "tags": ctx.tags(&p.meta.tags),
+                        "initiatives": initiatives,
+                        "section": section,
+                        "body_html": ctx.body(&format!("page:{i}")),
+                    }),
+                )
+            }
+            Job::Section(slug_path, index) => {
+                let lang = index.map_or(site_lang, |i| reg.pages[i].lang);
+                let title = index.map_or_else(
+                    || title_from_folder(slug_path),
+                    |i| reg.pages[i].meta.title.clone(),
+                );
+                let pages = self.pages_in(&ctx, slug_path, lang);
+                let subsections: Vec<Value> = self
+                    .plan
+                    .values()
+                    .filter_map(|j| match j {
+                        Job::Section(s, idx) if s.rsplit_once('/').map_or("", |(p, _)| p) == slug_path.as_str() && s != slug_path => {
+                            Some(json!({ "title": idx.map_or_else(|| title_from_folder(s), |i| reg.pages[i].meta.title.clone()), "href": ctx.href(&self.urls.page(s)) }))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                (
+                    "section.html",
+                    lang,
+                    json!({
+                        "title": title,
+                        "summary": index.and_then(|i| reg.pages[i].meta.summary.clone()),
+                        "body_html": index.map(|i| ctx.body(&format!("page:{i}"))),
+                        "pages": pages,
+                        "subsections": subsections,
+                    }),
+                )
+            }
+            Job::Tags => {
+                let list: Vec<Value> = self.tags.iter().map(|(slug, (name, pages))| json!({ "name": name, "count": pages.len(), "href": ctx.href(&format!("{}{slug}/", self.urls.tags())) })).collect();
+                (
+                    "tags.html",
+                    site_lang,
+                    json!({ "title": ctx.t(site_lang, "tags.title"), "tags": list }),
+                )
+            }
+            Job::Tag(slug) => {
+                let (name, pages) = self.tags.get(slug).cloned().unwrap_or_default();
+                let mut list: Vec<&crate::model::Page> =
+                    pages.iter().map(|i| &reg.pages[*i]).collect();
+                list.sort_by(|a, b| {
+                    b.meta
+                        .date
+                        .cmp(&a.meta.date)
+                        .then(a.meta.title.cmp(&b.meta.title))
+                });
+                let list: Vec<Value> = list
+                    .iter()
+                    .map(|p| ctx.page_summary(p, site_lang))
+                    .collect();
+                (
+                    "tag.html",
+                    site_lang,
+                    json!({ "title": format!("{}: {name}", ctx.t(site_lang, "tags.one")), "tag": name, "pages": list }),
+                )
+            }
+            Job::NotFound => (
+                "404.html",
+                site_lang,
+                json!({ "title": ctx.t(site_lang, "notfound.title") }),
+            ),
+        };
+        let mut context = self.common(&ctx, path, lang, &page);
+        views::merge(&mut context, json!({ "page": page }));
+        views::merge(&mut context, extra.clone());
+        let context = tera::Context::from_value(context)
+            .map_err(|e| Diagnostic::error(path, e.to_string()))?;
+        self.theme
+            .tera
+            .render(template, &context)
+            .map(String::into_bytes)
+            .map_err(|e| {
+                let display = self
+                    .theme
+                    .template_paths
+                    .get(template)
+                    .cloned()
+                    .unwrap_or_else(|| template.to_owned());
+                theme::template_diagnostic(&display, None, &e)
+            })
+    }
+
+    /// What every page's template gets: the site, the menu, the strings, the assets.
+    fn common(&self, ctx: &Ctx, path: &str, lang: Lang, page: &Value) -> Value {
+        let cfg = &self.reg.config;
+        let strings = self.theme.strings.get(&lang).cloned().unwrap_or_default();
+        let menu: Vec<Value> = cfg
+            .menu
+            .iter()
+            .map(|m| {
+                let (href, current) = if m.url.starts_with('/') {
+                    let site_path = format!("{}{}", self.urls.prefix, m.url);
+                    let current =
+                        path == site_path || (site_path != "/" && path.starts_with(&site_path));
+                    (ctx.href(&site_path), current)
+                } else {
+                    (m.url.clone(), false)
+                };
+                json!({ "label": m.label, "href": href, "current": current })
+            })
+            .collect();
+        let assets: BTreeMap<&str, String> = self
+            .theme
+            .assets
+            .iter()
+            .map(|(k, v)| (k.as_str(), ctx.href(v)))
+            .collect();
+        let description = page
+            .get("summary")
+            .and_then(Value::as_str)
+            .or(cfg.description.as_deref())
+            .unwrap_or("")
+            .to_owned();
+        json!({
+            "site": {
+                "title": cfg.title,
+                "description": cfg.description,
+                "lang": cfg.lang.code(),
+                "as_of": cfg.as_of.as_ref().map(|d| ctx.date(d, None, lang)),
+                "menu": menu,
+                "home": ctx.href(&self.urls.home()),
+                "atom": ctx.href(&self.urls.file("atom.xml")),
+            },
+            "urls": {
+                "home": ctx.href(&self.urls.home()),
+                "initiatives": ctx.href(&self.urls.initiatives()),
+                "actors": ctx.href(&self.urls.actors()),
+                "roles": ctx.href(&self.urls.roles()),
+                "timeline": ctx.href(&self.urls.timeline()),
+                "tags": ctx.href(&self.urls.tags()),
+                "records": ctx.href(&self.urls.file("data/records.json")),
+            },
+            "lang": lang.code(),
+            "path": path,
+            "canonical": if cfg.origin.is_empty() { Value::Null } else { Value::from(cfg.absolute(&ctx.href(path))) },
+            "description": description,
+            "statement_href": self.plan.contains_key(&self.urls.page("tilgjengelighet")).then(|| ctx.href(&self.urls.page("tilgjengelighet"))),
+            "t": strings,
+            "assets": assets,
+        })
+    }
+
+    pub fn initiatives_by_start(&self) -> impl Iterator<Item = &crate::model::Initiative> {
+        let mut list: Vec<&crate::model::Initiative> = self.reg.initiatives.values().collect();
+        list.sort_by(|a, b| (a.meta.period.start, &a.id).cmp(&(b.meta.period.start, &b.id)));
+        list.into_iter()
+    }
+
+    fn top_sections(&self, ctx: &Ctx, lang: Lang) -> Vec<Value> {
+        self.plan
+            .iter()
+            .filter_map(|(path, j)| match j {
+                Job::Section(s, idx) if !s.contains('/') => Some(json!({
+                    "title": idx.map_or_else(|| title_from_folder(s), |i| self.reg.pages[i].meta.title.clone()),
+                    "summary": idx.and_then(|i| self.reg.pages[i].meta.summary.clone()),
+                    "href": ctx.href(path),
+                    "pages": self.pages_in(ctx, s, lang).into_iter().take(3).collect::<Vec<_>>(),
+                })),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn section_of(&self, ctx: &Ctx, section: &str, _lang: Lang) -> Value {
+        if section.is_empty() {
+            return Value::Null;
+        }
+        let idx = self
+            .reg
+            .pages
+            .iter()
+            .position(|p| p.is_section && p.slug_path == section);
+        json!({
+            "title": idx.map_or_else(|| title_from_folder(section), |i| self.reg.pages[i].meta.title.clone()),
+            "href": ctx.href(&self.urls.page(section)),
+        })
+    }
+
+    /// The pages directly in a section: by weight, then newest first, then title.
+    fn pages_in(&self, ctx: &Ctx, section: &str, lang: Lang) -> Vec<Value> {
+        let mut list: Vec<&crate::model::Page> = self
+            .reg
+            .pages
+            .iter()
+            .filter(|p| !p.is_section && p.section() == section)
+            .collect();
+        list.sort_by(|a, b| {
+            (
+                a.meta.weight.unwrap_or(i64::MAX),
+                std::cmp::Reverse(a.meta.date),
+                &a.meta.title,
+            )
+                .cmp(&(
+                    b.meta.weight.unwrap_or(i64::MAX),
+                    std::cmp::Reverse(b.meta.date),
+                    &b.meta.title,
+                ))
+        });
+        list.into_iter()
+            .map(|p| ctx.page_summary(p, lang))
+            .collect()
+    }
+
+    /// The roles matrix: actors by initiatives, each cell the role.
+    fn roles_view(&self, ctx: &Ctx, lang: Lang) -> Value {
+        let initiatives: Vec<&crate::model::Initiative> = self.initiatives_by_start().collect();
+        let mut rows = Vec::new();
+        let mut actors: Vec<&crate::model::Actor> = self.reg.actors.values().collect();
+        actors.sort_by(|a, b| a.current().name.cmp(&b.current().name));
+        for a in actors {
+            let cells: Vec<Value> = initiatives
+                .iter()
+                .map(|ini| {
+                    let m = &ini.meta;
+                    let mut roles: Vec<&str> = m
+                        .roles
+                        .iter()
+                        .filter(|r| r.actor == a.id)
+                        .map(|r| r.role.as_str())
+                        .collect();
+                    let owner = ctx.t(lang, "role.owner");
+                    let party = ctx.t(lang, "role.party");
+                    if roles.is_empty() && m.owner.as_deref() == Some(a.id.as_str()) {
+                        roles.push(&owner);
+                    } else if roles.is_empty() && m.parties.contains(&a.id) {
+                        roles.push(&party);
+                    }
+                    if roles.is_empty() {
+                        json!({ "initiative": ini.short_title(), "roles": [] })
+                    } else {
+                        json!({
+                            "initiative": ini.short_title(),
+                            "roles": roles,
+                            "href": format!("{}#roller", ctx.href(&self.urls.initiative(&ini.id))),
+                            "actor_href": ctx.href(&self.urls.actor(&a.id)),
+                        })
+                    }
+                })
+                .collect();
+            if cells
+                .iter()
+                .all(|c| c["roles"].as_array().is_some_and(Vec::is_empty))
+            {
+                continue;
+            }
+            rows.push(json!({ "actor": ctx.actor_ref(&a.id, None, lang), "cells": cells }));
+        }
+        json!({
+            "title": ctx.t(lang, "roles.title"),
+            "initiatives": initiatives.iter().map(|i| ctx.initiative_summary(i, lang)).collect::<Vec<_>>(),
+            "rows": rows,
+        })
+    }
+}
+
+/// `artikler` to `Artikler`, for a folder without an `_index.md`.
+fn title_from_folder(slug_path: &str) -> String {
+    let last = slug_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(slug_path)
+        .replace(['-', '_'], " ");
+    let mut c = last.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,430 @@
+//! Runs the real binary on fixture sites and checks what it writes and prints.
+//! One test binary, so it links once.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn mandat(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mandat"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run mandat")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A copy of a fixture site in a fresh temporary folder, so tests can change it.
+fn copy_site(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file below `dir`, with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn read(out: &Path, rel: &str) -> String {
+    fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn build(root: &Path, out: &Path) -> Output {
+    mandat(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn builds_the_basic_fixture() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = build(&fixture("basic"), &out);
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stdout.starts_with("built 22 pages"), "{stdout}");
+
+    for f in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "atom.xml",
+        "robots.txt",
+        "data/records.json",
+        "initiativ/index.html",
+        "initiativ/strategi/index.html",
+        "initiativ/avtale/index.html",
+        "aktorer/index.html",
+        "aktorer/dep/index.html",
+        "roller/index.html",
+        "tidslinje/index.html",
+        "tidslinje/strategi/index.html",
+        "tidslinje/aktorer/dep/index.html",
+        "artikler/index.html",
+        "artikler/nyhet/index.html",
+        "artikler/logo.svg",
+        "tilgjengelighet/index.html",
+        "tags/index.html",
+        "tags/kompetanse/index.html",
+        "tags/tillit/index.html",
+    ] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+
+    let strategy = read(&out, "initiativ/strategi/index.html");
+    // Dates keep their precision; labels carry the document's wording.
+    assert!(
+        strategy
+            .contains("<time datetime=\"2018\">2018</time>–<time datetime=\"2024\">2024</time>"),
+        "period"
+    );
+    assert!(
+        strategy.contains("<time datetime=\"2018\">høsten 2018</time>"),
+        "date label"
+    );
+    assert!(
+        strategy.contains("utgitt <time datetime=\"2017-10\">oktober 2017</time>"),
+        "source date"
+    );
+    // The ministry is shown with the name it had in 2018, and today's in brackets.
+    assert!(
+        strategy.contains("Gammeldepartementet</a> <span class=\"muted\">(Nydepartementet)</span>")
+    );
+    // Status from as_of (2021-06-01), never from the clock.
+    assert!(strategy.contains("status-active"));
+    // Relations both ways, links rewritten from file paths.
+    assert!(strategy.contains(
+        "Følger opp: <a href=\"/initiativ/avtale/\" lang=\"nn\">Avtale om samarbeid</a>"
+    ));
+    assert!(strategy.contains("<a href=\"/artikler/nyhet/#sitat\">artikkelen</a>"));
+    assert!(strategy.contains("<h3 id=\"videreutdanning\">Videreutdanning</h3>"));
+    assert!(strategy.contains("<strong>ansatte</strong>"));
+
+    let agreement = read(&out, "initiativ/avtale/index.html");
+    assert!(
+        agreement.contains("<html lang=\"nn\">"),
+        "a nynorsk initiative is a nynorsk page"
+    );
+    assert!(
+        agreement.contains("Følgd opp av"),
+        "UI strings follow the page's language"
+    );
+    assert!(agreement.contains("<time datetime=\"2005-09-01\">1. september 2005</time> – <time datetime=\"2008\">2008</time>"));
+    assert!(agreement.contains("status-ended"));
+
+    let article = read(&out, "artikler/nyhet/index.html");
+    assert!(article.contains("<html lang=\"nn\">"));
+    assert!(article.contains("Publisert <time datetime=\"2020-12-07\">7. desember 2020</time>"));
+    assert!(article.contains("href=\"/initiativ/strategi/#videreutdanning\""));
+    assert!(article.contains("src=\"/artikler/logo.svg\""));
+    assert!(article.contains("<div class=\"table-scroll\""));
+
+    let timeline = read(&out, "tidslinje/index.html");
+    let signed = timeline.find("Avtalen blir signert").unwrap();
+    let presented = timeline.find("Strategien legges fram").unwrap();
+    let evaluated = timeline.find("Evaluering").unwrap();
+    assert!(
+        signed < presented && presented < evaluated,
+        "events in date order"
+    );
+    assert!(timeline.contains("<time datetime=\"2021\">våren 2021</time>"));
+    // Names at the time of the event.
+    let e2005 = &timeline[signed..presented];
+    assert!(e2005.contains("Gammeldepartementet") && !e2005.contains("Nydepartementet"));
+
+    let roles = read(&out, "roller/index.html");
+    assert!(roles.contains("<th scope=\"row\"><a href=\"/aktorer/etaten/\">Etaten</a></th>"));
+    assert!(roles.contains("<a href=\"/initiativ/strategi/#roller\">Gjennomfører tiltak</a>"));
+
+    let actor = read(&out, "aktorer/dep/index.html");
+    assert!(actor.contains("<h1>Nydepartementet <span class=\"muted\">(ND)</span></h1>"));
+    assert!(actor.contains("Eier strategien"));
+
+    let home = read(&out, "index.html");
+    assert!(home.contains("<h1>Velkommen til testnettstedet</h1>"));
+    assert!(home.contains("<link rel=\"canonical\" href=\"https://test.example.no/\">"));
+    assert!(!home.contains("<script"), "no script in build output");
+
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains(
+        "<loc>https://test.example.no/artikler/nyhet/</loc>\n    <lastmod>2020-12-07</lastmod>"
+    ));
+    assert!(!sitemap.contains("404"));
+    let atom = read(&out, "atom.xml");
+    assert!(atom.contains("<updated>2020-12-07T00:00:00Z</updated>"));
+    let robots = read(&out, "robots.txt");
+    assert!(robots.contains("Sitemap: https://test.example.no/sitemap.xml"));
+
+    let records: serde_json::Value =
+        serde_json::from_str(&read(&out, "data/records.json")).unwrap();
+    assert_eq!(records["version"], 1);
+    assert_eq!(records["initiatives"].as_array().unwrap().len(), 2);
+    assert_eq!(records["events"].as_array().unwrap().len(), 3);
+    assert_eq!(records["initiatives"][1]["period"]["start"], "2018");
+    assert_eq!(records["roles"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert!(build(&fixture("basic"), &a).status.success());
+    assert!(build(&fixture("basic"), &b).status.success());
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(tb[k] == *v, "{k} differs between two builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = copy_site("basic");
+    let out = site.path().join("output");
+    assert!(build(site.path(), &out).status.success());
+    let before = tree(&out);
+
+    let broken = site.path().join("content/actors/ks.yaml");
+    fs::write(
+        &broken,
+        "kind: municipal-sector\nnames:\n  - name: KS\nnavn: feil\n",
+    )
+    .unwrap();
+    let o = build(site.path(), &out);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr.contains("content/actors/ks.yaml:4:1: error: unknown field `navn`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(tree(&out), before, "the previous output must be unchanged");
+    let leftovers: Vec<_> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".output"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging folder left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn stale_files_do_not_survive_a_rebuild() {
+    let site = copy_site("basic");
+    let out = site.path().join("output");
+    assert!(build(site.path(), &out).status.success());
+    fs::remove_file(site.path().join("content/pages/tilgjengelighet.md")).unwrap();
+    assert!(build(site.path(), &out).status.success());
+    assert!(!out.join("tilgjengelighet/index.html").exists());
+}
+
+#[test]
+fn init_makes_a_site_that_builds_without_a_theme_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("ny");
+    let o = mandat(&["init", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(!site.join("themes").exists());
+    let o = mandat(&["build", "--root", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(site
+        .join("output/initiativ/samarbeidsavtale/index.html")
+        .is_file());
+    // A second init refuses to overwrite.
+    let o = mandat(&["init", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn bad_usage_exits_with_2() {
+    assert_eq!(mandat(&["build", "--nope"]).status.code(), Some(2));
+    assert_eq!(mandat(&["frobnicate"]).status.code(), Some(2));
+    let help = mandat(&["--help"]);
+    assert!(text(&help).0.contains("build"));
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_write() {
+    let site = copy_site("basic");
+    let out = site.path().join("mine");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("precious.txt"), "keep").unwrap();
+    let o = build(site.path(), &out);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        fs::read_to_string(out.join("precious.txt")).unwrap(),
+        "keep"
+    );
+    let o = mandat(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--out",
+        site.path().join("content").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(site.path().join("content/site.yaml").exists());
+}
+
+#[test]
+fn a_site_theme_overrides_the_built_in_one_file_by_file() {
+    let site = copy_site("basic");
+    let dir = site.path().join("themes/default/templates");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("404.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Borte</h1>{% endblock content %}",
+    )
+    .unwrap();
+    let out = site.path().join("output");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(read(&out, "404.html").contains("<h1>Borte</h1>"));
+    assert!(
+        read(&out, "index.html").contains("Velkommen"),
+        "other templates still built in"
+    );
+}
+
+#[test]
+fn base_url_flag_sets_addresses_and_base_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = mandat(&[
+        "build",
+        "--root",
+        fixture("basic").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://a.example.no/politikk/",
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let home = read(&out, "index.html");
+    assert!(home.contains("href=\"/politikk/tidslinje/\""));
+    assert!(home.contains("<link rel=\"canonical\" href=\"https://a.example.no/politikk/\">"));
+}
+
+#[test]
+fn check_reports_in_json() {
+    let o = mandat(&[
+        "check",
+        "--root",
+        fixture("basic").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["errors"], 0);
+}
+
+/// Each folder in tests/fixtures/invalid/ is a broken site and the exact message it must
+/// give. `MANDAT_BLESS=1 cargo test` writes the messages anew, for review.
+#[test]
+fn invalid_sites_give_their_exact_messages() {
+    let root = fixture("invalid");
+    let bless = std::env::var_os("MANDAT_BLESS").is_some();
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for entry in fs::read_dir(&root).unwrap() {
+        let case = entry.unwrap().path();
+        if !case.is_dir() {
+            continue;
+        }
+        cases += 1;
+        let site = tempfile::tempdir().unwrap();
+        copy_dir(&case.join("site"), site.path());
+        prepare_case(&case, site.path());
+        let out = site.path().join("output");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join(".mandat-output"), "").unwrap();
+        fs::write(out.join("index.html"), "previous").unwrap();
+        let o = build(site.path(), &out);
+        let (_, stderr) = text(&o);
+        let stderr = stderr.replace(&site.path().display().to_string(), "$SITE");
+        let expected_path = case.join("expected.txt");
+        if bless {
+            fs::write(&expected_path, &stderr).unwrap();
+        }
+        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        if o.status.code() != Some(1) {
+            failures.push(format!(
+                "{name}: exit code {:?}, expected 1\n{stderr}",
+                o.status.code()
+            ));
+        } else if stderr != expected {
+            failures.push(format!(
+                "{name}: message differs\n--- expected\n{expected}--- got\n{stderr}"
+            ));
+        } else if fs::read_to_string(out.join("index.html")).unwrap() != "previous" {
+            failures.push(format!("{name}: the previous output was changed"));
+        }
+    }
+    assert!(cases >= 1, "no cases found");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Cases that cannot be stored in git as files (bad bytes, loops, permissions) are made here.
+fn prepare_case(case: &Path, site: &Path) {
+    let name = case.file_name().unwrap().to_string_lossy();
+    match name.as_ref() {
+        "invalid-utf8" => fs::write(
+            site.join("content/pages/om.md"),
+            b"---\ntitle: Om\n---\nBj\xf8rn\n",
+        )
+        .unwrap(),
+        "symlink-loop" => {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink("..", site.join("content/pages/loop")).unwrap();
+        }
+        _ => {}
+    }
+}
