@@ -1,0 +1,70 @@
+//! Broken sites and the exact message each must give.
+
+use std::fs;
+use std::path::Path;
+
+use crate::*;
+
+/// Each folder in tests/fixtures/invalid/ is a broken site and the exact message it must
+/// give. `MANDAT_BLESS=1 cargo test` writes the messages anew, for review.
+#[test]
+fn invalid_sites_give_their_exact_messages() {
+    let root = fixture("invalid");
+    let bless = std::env::var_os("MANDAT_BLESS").is_some();
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for entry in fs::read_dir(&root).unwrap() {
+        let case = entry.unwrap().path();
+        if !case.is_dir() {
+            continue;
+        }
+        cases += 1;
+        let site = tempfile::tempdir().unwrap();
+        copy_dir(&case.join("site"), site.path());
+        prepare_case(&case, site.path());
+        let out = site.path().join("output");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join(".mandat-output"), "").unwrap();
+        fs::write(out.join("index.html"), "previous").unwrap();
+        let o = build(site.path(), &out);
+        let (_, stderr) = text(&o);
+        let stderr = stderr.replace(&site.path().display().to_string(), "$SITE");
+        let expected_path = case.join("expected.txt");
+        if bless {
+            fs::write(&expected_path, &stderr).unwrap();
+        }
+        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        if o.status.code() != Some(1) {
+            failures.push(format!(
+                "{name}: exit code {:?}, expected 1\n{stderr}",
+                o.status.code()
+            ));
+        } else if stderr != expected {
+            failures.push(format!(
+                "{name}: message differs\n--- expected\n{expected}--- got\n{stderr}"
+            ));
+        } else if fs::read_to_string(out.join("index.html")).unwrap() != "previous" {
+            failures.push(format!("{name}: the previous output was changed"));
+        }
+    }
+    assert!(cases >= 1, "no cases found");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Cases that cannot be stored in git as files (bad bytes, loops, permissions) are made here.
+fn prepare_case(case: &Path, site: &Path) {
+    let name = case.file_name().unwrap().to_string_lossy();
+    match name.as_ref() {
+        "invalid-utf8" => fs::write(
+            site.join("content/pages/om.md"),
+            b"---\ntitle: Om\n---\nBj\xf8rn\n",
+        )
+        .unwrap(),
+        "symlink-loop" => {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink("..", site.join("content/pages/loop")).unwrap();
+        }
+        _ => {}
+    }
+}
