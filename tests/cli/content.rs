@@ -1,0 +1,168 @@
+//! The real content/ builds with no errors and no warnings, and key facts from the
+//! source documents stand on the right pages. The table below is written from the
+//! documents in ../shared/seeds/, not from the output: each row says where the fact is.
+
+use std::path::Path;
+
+use crate::*;
+
+/// (page, text that must be on it, where the document says it)
+const FACTS: &[(&str, &str, &str)] = &[
+    // 001: the trust agreement, signed 7 December 2020, in force 2020–2023.
+    (
+        "initiativ/tillitsavtalen/index.html",
+        "<time datetime=\"2020-12-07\">7. desember 2020</time>",
+        "001: «signert … 7. desember 2020»",
+    ),
+    (
+        "initiativ/tillitsavtalen/index.html",
+        "<time datetime=\"2020\">2020</time>–<time datetime=\"2023\">2023</time>",
+        "001: «Avtalen gjeld for perioden 2020-2023»",
+    ),
+    (
+        "initiativ/tillitsavtalen/index.html",
+        "<html lang=\"nn\">",
+        "001 is written in nynorsk",
+    ),
+    (
+        "initiativ/tillitsavtalen/index.html",
+        "koordineringsgruppe",
+        "001: «ei koordineringsgruppe på administrativt nivå»",
+    ),
+    (
+        "initiativ/tillitsavtalen/index.html",
+        "Kjell Ingolf Ropstad",
+        "001: signed by the minister Ropstad",
+    ),
+    (
+        "initiativ/tillitsavtalen/index.html",
+        "Bjørn Arild Gram",
+        "001: and KS chair Gram",
+    ),
+    // 002: the competence strategy 2018–2024 and its measures.
+    (
+        "initiativ/kompetansestrategi/index.html",
+        "<time datetime=\"2018\">2018</time>–<time datetime=\"2024\">2024</time>",
+        "002: title «2018-2024»",
+    ),
+    (
+        "initiativ/kompetansestrategi/index.html",
+        "Q-1243 B",
+        "002: «Publikasjonskode: Q-1243 B»",
+    ),
+    (
+        "initiativ/kompetansestrategi/index.html",
+        "280 studieplasser",
+        "002: «om lag 280 studieplasser fra høsten 2018»",
+    ),
+    (
+        "initiativ/kompetansestrategi/index.html",
+        "id=\"tjenestestotteprogrammet\"",
+        "002: Tjenestestøtteprogrammet",
+    ),
+    (
+        "initiativ/kompetansestrategi/index.html",
+        "id=\"tibir\"",
+        "002: TIBIR",
+    ),
+    (
+        "initiativ/kompetansestrategi/index.html",
+        "100 kommuner",
+        "002: «TIBIR er per i dag iverksatt i om lag 100 kommuner»",
+    ),
+    (
+        "initiativ/kompetansestrategi/index.html",
+        "id=\"veiledningsteam\"",
+        "002: veiledningsteam",
+    ),
+    (
+        "initiativ/kompetansestrategi/index.html",
+        "id=\"laeringsnettverk\"",
+        "002: kommunale læringsnettverk",
+    ),
+    (
+        "initiativ/kompetansestrategi/index.html",
+        "id=\"kvalitetssystem\"",
+        "002: digitalt kvalitetssystem",
+    ),
+    (
+        "initiativ/kompetansestrategi/index.html",
+        "Barne- og likestillingsdepartementet",
+        "002: published by BLD in 2017",
+    ),
+    // 003: the 2005 agreement: Oslo 1 September 2005, three years to 2008, three months' notice.
+    (
+        "initiativ/utviklingsavtale-2005/index.html",
+        "<time datetime=\"2005-09-01\">1. september 2005</time>",
+        "003: «Oslo, 1. september 2005»",
+    ),
+    (
+        "initiativ/utviklingsavtale-2005/index.html",
+        "<time datetime=\"2008\">foreløpig i 3 år fram til 2008</time>",
+        "003: «foreløpig i 3 år frem til 2008»",
+    ),
+    (
+        "initiativ/utviklingsavtale-2005/index.html",
+        "tre måneders forhåndsvarsel",
+        "003: «etter en forhåndsvarsling på 3 måneder»",
+    ),
+    (
+        "initiativ/utviklingsavtale-2005/index.html",
+        "Barne- og familiedepartementet",
+        "003: the ministry was BFD in 2005",
+    ),
+    // 000: the national forum, through 2023, led by the minister; the hearing of 5 November 2020.
+    (
+        "initiativ/barnevernsforum/index.html",
+        "<time datetime=\"2023\">ut 2023</time>",
+        "000: «for to år, - ut 2023»",
+    ),
+    (
+        "initiativ/barnevernsforum/index.html",
+        "Innst. 102 S (2020–2021)",
+        "000: «innst. 102 S (2020–2021)»",
+    ),
+    (
+        "tidslinje/index.html",
+        "<time datetime=\"2020-11-05\">5. november 2020</time>",
+        "000: «den åpne høringen … 5. november 2020»",
+    ),
+    // 004: the minister's opinion piece, November 2017.
+    (
+        "artikler/kronikk-kompetansestrategi-2017/index.html",
+        "<time datetime=\"2017-11\">november 2017</time>",
+        "004: «date 2017-11»",
+    ),
+];
+
+#[test]
+fn the_real_content_builds_cleanly_and_states_the_documents_facts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = build(root, &out);
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.is_empty(),
+        "the default site must build without warnings:\n{stderr}"
+    );
+    assert!(stdout.starts_with("built "), "{stdout}");
+
+    let mut missing = Vec::new();
+    for (page, fact, source) in FACTS {
+        let html = read(&out, page);
+        if !html.contains(fact) {
+            missing.push(format!("{page}: `{fact}` ({source})"));
+        }
+    }
+    assert!(missing.is_empty(), "facts missing:\n{}", missing.join("\n"));
+
+    let o = mandat(&["check", "--root", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(
+        text(&o).1.is_empty(),
+        "check reports no warnings: {}",
+        text(&o).1
+    );
+}
