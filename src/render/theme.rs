@@ -176,17 +176,24 @@ fn read_overrides(
 /// Escapes text for HTML. Unlike Tera's default it leaves `/` alone, so addresses
 /// stay readable and pages smaller.
 pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Copy runs of plain bytes whole: most text has nothing to escape.
+    let bytes = input.as_bytes();
+    let mut out = String::with_capacity(input.len() + 16);
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&input[start..]);
     out
 }
 
@@ -286,6 +293,12 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn escapes_only_what_html_needs() {
+        assert_eq!(escape_html("a/b <i>&\"'ø"), "a/b &lt;i&gt;&amp;&quot;&#39;ø");
+        assert_eq!(escape_html(""), "");
     }
 
     #[test]
