@@ -100,6 +100,11 @@ fn description(ctx: &Ctx, e: &Event) -> String {
         }
     }
     out.push('.');
+    // "høsten 2017" opens a sentence here.
+    let mut out = match out.chars().next() {
+        Some(c) => c.to_uppercase().chain(out.chars().skip(1)).collect(),
+        None => out,
+    };
     if let Some(d) = &e.description {
         let _ = write!(out, "\n\n{}", plain(d));
     }
@@ -174,14 +179,23 @@ fn text(s: &str) -> String {
 }
 
 /// Writes a content line folded at 75 octets, never inside a character, with CRLF.
+/// No folded line ends in a space: some readers trim them, and the words would run together.
 fn fold(out: &mut String, line: &str) {
     let mut width = 0;
     for c in line.chars() {
         let n = c.len_utf8();
         // The first line holds 75 octets; each continuation a space and 74 more.
         if width + n > 75 {
+            let carried = out.ends_with(' ') && width > 1;
+            if carried {
+                out.pop();
+            }
             out.push_str("\r\n ");
             width = 1;
+            if carried {
+                out.push(' ');
+                width += 1;
+            }
         }
         out.push(c);
         width += n;
@@ -210,6 +224,13 @@ mod tests {
         }
         let unfolded = out.replace("\r\n ", "");
         assert_eq!(unfolded, format!("{line}\r\n"));
+    }
+
+    #[test]
+    fn no_folded_line_ends_in_a_space() {
+        let mut out = String::new();
+        fold(&mut out, &format!("{} bc", "a".repeat(74)));
+        assert_eq!(out, format!("{}\r\n  bc\r\n", "a".repeat(74)));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod build;
 mod invalid;
+mod timeline;
 
 use std::collections::BTreeMap;
 use std::fs;
