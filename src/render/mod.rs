@@ -81,6 +81,34 @@ pub struct Prepared<'a> {
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
 }
 
+/// The ids an initiative page's template gives its sections, measures and roles: targets
+/// for `#anchor` links, and ids the body's headings must not take.
+fn initiative_ids(ini: &crate::model::Initiative) -> Vec<String> {
+    let m = &ini.meta;
+    let mut ids: Vec<String> = [
+        "main",
+        "top",
+        "fakta",
+        "roller",
+        "tiltak",
+        "tidslinje",
+        "temaer",
+        "relasjoner",
+        "sider",
+    ]
+    .map(String::from)
+    .to_vec();
+    ids.extend(m.measures.iter().map(measure_id));
+    let actors = m.roles.iter().map(|r| &r.actor);
+    ids.extend(
+        actors
+            .chain(m.owner.iter())
+            .chain(m.parties.iter())
+            .map(|a| role_anchor(a)),
+    );
+    ids
+}
+
 /// Where a planned path came from, to name both files when two collide.
 fn origin(reg: &Registry, job: &Job) -> String {
     match job {
@@ -131,10 +159,13 @@ pub fn prepare<'a>(
     // Every piece of Markdown: (key, text, file, first line, site path it lands on).
     let mut files: Vec<&SourceFile> = Vec::new();
     let mut work: Vec<(String, &str, usize, usize, String)> = Vec::new();
+    // The ids each initiative page's template uses, which its body's headings must leave free.
+    let mut reserved: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, ini) in &reg.initiatives {
         files.push(&ini.source);
         let f = files.len() - 1;
         let own = urls.initiative(id);
+        reserved.insert(format!("initiative:{id}"), initiative_ids(ini));
         work.push((
             format!("initiative:{id}"),
             &ini.body,
@@ -190,7 +221,15 @@ pub fn prepare<'a>(
         .map(|(key, text, f, line, own)| {
             (
                 key.clone(),
-                markdown::render(text, files[*f], *line, own, *f, &linker),
+                markdown::render_avoiding(
+                    text,
+                    files[*f],
+                    *line,
+                    own,
+                    *f,
+                    &linker,
+                    reserved.get(key).map_or(&[][..], Vec::as_slice),
+                ),
             )
         })
         .collect();
@@ -323,26 +362,7 @@ impl Prepared<'_> {
                 Job::Page(i) | Job::Section(_, Some(i)) => Some(format!("page:{i}")),
                 Job::Initiative(id) => {
                     if let Some(ini) = self.reg.initiatives.get(id) {
-                        set.extend(ini.meta.measures.iter().map(measure_id));
-                        set.extend(
-                            [
-                                "fakta",
-                                "roller",
-                                "tiltak",
-                                "tidslinje",
-                                "temaer",
-                                "relasjoner",
-                            ]
-                            .map(String::from),
-                        );
-                        let m = &ini.meta;
-                        let actors = m.roles.iter().map(|r| &r.actor);
-                        set.extend(
-                            actors
-                                .chain(m.owner.iter())
-                                .chain(m.parties.iter())
-                                .map(|a| role_anchor(a)),
-                        );
+                        set.extend(initiative_ids(ini));
                     }
                     Some(format!("initiative:{id}"))
                 }
