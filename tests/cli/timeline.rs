@@ -325,7 +325,7 @@ fn the_chart_draws_what_the_records_say() {
     let table = between(&page, "<details class=\"chart-data\">", "</details>");
     assert!(table.contains("<th scope=\"row\"><a href=\"/initiativ/reform/\">Reformen</a></th>"));
     assert!(table.contains("fra <time datetime=\"2020\">tidligst i 2020</time>"));
-    assert!(table.contains("<td>Planlagt</td>"));
+    assert!(table.contains("<td><span class=\"cell-label\">Status: </span>Planlagt</td>"));
     assert!(table
         .contains("Tiltak: <a href=\"/initiativ/strategi/#videreutdanning\">Videreutdanning</a>"));
     assert!(
