@@ -87,6 +87,10 @@ impl Urls {
             self.prefix, self.words.timeline, self.words.actors
         )
     }
+    /// The timeline's events as an iCalendar file: `/tidslinje.ics`.
+    pub fn calendar(&self) -> String {
+        format!("{}/{}.ics", self.prefix, self.words.timeline)
+    }
     pub fn tags(&self) -> String {
         format!("{}/{}/", self.prefix, self.words.tags)
     }
@@ -138,6 +142,7 @@ mod tests {
         let nb = Urls::new(Lang::Nb, "", "");
         assert_eq!(nb.actor("ks"), "/aktorer/ks/");
         assert_eq!(nb.timeline(), "/tidslinje/");
+        assert_eq!(nb.calendar(), "/tidslinje.ics");
         let nn = Urls::new(Lang::Nn, "/v/2021", "/sub");
         assert_eq!(nn.actor("ks"), "/v/2021/aktorar/ks/");
         assert_eq!(nn.href(&nn.home()), "/sub/v/2021/");

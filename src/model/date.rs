@@ -141,6 +141,22 @@ impl Date {
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         era * 146_097 + doe - 719_468
     }
+
+    /// The (year, month, day) of a count of days since 1970-01-01: the inverse of `days`.
+    pub fn civil(days: i64) -> (i32, u8, u8) {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        // In range for every date `parse` accepts (years 0000 to 9999).
+        (y as i32, m as u8, d as u8)
+    }
 }
 
 fn days_in_month(year: i32, month: u8) -> u8 {
@@ -256,5 +272,9 @@ mod tests {
     fn counts_days() {
         assert_eq!(Date::days((1970, 1, 1)), 0);
         assert_eq!(Date::days((2000, 3, 1)), 11_017);
+        for day in [0, 11_016, 11_017, 18_262, -1, 60_000] {
+            assert_eq!(Date::days(Date::civil(day)), day);
+        }
+        assert_eq!(Date::civil(Date::days((2024, 2, 29)) + 1), (2024, 3, 1));
     }
 }

@@ -61,13 +61,27 @@ pub fn render(
     file: usize,
     linker: &Linker,
 ) -> Result<Rendered, Vec<Diagnostic>> {
+    render_avoiding(markdown, source, line_offset, own_path, file, linker, &[])
+}
+
+/// As `render`, with heading ids that stay clear of `reserved`: the ids the page's template
+/// gives its own sections (a body's "## Roller" must not take the roles list's `roller`).
+pub fn render_avoiding(
+    markdown: &str,
+    source: &SourceFile,
+    line_offset: usize,
+    own_path: &str,
+    file: usize,
+    linker: &Linker,
+    reserved: &[String],
+) -> Result<Rendered, Vec<Diagnostic>> {
     let mut out = Rendered::default();
     let mut errors = Vec::new();
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
 
-    assign_heading_ids(&mut events, &mut out);
+    assign_heading_ids(&mut events, &mut out, reserved);
 
     let content_rel = source.path.strip_prefix("content/").unwrap_or(&source.path);
     let mut rewritten = Vec::with_capacity(events.len() + 8);
@@ -166,7 +180,11 @@ pub fn render(
 }
 
 /// Gives every heading an id: its own `{#id}`, else a slug of its text, unique on the page.
-fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], out: &mut Rendered) {
+fn assign_heading_ids(
+    events: &mut [(Event, std::ops::Range<usize>)],
+    out: &mut Rendered,
+    reserved: &[String],
+) {
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { .. }) = &events[i].0 {
@@ -192,7 +210,7 @@ fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], out: &mut 
                 };
                 let mut unique = wanted.clone();
                 let mut n = 2;
-                while out.anchors.contains(&unique) {
+                while out.anchors.contains(&unique) || reserved.contains(&unique) {
                     unique = format!("{wanted}-{n}");
                     n += 1;
                 }

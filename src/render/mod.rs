@@ -2,6 +2,8 @@
 //! the plan of every output path (collisions found before anything is written), and
 //! each output rendered through the theme's templates.
 
+pub mod calendar;
+pub mod chart;
 pub mod feeds;
 pub mod markdown;
 pub mod slug;
@@ -20,7 +22,7 @@ use crate::output::Urls;
 
 use markdown::{LinkRef, Linker, Rendered};
 use theme::Theme;
-use views::{measure_id, Ctx};
+use views::{measure_id, role_anchor, Ctx};
 
 /// One file the build writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +46,8 @@ pub enum Job {
     Atom,
     Robots,
     Records,
+    /// The timeline's events as an iCalendar file.
+    Calendar,
     /// A theme asset, by its site path.
     Static(String),
     /// A file from content/pages/, copied as it is.
@@ -58,6 +62,7 @@ impl Job {
                 | Job::Atom
                 | Job::Robots
                 | Job::Records
+                | Job::Calendar
                 | Job::Static(_)
                 | Job::Asset(_)
                 | Job::NotFound
@@ -74,6 +79,34 @@ pub struct Prepared<'a> {
     pub plan: BTreeMap<String, Job>,
     /// Tag slug to (display name, page indexes).
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
+}
+
+/// The ids an initiative page's template gives its sections, measures and roles: targets
+/// for `#anchor` links, and ids the body's headings must not take.
+fn initiative_ids(ini: &crate::model::Initiative) -> Vec<String> {
+    let m = &ini.meta;
+    let mut ids: Vec<String> = [
+        "main",
+        "top",
+        "fakta",
+        "roller",
+        "tiltak",
+        "tidslinje",
+        "temaer",
+        "relasjoner",
+        "sider",
+    ]
+    .map(String::from)
+    .to_vec();
+    ids.extend(m.measures.iter().map(measure_id));
+    let actors = m.roles.iter().map(|r| &r.actor);
+    ids.extend(
+        actors
+            .chain(m.owner.iter())
+            .chain(m.parties.iter())
+            .map(|a| role_anchor(a)),
+    );
+    ids
 }
 
 /// Where a planned path came from, to name both files when two collide.
@@ -126,10 +159,13 @@ pub fn prepare<'a>(
     // Every piece of Markdown: (key, text, file, first line, site path it lands on).
     let mut files: Vec<&SourceFile> = Vec::new();
     let mut work: Vec<(String, &str, usize, usize, String)> = Vec::new();
+    // The ids each initiative page's template uses, which its body's headings must leave free.
+    let mut reserved: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, ini) in &reg.initiatives {
         files.push(&ini.source);
         let f = files.len() - 1;
         let own = urls.initiative(id);
+        reserved.insert(format!("initiative:{id}"), initiative_ids(ini));
         work.push((
             format!("initiative:{id}"),
             &ini.body,
@@ -185,7 +221,15 @@ pub fn prepare<'a>(
         .map(|(key, text, f, line, own)| {
             (
                 key.clone(),
-                markdown::render(text, files[*f], *line, own, *f, &linker),
+                markdown::render_avoiding(
+                    text,
+                    files[*f],
+                    *line,
+                    own,
+                    *f,
+                    &linker,
+                    reserved.get(key).map_or(&[][..], Vec::as_slice),
+                ),
             )
         })
         .collect();
@@ -223,6 +267,7 @@ pub fn prepare<'a>(
     add(urls.file("sitemap.xml"), Job::Sitemap, &mut errors);
     add(urls.file("atom.xml"), Job::Atom, &mut errors);
     add(urls.file("data/records.json"), Job::Records, &mut errors);
+    add(urls.calendar(), Job::Calendar, &mut errors);
     if urls.prefix.is_empty() {
         add("/robots.txt".into(), Job::Robots, &mut errors);
         for path in theme.statics.keys() {
@@ -317,18 +362,7 @@ impl Prepared<'_> {
                 Job::Page(i) | Job::Section(_, Some(i)) => Some(format!("page:{i}")),
                 Job::Initiative(id) => {
                     if let Some(ini) = self.reg.initiatives.get(id) {
-                        set.extend(ini.meta.measures.iter().map(measure_id));
-                        set.extend(
-                            [
-                                "fakta",
-                                "roller",
-                                "tiltak",
-                                "tidslinje",
-                                "temaer",
-                                "relasjoner",
-                            ]
-                            .map(String::from),
-                        );
+                        set.extend(initiative_ids(ini));
                     }
                     Some(format!("initiative:{id}"))
                 }
@@ -450,6 +484,7 @@ impl Prepared<'_> {
             Job::Atom => return Ok(feeds::atom(self).into_bytes()),
             Job::Robots => return Ok(feeds::robots(self).into_bytes()),
             Job::Records => return Ok(feeds::records(self, &ctx).into_bytes()),
+            Job::Calendar => return Ok(calendar::ics(self, &ctx).into_bytes()),
             Job::Home => {
                 let intro = reg
                     .pages
@@ -578,6 +613,7 @@ impl Prepared<'_> {
                         "events_by_year": ctx.events_by_year(reg.events.iter(), site_lang),
                         "filter_initiatives": filters_i,
                         "filter_actors": filters_a,
+                        "calendar_href": ctx.href(&self.urls.calendar()),
                     }),
                 )
             }
@@ -669,6 +705,10 @@ impl Prepared<'_> {
                 json!({ "title": ctx.t(site_lang, "notfound.title") }),
             ),
         };
+        let mut page = page;
+        if let Some(c) = self.chart(&ctx, job, lang) {
+            views::merge(&mut page, json!({ "chart": c }));
+        }
         let mut context = self.common(&ctx, path, lang, &page);
         views::merge(&mut context, json!({ "page": page }));
         views::merge(&mut context, extra.clone());
@@ -810,6 +850,43 @@ impl Prepared<'_> {
             .collect()
     }
 
+    /// The chart of the periods a page shows, if any: every initiative on the home page and
+    /// the timeline, one initiative on its page and filter page, an actor's on its pages.
+    fn chart(&self, ctx: &Ctx, job: &Job, lang: Lang) -> Option<Value> {
+        let reg = self.reg;
+        let over_time = |name: &str| format!("{name} {}", ctx.t(lang, "chart.over_time"));
+        match job {
+            Job::Home | Job::Timeline => chart::view(
+                ctx,
+                "chart-all",
+                &ctx.t(lang, "chart.title"),
+                &chart::lanes_all(reg),
+                lang,
+            ),
+            Job::Initiative(id) | Job::InitiativeTimeline(id) => {
+                let ini = reg.initiatives.get(id)?;
+                chart::view(
+                    ctx,
+                    &format!("chart-{id}"),
+                    &over_time(ini.short_title()),
+                    &chart::lanes_of_initiative(reg, id),
+                    lang,
+                )
+            }
+            Job::Actor(id) | Job::ActorTimeline(id) => {
+                let a = reg.actors.get(id)?;
+                chart::view(
+                    ctx,
+                    &format!("chart-{id}"),
+                    &over_time(&a.current().name),
+                    &chart::lanes_of_actor(reg, id),
+                    lang,
+                )
+            }
+            _ => None,
+        }
+    }
+
     /// The roles matrix: actors by initiatives, each cell the role.
     fn roles_view(&self, ctx: &Ctx, lang: Lang) -> Value {
         let initiatives: Vec<&crate::model::Initiative> = self.initiatives_by_start().collect();
@@ -820,27 +897,18 @@ impl Prepared<'_> {
             let cells: Vec<Value> = initiatives
                 .iter()
                 .map(|ini| {
-                    let m = &ini.meta;
-                    let mut roles: Vec<&str> = m
-                        .roles
-                        .iter()
-                        .filter(|r| r.actor == a.id)
-                        .map(|r| r.role.as_str())
+                    let roles: Vec<String> = ctx
+                        .roles_of(ini, &a.id, lang)
+                        .into_iter()
+                        .map(|(role, _)| role)
                         .collect();
-                    let owner = ctx.t(lang, "role.owner");
-                    let party = ctx.t(lang, "role.party");
-                    if roles.is_empty() && m.owner.as_deref() == Some(a.id.as_str()) {
-                        roles.push(&owner);
-                    } else if roles.is_empty() && m.parties.contains(&a.id) {
-                        roles.push(&party);
-                    }
                     if roles.is_empty() {
                         json!({ "initiative": ini.short_title(), "roles": [] })
                     } else {
                         json!({
                             "initiative": ini.short_title(),
                             "roles": roles,
-                            "href": format!("{}#roller", ctx.href(&self.urls.initiative(&ini.id))),
+                            "href": format!("{}#{}", ctx.href(&self.urls.initiative(&ini.id)), role_anchor(&a.id)),
                             "actor_href": ctx.href(&self.urls.actor(&a.id)),
                         })
                     }

@@ -27,6 +27,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/actor.html",
     "templates/actors.html",
     "templates/base.html",
+    "templates/chart.html",
     "templates/home.html",
     "templates/initiative.html",
     "templates/initiatives.html",

@@ -72,7 +72,13 @@ impl Ctx<'_> {
         } else {
             "–"
         };
+        let years = match &p.end {
+            Some(e) if e.year == p.start.year => p.start.year.to_string(),
+            Some(e) => format!("{}–{}", p.start.year, e.year),
+            None => format!("{} {}", self.t(lang, "period.from"), p.start.year),
+        };
         json!({
+            "years": years,
             "start": self.date(&p.start, p.start_label.as_deref(), lang),
             "end": self.opt_date(p.end.as_ref(), p.end_label.as_deref(), lang),
             "text": text,
@@ -188,11 +194,30 @@ impl Ctx<'_> {
                 "url": s.url,
             })
         });
-        let roles: Vec<Value> = m
-            .roles
-            .iter()
-            .map(|r| json!({ "actor": self.actor_ref(&r.actor, start, lang), "role": r.role, "tasks": r.tasks }))
-            .collect();
+        // Every actor the roles matrix names gets an entry (and its first entry an anchor),
+        // so each cell of the matrix links straight to the tasks.
+        let mut roles: Vec<Value> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut push = |actor: &str, role: &str, tasks: &[String]| {
+            let first = seen.insert(actor.to_owned());
+            roles.push(json!({
+                "actor": self.actor_ref(actor, start, lang),
+                "role": role,
+                "tasks": tasks,
+                "anchor": first.then(|| role_anchor(actor)),
+            }));
+        };
+        for r in &m.roles {
+            push(&r.actor, &r.role, &r.tasks);
+        }
+        let owner = m.owner.iter().map(|o| (o, "role.owner"));
+        let mut added: Vec<&String> = Vec::new();
+        for (a, key) in owner.chain(m.parties.iter().map(|p| (p, "role.party"))) {
+            if !m.roles.iter().any(|r| &r.actor == a) && !added.contains(&a) {
+                added.push(a);
+                push(a, &self.t(lang, key), &[]);
+            }
+        }
         let measures: Vec<Value> = m
             .measures
             .iter()
@@ -259,23 +284,20 @@ impl Ctx<'_> {
             })
             .collect();
         let mut holdings = Vec::new();
-        for ini in self.reg.initiatives.values() {
+        let mut initiatives: Vec<&Initiative> = self.reg.initiatives.values().collect();
+        initiatives.sort_by(|x, y| (x.meta.period.start, &x.id).cmp(&(y.meta.period.start, &y.id)));
+        for ini in initiatives {
             let m = &ini.meta;
-            let mut roles: Vec<Value> = m
-                .roles
-                .iter()
-                .filter(|r| r.actor == a.id)
-                .map(|r| json!({ "role": r.role, "tasks": r.tasks }))
+            let href = format!(
+                "{}#{}",
+                self.href(&self.urls.initiative(&ini.id)),
+                role_anchor(&a.id)
+            );
+            let roles: Vec<Value> = self
+                .roles_of(ini, &a.id, lang)
+                .into_iter()
+                .map(|(role, tasks)| json!({ "role": role, "tasks": tasks, "href": href }))
                 .collect();
-            if m.owner.as_deref() == Some(a.id.as_str()) {
-                roles.insert(
-                    0,
-                    json!({ "role": self.t(lang, "role.owner"), "tasks": [] }),
-                );
-            }
-            if roles.is_empty() && m.parties.contains(&a.id) {
-                roles.push(json!({ "role": self.t(lang, "role.party"), "tasks": [] }));
-            }
             let measures: Vec<Value> = m
                 .measures
                 .iter()
@@ -315,6 +337,31 @@ impl Ctx<'_> {
         })
     }
 
+    /// What an actor does in an initiative: `(role, tasks)`, the owner's part first; an
+    /// owner or party with no role of its own is shown as such.
+    pub fn roles_of<'i>(
+        &self,
+        ini: &'i Initiative,
+        actor: &str,
+        lang: Lang,
+    ) -> Vec<(String, &'i [String])> {
+        let m = &ini.meta;
+        let mut roles: Vec<(String, &[String])> = Vec::new();
+        if m.owner.as_deref() == Some(actor) {
+            roles.push((self.t(lang, "role.owner"), &[]));
+        }
+        roles.extend(
+            m.roles
+                .iter()
+                .filter(|r| r.actor == actor)
+                .map(|r| (r.role.clone(), r.tasks.as_slice())),
+        );
+        if roles.is_empty() && m.parties.iter().any(|p| p == actor) {
+            roles.push((self.t(lang, "role.party"), &[]));
+        }
+        roles
+    }
+
     pub fn page_summary(&self, p: &Page, lang: Lang) -> Value {
         json!({
             "title": p.meta.title,
@@ -331,6 +378,11 @@ impl Ctx<'_> {
             .map(|t| json!({ "name": t, "href": self.href(&self.urls.tag(t)) }))
             .collect()
     }
+}
+
+/// The id of an actor's entry in an initiative's list of roles: `rolle-ks`.
+pub fn role_anchor(actor: &str) -> String {
+    format!("rolle-{actor}")
 }
 
 pub fn measure_id(m: &crate::model::Measure) -> String {

@@ -103,7 +103,7 @@ fn builds_the_basic_fixture() {
 
     let roles = read(&out, "roller/index.html");
     assert!(roles.contains("<th scope=\"row\"><a href=\"/aktorer/etaten/\">Etaten</a></th>"));
-    assert!(roles.contains("<a href=\"/initiativ/strategi/#roller\">Gjennomfører tiltak</a>"));
+    assert!(roles.contains("<a href=\"/initiativ/strategi/#rolle-etaten\">Gjennomfører tiltak</a>"));
 
     let actor = read(&out, "aktorer/dep/index.html");
     assert!(actor.contains("<h1>Nydepartementet <span class=\"muted\">(ND)</span></h1>"));

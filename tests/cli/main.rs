@@ -4,6 +4,7 @@
 mod build;
 mod content;
 mod invalid;
+mod timeline;
 
 use std::collections::BTreeMap;
 use std::fs;
