@@ -52,7 +52,8 @@ pub fn options() -> Options {
 
 /// Renders `markdown`, which starts at `line_offset` (1-based line) in `source`; `own_path`
 /// is the site path of the page it ends up on, `file` an index the caller uses to find
-/// `source` again for link errors.
+/// `source` again for link errors, `reserved` the ids the page's template already uses
+/// (a heading `## Roller` on an initiative must not take the template's `#roller`).
 pub fn render(
     markdown: &str,
     source: &SourceFile,
@@ -60,6 +61,7 @@ pub fn render(
     own_path: &str,
     file: usize,
     linker: &Linker,
+    reserved: &[&str],
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let mut out = Rendered::default();
     let mut errors = Vec::new();
@@ -67,7 +69,7 @@ pub fn render(
         .into_offset_iter()
         .collect();
 
-    assign_heading_ids(&mut events, &mut out);
+    assign_heading_ids(&mut events, &mut out, reserved);
 
     let content_rel = source.path.strip_prefix("content/").unwrap_or(&source.path);
     let mut rewritten = Vec::with_capacity(events.len() + 8);
@@ -166,7 +168,11 @@ pub fn render(
 }
 
 /// Gives every heading an id: its own `{#id}`, else a slug of its text, unique on the page.
-fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], out: &mut Rendered) {
+fn assign_heading_ids(
+    events: &mut [(Event, std::ops::Range<usize>)],
+    out: &mut Rendered,
+    reserved: &[&str],
+) {
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { .. }) = &events[i].0 {
@@ -192,7 +198,7 @@ fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], out: &mut 
                 };
                 let mut unique = wanted.clone();
                 let mut n = 2;
-                while out.anchors.contains(&unique) {
+                while out.anchors.contains(&unique) || reserved.contains(&unique.as_str()) {
                     unique = format!("{wanted}-{n}");
                     n += 1;
                 }
@@ -398,7 +404,7 @@ mod tests {
             sources: &s,
             base_path: "",
         };
-        render(md, &src, 4, "/own/", 0, &linker)
+        render(md, &src, 4, "/own/", 0, &linker, &["fakta"])
     }
 
     #[test]
@@ -441,6 +447,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.anchors, ["bakgrunn", "bakgrunn-2", "maal"]);
+        let r = render_in("content/pages/a.md", "## Fakta\n").unwrap();
+        assert_eq!(r.anchors, ["fakta-2"], "the template's own id is not taken");
         assert!(r.html.contains("<h2 id=\"bakgrunn-2\">"));
     }
 
