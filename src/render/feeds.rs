@@ -82,7 +82,10 @@ pub fn atom(p: &Prepared) -> String {
     let id_of = |path: &str| {
         if cfg.origin.is_empty() {
             let name = path.trim_matches('/').replace('/', ":");
-            format!("urn:mandat:{}", if name.is_empty() { "site" } else { &name })
+            format!(
+                "urn:mandat:{}",
+                if name.is_empty() { "site" } else { &name }
+            )
         } else {
             absolute(p, path)
         }

@@ -24,12 +24,12 @@ const MIN_STEM: usize = 3;
 
 /// Words too common to be worth finding, in both written standards.
 const STOP_WORDS: &[&str] = &[
-    "og", "i", "på", "til", "av", "for", "med", "som", "er", "det", "den", "de", "dei", "en",
-    "ei", "et", "ein", "eit", "å", "at", "om", "har", "hadde", "ikke", "ikkje", "fra", "frå",
-    "seg", "sin", "sine", "sitt", "var", "vart", "ble", "blei", "blir", "vil", "skal", "kan",
-    "ved", "etter", "eller", "men", "så", "også", "òg", "no", "nå", "der", "her", "han", "ho",
-    "hun", "vi", "me", "oss", "dette", "denne", "disse", "desse", "hva", "kva", "mot", "over",
-    "under", "mellom", "hvor", "kor", "bli", "være", "vere", "vore", "vært", "the", "of", "and",
+    "og", "i", "på", "til", "av", "for", "med", "som", "er", "det", "den", "de", "dei", "en", "ei",
+    "et", "ein", "eit", "å", "at", "om", "har", "hadde", "ikke", "ikkje", "fra", "frå", "seg",
+    "sin", "sine", "sitt", "var", "vart", "ble", "blei", "blir", "vil", "skal", "kan", "ved",
+    "etter", "eller", "men", "så", "også", "òg", "no", "nå", "der", "her", "han", "ho", "hun",
+    "vi", "me", "oss", "dette", "denne", "disse", "desse", "hva", "kva", "mot", "over", "under",
+    "mellom", "hvor", "kor", "bli", "være", "vere", "vore", "vært", "the", "of", "and",
 ];
 
 /// How much a word counts where it stands: in the title, the summary or the text.
@@ -128,8 +128,13 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
             lang: ini.lang,
             also: m.short_title.clone().unwrap_or_default(),
             text,
-            date: Some(ctx.period(&m.period, ini.lang)["text"].as_str().unwrap_or("").to_owned())
-                .filter(|s| !s.is_empty()),
+            date: Some(
+                ctx.period(&m.period, ini.lang)["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+            )
+            .filter(|s| !s.is_empty()),
         });
     }
 
@@ -301,9 +306,10 @@ mod tests {
     fn short_words_and_norwegian_letters_are_kept() {
         assert_eq!(stem("ks"), "ks");
         assert_eq!(stem("året"), "året");
-        assert_eq!(terms("Økt KOMPETANSE i barnevernet, 2018–2024"), [
-            "økt", "kompetans", "barnevern", "2018", "2024"
-        ]);
+        assert_eq!(
+            terms("Økt KOMPETANSE i barnevernet, 2018–2024"),
+            ["økt", "kompetans", "barnevern", "2018", "2024"]
+        );
         assert_eq!(terms("Idé"), ["ide"]);
     }
 

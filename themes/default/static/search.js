@@ -57,11 +57,13 @@
   }
 
   // How well an indexed stem answers a query word: exactly, as a longer word (the reader
-  // is still typing, or wrote a shorter form), or as a form with up to two letters less.
+  // is still typing, or wrote a shorter form), as a form with up to two letters less, or
+  // as the last part of a compound (avtale in samarbeidsavtale, tillit in tillitsreform).
   function closeness(term, word) {
     if (term === word) return 1;
     if (term.startsWith(word)) return 0.6;
     if (word.startsWith(term) && word.length - term.length <= 2) return 0.8;
+    if (word.length >= 4 && term.includes(word)) return 0.4;
     return 0;
   }
 
