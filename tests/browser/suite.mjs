@@ -287,16 +287,24 @@ async function pageTests(browser, origin, pages) {
       inlineScripts: document.querySelectorAll("script:not([src])").length,
       styleAttrs: document.querySelectorAll("[style]").length,
       h1: document.querySelectorAll("h1").length,
+      headings: [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => [+h.tagName[1], h.textContent.trim().slice(0, 40)]),
+      landmarks: ["header", "nav", "main", "footer"].filter((t) => !document.querySelector(t)),
       description: (document.querySelector('meta[name="description"]') || {}).content || "",
     }));
     const basics = [...loadProblems];
     if (!["nb", "nn"].includes(info.lang)) basics.push(`<html lang="${info.lang}">`);
     if (!info.title) basics.push("no <title>");
     if (info.h1 !== 1) basics.push(`${info.h1} <h1> elements`);
+    // The outline: it starts at h1 and never skips a level on the way down.
+    info.headings.forEach(([level, text], i) => {
+      const before = i === 0 ? 0 : info.headings[i - 1][0];
+      if (level > before + 1) basics.push(`heading outline: h${level} "${text}" follows h${before}`);
+    });
+    if (info.landmarks.length) basics.push(`no <${info.landmarks.join(">, <")}> landmark`);
     if (info.inlineScripts) basics.push(`${info.inlineScripts} inline <script> elements`);
     if (info.styleAttrs) basics.push(`${info.styleAttrs} style attributes`);
     if (!info.description) basics.push("no meta description");
-    record(`${p.path}: lang, title, one h1, no inline script or style, no console error`, [...basics, ...messages.filter((m) => !expected(m))]);
+    record(`${p.path}: lang, title, landmarks, heading outline, no inline script or style, no console error`, [...basics, ...messages.filter((m) => !expected(m))]);
 
     await tab.setViewport({ width: 320, height: 800 });
     const overflow = await tab.evaluate(() => {
