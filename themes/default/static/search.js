@@ -205,6 +205,11 @@
       return r.json();
     })
     .then(function (data) { index = data; })
-    .catch(function () { failed = true; })
+    .catch(function () {
+      // Without the index the form is no use: say so, and show the lists again.
+      failed = true;
+      form.hidden = true;
+      if (nojs) nojs.hidden = false;
+    })
     .then(run);
 }());
