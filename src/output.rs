@@ -105,6 +105,10 @@ impl Urls {
     pub fn search(&self) -> String {
         format!("{}/{}/", self.prefix, self.words.search)
     }
+    /// The index the search page's script reads.
+    pub fn search_index(&self) -> String {
+        format!("{}index.json", self.search())
+    }
     /// A page or section: `artikler/x` to `/artikler/x/`; the root section is the home page.
     pub fn page(&self, slug_path: &str) -> String {
         if slug_path.is_empty() {

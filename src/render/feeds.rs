@@ -81,7 +81,11 @@ pub fn atom(p: &Prepared) -> String {
     entries.truncate(30);
     let id_of = |path: &str| {
         if cfg.origin.is_empty() {
-            format!("urn:mandat:{}", path.trim_matches('/').replace('/', ":"))
+            let name = path.trim_matches('/').replace('/', ":");
+            format!(
+                "urn:mandat:{}",
+                if name.is_empty() { "site" } else { &name }
+            )
         } else {
             absolute(p, path)
         }
@@ -94,10 +98,16 @@ pub fn atom(p: &Prepared) -> String {
         },
         |e| e.0.rfc3339(),
     );
+    // The pages' links are site-relative (`/aktorer/ks/`); xml:base makes them resolve.
+    let base = if cfg.origin.is_empty() {
+        String::new()
+    } else {
+        format!(" xml:base=\"{}\"", xml_escape(&absolute(p, &p.urls.home())))
+    };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = write!(
         out,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <author><name>{}</name></author>\n",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\"{base}>\n  <title>{}</title>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <author><name>{}</name></author>\n",
         cfg.lang.code(),
         xml_escape(&cfg.title),
         xml_escape(&id_of(&p.urls.home())),

@@ -52,7 +52,8 @@ pub fn options() -> Options {
 
 /// Renders `markdown`, which starts at `line_offset` (1-based line) in `source`; `own_path`
 /// is the site path of the page it ends up on, `file` an index the caller uses to find
-/// `source` again for link errors.
+/// `source` again for link errors, `reserved` the ids the page's template already uses
+/// (a heading `## Roller` on an initiative must not take the template's `#roller`).
 pub fn render(
     markdown: &str,
     source: &SourceFile,
@@ -60,8 +61,18 @@ pub fn render(
     own_path: &str,
     file: usize,
     linker: &Linker,
+    reserved: &[&str],
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    render_avoiding(markdown, source, line_offset, own_path, file, linker, &[])
+    let reserved: Vec<String> = reserved.iter().map(|s| s.to_string()).collect();
+    render_avoiding(
+        markdown,
+        source,
+        line_offset,
+        own_path,
+        file,
+        linker,
+        &reserved,
+    )
 }
 
 /// As `render`, with heading ids that stay clear of `reserved`: the ids the page's template
@@ -416,7 +427,7 @@ mod tests {
             sources: &s,
             base_path: "",
         };
-        render(md, &src, 4, "/own/", 0, &linker)
+        render(md, &src, 4, "/own/", 0, &linker, &["fakta"])
     }
 
     #[test]
@@ -460,6 +471,8 @@ mod tests {
         .unwrap();
         assert_eq!(r.anchors, ["bakgrunn", "bakgrunn-2", "maal"]);
         assert!(r.html.contains("<h2 id=\"bakgrunn-2\">"));
+        let r = render_in("content/pages/a.md", "## Fakta\n").unwrap();
+        assert_eq!(r.anchors, ["fakta-2"], "the template's own id is not taken");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod chart;
 pub mod feeds;
 pub mod markdown;
+pub mod search;
 pub mod slug;
 pub mod theme;
 pub mod views;
@@ -24,6 +25,9 @@ use markdown::{LinkRef, Linker, Rendered};
 use theme::Theme;
 use views::{measure_id, role_anchor, Ctx};
 
+/// Ids every page's template uses (base.html), which no heading in a body may take.
+const PAGE_IDS: &[&str] = &["main", "top"];
+
 /// One file the build writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
@@ -41,6 +45,9 @@ pub enum Job {
     Section(String, Option<usize>),
     Tags,
     Tag(String),
+    /// The search page and the index its script reads.
+    Search,
+    SearchIndex,
     NotFound,
     Sitemap,
     Atom,
@@ -63,6 +70,7 @@ impl Job {
                 | Job::Robots
                 | Job::Records
                 | Job::Calendar
+                | Job::SearchIndex
                 | Job::Static(_)
                 | Job::Asset(_)
                 | Job::NotFound
@@ -79,6 +87,8 @@ pub struct Prepared<'a> {
     pub plan: BTreeMap<String, Job>,
     /// Tag slug to (display name, page indexes).
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
+    /// Tag slug to the initiatives that carry it (their tags link to the tag's page too).
+    pub tag_initiatives: BTreeMap<String, Vec<String>>,
 }
 
 /// The ids an initiative page's template gives its sections, measures and roles: targets
@@ -156,22 +166,24 @@ pub fn prepare<'a>(
         base_path: &urls.base_path,
     };
 
-    // Every piece of Markdown: (key, text, file, first line, site path it lands on).
     let mut files: Vec<&SourceFile> = Vec::new();
-    let mut work: Vec<(String, &str, usize, usize, String)> = Vec::new();
-    // The ids each initiative page's template uses, which its body's headings must leave free.
-    let mut reserved: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Every piece of Markdown: (key, text, file, first line, site path it lands on, ids
+    // its page's template already uses, which its headings must leave free).
+    #[allow(clippy::type_complexity)]
+    let mut work: Vec<(String, &str, usize, usize, String, Vec<String>)> = Vec::new();
+    let page_ids: Vec<String> = PAGE_IDS.iter().map(|s| s.to_string()).collect();
     for (id, ini) in &reg.initiatives {
         files.push(&ini.source);
         let f = files.len() - 1;
         let own = urls.initiative(id);
-        reserved.insert(format!("initiative:{id}"), initiative_ids(ini));
+        let reserved = initiative_ids(ini);
         work.push((
             format!("initiative:{id}"),
             &ini.body,
             f,
             ini.source.body_line,
             own.clone(),
+            reserved.clone(),
         ));
         for m in &ini.meta.measures {
             if let Some(d) = &m.description {
@@ -185,6 +197,7 @@ pub fn prepare<'a>(
                     f,
                     line,
                     own.clone(),
+                    reserved.clone(),
                 ));
             }
         }
@@ -203,6 +216,7 @@ pub fn prepare<'a>(
                 file_base + e.file,
                 line,
                 urls.timeline(),
+                page_ids.clone(),
             ));
         }
     }
@@ -214,22 +228,15 @@ pub fn prepare<'a>(
             files.len() - 1,
             p.source.body_line,
             urls.page(&p.slug_path),
+            page_ids.clone(),
         ));
     }
     let rendered: Vec<(String, Result<Rendered, Vec<Diagnostic>>)> = work
         .par_iter()
-        .map(|(key, text, f, line, own)| {
+        .map(|(key, text, f, line, own, reserved)| {
             (
                 key.clone(),
-                markdown::render_avoiding(
-                    text,
-                    files[*f],
-                    *line,
-                    own,
-                    *f,
-                    &linker,
-                    reserved.get(key).map_or(&[][..], Vec::as_slice),
-                ),
+                markdown::render_avoiding(text, files[*f], *line, own, *f, &linker, reserved),
             )
         })
         .collect();
@@ -263,6 +270,8 @@ pub fn prepare<'a>(
     add(urls.roles(), Job::Roles, &mut errors);
     add(urls.timeline(), Job::Timeline, &mut errors);
     add(urls.tags(), Job::Tags, &mut errors);
+    add(urls.search(), Job::Search, &mut errors);
+    add(urls.search_index(), Job::SearchIndex, &mut errors);
     add(urls.file("404.html"), Job::NotFound, &mut errors);
     add(urls.file("sitemap.xml"), Job::Sitemap, &mut errors);
     add(urls.file("atom.xml"), Job::Atom, &mut errors);
@@ -323,6 +332,15 @@ pub fn prepare<'a>(
             &mut errors,
         );
     }
+    let mut tag_initiatives: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, ini) in &reg.initiatives {
+        for t in &ini.meta.tags {
+            let slug = slug::slugify(t);
+            tags.entry(slug.clone())
+                .or_insert_with(|| (t.clone(), Vec::new()));
+            tag_initiatives.entry(slug).or_default().push(id.clone());
+        }
+    }
     for slug in tags.keys() {
         add(
             format!("{}{slug}/", urls.tags()),
@@ -341,6 +359,7 @@ pub fn prepare<'a>(
         bodies,
         plan,
         tags,
+        tag_initiatives,
     };
     errors.extend(prepared.check_links(&files));
     if errors.is_empty() {
@@ -354,7 +373,7 @@ impl Prepared<'_> {
     /// The ids each HTML page offers as `#anchors`.
     fn anchors(&self) -> BTreeMap<&str, BTreeSet<String>> {
         let mut out: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        let common = ["main", "top"];
+        let common = PAGE_IDS;
         for (path, job) in &self.plan {
             let set = out.entry(path.as_str()).or_default();
             set.extend(common.iter().map(|s| s.to_string()));
@@ -485,6 +504,7 @@ impl Prepared<'_> {
             Job::Robots => return Ok(feeds::robots(self).into_bytes()),
             Job::Records => return Ok(feeds::records(self, &ctx).into_bytes()),
             Job::Calendar => return Ok(calendar::ics(self, &ctx).into_bytes()),
+            Job::SearchIndex => return Ok(search::index(self, &ctx).into_bytes()),
             Job::Home => {
                 let intro = reg
                     .pages
@@ -672,7 +692,10 @@ impl Prepared<'_> {
                 )
             }
             Job::Tags => {
-                let list: Vec<Value> = self.tags.iter().map(|(slug, (name, pages))| json!({ "name": name, "count": pages.len(), "href": ctx.href(&format!("{}{slug}/", self.urls.tags())) })).collect();
+                let list: Vec<Value> = self.tags.iter().map(|(slug, (name, pages))| {
+                    let count = pages.len() + self.tag_initiatives.get(slug).map_or(0, Vec::len);
+                    json!({ "name": name, "count": count, "href": ctx.href(&format!("{}{slug}/", self.urls.tags())) })
+                }).collect();
                 (
                     "tags.html",
                     site_lang,
@@ -693,12 +716,29 @@ impl Prepared<'_> {
                     .iter()
                     .map(|p| ctx.page_summary(p, site_lang))
                     .collect();
+                let initiatives: Vec<Value> = self
+                    .initiatives_by_start()
+                    .filter(|i| {
+                        self.tag_initiatives
+                            .get(slug)
+                            .is_some_and(|ids| ids.contains(&i.id))
+                    })
+                    .map(|i| ctx.initiative_summary(i, site_lang))
+                    .collect();
                 (
                     "tag.html",
                     site_lang,
-                    json!({ "title": format!("{}: {name}", ctx.t(site_lang, "tags.one")), "tag": name, "pages": list }),
+                    json!({ "title": format!("{}: {name}", ctx.t(site_lang, "tags.one")), "tag": name, "pages": list, "initiatives": initiatives }),
                 )
             }
+            Job::Search => (
+                "search.html",
+                site_lang,
+                json!({
+                    "title": ctx.t(site_lang, "search.title"),
+                    "index": ctx.href(&self.urls.search_index()),
+                }),
+            ),
             Job::NotFound => (
                 "404.html",
                 site_lang,
@@ -777,6 +817,7 @@ impl Prepared<'_> {
                 "roles": ctx.href(&self.urls.roles()),
                 "timeline": ctx.href(&self.urls.timeline()),
                 "tags": ctx.href(&self.urls.tags()),
+                "search": ctx.href(&self.urls.search()),
                 "records": ctx.href(&self.urls.file("data/records.json")),
             },
             "lang": lang.code(),
@@ -810,7 +851,7 @@ impl Prepared<'_> {
             .collect()
     }
 
-    fn section_of(&self, ctx: &Ctx, section: &str, _lang: Lang) -> Value {
+    fn section_of(&self, ctx: &Ctx, section: &str, lang: Lang) -> Value {
         if section.is_empty() {
             return Value::Null;
         }
@@ -819,9 +860,12 @@ impl Prepared<'_> {
             .pages
             .iter()
             .position(|p| p.is_section && p.slug_path == section);
+        let own = idx.map_or(self.reg.config.lang, |i| self.reg.pages[i].lang);
         json!({
             "title": idx.map_or_else(|| title_from_folder(section), |i| self.reg.pages[i].meta.title.clone()),
             "href": ctx.href(&self.urls.page(section)),
+            "lang": own.code(),
+            "other_lang": own != lang,
         })
     }
 

@@ -22,6 +22,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "i18n/nb.yaml",
     "i18n/nn.yaml",
     "static/favicon.svg",
+    "static/search.js",
     "static/style.css",
     "templates/404.html",
     "templates/actor.html",
@@ -34,6 +35,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/macros.html",
     "templates/page.html",
     "templates/roles.html",
+    "templates/search.html",
     "templates/section.html",
     "templates/tag.html",
     "templates/tags.html",
@@ -298,7 +300,10 @@ mod tests {
 
     #[test]
     fn escapes_only_what_html_needs() {
-        assert_eq!(escape_html("a/b <i>&\"'ø"), "a/b &lt;i&gt;&amp;&quot;&#39;ø");
+        assert_eq!(
+            escape_html("a/b <i>&\"'ø"),
+            "a/b &lt;i&gt;&amp;&quot;&#39;ø"
+        );
         assert_eq!(escape_html(""), "");
     }
 

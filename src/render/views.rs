@@ -148,9 +148,24 @@ impl Ctx<'_> {
         }
     }
 
+    /// The language an event is written in: its initiative's, for an event written inside
+    /// an initiative's file; else the site's.
+    pub fn event_lang(&self, e: &Event) -> Lang {
+        self.reg
+            .event_sources
+            .get(e.file)
+            .and_then(|s| s.path.strip_prefix("content/initiatives/"))
+            .and_then(|f| f.strip_suffix(".md"))
+            .and_then(|id| self.reg.initiatives.get(id))
+            .map_or(self.reg.config.lang, |i| i.lang)
+    }
+
     pub fn event(&self, e: &Event, lang: Lang) -> Value {
+        let own = self.event_lang(e);
         json!({
             "anchor": e.anchor,
+            "lang": own.code(),
+            "other_lang": own != lang,
             "date": self.date(&e.date, e.date_label.as_deref(), lang),
             "title": e.title,
             "description_html": self.body(&format!("event:{}", e.anchor)),

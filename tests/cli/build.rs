@@ -11,7 +11,7 @@ fn builds_the_basic_fixture() {
     let o = build(&fixture("basic"), &out);
     let (stdout, stderr) = text(&o);
     assert!(o.status.success(), "{stderr}");
-    assert!(stdout.starts_with("built 22 pages"), "{stdout}");
+    assert!(stdout.starts_with("built 23 pages"), "{stdout}");
 
     for f in [
         "index.html",

@@ -4,6 +4,7 @@
 mod build;
 mod content;
 mod invalid;
+mod reader;
 mod timeline;
 
 use std::collections::BTreeMap;

@@ -85,7 +85,11 @@ fn filter_pages_show_one_initiative_or_actor() {
     assert!(strategy.contains("Strategien blir varslet") && strategy.contains("Første samling"));
     assert!(!strategy.contains("Reformen trer i kraft") && !strategy.contains("Avtalen signert"));
     // Its own chart: the strategy's period and its measures, nothing else.
-    let chart = between(&strategy, "<svg", "</svg>");
+    let chart = between(
+        &strategy,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg",
+        "</svg>",
+    );
     assert!(chart.contains("Strategien") && chart.contains("Videreutdanning"));
     assert!(!chart.contains("Reformen") && !chart.contains("Avtalen"));
     assert!(strategy.contains("<a href=\"/initiativ/strategi/\">Strategi for kompetanse</a>"));
@@ -95,7 +99,11 @@ fn filter_pages_show_one_initiative_or_actor() {
     assert!(
         !ministry.contains("Reformen trer i kraft") && !ministry.contains("Foreningen uttaler seg")
     );
-    let chart = between(&ministry, "<svg", "</svg>");
+    let chart = between(
+        &ministry,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg",
+        "</svg>",
+    );
     assert!(chart.contains("Avtalen") && chart.contains("Strategien"));
     assert!(
         !chart.contains("Reformen"),
@@ -105,7 +113,12 @@ fn filter_pages_show_one_initiative_or_actor() {
     // An actor whose only event belongs to no initiative still gets its chart row.
     let club = read(&out, "tidslinje/aktorer/foreningen/index.html");
     assert!(club.contains("Foreningen uttaler seg"));
-    assert!(between(&club, "<svg", "</svg>").contains("Andre hendelser"));
+    assert!(between(
+        &club,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg",
+        "</svg>"
+    )
+    .contains("Andre hendelser"));
 }
 
 #[test]
@@ -282,7 +295,10 @@ fn charts_are_well_formed_named_and_unique() {
 fn the_chart_draws_what_the_records_say() {
     let (_dir, out) = built();
     let page = read(&out, "tidslinje/index.html");
-    let svg = svgs(&page)[0];
+    let svg = svgs(&page)
+        .into_iter()
+        .find(|s| s.contains("role=\"img\""))
+        .expect("a chart");
     let doc = roxmltree::Document::parse(svg).unwrap();
     let texts: Vec<String> = doc
         .descendants()

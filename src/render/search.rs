@@ -1,0 +1,322 @@
+//! The search index behind `/sok/`: every initiative, actor, page and event as a small
+//! document list plus an inverted index of stemmed words, written as JSON at build time
+//! and read by the theme's `search.js`. The word rules here and in `search.js` must agree.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::model::Lang;
+
+use super::views::Ctx;
+use super::Prepared;
+
+/// Endings stripped from Norwegian words, longest first: definite and plural forms in
+/// bokmål and nynorsk (`-ene`, `-ane`, `-en`, `-et`, `-a`), verb and adjective endings
+/// (`-er`, `-ar`, `-ende`, `-ert`, `-e`) and the genitive (`-ens`, `-ets`). A crude
+/// stemmer, deliberately: the same few lines run in the reader's browser.
+const SUFFIXES: &[&str] = &[
+    "endes", "ende", "ande", "ene", "ane", "ens", "ets", "ert", "er", "ar", "en", "et", "a", "e",
+];
+
+/// A stem keeps at least this many letters.
+const MIN_STEM: usize = 3;
+
+/// Words too common to be worth finding, in both written standards.
+const STOP_WORDS: &[&str] = &[
+    "og", "i", "på", "til", "av", "for", "med", "som", "er", "det", "den", "de", "dei", "en", "ei",
+    "et", "ein", "eit", "å", "at", "om", "har", "hadde", "ikke", "ikkje", "fra", "frå", "seg",
+    "sin", "sine", "sitt", "var", "vart", "ble", "blei", "blir", "vil", "skal", "kan", "ved",
+    "etter", "eller", "men", "så", "også", "òg", "no", "nå", "der", "her", "han", "ho", "hun",
+    "vi", "me", "oss", "dette", "denne", "disse", "desse", "hva", "kva", "mot", "over", "under",
+    "mellom", "hvor", "kor", "bli", "være", "vere", "vore", "vært", "the", "of", "and",
+];
+
+/// How much a word counts where it stands: in the title, the summary or the text.
+const IN_TITLE: u32 = 8;
+const IN_SUMMARY: u32 = 3;
+const IN_TEXT: u32 = 1;
+/// Repetitions in the text count up to this many times, so long pages do not win by length.
+const TEXT_CAP: u32 = 5;
+
+/// The words of `text` as the index stores them: lower case, stop words left out, stemmed.
+pub fn terms(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(fold)
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .map(|w| stem(&w))
+        .collect()
+}
+
+/// Lower case, with accents that Norwegian does not keep as letters of their own taken
+/// off (`idé` is `ide`); æ, ø and å stay as they are.
+fn fold(word: &str) -> String {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            c => c,
+        })
+        .collect()
+}
+
+/// Takes the longest known ending off a folded word, keeping at least `MIN_STEM` letters.
+pub fn stem(word: &str) -> String {
+    let letters = word.chars().count();
+    for suffix in SUFFIXES {
+        let n = suffix.chars().count();
+        if letters >= MIN_STEM + n && word.ends_with(suffix) {
+            return word[..word.len() - suffix.len()].to_owned();
+        }
+    }
+    word.to_owned()
+}
+
+/// One thing a reader can find.
+struct Doc {
+    kind: &'static str,
+    title: String,
+    url: String,
+    summary: String,
+    lang: Lang,
+    /// Extra words found like the title (an actor's earlier names, short forms).
+    also: String,
+    text: String,
+    date: Option<String>,
+}
+
+/// The index as JSON: `{docs: [{kind, title, url, summary, lang, date?}], terms: {stem:
+/// [doc, weight, doc, weight, …]}}`, docs in a fixed order and terms sorted.
+pub fn index(p: &Prepared, ctx: &Ctx) -> String {
+    let reg = p.reg;
+    let site_lang = reg.config.lang;
+    let mut docs: Vec<Doc> = Vec::new();
+
+    for ini in p.initiatives_by_start() {
+        let m = &ini.meta;
+        let mut text = ctx
+            .bodies
+            .get(&format!("initiative:{}", ini.id))
+            .map(|r| r.text.clone())
+            .unwrap_or_default();
+        for part in m.topics.iter().chain(&m.tags) {
+            text.push(' ');
+            text.push_str(part);
+        }
+        for r in &m.roles {
+            text.push(' ');
+            text.push_str(&r.role);
+            for task in &r.tasks {
+                text.push(' ');
+                text.push_str(task);
+            }
+        }
+        for x in &m.measures {
+            text.push(' ');
+            text.push_str(&x.title);
+        }
+        docs.push(Doc {
+            kind: "initiative",
+            title: m.title.clone(),
+            url: ctx.href(&p.urls.initiative(&ini.id)),
+            summary: m.summary.clone().unwrap_or_default(),
+            lang: ini.lang,
+            also: m.short_title.clone().unwrap_or_default(),
+            text,
+            date: Some(
+                ctx.period(&m.period, ini.lang)["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+            )
+            .filter(|s| !s.is_empty()),
+        });
+    }
+
+    let mut actors: Vec<&crate::model::Actor> = reg.actors.values().collect();
+    actors.sort_by(|a, b| a.current().name.cmp(&b.current().name));
+    for a in actors {
+        let current = a.current();
+        let mut also = String::new();
+        for n in &a.names {
+            also.push(' ');
+            also.push_str(&n.name);
+            if let Some(s) = &n.short {
+                also.push(' ');
+                also.push_str(s);
+            }
+        }
+        let kind_label = ctx.t(site_lang, &format!("kind.{}", a.kind.key()));
+        docs.push(Doc {
+            kind: "actor",
+            title: current.name.clone(),
+            url: ctx.href(&p.urls.actor(&a.id)),
+            summary: a.description.clone().unwrap_or_else(|| kind_label.clone()),
+            lang: site_lang,
+            also,
+            text: kind_label,
+            date: None,
+        });
+    }
+
+    let mut pages: Vec<(usize, &crate::model::Page)> = reg.pages.iter().enumerate().collect();
+    pages.sort_by(|a, b| a.1.slug_path.cmp(&b.1.slug_path));
+    for (i, pg) in pages {
+        // The root section is the home page, found by the site's title.
+        if pg.is_section && pg.slug_path.is_empty() {
+            continue;
+        }
+        let mut text = ctx
+            .bodies
+            .get(&format!("page:{i}"))
+            .map(|r| r.text.clone())
+            .unwrap_or_default();
+        for t in &pg.meta.tags {
+            text.push(' ');
+            text.push_str(t);
+        }
+        let summary = pg
+            .meta
+            .summary
+            .clone()
+            .unwrap_or_else(|| excerpt(&text, 160));
+        docs.push(Doc {
+            kind: "page",
+            title: pg.meta.title.clone(),
+            url: ctx.href(&p.urls.page(&pg.slug_path)),
+            summary,
+            lang: pg.lang,
+            also: String::new(),
+            text,
+            date: pg.meta.date.map(|d| d.text(pg.lang)),
+        });
+    }
+
+    for e in &reg.events {
+        let text = ctx
+            .bodies
+            .get(&format!("event:{}", e.anchor))
+            .map(|r| r.text.clone())
+            .unwrap_or_default();
+        let lang = ctx.event_lang(e);
+        let date = e.date_label.clone().unwrap_or_else(|| e.date.text(lang));
+        docs.push(Doc {
+            kind: "event",
+            title: e.title.clone(),
+            url: format!("{}#{}", ctx.href(&p.urls.timeline()), e.anchor),
+            summary: excerpt(&text, 160),
+            lang,
+            also: e.date.year.to_string(),
+            text,
+            date: Some(date),
+        });
+    }
+
+    let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
+    for (n, d) in docs.iter().enumerate() {
+        let mut weights: BTreeMap<String, u32> = BTreeMap::new();
+        for t in terms(&d.title).into_iter().chain(terms(&d.also)) {
+            *weights.entry(t).or_default() += IN_TITLE;
+        }
+        for t in terms(&d.summary) {
+            *weights.entry(t).or_default() += IN_SUMMARY;
+        }
+        let mut in_text: BTreeMap<String, u32> = BTreeMap::new();
+        for t in terms(&d.text) {
+            *in_text.entry(t).or_default() += IN_TEXT;
+        }
+        for (t, w) in in_text {
+            *weights.entry(t).or_default() += w.min(TEXT_CAP);
+        }
+        for (t, w) in weights {
+            postings.entry(t).or_default().push((n, w));
+        }
+    }
+
+    let docs: Vec<Value> = docs
+        .iter()
+        .map(|d| {
+            let mut v = json!({
+                "kind": d.kind,
+                "title": d.title,
+                "url": d.url,
+                "summary": d.summary,
+                "lang": d.lang.code(),
+            });
+            if let Some(date) = &d.date {
+                v["date"] = Value::from(date.as_str());
+            }
+            v
+        })
+        .collect();
+    let terms: serde_json::Map<String, Value> = postings
+        .into_iter()
+        .map(|(t, list)| {
+            let flat: Vec<u32> = list
+                .into_iter()
+                .flat_map(|(doc, w)| [u32::try_from(doc).unwrap_or(u32::MAX), w])
+                .collect();
+            (t, Value::from(flat))
+        })
+        .collect();
+    let mut out = serde_json::to_string(&json!({ "docs": docs, "terms": terms }))
+        .unwrap_or_else(|_| "{}".into());
+    out.push('\n');
+    out
+}
+
+/// The first `max` characters of `text`, cut at a word, with an ellipsis when cut.
+fn excerpt(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inflected_forms_share_a_stem() {
+        for group in [
+            &["avtale", "avtalen", "avtalene", "avtaler", "avtala"][..],
+            &["kommune", "kommunen", "kommunene", "kommunar", "kommunane"],
+            &["tiltak", "tiltaket", "tiltakene", "tiltaka"],
+            &["barnevern", "barnevernet", "barnevernets"],
+            &["aktør", "aktører", "aktørar", "aktørane", "aktørene"],
+        ] {
+            let stems: Vec<String> = group.iter().map(|w| stem(w)).collect();
+            assert!(
+                stems.iter().all(|s| s == &stems[0]),
+                "{group:?} gave {stems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_words_and_norwegian_letters_are_kept() {
+        assert_eq!(stem("ks"), "ks");
+        assert_eq!(stem("året"), "året");
+        assert_eq!(
+            terms("Økt KOMPETANSE i barnevernet, 2018–2024"),
+            ["økt", "kompetans", "barnevern", "2018", "2024"]
+        );
+        assert_eq!(terms("Idé"), ["ide"]);
+    }
+
+    #[test]
+    fn excerpts_end_at_a_word() {
+        assert_eq!(excerpt("en to tre", 20), "en to tre");
+        assert_eq!(excerpt("alpha beta gamma, delta", 14), "alpha beta…");
+        assert_eq!(excerpt("alpha beta gamma, delta", 18), "alpha beta gamma…");
+    }
+}

@@ -1,0 +1,613 @@
+// The reader's-eye test of mandat's output. Builds the default site, serves it through
+// nginx with deploy/nginx.conf, and in headless Chromium checks every page: axe-core
+// (WCAG 2.0/2.1 A and AA, no violation allowed), the Nu HTML checker, every internal
+// link and #anchor, no horizontal scroll at 320 px, no console error or CSP violation,
+// the keyboard path, search, the feed, the sitemap and the server's headers; then takes
+// screenshots of every kind of page at 1280 and 390 px into screenshots/.
+//
+//   npm --prefix tests/browser test            (after `npm --prefix tests/browser ci`)
+//   MANDAT_BIN=target/release/mandat ...       use a built binary instead of `cargo build`
+//   SITE_ROOT=tests/fixtures/basic ...         check another site than the repository's
+//   SITE_OUT=dir ...                           check an already built output folder (copied)
+//   KEEP=1 ...                                 keep the built site and the nginx folder
+
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+
+import puppeteer from "puppeteer-core";
+
+import { REPO, buildSite, htmlPages, mandatBinary, startNginx } from "./lib/site.mjs";
+import { checkFeed, checkSitemap } from "./lib/feeds.mjs";
+import { runVnu } from "./lib/vnu.mjs";
+
+const require = createRequire(import.meta.url);
+const HERE = import.meta.dirname;
+const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const SHOTS = path.join(HERE, "screenshots");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+// ---------------------------------------------------------------- results
+const results = [];
+let group = "";
+
+/// Records one test: `problems` is an array of strings, empty when it passed.
+function record(name, problems) {
+  const ok = problems.length === 0;
+  results.push({ group, name, ok, problems });
+  if (!ok) {
+    console.log(`  FAIL ${name}`);
+    for (const p of problems.slice(0, 12)) console.log(`       ${p.split("\n").join("\n       ")}`);
+    if (problems.length > 12) console.log(`       … and ${problems.length - 12} more`);
+  }
+}
+
+function startGroup(name) {
+  group = name;
+  console.log(`\n${name}`);
+}
+
+function endGroup() {
+  const mine = results.filter((r) => r.group === group);
+  const failed = mine.filter((r) => !r.ok).length;
+  console.log(`  ${mine.length - failed} of ${mine.length} passed`);
+}
+
+async function attempt(name, fn) {
+  try {
+    record(name, (await fn()) || []);
+  } catch (e) {
+    record(name, [`threw: ${e && e.stack ? e.stack : e}`]);
+  }
+}
+
+// ---------------------------------------------------------------- the run
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "mandat-browser-"));
+const docroot = path.join(work, "site");
+const siteRoot = path.resolve(REPO, process.env.SITE_ROOT || ".");
+let server = null;
+let browser = null;
+
+try {
+  startGroup("build");
+  if (process.env.SITE_OUT) {
+    fs.cpSync(path.resolve(process.env.SITE_OUT), docroot, { recursive: true });
+    console.log(`  checking the built site in ${process.env.SITE_OUT}`);
+  } else {
+    const built = buildSite(mandatBinary(), siteRoot, docroot);
+    console.log(`  ${built.line}`);
+  }
+  const pages = htmlPages(docroot);
+  record("the site builds", pages.length > 0 ? [] : ["no HTML pages were written"]);
+  // Deployments serve .ics with the right type; make sure there is one to ask for.
+  const icsProbe = !walkFiles(docroot).some((f) => f.endsWith(".ics"));
+  if (icsProbe) fs.writeFileSync(path.join(docroot, "probe.ics"), "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
+  endGroup();
+
+  // The Nu checker runs in its own Java process while the browser works.
+  const vnu = runVnu(docroot, path.join(HERE, "atom.rnc"));
+
+  server = await startNginx(docroot, work);
+  const origin = server.origin;
+  console.log(`\nserving ${docroot} at ${origin} through deploy/nginx.conf`);
+
+  startGroup("server headers (deploy/nginx.conf)");
+  await headerTests(origin, docroot, icsProbe);
+  endGroup();
+
+  const userDataDir = fs.mkdtempSync(path.join(work, "chromium-"));
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--disable-dev-shm-usage", "--font-render-hinting=none",
+    ],
+  });
+
+  startGroup(`every page (${pages.length}): axe-core, console, 320 px layout`);
+  const seen = await pageTests(browser, origin, pages);
+  endGroup();
+
+  startGroup("links and anchors");
+  await linkTests(origin, seen);
+  endGroup();
+
+  startGroup("keyboard, motion and print");
+  await keyboardTests(browser, origin);
+  endGroup();
+
+  startGroup("search");
+  await searchTests(browser, origin);
+  endGroup();
+
+  startGroup("feed and sitemap");
+  await attempt("atom.xml: elements and rules of RFC 4287", () => checkFeed(browser, origin));
+  await attempt("sitemap.xml: every page, with valid lastmod", () => checkSitemap(origin, seen));
+  endGroup();
+
+  startGroup("Nu HTML checker (vnu)");
+  const checked = await vnu;
+  for (const [file, problems] of checked.files) {
+    record(`vnu ${path.relative(docroot, file) || file}`, problems);
+  }
+  record("vnu atom.xml against the RFC 4287 schema", checked.feed);
+  if (checked.warnings.length) {
+    console.log(`  (${checked.warnings.length} warnings, not counted: ${[...new Set(checked.warnings)].slice(0, 5).join(" | ")})`);
+  }
+  endGroup();
+
+  startGroup("screenshots");
+  await attempt("screenshots of every kind of page at 1280 and 390 px", () => screenshots(browser, origin, seen));
+  endGroup();
+
+  const log = fs.existsSync(server.errorLog) ? fs.readFileSync(server.errorLog, "utf8").trim() : "";
+  const serious = log.split("\n").filter((l) => /\[(error|crit|alert|emerg)\]/.test(l) && !/No such file|not found/.test(l));
+  startGroup("server log");
+  record("nginx logged no errors beyond missing files", serious);
+  endGroup();
+} catch (e) {
+  record("the suite ran to the end", [`${e && e.stack ? e.stack : e}`]);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  if (server) server.stop();
+  if (process.env.KEEP) console.log(`\nkept ${work}`);
+  else fs.rmSync(work, { recursive: true, force: true });
+}
+
+const failed = results.filter((r) => !r.ok);
+console.log("\nsummary");
+const groups = [...new Set(results.map((r) => r.group))];
+for (const g of groups) {
+  const mine = results.filter((r) => r.group === g);
+  const bad = mine.filter((r) => !r.ok);
+  console.log(`  ${bad.length ? "FAIL" : "ok  "} ${g}: ${mine.length - bad.length}/${mine.length}`);
+}
+if (failed.length) {
+  console.log("\nfailed:");
+  for (const r of failed) console.log(`  ${r.group} › ${r.name}`);
+}
+console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
+process.exitCode = failed.length ? 1 : 0;
+
+// ---------------------------------------------------------------- helpers
+
+function walkFiles(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...walkFiles(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+async function headerTests(origin, docroot, icsProbe) {
+  const get = (p, init = {}) => fetch(origin + p, { redirect: "manual", ...init });
+  const security = (r) => {
+    const problems = [];
+    const csp = r.headers.get("content-security-policy") || "";
+    if (!/default-src 'self'/.test(csp)) problems.push(`Content-Security-Policy is "${csp}"`);
+    if (/unsafe-inline|unsafe-eval/.test(csp)) problems.push("the policy allows unsafe-inline or unsafe-eval");
+    if (r.headers.get("x-content-type-options") !== "nosniff") problems.push("no X-Content-Type-Options: nosniff");
+    if (!r.headers.get("referrer-policy")) problems.push("no Referrer-Policy");
+    return problems;
+  };
+  const expect = (name, r, status, type, more = []) => {
+    const problems = [];
+    if (r.status !== status) problems.push(`status ${r.status}, expected ${status}`);
+    const ct = r.headers.get("content-type") || "";
+    if (type && !ct.startsWith(type)) problems.push(`Content-Type "${ct}", expected ${type}`);
+    record(name, [...problems, ...security(r), ...more]);
+  };
+
+  const home = await get("/");
+  expect("/ is HTML in UTF-8, revalidated on every visit", home, 200, "text/html; charset=utf-8",
+    /no-cache/.test(home.headers.get("cache-control") || "") ? [] : [`Cache-Control "${home.headers.get("cache-control")}"`]);
+  const css = fs.readdirSync(path.join(docroot, "assets")).find((f) => /^style\.[0-9a-f]+\.css$/.test(f));
+  if (!css) record("the stylesheet has a hashed name", ["no assets/style.<hash>.css"]);
+  else {
+    const r = await get(`/assets/${css}`, { headers: { "accept-encoding": "gzip" } });
+    const cc = r.headers.get("cache-control") || "";
+    const more = [];
+    if (!/max-age=31536000/.test(cc)) more.push(`Cache-Control "${cc}", expected a year`);
+    if (r.headers.get("content-encoding") !== "gzip") more.push("not compressed with gzip");
+    expect(`/assets/${css} is cached for a year and compressed`, r, 200, "text/css", more);
+  }
+  const redirect = await get("/tidslinje");
+  expect("/tidslinje redirects to /tidslinje/", redirect, 301, null,
+    redirect.headers.get("location") === "/tidslinje/" ? [] : [`Location "${redirect.headers.get("location")}"`]);
+  const missing = await get("/finnes-ikke/");
+  const body = await missing.text();
+  expect("an unknown address answers 404 with the site's page", missing, 404, "text/html",
+    /<main/.test(body) && /<h1/.test(body) ? [] : ["the 404 answer is not the site's 404 page"]);
+  for (const [p, type] of [
+    ["/atom.xml", "application/atom+xml"], ["/sitemap.xml", "text/xml"],
+    ["/robots.txt", "text/plain"], ["/data/records.json", "application/json"],
+    ["/sok/index.json", "application/json"],
+  ]) {
+    if (fs.existsSync(path.join(docroot, p))) expect(`${p} is served as ${type}`, await get(p), 200, type);
+  }
+  const ics = icsProbe ? ["/probe.ics"] : walkFiles(docroot).filter((f) => f.endsWith(".ics")).slice(0, 3)
+    .map((f) => "/" + path.relative(docroot, f).split(path.sep).join("/"));
+  for (const p of ics) expect(`${p} is served as text/calendar`, await get(p), 200, "text/calendar");
+  const marker = await get("/.mandat-output");
+  record("hidden files are not served", marker.status === 404 ? [] : [`/.mandat-output answered ${marker.status}`]);
+}
+
+/// Visits every page once; returns per path what it holds (ids, links) for the link test.
+async function pageTests(browser, origin, pages) {
+  const seen = new Map();
+  const tab = await browser.newPage();
+  await tab.setViewport({ width: 1280, height: 900 });
+  let messages = [];
+  tab.on("console", (m) => { if (m.type() === "error" || m.type() === "warn") messages.push(`console ${m.type()}: ${m.text()}`); });
+  tab.on("pageerror", (e) => messages.push(`script error: ${e.message}`));
+  tab.on("requestfailed", (r) => messages.push(`request failed: ${r.url()} ${r.failure() && r.failure().errorText}`));
+  tab.on("response", (r) => {
+    if (r.status() >= 400 && !r.url().includes("/finnes-ikke")) messages.push(`${r.status()} for ${r.url()}`);
+  });
+  // The 404 page is meant to answer 404; Chromium logs that as a console error.
+  const expected = (m) => /status of 404/.test(m) && tab.url().includes("/finnes-ikke");
+
+  for (const p of pages) {
+    // The 404 page is what an unknown address shows.
+    const url = p.path === "/404.html" ? `${origin}/finnes-ikke/` : origin + p.path;
+    messages = [];
+    let response;
+    try {
+      response = await tab.goto(url, { waitUntil: "load", timeout: 30000 });
+    } catch (e) {
+      record(`${p.path}: loads`, [String(e)]);
+      continue;
+    }
+    const wanted = p.path === "/404.html" ? 404 : 200;
+    const loadProblems = response && response.status() === wanted ? [] : [`status ${response && response.status()}`];
+
+    await tab.evaluate(AXE_SOURCE);
+    const axe = await tab.evaluate((tags) => window.axe.run(document, {
+      runOnly: { type: "tag", values: tags },
+      resultTypes: ["violations"],
+    }), AXE_TAGS);
+    record(`${p.path}: axe-core`, axe.violations.map((v) =>
+      `${v.id} (${v.impact}): ${v.help}\n` +
+      v.nodes.slice(0, 3).map((n) => `  at ${n.target.join(" ")}: ${n.failureSummary.split("\n").slice(1, 2).join("").trim()}`).join("\n")));
+
+    const info = await tab.evaluate(() => ({
+      lang: document.documentElement.lang,
+      title: document.title,
+      ids: [...document.querySelectorAll("[id]")].map((e) => e.id),
+      names: [...document.querySelectorAll("a[name]")].map((e) => e.name),
+      links: [...document.querySelectorAll("a[href], area[href]")].map((a) => ({ href: a.href, text: a.textContent.trim() })),
+      resources: [...document.querySelectorAll("link[href]")].map((l) => l.href),
+      inlineScripts: document.querySelectorAll("script:not([src])").length,
+      styleAttrs: document.querySelectorAll("[style]").length,
+      h1: document.querySelectorAll("h1").length,
+      headings: [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => [+h.tagName[1], h.textContent.trim().slice(0, 40)]),
+      landmarks: ["header", "nav", "main", "footer"].filter((t) => !document.querySelector(t)),
+      description: (document.querySelector('meta[name="description"]') || {}).content || "",
+    }));
+    const basics = [...loadProblems];
+    if (!["nb", "nn"].includes(info.lang)) basics.push(`<html lang="${info.lang}">`);
+    if (!info.title) basics.push("no <title>");
+    if (info.h1 !== 1) basics.push(`${info.h1} <h1> elements`);
+    // The outline: it starts at h1 and never skips a level on the way down.
+    info.headings.forEach(([level, text], i) => {
+      const before = i === 0 ? 0 : info.headings[i - 1][0];
+      if (level > before + 1) basics.push(`heading outline: h${level} "${text}" follows h${before}`);
+    });
+    if (info.landmarks.length) basics.push(`no <${info.landmarks.join(">, <")}> landmark`);
+    if (info.inlineScripts) basics.push(`${info.inlineScripts} inline <script> elements`);
+    if (info.styleAttrs) basics.push(`${info.styleAttrs} style attributes`);
+    if (!info.description) basics.push("no meta description");
+    record(`${p.path}: lang, title, landmarks, heading outline, no inline script or style, no console error`, [...basics, ...messages.filter((m) => !expected(m))]);
+
+    await tab.setViewport({ width: 320, height: 800 });
+    const overflow = await tab.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth <= width) return [];
+      return [`the page is ${document.documentElement.scrollWidth} px wide`, ...[...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > width + 1 && getComputedStyle(e).position !== "absolute")
+        .filter((e) => !e.closest(".table-scroll"))
+        .slice(0, 5)
+        .map((e) => `too wide: <${e.tagName.toLowerCase()} class="${e.className}"> ${Math.round(e.getBoundingClientRect().right)} px`)];
+    });
+    record(`${p.path}: no horizontal scroll at 320 px`, overflow);
+    await tab.setViewport({ width: 1280, height: 900 });
+
+    seen.set(p.path, { url, ids: new Set([...info.ids, ...info.names]), links: info.links, resources: info.resources });
+  }
+  await tab.close();
+  return seen;
+}
+
+async function linkTests(origin, seen) {
+  const status = new Map();
+  const statusOf = async (u) => {
+    if (!status.has(u)) {
+      const r = await fetch(u, { redirect: "manual" });
+      status.set(u, r.status);
+    }
+    return status.get(u);
+  };
+  const byUrl = new Map();
+  for (const [p, s] of seen) byUrl.set(p === "/404.html" ? null : origin + p, s);
+  let internal = 0;
+  let external = 0;
+  for (const [p, s] of seen) {
+    const problems = [];
+    const own = new URL(s.url);
+    for (const { href, text } of [...s.links, ...s.resources.map((href) => ({ href, text: "" }))]) {
+      const u = new URL(href);
+      if (u.origin !== origin) {
+        if (u.protocol === "http:" || u.protocol === "https:") external++;
+        continue;
+      }
+      internal++;
+      const base = u.origin + u.pathname + u.search;
+      // The 404 page's own #main, as it is shown at an unknown address.
+      if (p === "/404.html" && u.pathname === own.pathname) continue;
+      const code = byUrl.has(base) ? 200 : await statusOf(base);
+      if (code !== 200) {
+        problems.push(`"${text}" → ${u.pathname}${u.search}: status ${code}`);
+        continue;
+      }
+      const hash = decodeURIComponent(u.hash.slice(1));
+      if (hash && hash !== "top" && byUrl.has(base) && !byUrl.get(base).ids.has(hash)) {
+        problems.push(`"${text}" → ${u.pathname}#${hash}: no such anchor`);
+      }
+    }
+    record(`${p}: every internal link and anchor resolves`, problems);
+  }
+  console.log(`  (${internal} internal links and assets checked; ${external} external links not fetched: no network)`);
+}
+
+async function keyboardTests(browser, origin) {
+  const tab = await browser.newPage();
+  await tab.setViewport({ width: 1280, height: 900 });
+  await tab.goto(origin + "/", { waitUntil: "load" });
+
+  await attempt("the first Tab reaches a visible skip link that moves focus to the main content", async () => {
+    const problems = [];
+    await tab.keyboard.press("Tab");
+    const skip = await tab.evaluate(() => {
+      const a = document.activeElement;
+      const r = a.getBoundingClientRect();
+      return { cls: a.className, href: a.getAttribute("href"), visible: r.top >= 0 && r.bottom <= innerHeight && r.width > 1 && r.height > 1 };
+    });
+    if (skip.href !== "#main") problems.push(`first focus is ${JSON.stringify(skip)}`);
+    if (!skip.visible) problems.push("the skip link is not visible when focused");
+    await tab.keyboard.press("Enter");
+    await new Promise((r) => setTimeout(r, 100));
+    const focused = await tab.evaluate(() => document.activeElement.id);
+    if (focused !== "main") problems.push(`after Enter, focus is on #${focused}`);
+    return problems;
+  });
+
+  await attempt("every element the keyboard reaches shows where focus is", async () => {
+    await tab.goto(origin + "/", { waitUntil: "load" });
+    const problems = [];
+    for (let i = 0; i < 25; i++) {
+      await tab.keyboard.press("Tab");
+      const f = await tab.evaluate(() => {
+        const a = document.activeElement;
+        if (!a || a === document.body) return null;
+        const s = getComputedStyle(a);
+        const ring = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2) || (s.boxShadow && s.boxShadow !== "none");
+        return { what: `${a.tagName.toLowerCase()} "${(a.textContent || "").trim().slice(0, 30)}"`, ring };
+      });
+      if (f && !f.ring) problems.push(`${f.what} has no visible focus indicator`);
+    }
+    return problems;
+  });
+
+  await attempt("with reduced motion asked for, nothing moves", async () => {
+    await tab.emulateMediaFeatures([{ name: "prefers-reduced-motion", value: "reduce" }]);
+    await tab.goto(origin + "/tidslinje/", { waitUntil: "load" });
+    const moving = await tab.evaluate(() => [...document.querySelectorAll("*")]
+      .filter((e) => { const s = getComputedStyle(e); return parseFloat(s.transitionDuration) > 0.01 || s.animationName !== "none" || s.scrollBehavior === "smooth"; })
+      .slice(0, 5).map((e) => e.tagName.toLowerCase() + "." + e.className));
+    await tab.emulateMediaFeatures([]);
+    return moving.map((m) => `${m} still animates`);
+  });
+
+  await attempt("the print stylesheet leaves out the menu and search", async () => {
+    await tab.emulateMediaType("print");
+    await tab.goto(origin + "/initiativ/", { waitUntil: "load" });
+    const shown = await tab.evaluate(() => [".menu", ".search-link", ".skip"]
+      .filter((s) => { const e = document.querySelector(s); return e && getComputedStyle(e).display !== "none"; }));
+    await tab.emulateMediaType(null);
+    return shown.map((s) => `${s} is printed`);
+  });
+  await tab.close();
+}
+
+async function searchTests(browser, origin) {
+  const tab = await browser.newPage();
+  await tab.setViewport({ width: 1280, height: 900 });
+  const errors = [];
+  tab.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  tab.on("pageerror", (e) => errors.push(e.message));
+
+  const results = () => tab.$$eval("#search-results > li", (lis) => lis.map((li) => ({
+    title: li.querySelector("a").textContent,
+    href: li.querySelector("a").getAttribute("href"),
+    kind: li.querySelector(".result-kind").textContent,
+    lang: (li.querySelector("[lang]") || {}).lang || "",
+  })));
+  const query = async (q) => {
+    await tab.click("#search-q", { clickCount: 3 });
+    await tab.keyboard.press("Backspace");
+    await tab.type("#search-q", q, { delay: 20 });
+    await tab.waitForFunction((q) => document.getElementById("search-status").textContent.includes(`«${q}»`),
+      { timeout: 5000 }, q);
+    return results();
+  };
+
+  await tab.goto(origin + "/sok/", { waitUntil: "networkidle0" });
+
+  await attempt("with JavaScript the form shows and the no-script notice hides", async () => {
+    const s = await tab.evaluate(() => ({
+      form: !document.getElementById("search-form").hidden,
+      notice: !document.querySelector("[data-search-nojs]").hidden,
+      live: document.getElementById("search-status").getAttribute("role"),
+      label: document.querySelector("label[for=search-q]") !== null,
+      radios: document.querySelectorAll("input[type=radio][name=type]").length,
+    }));
+    const p = [];
+    if (!s.form) p.push("the form is still hidden");
+    if (s.notice) p.push("the no-script notice still shows");
+    if (s.live !== "status") p.push("the result count is not in a status (live) region");
+    if (!s.label) p.push("the search field has no label");
+    if (s.radios < 2) p.push("no kind filters");
+    return p;
+  });
+
+  await attempt("typing a query shows results, announced in the status region", async () => {
+    const hits = await query("kompetanse");
+    const status = await tab.$eval("#search-status", (e) => e.textContent);
+    const p = [];
+    if (!hits.some((h) => h.href.endsWith("/initiativ/kompetansestrategi/"))) p.push(`no hit for the competence strategy: ${JSON.stringify(hits.slice(0, 5))}`);
+    if (!/^\d+ treff/.test(status)) p.push(`status says "${status}"`);
+    return p;
+  });
+
+  await attempt("a result can be followed", async () => {
+    await query("bufdir");
+    const first = await tab.$eval("#search-results > li a", (a) => a.getAttribute("href"));
+    await Promise.all([tab.waitForNavigation({ waitUntil: "load" }), tab.click("#search-results > li a")]);
+    const p = [];
+    if (new URL(tab.url()).pathname !== first) p.push(`landed on ${tab.url()}, expected ${first}`);
+    const h1 = await tab.$eval("h1", (e) => e.textContent).catch(() => "");
+    if (!h1) p.push("the page has no h1");
+    // Back: the address kept the query (?q=), so the results are there again.
+    await tab.goBack({ timeout: 10000 }).catch(() => null);
+    await tab.waitForFunction(() => document.getElementById("search-status") &&
+      document.getElementById("search-status").textContent.includes("bufdir"), { timeout: 5000 })
+      .catch(() => p.push(`back on ${tab.url()} the results for bufdir are not shown`));
+    return p;
+  });
+
+  await attempt("inflected Norwegian forms find the same records (avtalene, kommunane, tilliten)", async () => {
+    const p = [];
+    for (const [q, want] of [["avtalene", "/initiativ/utviklingsavtale-2005/"], ["kommunane", "/aktorer/kommunene/"], ["tilliten", "/initiativ/tillitsavtalen/"], ["Barneombudet", "/aktorer/barneombudet/"]]) {
+      const hits = await query(q);
+      if (!hits.some((h) => h.href.endsWith(want))) p.push(`"${q}" does not find ${want}: ${hits.slice(0, 4).map((h) => h.href).join(", ")}`);
+    }
+    return p;
+  });
+
+  await attempt("a record in the other written standard is marked with its lang", async () => {
+    const hits = await query("tilliten");
+    const hit = hits.find((h) => h.href.endsWith("/initiativ/tillitsavtalen/"));
+    return hit && hit.lang === "nn" ? [] : [`the nynorsk agreement's hit has lang "${hit && hit.lang}"`];
+  });
+
+  await attempt("the kind filter narrows the results and is kept in the address", async () => {
+    await query("barnevern");
+    await tab.click("input[name=type][value=actor]");
+    await new Promise((r) => setTimeout(r, 200));
+    const hits = await results();
+    const kinds = new Set(hits.map((h) => h.kind));
+    const p = [];
+    if (hits.length === 0) p.push("no actors for barnevern");
+    if (kinds.size !== 1) p.push(`kinds shown: ${[...kinds].join(", ")}`);
+    if (!tab.url().includes("type=actor")) p.push(`address is ${tab.url()}`);
+    await tab.click("input[name=type][value='']");
+    return p;
+  });
+
+  await attempt("an address with ?q= opens with its results", async () => {
+    await tab.goto(origin + "/sok/?q=roller", { waitUntil: "networkidle0" });
+    await new Promise((r) => setTimeout(r, 300));
+    return (await results()).length > 0 ? [] : ["no results for ?q=roller"];
+  });
+
+  // The index is made in Rust and searched in JavaScript: if their word rules differ,
+  // some record cannot be found by its own title.
+  await attempt("every record is found by its own title (Rust and JavaScript agree on words)", async () => {
+    return tab.evaluate(async () => {
+      const index = await (await fetch(document.getElementById("search-form").dataset.index)).json();
+      const input = document.getElementById("search-q");
+      const form = document.getElementById("search-form");
+      form.querySelector("input[name=type][value='']").checked = true;
+      const missing = [];
+      for (const doc of index.docs) {
+        input.value = doc.title;
+        form.requestSubmit();
+        const urls = [...document.querySelectorAll("#search-results a")].map((a) => a.getAttribute("href"));
+        if (!urls.includes(doc.url)) missing.push(`"${doc.title}" does not find ${doc.url}`);
+      }
+      return missing;
+    });
+  });
+
+  await attempt("a query with no match says so", async () => {
+    await query("xyzzy");
+    const status = await tab.$eval("#search-status", (e) => e.textContent);
+    return /Ingen treff/.test(status) && (await results()).length === 0 ? [] : [`status "${status}"`];
+  });
+
+  record("the search page logged no errors", errors);
+  await tab.close();
+
+  const nojs = await browser.newPage();
+  await nojs.setJavaScriptEnabled(false);
+  await nojs.goto(origin + "/sok/", { waitUntil: "load" });
+  await attempt("without JavaScript the page says so and links to the lists", async () => {
+    const s = await nojs.evaluate(() => ({
+      form: !document.getElementById("search-form").hidden,
+      notice: document.querySelector("[data-search-nojs]") && getComputedStyle(document.querySelector("[data-search-nojs]")).display !== "none",
+      links: [...document.querySelectorAll("[data-search-nojs] a")].map((a) => a.getAttribute("href")),
+    }));
+    const p = [];
+    if (s.form) p.push("the form shows though it cannot work");
+    if (!s.notice) p.push("no notice");
+    if (s.links.length < 3) p.push(`the notice links to ${s.links.join(", ")}`);
+    return p;
+  });
+  await nojs.close();
+}
+
+/// One page of each kind, at desktop and phone width.
+async function screenshots(browser, origin, seen) {
+  fs.rmSync(SHOTS, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const paths = [...seen.keys()];
+  const first = (re) => paths.find((p) => re.test(p));
+  const kinds = [
+    ["home", "/"],
+    ["initiatives", first(/^\/initiativ\/$/)],
+    ["initiative", paths.includes("/initiativ/kompetansestrategi/") ? "/initiativ/kompetansestrategi/" : first(/^\/initiativ\/[^/]+\/$/)],
+    ["initiative-nn", paths.includes("/initiativ/tillitsavtalen/") ? "/initiativ/tillitsavtalen/" : null],
+    ["actors", first(/^\/aktor(er|ar)\/$/)],
+    ["actor", paths.includes("/aktorer/bufdir/") ? "/aktorer/bufdir/" : first(/^\/aktor(er|ar)\/[^/]+\/$/)],
+    ["roles", first(/^\/roller\/$/)],
+    ["timeline", first(/^\/tidslin(j)?e\/$/)],
+    ["timeline-filter", first(/^\/tidslin(j)?e\/[^/]+\/$/)],
+    ["section", first(/^\/artikler\/$/)],
+    ["article", first(/^\/artikler\/[^/]+\/$/)],
+    ["statement", first(/^\/tilgjengelighet\/$/)],
+    ["tags", first(/^\/tags\/$/)],
+    ["tag", first(/^\/tags\/[^/]+\/$/)],
+    ["search", "/sok/?q=barnevern"],
+    ["404", "/finnes-ikke/"],
+  ].filter(([, p]) => p);
+  const tab = await browser.newPage();
+  let n = 0;
+  for (const [name, p] of kinds) {
+    for (const width of [1280, 390]) {
+      await tab.setViewport({ width, height: width > 500 ? 900 : 844 });
+      await tab.goto(origin + p, { waitUntil: "networkidle0" });
+      await tab.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+      n++;
+    }
+  }
+  await tab.close();
+  console.log(`  ${n} screenshots in ${path.relative(REPO, SHOTS)}/`);
+  return [];
+}
