@@ -27,6 +27,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/actor.html",
     "templates/actors.html",
     "templates/base.html",
+    "templates/changes.html",
     "templates/home.html",
     "templates/initiative.html",
     "templates/initiatives.html",
@@ -37,6 +38,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/tag.html",
     "templates/tags.html",
     "templates/timeline.html",
+    "templates/versions.html",
 );
 
 pub struct Theme {

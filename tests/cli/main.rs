@@ -3,6 +3,7 @@
 
 mod build;
 mod invalid;
+mod versions;
 
 use std::collections::BTreeMap;
 use std::fs;

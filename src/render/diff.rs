@@ -1,0 +1,198 @@
+//! Readable text diffs with the `similar` crate: text compared line by line or paragraph
+//! by paragraph, and word by word inside what changed, like tracked changes.
+
+use similar::{ChangeTag, DiffTag, TextDiff};
+
+/// A run of text in a diff: unchanged, removed or added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub tag: ChangeTag,
+    pub text: String,
+}
+
+/// One block of a field's diff: shown text, or a count of units left out as unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Text(Vec<Segment>),
+    Unchanged(usize),
+}
+
+/// What a diff compares: lines (short fields), or paragraphs (text, where line breaks
+/// inside a paragraph do not matter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Lines,
+    Paragraphs,
+}
+
+/// Splits text into what a diff compares: lines, or paragraphs with their line breaks
+/// made spaces (so re-wrapping a paragraph is not a change).
+pub fn units(text: &str, unit: Unit) -> Vec<String> {
+    match unit {
+        Unit::Lines => text
+            .lines()
+            .map(|l| l.trim_end().to_owned())
+            .filter(|l| !l.trim().is_empty())
+            .collect(),
+        Unit::Paragraphs => text
+            .split("\n\n")
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty())
+            .collect(),
+    }
+}
+
+/// How many unchanged lines a diff shows around a change before it leaves them out.
+const CONTEXT_LINES: usize = 3;
+
+/// A diff of two texts: unit by unit, and word by word inside the units that changed.
+pub fn diff_text(old: &str, new: &str, unit: Unit) -> Vec<Block> {
+    let old_units = units(old, unit);
+    let new_units = units(new, unit);
+    let old_refs: Vec<&str> = old_units.iter().map(String::as_str).collect();
+    let new_refs: Vec<&str> = new_units.iter().map(String::as_str).collect();
+    let sep = match unit {
+        Unit::Lines => "\n",
+        Unit::Paragraphs => "\n\n",
+    };
+    let diff = TextDiff::from_slices(&old_refs, &new_refs);
+    let mut blocks = Vec::new();
+    for op in diff.ops() {
+        let (tag, o, n) = op.as_tag_tuple();
+        let old_text = old_refs[o.clone()].join(sep);
+        let new_text = new_refs[n.clone()].join(sep);
+        let block = match tag {
+            DiffTag::Equal if unit == Unit::Paragraphs || o.len() > CONTEXT_LINES => {
+                Block::Unchanged(o.len())
+            }
+            DiffTag::Equal => Block::Text(vec![Segment {
+                tag: ChangeTag::Equal,
+                text: old_text,
+            }]),
+            DiffTag::Delete => Block::Text(vec![Segment {
+                tag: ChangeTag::Delete,
+                text: old_text,
+            }]),
+            DiffTag::Insert => Block::Text(vec![Segment {
+                tag: ChangeTag::Insert,
+                text: new_text,
+            }]),
+            DiffTag::Replace => Block::Text(diff_words(&old_text, &new_text)),
+        };
+        blocks.push(block);
+    }
+    blocks
+}
+
+/// A word-level diff that reads like tracked changes: each changed phrase removed whole,
+/// then added whole, rather than alternating word by word.
+pub fn diff_words(old: &str, new: &str) -> Vec<Segment> {
+    let diff = TextDiff::from_words(old, new);
+    let changes: Vec<(ChangeTag, &str)> = diff
+        .iter_all_changes()
+        .map(|c| (c.tag(), c.value()))
+        .collect();
+    let mut out: Vec<Segment> = Vec::new();
+    let (mut del, mut ins) = (String::new(), String::new());
+    let flush = |out: &mut Vec<Segment>, del: &mut String, ins: &mut String| {
+        for (tag, text) in [(ChangeTag::Delete, del), (ChangeTag::Insert, ins)] {
+            if !text.is_empty() {
+                push(out, tag, text);
+                text.clear();
+            }
+        }
+    };
+    for (i, (tag, text)) in changes.iter().enumerate() {
+        match tag {
+            ChangeTag::Delete => del.push_str(text),
+            ChangeTag::Insert => ins.push_str(text),
+            ChangeTag::Equal => {
+                // Space between two changes belongs to the change, so phrases stay whole.
+                let inside = text.trim().is_empty()
+                    && !(del.is_empty() && ins.is_empty())
+                    && changes[i + 1..]
+                        .first()
+                        .is_some_and(|(t, _)| *t != ChangeTag::Equal);
+                if inside {
+                    del.push_str(text);
+                    ins.push_str(text);
+                } else {
+                    flush(&mut out, &mut del, &mut ins);
+                    push(&mut out, ChangeTag::Equal, text);
+                }
+            }
+        }
+    }
+    flush(&mut out, &mut del, &mut ins);
+    out
+}
+
+fn push(out: &mut Vec<Segment>, tag: ChangeTag, text: &str) {
+    match out.last_mut() {
+        Some(last) if last.tag == tag => last.text.push_str(text),
+        _ => out.push(Segment {
+            tag,
+            text: text.to_owned(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(segments: &[Segment]) -> String {
+        segments
+            .iter()
+            .map(|s| match s.tag {
+                ChangeTag::Equal => s.text.clone(),
+                ChangeTag::Delete => format!("[-{}-]", s.text),
+                ChangeTag::Insert => format!("{{+{}+}}", s.text),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_read_like_tracked_changes() {
+        let d = diff_words(
+            "Forumet skal møtes to ganger i året.",
+            "Forumet skal møtes fire ganger hvert år.",
+        );
+        assert_eq!(
+            show(&d),
+            "Forumet skal møtes [-to-]{+fire+} ganger [-i året.-]{+hvert år.+}"
+        );
+    }
+
+    #[test]
+    fn rewrapping_a_paragraph_is_no_change() {
+        let a = "En lang\nsetning her.\n\nAndre avsnitt.";
+        let b = "En lang setning\nher.\n\nAndre avsnitt.";
+        assert_eq!(units(a, Unit::Paragraphs), units(b, Unit::Paragraphs));
+    }
+
+    #[test]
+    fn unchanged_paragraphs_are_counted_not_shown() {
+        let a = "Ett.\n\nTo.\n\nTre.";
+        let b = "Ett.\n\nTo.\n\nTre og fire.";
+        let blocks = diff_text(a, b, Unit::Paragraphs);
+        assert_eq!(blocks[0], Block::Unchanged(2));
+        match &blocks[1] {
+            Block::Text(s) => assert_eq!(show(s), "[-Tre.-]{+Tre og fire.+}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn lines_show_short_context() {
+        let blocks = diff_text("a\nb\nc", "a\nb\nd", Unit::Lines);
+        assert_eq!(
+            blocks[0],
+            Block::Text(vec![Segment {
+                tag: ChangeTag::Equal,
+                text: "a\nb".into()
+            }])
+        );
+        assert_eq!(blocks.len(), 2);
+    }
+}
