@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use similar::ChangeTag;
 
-use crate::model::{Lang, Registry};
+use crate::model::{Date, Lang, Registry};
 use crate::output::Urls;
 
 use super::diff::{diff_text, units, Block, Unit};
@@ -158,7 +158,15 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
             .map_or_else(|| id.to_owned(), |i| i.meta.title.clone())
     };
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let date = |d: &Option<crate::model::Date>| d.map(|d| d.iso()).unwrap_or_default();
+    // Dates as readers see them ("1. september 2005"), at the precision written.
+    let lang = reg.config.lang;
+    let date = |d: &Option<Date>| d.map(|d| d.text(lang)).unwrap_or_default();
+    let span = |from: String, to: String| match (from.is_empty(), to.is_empty()) {
+        (true, true) => String::new(),
+        (false, true) => format!("{from} –"),
+        (true, false) => format!("– {to}"),
+        (false, false) => format!("{from} – {to}"),
+    };
     let list = |items: Vec<String>| items.join("\n");
     use Unit::{Lines, Paragraphs};
 
@@ -189,18 +197,16 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
     for (id, ini) in &reg.initiatives {
         let m = &ini.meta;
         let p = &m.period;
-        let period = [
-            Some(format!("start: {}", p.start.iso())),
-            p.start_label.as_ref().map(|l| format!("start_label: {l}")),
-            p.end.map(|e| format!("end: {}", e.iso())),
-            p.end_label.as_ref().map(|l| format!("end_label: {l}")),
-        ];
+        let period = span(
+            p.start_label.clone().unwrap_or_else(|| p.start.text(lang)),
+            p.end_label.clone().unwrap_or_else(|| date(&p.end)),
+        );
         let source = m.source.as_ref().map_or_else(String::new, |s| {
             list(
                 [
                     Some(s.title.clone()),
                     s.publisher.as_deref().map(name),
-                    s.date.map(|d| d.iso()),
+                    s.date.map(|d| d.text(lang)),
                     s.reference.clone(),
                     s.url.clone(),
                 ]
@@ -226,24 +232,18 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                 .iter()
                 .map(|x| {
                     let mut s = x.title.clone();
-                    let when = match (x.date, x.end) {
-                        (Some(d), Some(e)) => format!("{}–{}", d.iso(), e.iso()),
-                        (Some(d), None) => d.iso(),
-                        (None, Some(e)) => format!("–{}", e.iso()),
-                        (None, None) => String::new(),
-                    };
+                    let when = x.date_label.clone().unwrap_or_else(|| date(&x.date));
                     for line in [
-                        when,
-                        opt(&x.date_label),
+                        match x.end {
+                            Some(_) => span(when, date(&x.end)),
+                            None => when,
+                        },
                         x.actors
                             .iter()
                             .map(|a| name(a))
                             .collect::<Vec<_>>()
                             .join(", "),
-                        opt(&x.description)
-                            .split_whitespace()
-                            .collect::<Vec<_>>()
-                            .join(" "),
+                        plain(&opt(&x.description)).replace("\n\n", " "),
                     ]
                     .into_iter()
                     .chain(x.figures.iter().cloned())
@@ -277,11 +277,7 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                         list(m.parties.iter().map(|a| name(a)).collect()),
                         Lines,
                     ),
-                    (
-                        "period",
-                        list(period.into_iter().flatten().collect()),
-                        Lines,
-                    ),
+                    ("period", period, Lines),
                     ("source", source, Lines),
                     (
                         "follows",
@@ -297,7 +293,7 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                     ("roles", roles, Lines),
                     ("measures", measures, Lines),
                     ("tags", m.tags.join(", "), Lines),
-                    ("body", ini.body.clone(), Paragraphs),
+                    ("body", plain(&ini.body), Paragraphs),
                 ],
             },
         );
@@ -312,7 +308,7 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                     s.push_str(&format!(" ({short})"));
                 }
                 if n.from.is_some() || n.to.is_some() {
-                    s.push_str(&format!(", {}–{}", date(&n.from), date(&n.to)));
+                    s.push_str(&format!(", {}", span(date(&n.from), date(&n.to))));
                 }
                 s
             })
@@ -338,10 +334,10 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                 title: e.title.clone(),
                 path: format!("{}#{}", urls.timeline(), e.anchor),
                 fields: vec![
-                    ("date", e.date.iso(), Lines),
+                    ("date", e.date.text(lang), Lines),
                     ("date_label", opt(&e.date_label), Lines),
                     ("title", e.title.clone(), Lines),
-                    ("description", opt(&e.description), Paragraphs),
+                    ("description", plain(&opt(&e.description)), Paragraphs),
                     (
                         "initiatives",
                         list(e.initiatives.iter().map(|i| title(i)).collect()),
@@ -377,12 +373,64 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                         list(m.initiatives.iter().map(|i| title(i)).collect()),
                         Lines,
                     ),
-                    ("body", p.body.clone(), Paragraphs),
+                    ("body", plain(&p.body), Paragraphs),
                 ],
             },
         );
     }
     out
+}
+
+/// Markdown as a reader sees it: the text of each paragraph, heading, list item and
+/// table row, without markup or link targets, one per paragraph.
+fn plain(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut blocks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let finish = |blocks: &mut Vec<String>, current: &mut String| {
+        let words: Vec<&str> = current.split_whitespace().collect();
+        let text = words.join(" ");
+        let text = text.trim_end_matches('|').trim_end();
+        if !text.is_empty() {
+            blocks.push(text.to_owned());
+        }
+        current.clear();
+    };
+    for event in Parser::new_ext(markdown, super::markdown::options()) {
+        match event {
+            Event::Start(Tag::List(first)) => lists.push(first),
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                finish(&mut blocks, &mut current);
+                match lists.last_mut() {
+                    Some(Some(n)) => {
+                        current.push_str(&format!("{n}. "));
+                        *n += 1;
+                    }
+                    _ => current.push_str("• "),
+                }
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) => finish(&mut blocks, &mut current),
+            Event::End(TagEnd::TableCell) => current.push_str(" | "),
+            Event::Text(t) | Event::Code(t) => current.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => current.push(' '),
+            Event::FootnoteReference(r) => current.push_str(&format!("[{r}]")),
+            _ => {}
+        }
+    }
+    finish(&mut blocks, &mut current);
+    blocks.join("\n\n")
 }
 
 fn diff_fields(
@@ -546,4 +594,18 @@ fn record_view(
         "href": href,
         "fields": fields,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_compared_as_the_reader_sees_it() {
+        let md = "## Mål\n\nSe [strategien](../x.md) og **dette**.\n\n- én\n- to\n\n1. først\n2. så\n\n| A | B |\n|---|---|\n| 1 | 2 |\n";
+        assert_eq!(
+            plain(md),
+            "Mål\n\nSe strategien og dette.\n\n• én\n\n• to\n\n1. først\n\n2. så\n\nA | B\n\n1 | 2"
+        );
+    }
 }

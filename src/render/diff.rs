@@ -87,7 +87,8 @@ pub fn diff_text(old: &str, new: &str, unit: Unit) -> Vec<Block> {
 /// A word-level diff that reads like tracked changes: each changed phrase removed whole,
 /// then added whole, rather than alternating word by word.
 pub fn diff_words(old: &str, new: &str) -> Vec<Segment> {
-    let diff = TextDiff::from_words(old, new);
+    let (old_tokens, new_tokens) = (tokens(old), tokens(new));
+    let diff = TextDiff::from_slices(&old_tokens, &new_tokens);
     let changes: Vec<(ChangeTag, &str)> = diff
         .iter_all_changes()
         .map(|c| (c.tag(), c.value()))
@@ -102,28 +103,66 @@ pub fn diff_words(old: &str, new: &str) -> Vec<Segment> {
             }
         }
     };
-    for (i, (tag, text)) in changes.iter().enumerate() {
-        match tag {
-            ChangeTag::Delete => del.push_str(text),
-            ChangeTag::Insert => ins.push_str(text),
+    let mut i = 0;
+    while i < changes.len() {
+        match changes[i].0 {
+            ChangeTag::Delete => del.push_str(changes[i].1),
+            ChangeTag::Insert => ins.push_str(changes[i].1),
             ChangeTag::Equal => {
-                // Space between two changes belongs to the change, so phrases stay whole.
-                let inside = text.trim().is_empty()
+                let end = changes[i..]
+                    .iter()
+                    .position(|(t, _)| *t != ChangeTag::Equal)
+                    .map_or(changes.len(), |n| i + n);
+                let run: String = changes[i..end].iter().map(|(_, t)| *t).collect();
+                // A space or a mark between two changes belongs to them, so phrases stay
+                // whole: "[-31. desember-]{+1. januar+}", not four changes.
+                let glue = end < changes.len()
                     && !(del.is_empty() && ins.is_empty())
-                    && changes[i + 1..]
-                        .first()
-                        .is_some_and(|(t, _)| *t != ChangeTag::Equal);
-                if inside {
-                    del.push_str(text);
-                    ins.push_str(text);
+                    && run.chars().count() <= 2
+                    && !run.chars().any(char::is_alphanumeric);
+                if glue {
+                    del.push_str(&run);
+                    ins.push_str(&run);
                 } else {
                     flush(&mut out, &mut del, &mut ins);
-                    push(&mut out, ChangeTag::Equal, text);
+                    push(&mut out, ChangeTag::Equal, &run);
                 }
+                i = end;
+                continue;
             }
         }
+        i += 1;
     }
     flush(&mut out, &mut del, &mut ins);
+    out
+}
+
+/// Words (letters and digits), runs of white space, and every other character alone, so
+/// a word is the same word with or without the comma after it.
+fn tokens(text: &str) -> Vec<&str> {
+    let class = |c: char| {
+        if c.is_alphanumeric() {
+            0
+        } else if c.is_whitespace() {
+            1
+        } else {
+            2
+        }
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut prev = None;
+    for (i, c) in text.char_indices() {
+        let k = class(c);
+        if prev.is_some_and(|p| p != k || k == 2) {
+            out.push(&text[start..i]);
+            start = i;
+        }
+        prev = Some(k);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
     out
 }
 
@@ -160,7 +199,19 @@ mod tests {
         );
         assert_eq!(
             show(&d),
-            "Forumet skal møtes [-to-]{+fire+} ganger [-i året.-]{+hvert år.+}"
+            "Forumet skal møtes [-to-]{+fire+} ganger [-i året-]{+hvert år+}."
+        );
+        let d = diff_words(
+            "som vedtok reformen. Per 31. desember 2020.",
+            "som vedtok reformen og får rapport. Per 1. januar 2025.",
+        );
+        assert_eq!(
+            show(&d),
+            "som vedtok reformen{+ og får rapport+}. Per [-31. desember 2020-]{+1. januar 2025+}."
+        );
+        assert_eq!(
+            tokens("Barne- og «x»,"),
+            ["Barne", "-", " ", "og", " ", "«", "x", "»", ","]
         );
     }
 
@@ -178,7 +229,7 @@ mod tests {
         let blocks = diff_text(a, b, Unit::Paragraphs);
         assert_eq!(blocks[0], Block::Unchanged(2));
         match &blocks[1] {
-            Block::Text(s) => assert_eq!(show(s), "[-Tre.-]{+Tre og fire.+}"),
+            Block::Text(s) => assert_eq!(show(s), "Tre{+ og fire+}."),
             other => panic!("{other:?}"),
         }
     }

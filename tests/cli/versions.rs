@@ -123,9 +123,10 @@ fn release_then_edit_then_build() {
         "{changes}"
     );
     assert!(changes.contains(
-        "<del><span class=\"visually-hidden\">[fjernet: </span>ministeren.<span class=\"visually-hidden\">]</span></del>"
+        "<del><span class=\"visually-hidden\">[fjernet: </span>ministeren<span class=\"visually-hidden\">]</span></del>"
     ));
-    assert!(changes.contains("statsråden."));
+    assert!(changes
+        .contains("[lagt til: </span>statsråden<span class=\"visually-hidden\">]</span></ins>."));
     assert!(changes.contains("<span class=\"change-what change-added\">Ny</span> <a href=\"/artikler/ny-side/\">Ei ny side</a>"), "{changes}");
     assert!(changes.contains("<span class=\"change-what change-changed\">Endret</span> <a href=\"/artikler/nyhet/\">Ei nyheit</a>"));
     // The version's own page says it is the first.
