@@ -9,7 +9,7 @@ use similar::ChangeTag;
 use crate::model::{Date, Lang, Registry};
 use crate::output::Urls;
 
-use super::diff::{diff_text, units, Block, Unit};
+use super::diff::{diff_text, plain, units, Block, Unit};
 use super::views::Ctx;
 use super::Prepared;
 
@@ -381,58 +381,6 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
     out
 }
 
-/// Markdown as a reader sees it: the text of each paragraph, heading, list item and
-/// table row, without markup or link targets, one per paragraph.
-fn plain(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut blocks: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let finish = |blocks: &mut Vec<String>, current: &mut String| {
-        let words: Vec<&str> = current.split_whitespace().collect();
-        let text = words.join(" ");
-        let text = text.trim_end_matches('|').trim_end();
-        if !text.is_empty() {
-            blocks.push(text.to_owned());
-        }
-        current.clear();
-    };
-    for event in Parser::new_ext(markdown, super::markdown::options()) {
-        match event {
-            Event::Start(Tag::List(first)) => lists.push(first),
-            Event::End(TagEnd::List(_)) => {
-                lists.pop();
-            }
-            Event::Start(Tag::Item) => {
-                finish(&mut blocks, &mut current);
-                match lists.last_mut() {
-                    Some(Some(n)) => {
-                        current.push_str(&format!("{n}. "));
-                        *n += 1;
-                    }
-                    _ => current.push_str("• "),
-                }
-            }
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableHead
-                | TagEnd::TableRow
-                | TagEnd::CodeBlock
-                | TagEnd::BlockQuote(_),
-            ) => finish(&mut blocks, &mut current),
-            Event::End(TagEnd::TableCell) => current.push_str(" | "),
-            Event::Text(t) | Event::Code(t) => current.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => current.push(' '),
-            Event::FootnoteReference(r) => current.push_str(&format!("[{r}]")),
-            _ => {}
-        }
-    }
-    finish(&mut blocks, &mut current);
-    blocks.join("\n\n")
-}
-
 fn diff_fields(
     old: &[(&'static str, String, Unit)],
     new: &[(&'static str, String, Unit)],
@@ -594,18 +542,4 @@ fn record_view(
         "href": href,
         "fields": fields,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markdown_is_compared_as_the_reader_sees_it() {
-        let md = "## Mål\n\nSe [strategien](../x.md) og **dette**.\n\n- én\n- to\n\n1. først\n2. så\n\n| A | B |\n|---|---|\n| 1 | 2 |\n";
-        assert_eq!(
-            plain(md),
-            "Mål\n\nSe strategien og dette.\n\n• én\n\n• to\n\n1. først\n\n2. så\n\nA | B\n\n1 | 2"
-        );
-    }
 }

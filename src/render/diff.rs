@@ -1,5 +1,6 @@
 //! Readable text diffs with the `similar` crate: text compared line by line or paragraph
-//! by paragraph, and word by word inside what changed, like tracked changes.
+//! by paragraph, and word by word inside what changed, like tracked changes. Markdown is
+//! compared as the text a reader sees.
 
 use similar::{ChangeTag, DiffTag, TextDiff};
 
@@ -23,6 +24,58 @@ pub enum Block {
 pub enum Unit {
     Lines,
     Paragraphs,
+}
+
+/// Markdown as a reader sees it: the text of each paragraph, heading, list item and
+/// table row, without markup or link targets, one per paragraph.
+pub fn plain(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut blocks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let finish = |blocks: &mut Vec<String>, current: &mut String| {
+        let words: Vec<&str> = current.split_whitespace().collect();
+        let text = words.join(" ");
+        let text = text.trim_end_matches('|').trim_end();
+        if !text.is_empty() {
+            blocks.push(text.to_owned());
+        }
+        current.clear();
+    };
+    for event in Parser::new_ext(markdown, super::markdown::options()) {
+        match event {
+            Event::Start(Tag::List(first)) => lists.push(first),
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                finish(&mut blocks, &mut current);
+                match lists.last_mut() {
+                    Some(Some(n)) => {
+                        current.push_str(&format!("{n}. "));
+                        *n += 1;
+                    }
+                    _ => current.push_str("• "),
+                }
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) => finish(&mut blocks, &mut current),
+            Event::End(TagEnd::TableCell) => current.push_str(" | "),
+            Event::Text(t) | Event::Code(t) => current.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => current.push(' '),
+            Event::FootnoteReference(r) => current.push_str(&format!("[{r}]")),
+            _ => {}
+        }
+    }
+    finish(&mut blocks, &mut current);
+    blocks.join("\n\n")
 }
 
 /// Splits text into what a diff compares: lines, or paragraphs with their line breaks
@@ -245,5 +298,14 @@ mod tests {
             }])
         );
         assert_eq!(blocks.len(), 2);
+    }
+
+    #[test]
+    fn markdown_is_compared_as_the_reader_sees_it() {
+        let md = "## Mål\n\nSe [strategien](../x.md) og **dette**.\n\n- én\n- to\n\n1. først\n2. så\n\n| A | B |\n|---|---|\n| 1 | 2 |\n";
+        assert_eq!(
+            plain(md),
+            "Mål\n\nSe strategien og dette.\n\n• én\n\n• to\n\n1. først\n\n2. så\n\nA | B\n\n1 | 2"
+        );
     }
 }

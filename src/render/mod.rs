@@ -102,7 +102,11 @@ pub(crate) fn origin(reg: &Registry, job: &Job) -> String {
         Job::Page(i) | Job::Section(_, Some(i)) => reg.pages[*i].source.path.clone(),
         Job::Initiative(id) => format!("{dir}/initiatives/{id}.md"),
         Job::Actor(id) => format!("{dir}/actors/{id}.yaml"),
-        Job::Asset(p) => p.display().to_string(),
+        Job::Asset(p) => p
+            .strip_prefix(&reg.config.root)
+            .unwrap_or(p)
+            .display()
+            .to_string(),
         Job::Section(s, None) => format!("{dir}/pages/{s}/"),
         other => format!("the built-in page {other:?}"),
     }
@@ -262,6 +266,9 @@ pub fn prepare_in<'a>(
             add(path.clone(), Job::Static(path.clone()), &mut errors);
         }
     }
+    for (path, job) in &around.pages {
+        add(path.clone(), job.clone(), &mut errors);
+    }
     for id in reg.initiatives.keys() {
         add(
             urls.initiative(id),
@@ -320,9 +327,6 @@ pub fn prepare_in<'a>(
     }
     for (path, below) in &reg.assets {
         add(urls.file(below), Job::Asset(path.clone()), &mut errors);
-    }
-    for (path, job) in &around.pages {
-        add(path.clone(), job.clone(), &mut errors);
     }
 
     let prepared = Prepared {

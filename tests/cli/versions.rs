@@ -260,3 +260,61 @@ fn builds_with_versions_are_byte_identical() {
     assert!(build(site.path(), &b).status.success());
     assert_eq!(tree(&a), tree(&b));
 }
+
+#[test]
+fn a_nynorsk_site_gets_nynorsk_addresses_and_can_link_to_its_versions() {
+    let site = copy_site("basic");
+    let content = site.path().join("content");
+    edit(&content.join("site.yaml"), "language: nb", "language: nn");
+    edit(
+        &content.join("site.yaml"),
+        "url: /tidslinje/",
+        "url: /tidsline/",
+    );
+    edit(
+        &content.join("events/hendelser.yaml"),
+        "(/tidslinje/)",
+        "(/tidsline/)",
+    );
+    assert!(release(site.path(), &["2020"]).status.success());
+    edit(
+        &content.join("site.yaml"),
+        "menu:\n",
+        "menu:\n  - label: Versjonar\n    url: /v/\n",
+    );
+    let out = site.path().join("out");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let changes = read(&out, "endringar/index.html");
+    assert!(
+        changes.contains("<h1>Endringar sidan versjon 2020</h1>"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("<a href=\"/v/\">Versjonar</a>"),
+        "the menu links to /v/"
+    );
+    assert!(read(&out, "v/2020/endringar/index.html").contains("<h1>Endringar i versjon 2020</h1>"));
+    assert!(read(&out, "v/2020/index.html").contains("href=\"/v/2020/tidsline/\""));
+}
+
+#[test]
+fn addresses_below_v_belong_to_the_versions() {
+    let site = copy_site("basic");
+    assert!(release(site.path(), &["2020"]).status.success());
+    let check = || text(&mandat(&["check", "--root", site.path().to_str().unwrap()])).1;
+    let folder = site.path().join("content/pages/v");
+    fs::create_dir_all(folder.join("2020")).unwrap();
+    fs::write(folder.join("2020/logo.svg"), "<svg/>").unwrap();
+    assert!(
+        check().starts_with("content/pages/v/2020/logo.svg: error: this would be published at /v/2020/logo.svg, but the addresses below /v/ belong to the site's versions"),
+        "{}",
+        check()
+    );
+    fs::write(folder.join("side.md"), "---\ntitle: Kollisjon\n---\n").unwrap();
+    assert!(
+        check().contains("content/pages/v/: error: two files would be published at the same address /v/: the built-in page Versions and content/pages/v/"),
+        "{}",
+        check()
+    );
+}
