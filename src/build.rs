@@ -5,6 +5,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -14,8 +15,11 @@ use crate::config::Paths;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::model::Registry;
 use crate::output::{file_for, Urls};
+use crate::render::changes;
+use crate::render::history::{self, History, Site};
 use crate::render::theme::Theme;
-use crate::render::{self, Job};
+use crate::render::{self, Around, Job, Prepared};
+use crate::versions::Version;
 
 /// Marks a folder as one mandat wrote, so it may be replaced by the next build.
 pub const MARKER: &str = ".mandat-output";
@@ -33,11 +37,12 @@ pub struct Summary {
 impl Summary {
     pub fn line(&self, out: &Path) -> String {
         format!(
-            "built {} pages ({} files) from {} records, {} versions, in {} ms into {}",
+            "built {} pages ({} files) from {} records, {} version{}, in {} ms into {}",
             self.pages,
             self.files,
             self.records,
             self.versions,
+            if self.versions == 1 { "" } else { "s" },
             self.millis,
             out.display()
         )
@@ -53,13 +58,14 @@ pub struct BuildOptions {
     pub progress: bool,
 }
 
-/// Loads and checks the whole site without writing anything.
+/// Loads and checks the whole site, with its versions, without writing anything.
 pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
-    let (reg, theme, mut warnings) = load(paths)?;
-    let urls = Urls::new(reg.config.lang, "", &reg.config.base_path);
-    render::prepare(&reg, &theme, urls).map_err(|e| content_error(e, &warnings))?;
-    warnings.sort_by(|a, b| (&a.path, &a.location).cmp(&(&b.path, &b.location)));
-    Ok(warnings)
+    let mut sites = load(paths)?;
+    prepare_all(&sites).map_err(|e| content_error(e, &sites.warnings))?;
+    sites
+        .warnings
+        .sort_by(|a, b| (&a.path, &a.location).cmp(&(&b.path, &b.location)));
+    Ok(sites.warnings)
 }
 
 fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
@@ -69,20 +75,109 @@ fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
     Error::Content(d.sorted())
 }
 
-fn load(paths: &Paths) -> Result<(Registry, Theme, Vec<Diagnostic>), Error> {
+/// The current site and its frozen versions, loaded and checked, with the one theme
+/// they are all rendered with.
+struct Sites {
+    /// The versions oldest first, then the current site.
+    regs: Vec<Registry>,
+    versions: Vec<Version>,
+    theme: Theme,
+    warnings: Vec<Diagnostic>,
+}
+
+fn load(paths: &Paths) -> Result<Sites, Error> {
     let (loaded, mut warnings) = crate::load::load(paths)?;
     let (reg, w) = Registry::build(loaded).map_err(|e| content_error(e, &warnings))?;
     warnings.extend(w);
     let theme = Theme::load(&reg.config)?;
-    Ok((reg, theme, warnings))
+    let versions = crate::versions::list(&paths.root).map_err(|e| content_error(e, &warnings))?;
+    let mut regs = crate::versions::load(paths, &reg.config, &versions)
+        .map_err(|e| content_error(e, &warnings))?;
+    regs.push(reg);
+    Ok(Sites {
+        regs,
+        versions,
+        theme,
+        warnings,
+    })
+}
+
+/// Prepares every site in parallel, then ties them together: the history every page's
+/// version switcher reads, and what changed from each site to the next.
+fn prepare_all(sites: &Sites) -> Result<Vec<Prepared<'_>>, Vec<Diagnostic>> {
+    let names: Vec<String> = sites.versions.iter().map(|v| v.name.clone()).collect();
+    let last = sites.regs.len() - 1;
+    let results: Vec<Result<Prepared, Vec<Diagnostic>>> = sites
+        .regs
+        .par_iter()
+        .enumerate()
+        .map(|(i, reg)| {
+            let prefix = names
+                .get(i)
+                .map_or_else(String::new, |n| Urls::version_prefix(n));
+            let urls = Urls::new(reg.config.lang, &prefix, &reg.config.base_path);
+            let around = if names.is_empty() {
+                Around::default()
+            } else {
+                history::around(&urls, i == last, &names)
+            };
+            render::prepare_in(reg, &sites.theme, urls, &around)
+        })
+        .collect();
+    let mut prepared = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(p) => prepared.push(p),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if names.is_empty() {
+        return Ok(prepared);
+    }
+    errors.extend(history::reserved(&prepared[last]));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let all_changes: Vec<Option<changes::Changes>> = (0..prepared.len())
+        .into_par_iter()
+        .map(|i| {
+            let before = i.checked_sub(1)?;
+            let (a, b) = (&prepared[before], &prepared[i]);
+            Some(changes::compare((a.reg, &a.urls), (b.reg, &b.urls)))
+        })
+        .collect();
+    let mut list: Vec<Site> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match sites.versions.get(i) {
+            Some(v) => Site::of(p, Some(&v.name), Some(v.date), v.label.as_deref()),
+            None => Site::of(p, None, None, None),
+        })
+        .collect();
+    for (site, c) in list.iter_mut().zip(all_changes) {
+        site.changes = c;
+    }
+    let history = Arc::new(History { sites: list });
+    for (i, p) in prepared.iter_mut().enumerate() {
+        p.history = Some((Arc::clone(&history), i));
+    }
+    Ok(prepared)
 }
 
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
     check_output_folder(paths)?;
-    let (reg, theme, warnings) = load(paths)?;
-    let urls = Urls::new(reg.config.lang, "", &reg.config.base_path);
-    let prepared = render::prepare(&reg, &theme, urls).map_err(|e| content_error(e, &warnings))?;
+    let sites = load(paths)?;
+    let warnings = &sites.warnings;
+    let prepared = prepare_all(&sites).map_err(|e| content_error(e, warnings))?;
+    let plan: Vec<(&Prepared, &String, &Job)> = prepared
+        .iter()
+        .flat_map(|p| p.plan.iter().map(move |(path, job)| (p, path, job)))
+        .collect();
 
     let staging = crate::fs::staging_dir(&paths.out);
     crate::fs::remove_dir_if_exists(&staging);
@@ -91,16 +186,15 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
 
     let done = AtomicUsize::new(0);
     let finished = AtomicBool::new(false);
-    let total = prepared.plan.len();
+    let total = plan.len();
     let show = options.progress && std::io::stderr().is_terminal();
     let results: Vec<Result<(), Error>> = std::thread::scope(|s| {
         if show {
             s.spawn(|| progress(&done, &finished, total));
         }
-        let r = prepared
-            .plan
+        let r = plan
             .par_iter()
-            .map(|(path, job)| {
+            .map(|(prepared, path, job)| {
                 let bytes = prepared.render(path, job, &extra).map_err(Error::one)?;
                 crate::fs::write(&file_for(&staging, path), &bytes)?;
                 done.fetch_add(1, Ordering::Relaxed);
@@ -118,7 +212,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     }
     if errors.has_errors() {
         crate::fs::remove_dir_if_exists(&staging);
-        return Err(content_error(errors.items, &warnings));
+        return Err(content_error(errors.items, warnings));
     }
     crate::fs::write(
         &staging.join(MARKER),
@@ -127,19 +221,18 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     crate::fs::swap_into_place(&staging, &paths.out)
         .inspect_err(|_| crate::fs::remove_dir_if_exists(&staging))?;
 
-    let pages = prepared
-        .plan
-        .values()
-        .filter(|j| j.is_html() || matches!(j, Job::NotFound))
+    let pages = plan
+        .iter()
+        .filter(|(_, _, j)| j.is_html() || matches!(j, Job::NotFound))
         .count();
-    let events = reg.events.len();
+    let reg = &sites.regs[sites.regs.len() - 1];
     Ok(Summary {
         pages,
         files: total,
-        records: reg.actors.len() + reg.initiatives.len() + events + reg.pages.len(),
-        versions: 0,
+        records: reg.actors.len() + reg.initiatives.len() + reg.events.len() + reg.pages.len(),
+        versions: sites.versions.len(),
         millis: started.elapsed().as_millis(),
-        warnings,
+        warnings: sites.warnings.clone(),
     })
 }
 

@@ -48,6 +48,9 @@ pub struct Paths {
 pub struct Config {
     pub root: PathBuf,
     pub content_dir: PathBuf,
+    /// The content folder as the user knows it, for messages: `content`, or
+    /// `content/versions/<NAME>` for a frozen version.
+    pub display_dir: String,
     pub out_dir: PathBuf,
     pub title: String,
     pub description: Option<String>,
@@ -65,12 +68,18 @@ pub struct Config {
 
 impl Config {
     pub fn load(paths: &Paths) -> Result<Config, Diagnostic> {
-        let content_dir = paths.root.join("content");
+        Config::load_from(paths, "content")
+    }
+
+    /// Reads the site in `display_dir` below the root: `content`, or a frozen version's
+    /// `content/versions/<NAME>`, which has its own site.yaml.
+    pub fn load_from(paths: &Paths, display_dir: &str) -> Result<Config, Diagnostic> {
+        let content_dir = paths.root.join(display_dir);
         let site_path = content_dir.join("site.yaml");
-        let display = "content/site.yaml";
+        let display = &format!("{display_dir}/site.yaml");
         if !site_path.is_file() {
             let hint = if content_dir.is_dir() {
-                "create content/site.yaml with at least a line `title: …`".to_owned()
+                format!("create {display} with at least a line `title: …`")
             } else {
                 format!(
                     "{} has no content/ folder: run mandat in a site folder, pass --root, or create one with `mandat init DIR`",
@@ -81,7 +90,7 @@ impl Config {
         }
         let text = crate::fs::read_text(&site_path, display)?;
         let source = SourceFile {
-            path: display.into(),
+            path: display.clone(),
             text: text.into(),
             body_line: 1,
         };
@@ -117,6 +126,7 @@ impl Config {
         Ok(Config {
             root: paths.root.clone(),
             content_dir,
+            display_dir: display_dir.to_owned(),
             out_dir: paths.out.clone(),
             title: file.title,
             description: file.description,

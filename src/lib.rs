@@ -14,3 +14,4 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod versions;

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use mandat::build::{self, BuildOptions};
 use mandat::config::resolve_paths;
 use mandat::error::{Diagnostic, Error, Severity};
+use mandat::model::{Date, ACCEPTED_FORMS};
 
 /// A static site generator for public policy records: mandates, agreements and
 /// strategies, with timelines (what happened when) and roles (who does what).
@@ -43,6 +44,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Freeze the current content as the version NAME (content/versions/NAME/), published at /v/NAME/.
+    Release {
+        /// The version's name, part of its address: e.g. 2025 or 2025-06.
+        name: String,
+        /// The site folder, holding content/.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// One line saying what the version is, shown with it.
+        #[arg(long, value_name = "TEXT")]
+        label: Option<String>,
+        /// The release date [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<Date>,
+    },
     /// Create a new site in DIR with one example of each kind of record.
     Init {
         /// The folder for the new site (created if missing).
@@ -63,6 +78,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let nothing_written = match cli.command {
+        Command::Release { .. } => "nothing was released (content/versions/ is unchanged)",
+        _ => "nothing was written (the previous output is unchanged)",
+    };
     let result = match cli.command {
         Command::Build {
             root,
@@ -104,6 +123,24 @@ fn main() -> ExitCode {
                 (Err(e), Format::Text) => Err(e),
             }
         }
+        Command::Release {
+            name,
+            root,
+            label,
+            date,
+        } => {
+            let paths = resolve_paths(root.as_deref(), None, None);
+            mandat::versions::release(&paths, &name, label.as_deref(), date).map(|r| {
+                println!(
+                    "released version {} ({} files, dated {}) into {}",
+                    r.name,
+                    r.files,
+                    r.date,
+                    r.folder.display()
+                );
+                println!("`mandat build` publishes it at /v/{}/", r.name);
+            })
+        }
         Command::Init { dir } => mandat::init::init(&dir).map(|n| {
             println!("created a new site with {n} files in {}", dir.display());
             println!("build it with: mandat build --root {}", dir.display());
@@ -123,7 +160,7 @@ fn main() -> ExitCode {
                         .map(|d| d.path.as_str())
                         .collect();
                     eprintln!(
-                        "error: {errors} problem{} in {} file{}; nothing was written (the previous output is unchanged)",
+                        "error: {errors} problem{} in {} file{}; {nothing_written}",
                         if errors == 1 { "" } else { "s" },
                         files.len(),
                         if files.len() == 1 { "" } else { "s" },
@@ -152,4 +189,8 @@ fn json_report(ds: &[Diagnostic]) -> String {
         "diagnostics": ds,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).map_err(|e| format!("{e}; {ACCEPTED_FORMS}"))
 }

@@ -15,6 +15,8 @@ pub struct Words {
     pub timeline: &'static str,
     pub tags: &'static str,
     pub search: &'static str,
+    /// What changed since the version before: `/endringer/`, `/v/<NAME>/endringer/`.
+    pub changes: &'static str,
 }
 
 const NB: Words = Words {
@@ -24,6 +26,7 @@ const NB: Words = Words {
     timeline: "tidslinje",
     tags: "tags",
     search: "sok",
+    changes: "endringer",
 };
 
 const NN: Words = Words {
@@ -33,7 +36,12 @@ const NN: Words = Words {
     timeline: "tidsline",
     tags: "tags",
     search: "sok",
+    changes: "endringar",
 };
+
+/// Where frozen versions live: `/v/` lists them, `/v/<NAME>/` is one. The same word in
+/// every language, so a version's address never changes.
+pub const VERSIONS: &str = "/v/";
 
 /// Builds site paths, optionally below a version prefix (`/v/2021/`).
 #[derive(Debug, Clone)]
@@ -120,6 +128,29 @@ impl Urls {
     pub fn file(&self, name: &str) -> String {
         format!("{}/{name}", self.prefix)
     }
+    /// What changed in this site since the version before it.
+    pub fn changes(&self) -> String {
+        format!("{}/{}/", self.prefix, self.words.changes)
+    }
+    /// The home of the frozen version `name`.
+    pub fn version(name: &str) -> String {
+        format!("{VERSIONS}{name}/")
+    }
+    /// The prefix of the frozen version `name`: `/v/<NAME>`.
+    pub fn version_prefix(name: &str) -> String {
+        format!("{VERSIONS}{name}")
+    }
+
+    /// A root-relative address written in content (a link, a menu item) as a path of
+    /// this site: `/tidslinje/` in a version is that version's timeline. Addresses in
+    /// `/v/` point at the versions themselves and are left alone.
+    pub fn site(&self, written: &str) -> String {
+        if written.starts_with(VERSIONS) || written == VERSIONS.trim_end_matches('/') {
+            written.to_owned()
+        } else {
+            format!("{}{written}", self.prefix)
+        }
+    }
 
     /// What goes in an `href`: the site path below the base path.
     pub fn href(&self, site_path: &str) -> String {
@@ -152,6 +183,18 @@ mod tests {
         assert_eq!(nn.href(&nn.home()), "/sub/v/2021/");
         assert_eq!(nb.page(""), "/");
         assert_eq!(nb.tag("Tillit og omdømme"), "/tags/tillit-og-omdomme/");
+        assert_eq!(nb.changes(), "/endringer/");
+        assert_eq!(nn.changes(), "/v/2021/endringar/");
+    }
+
+    #[test]
+    fn content_addresses_stay_inside_their_version() {
+        let v = Urls::new(Lang::Nb, &Urls::version_prefix("2021"), "");
+        assert_eq!(v.site("/tidslinje/"), "/v/2021/tidslinje/");
+        assert_eq!(v.site("/"), "/v/2021/");
+        assert_eq!(v.site("/v/"), "/v/");
+        assert_eq!(v.site("/v/2020/"), "/v/2020/");
+        assert_eq!(Urls::new(Lang::Nb, "", "").site("/roller/"), "/roller/");
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub fn load(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
 
 pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
     let mut diags = Diagnostics::default();
-    let files = walk(&config.content_dir, &mut diags);
+    let files = walk(&config.content_dir, &config.display_dir, &mut diags);
 
     let parsed: Vec<Result<Record, Diagnostic>> = files
         .par_iter()
@@ -87,7 +87,8 @@ enum Record {
 }
 
 /// Lists the files to read, in a stable order, with what each is.
-fn walk(content: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, Kind)> {
+/// `shown` is the folder as messages name it (`content`, `content/versions/<NAME>`).
+fn walk(content: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<(PathBuf, String, Kind)> {
     let mut out = Vec::new();
     let walker = walkdir::WalkDir::new(content)
         .follow_links(true)
@@ -95,7 +96,9 @@ fn walk(content: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, Kind)>
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            e.depth() == 0 || !crate::fs::is_editor_temp(&name)
+            // Frozen versions are read on their own (crate::versions), not as records.
+            e.depth() == 0
+                || !(crate::fs::is_editor_temp(&name) || e.depth() == 1 && name == "versions")
         });
     for entry in walker {
         let entry = match entry {
@@ -103,8 +106,8 @@ fn walk(content: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, Kind)>
             Err(e) => {
                 let path = e
                     .path()
-                    .map(|p| display(content, p))
-                    .unwrap_or_else(|| "content".into());
+                    .map(|p| display(content, shown, p))
+                    .unwrap_or_else(|| shown.into());
                 let d = if e.loop_ancestor().is_some() {
                     Diagnostic::error(
                         path,
@@ -137,20 +140,20 @@ fn walk(content: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, Kind)>
             if entry.file_type().is_dir() {
                 if !FOLDERS.contains(&top) {
                     let mut d = Diagnostic::error(
-                        format!("content/{rel}"),
-                        format!("unknown folder `{top}` in content/"),
+                        format!("{shown}/{rel}"),
+                        format!("unknown folder `{top}` in {shown}/"),
                     );
                     d = d.hint(match did_you_mean(top, FOLDERS) {
                         Some(s) => {
-                            format!("did you mean `{s}`? content/ holds {}", FOLDERS.join(", "))
+                            format!("did you mean `{s}`? {shown}/ holds {}", FOLDERS.join(", "))
                         }
-                        None => format!("content/ holds only the folders {}", FOLDERS.join(", ")),
+                        None => format!("{shown}/ holds only the folders {}", FOLDERS.join(", ")),
                     });
                     diags.push(d);
                 }
             } else if rel != "site.yaml" {
                 diags.push(
-                    Diagnostic::error(format!("content/{rel}"), "this file is not part of any record kind")
+                    Diagnostic::error(format!("{shown}/{rel}"), "this file is not part of any record kind")
                         .hint("pages go in content/pages/, actors in content/actors/, initiatives in content/initiatives/, events in content/events/"),
                 );
             }
@@ -174,11 +177,11 @@ fn walk(content: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, Kind)>
                 };
                 diags.push(
                     Diagnostic::error(
-                        format!("content/{rel}"),
-                        format!("content/{top}/ holds only files named {want}"),
+                        format!("{shown}/{rel}"),
+                        format!("{shown}/{top}/ holds only files named {want}"),
                     )
                     .hint(format!(
-                        "rename the file to {want} directly in content/{top}/"
+                        "rename the file to {want} directly in {shown}/{top}/"
                     )),
                 );
                 continue;
@@ -186,8 +189,8 @@ fn walk(content: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, Kind)>
             _ => {
                 diags.push(
                     Diagnostic::error(
-                        format!("content/{rel}"),
-                        "content/events/ holds only .yaml files",
+                        format!("{shown}/{rel}"),
+                        format!("{shown}/events/ holds only .yaml files"),
                     )
                     .hint("rename the file to end in .yaml"),
                 );
@@ -199,9 +202,9 @@ fn walk(content: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, Kind)>
     out
 }
 
-fn display(content: &Path, p: &Path) -> String {
+fn display(content: &Path, shown: &str, p: &Path) -> String {
     match p.strip_prefix(content) {
-        Ok(r) => format!("content/{}", r.to_string_lossy()),
+        Ok(r) => format!("{shown}/{}", r.to_string_lossy()),
         Err(_) => p.display().to_string(),
     }
 }
@@ -238,7 +241,7 @@ fn read_text_record(
     rel: &str,
     kind: Kind,
 ) -> Result<Record, Diagnostic> {
-    let display = format!("content/{rel}");
+    let display = format!("{}/{rel}", config.display_dir);
     let text = crate::fs::read_text(path, &display)?;
     let mut source = SourceFile {
         path: display,

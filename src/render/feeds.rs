@@ -62,6 +62,19 @@ pub fn sitemap(p: &Prepared) -> String {
         }
         out.push_str("  </url>\n");
     }
+    // Of the frozen versions, only their homes and what-changed pages: their other pages
+    // repeat the current site's.
+    if let Some((history, _)) = &p.history {
+        for site in history.sites.iter().filter(|s| s.name.is_some()) {
+            for path in [format!("{}/", site.prefix), site.changes_path.clone()] {
+                let _ = write!(
+                    out,
+                    "  <url>\n    <loc>{}</loc>\n  </url>\n",
+                    xml_escape(&absolute(p, &path))
+                );
+            }
+        }
+    }
     out.push_str("</urlset>\n");
     out
 }

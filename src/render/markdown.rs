@@ -7,6 +7,7 @@ use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, Ta
 
 use crate::error::{did_you_mean, Diagnostic};
 use crate::model::SourceFile;
+use crate::output::Urls;
 
 use super::slug::slugify;
 
@@ -38,8 +39,10 @@ pub struct Rendered {
 pub struct Linker<'a> {
     /// Content-relative source path (`initiatives/x.md`, `actors/ks.yaml`) to site path.
     pub sources: &'a BTreeMap<String, String>,
-    /// Prepended to every site path in `href`s: `` or `/policy`.
-    pub base_path: &'a str,
+    /// The site's addresses: its version prefix, and the base path every `href` starts with.
+    pub urls: &'a Urls,
+    /// The content folder as messages name it: `content` or `content/versions/<NAME>`.
+    pub content_dir: &'a str,
 }
 
 pub fn options() -> Options {
@@ -94,7 +97,11 @@ pub fn render_avoiding(
 
     assign_heading_ids(&mut events, &mut out, reserved);
 
-    let content_rel = source.path.strip_prefix("content/").unwrap_or(&source.path);
+    let content_rel = source
+        .path
+        .strip_prefix(linker.content_dir)
+        .and_then(|p| p.strip_prefix('/'))
+        .unwrap_or(&source.path);
     let mut rewritten = Vec::with_capacity(events.len() + 8);
     for (event, range) in events {
         let event = match event {
@@ -295,12 +302,13 @@ fn resolve<'a>(
         return dest.clone();
     }
     let with_anchor = |p: &str| match &anchor {
-        Some(a) => format!("{}{p}#{a}", linker.base_path),
-        None => format!("{}{p}", linker.base_path),
+        Some(a) => format!("{}#{a}", linker.urls.href(p)),
+        None => linker.urls.href(p),
     };
     if path_part.starts_with('/') {
-        record(path_part.to_owned());
-        return CowStr::from(with_anchor(path_part));
+        let site_path = linker.urls.site(path_part);
+        record(site_path.clone());
+        return CowStr::from(with_anchor(&site_path));
     }
     let dir = content_rel.rsplit_once('/').map_or("", |(d, _)| d);
     let Some(target) = normalize(dir, path_part) else {
@@ -309,7 +317,7 @@ fn resolve<'a>(
             line,
             column,
             &written,
-            "the link goes above the content/ folder",
+            &format!("the link goes above the {}/ folder", linker.content_dir),
             None,
         ));
         return dest.clone();
@@ -334,14 +342,17 @@ fn resolve<'a>(
                     line,
                     column,
                     &written,
-                    &format!("the link points to content/{target}, which does not exist"),
+                    &format!(
+                        "the link points to {}/{target}, which does not exist",
+                        linker.content_dir
+                    ),
                     suggestion,
                 ));
                 dest.clone()
             }
         }
     } else if let Some(asset) = target.strip_prefix("pages/") {
-        let site_path = format!("/{asset}");
+        let site_path = linker.urls.file(asset);
         record(site_path.clone());
         CowStr::from(with_anchor(&site_path))
     } else {
@@ -350,7 +361,10 @@ fn resolve<'a>(
             line,
             column,
             &written,
-            "only files under content/pages/ can be linked as files",
+            &format!(
+                "only files under {}/pages/ can be linked as files",
+                linker.content_dir
+            ),
             None,
         ));
         dest.clone()
@@ -423,9 +437,11 @@ mod tests {
             body_line: 4,
         };
         let s = sources();
+        let urls = Urls::new(crate::model::Lang::Nb, "", "");
         let linker = Linker {
             sources: &s,
-            base_path: "",
+            urls: &urls,
+            content_dir: "content",
         };
         render(md, &src, 4, "/own/", 0, &linker, &["fakta"])
     }

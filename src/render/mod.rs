@@ -3,8 +3,11 @@
 //! each output rendered through the theme's templates.
 
 pub mod calendar;
+pub mod changes;
 pub mod chart;
+pub mod diff;
 pub mod feeds;
+pub mod history;
 pub mod markdown;
 pub mod search;
 pub mod slug;
@@ -13,6 +16,7 @@ pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -21,6 +25,7 @@ use crate::error::{did_you_mean, Diagnostic};
 use crate::model::{Lang, Registry, SourceFile};
 use crate::output::Urls;
 
+use history::History;
 use markdown::{LinkRef, Linker, Rendered};
 use theme::Theme;
 use views::{measure_id, role_anchor, Ctx};
@@ -59,6 +64,10 @@ pub enum Job {
     Static(String),
     /// A file from content/pages/, copied as it is.
     Asset(PathBuf),
+    /// What changed since the version before (render/changes.rs).
+    Changes,
+    /// The list of versions, `/v/` (render/history.rs).
+    Versions,
 }
 
 impl Job {
@@ -89,6 +98,8 @@ pub struct Prepared<'a> {
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
     /// Tag slug to the initiatives that carry it (their tags link to the tag's page too).
     pub tag_initiatives: BTreeMap<String, Vec<String>>,
+    /// Every version of the site and which one this is, once the build knows them all.
+    pub history: Option<(Arc<History>, usize)>,
 }
 
 /// The ids an initiative page's template gives its sections, measures and roles: targets
@@ -119,14 +130,27 @@ fn initiative_ids(ini: &crate::model::Initiative) -> Vec<String> {
     ids
 }
 
+/// What a site has besides its own records, when it has versions: its version pages,
+/// and the addresses outside it (`/v/`, other versions' homes) its links may point to.
+#[derive(Debug, Default)]
+pub struct Around {
+    pub pages: Vec<(String, Job)>,
+    pub outside: BTreeSet<String>,
+}
+
 /// Where a planned path came from, to name both files when two collide.
-fn origin(reg: &Registry, job: &Job) -> String {
+pub(crate) fn origin(reg: &Registry, job: &Job) -> String {
+    let dir = &reg.config.display_dir;
     match job {
         Job::Page(i) | Job::Section(_, Some(i)) => reg.pages[*i].source.path.clone(),
-        Job::Initiative(id) => format!("content/initiatives/{id}.md"),
-        Job::Actor(id) => format!("content/actors/{id}.yaml"),
-        Job::Asset(p) => p.display().to_string(),
-        Job::Section(s, None) => format!("content/pages/{s}/"),
+        Job::Initiative(id) => format!("{dir}/initiatives/{id}.md"),
+        Job::Actor(id) => format!("{dir}/actors/{id}.yaml"),
+        Job::Asset(p) => p
+            .strip_prefix(&reg.config.root)
+            .unwrap_or(p)
+            .display()
+            .to_string(),
+        Job::Section(s, None) => format!("{dir}/pages/{s}/"),
         other => format!("the built-in page {other:?}"),
     }
 }
@@ -136,7 +160,18 @@ pub fn prepare<'a>(
     theme: &'a Theme,
     urls: Urls,
 ) -> Result<Prepared<'a>, Vec<Diagnostic>> {
+    prepare_in(reg, theme, urls, &Around::default())
+}
+
+/// Prepares one site of several: the current one (`urls.prefix` empty) or a version.
+pub fn prepare_in<'a>(
+    reg: &'a Registry,
+    theme: &'a Theme,
+    urls: Urls,
+    around: &Around,
+) -> Result<Prepared<'a>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    let content_prefix = format!("{}/", reg.config.display_dir);
 
     // Source file (content-relative) to site path, for links written as file paths.
     let mut sources = BTreeMap::new();
@@ -147,7 +182,7 @@ pub fn prepare<'a>(
         let rel = a
             .source
             .path
-            .strip_prefix("content/")
+            .strip_prefix(&content_prefix)
             .unwrap_or(&a.source.path)
             .to_owned();
         sources.insert(rel, urls.actor(id));
@@ -156,14 +191,15 @@ pub fn prepare<'a>(
         let rel = p
             .source
             .path
-            .strip_prefix("content/")
+            .strip_prefix(&content_prefix)
             .unwrap_or(&p.source.path)
             .to_owned();
         sources.insert(rel, urls.page(&p.slug_path));
     }
     let linker = Linker {
         sources: &sources,
-        base_path: &urls.base_path,
+        urls: &urls,
+        content_dir: &reg.config.display_dir,
     };
 
     let mut files: Vec<&SourceFile> = Vec::new();
@@ -270,18 +306,22 @@ pub fn prepare<'a>(
     add(urls.roles(), Job::Roles, &mut errors);
     add(urls.timeline(), Job::Timeline, &mut errors);
     add(urls.tags(), Job::Tags, &mut errors);
+    add(urls.file("data/records.json"), Job::Records, &mut errors);
     add(urls.search(), Job::Search, &mut errors);
     add(urls.search_index(), Job::SearchIndex, &mut errors);
-    add(urls.file("404.html"), Job::NotFound, &mut errors);
-    add(urls.file("sitemap.xml"), Job::Sitemap, &mut errors);
-    add(urls.file("atom.xml"), Job::Atom, &mut errors);
-    add(urls.file("data/records.json"), Job::Records, &mut errors);
     add(urls.calendar(), Job::Calendar, &mut errors);
+    // A frozen version shares the current site's assets, feed, sitemap and 404 page.
     if urls.prefix.is_empty() {
+        add(urls.file("404.html"), Job::NotFound, &mut errors);
+        add(urls.file("sitemap.xml"), Job::Sitemap, &mut errors);
+        add(urls.file("atom.xml"), Job::Atom, &mut errors);
         add("/robots.txt".into(), Job::Robots, &mut errors);
         for path in theme.statics.keys() {
             add(path.clone(), Job::Static(path.clone()), &mut errors);
         }
+    }
+    for (path, job) in &around.pages {
+        add(path.clone(), job.clone(), &mut errors);
     }
     for id in reg.initiatives.keys() {
         add(
@@ -360,8 +400,9 @@ pub fn prepare<'a>(
         plan,
         tags,
         tag_initiatives,
+        history: None,
     };
-    errors.extend(prepared.check_links(&files));
+    errors.extend(prepared.check_links(&files, &around.outside));
     if errors.is_empty() {
         Ok(prepared)
     } else {
@@ -405,7 +446,7 @@ impl Prepared<'_> {
         out
     }
 
-    fn check_links(&self, files: &[&SourceFile]) -> Vec<Diagnostic> {
+    fn check_links(&self, files: &[&SourceFile], outside: &BTreeSet<String>) -> Vec<Diagnostic> {
         let anchors = self.anchors();
         let mut errors = Vec::new();
         let mut links: Vec<&LinkRef> = self.bodies.values().flat_map(|r| r.links.iter()).collect();
@@ -425,7 +466,7 @@ impl Prepared<'_> {
                     .hint(hint)
             };
             match anchors.get(link.path.as_str()) {
-                None if self.plan.contains_key(&link.path) => {}
+                None if self.plan.contains_key(&link.path) || outside.contains(&link.path) => {}
                 None => {
                     let with_slash = format!("{}/", link.path);
                     let hint = if self.plan.contains_key(&with_slash) {
@@ -465,10 +506,10 @@ impl Prepared<'_> {
         }
         let cfg = &self.reg.config;
         for item in &cfg.menu {
+            let target = self.urls.site(item.url.split('#').next().unwrap_or(""));
             if item.url.starts_with('/')
-                && !self
-                    .plan
-                    .contains_key(item.url.split('#').next().unwrap_or(""))
+                && !self.plan.contains_key(&target)
+                && !outside.contains(&target)
             {
                 errors.push(
                     cfg.source
@@ -505,6 +546,8 @@ impl Prepared<'_> {
             Job::Records => return Ok(feeds::records(self, &ctx).into_bytes()),
             Job::Calendar => return Ok(calendar::ics(self, &ctx).into_bytes()),
             Job::SearchIndex => return Ok(search::index(self, &ctx).into_bytes()),
+            Job::Changes => changes::view(self, &ctx),
+            Job::Versions => history::index_view(self, &ctx),
             Job::Home => {
                 let intro = reg
                     .pages
@@ -778,7 +821,7 @@ impl Prepared<'_> {
             .iter()
             .map(|m| {
                 let (href, current) = if m.url.starts_with('/') {
-                    let site_path = format!("{}{}", self.urls.prefix, m.url);
+                    let site_path = self.urls.site(&m.url);
                     let current =
                         path == site_path || (site_path != "/" && path.starts_with(&site_path));
                     (ctx.href(&site_path), current)
@@ -808,7 +851,8 @@ impl Prepared<'_> {
                 "as_of": cfg.as_of.as_ref().map(|d| ctx.date(d, None, lang)),
                 "menu": menu,
                 "home": ctx.href(&self.urls.home()),
-                "atom": ctx.href(&self.urls.file("atom.xml")),
+                // Versions have no feed of their own: readers subscribe to the current site.
+                "atom": ctx.href("/atom.xml"),
             },
             "urls": {
                 "home": ctx.href(&self.urls.home()),
@@ -819,6 +863,8 @@ impl Prepared<'_> {
                 "tags": ctx.href(&self.urls.tags()),
                 "search": ctx.href(&self.urls.search()),
                 "records": ctx.href(&self.urls.file("data/records.json")),
+                "versions": self.history.as_ref().map(|_| ctx.href(crate::output::VERSIONS)),
+                "changes": self.history.as_ref().map(|_| ctx.href(&self.urls.changes())),
             },
             "lang": lang.code(),
             "path": path,
@@ -827,6 +873,8 @@ impl Prepared<'_> {
             "statement_href": self.plan.contains_key(&self.urls.page("tilgjengelighet")).then(|| ctx.href(&self.urls.page("tilgjengelighet"))),
             "t": strings,
             "assets": assets,
+            "versions": history::switcher(self, ctx, path),
+            "version": history::banner(self, ctx, path),
         })
     }
 

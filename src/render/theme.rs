@@ -29,6 +29,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/actors.html",
     "templates/base.html",
     "templates/chart.html",
+    "templates/changes.html",
     "templates/home.html",
     "templates/initiative.html",
     "templates/initiatives.html",
@@ -40,6 +41,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/tag.html",
     "templates/tags.html",
     "templates/timeline.html",
+    "templates/versions.html",
 );
 
 pub struct Theme {

@@ -6,6 +6,7 @@ mod content;
 mod invalid;
 mod reader;
 mod timeline;
+mod versions;
 
 use std::collections::BTreeMap;
 use std::fs;

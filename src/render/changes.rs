@@ -1,0 +1,545 @@
+//! What changed between two versions of a site: the records added, removed and changed,
+//! and for each changed record a word-level diff of every changed field and of its text.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+use similar::ChangeTag;
+
+use crate::model::{Date, Lang, Registry};
+use crate::output::Urls;
+
+use super::diff::{diff_text, plain, units, Block, Unit};
+use super::views::Ctx;
+use super::Prepared;
+
+/// The kinds of record a reader can see change, in the order the page lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Site,
+    Initiative,
+    Actor,
+    Event,
+    Page,
+}
+
+impl Kind {
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Site => "site",
+            Kind::Initiative => "initiative",
+            Kind::Actor => "actor",
+            Kind::Event => "event",
+            Kind::Page => "page",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum What {
+    Added,
+    Changed,
+    Removed,
+}
+
+impl What {
+    pub fn key(self) -> &'static str {
+        match self {
+            What::Added => "added",
+            What::Changed => "changed",
+            What::Removed => "removed",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldChange {
+    /// The field's key in the record (`summary`, `period`, `body` for the text).
+    pub key: String,
+    /// Lines (`lines`) or paragraphs (`paragraphs`): what an `Unchanged` block counts.
+    pub unit: Unit,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordChange {
+    pub kind: Kind,
+    pub what: What,
+    pub title: String,
+    /// The page to read it on: in the newer site, or in the older one when removed.
+    pub path: String,
+    pub fields: Vec<FieldChange>,
+}
+
+/// Everything that changed from one site to the next, in the order the page lists it.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub records: Vec<RecordChange>,
+}
+
+/// A record as a reader sees it: its title, where it is, and its fields as text.
+struct Snapshot {
+    title: String,
+    path: String,
+    fields: Vec<(&'static str, String, Unit)>,
+}
+
+/// Compares two sites. `before` is None for the oldest version, which has nothing to
+/// compare with.
+pub fn compare(before: (&Registry, &Urls), after: (&Registry, &Urls)) -> Changes {
+    let old = snapshots(before.0, before.1);
+    let new = snapshots(after.0, after.1);
+    let mut records = Vec::new();
+    let mut removed: Vec<(&(Kind, String), &Snapshot)> = Vec::new();
+    for (key, o) in &old {
+        match new.get(key) {
+            Some(n) => {
+                let fields = diff_fields(&o.fields, &n.fields);
+                if !fields.is_empty() {
+                    records.push(record(key.0, What::Changed, n, fields));
+                }
+            }
+            None => removed.push((key, o)),
+        }
+    }
+    // An event whose date changed gets a new anchor: pair it up again by its title.
+    let mut added: Vec<(&(Kind, String), &Snapshot)> =
+        new.iter().filter(|(k, _)| !old.contains_key(*k)).collect();
+    removed.retain(|(key, o)| {
+        let twin = added
+            .iter()
+            .position(|(k, n)| k.0 == Kind::Event && key.0 == Kind::Event && n.title == o.title);
+        match twin {
+            Some(i) => {
+                let (k, n) = added.remove(i);
+                records.push(record(
+                    k.0,
+                    What::Changed,
+                    n,
+                    diff_fields(&o.fields, &n.fields),
+                ));
+                false
+            }
+            None => true,
+        }
+    });
+    for (key, n) in added {
+        records.push(record(key.0, What::Added, n, Vec::new()));
+    }
+    for (key, o) in removed {
+        records.push(record(key.0, What::Removed, o, Vec::new()));
+    }
+    records.sort_by(|a, b| {
+        (a.kind, a.what, &a.title, &a.path).cmp(&(b.kind, b.what, &b.title, &b.path))
+    });
+    Changes { records }
+}
+
+fn record(kind: Kind, what: What, s: &Snapshot, fields: Vec<FieldChange>) -> RecordChange {
+    RecordChange {
+        kind,
+        what,
+        title: s.title.clone(),
+        path: s.path.clone(),
+        fields,
+    }
+}
+
+fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> {
+    let mut out = BTreeMap::new();
+    let name = |id: &str| {
+        reg.actors
+            .get(id)
+            .map_or_else(|| id.to_owned(), |a| a.current().name.clone())
+    };
+    let title = |id: &str| {
+        reg.initiatives
+            .get(id)
+            .map_or_else(|| id.to_owned(), |i| i.meta.title.clone())
+    };
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    // Dates as readers see them ("1. september 2005"), at the precision written.
+    let lang = reg.config.lang;
+    let date = |d: &Option<Date>| d.map(|d| d.text(lang)).unwrap_or_default();
+    let span = |from: String, to: String| match (from.is_empty(), to.is_empty()) {
+        (true, true) => String::new(),
+        (false, true) => format!("{from} –"),
+        (true, false) => format!("– {to}"),
+        (false, false) => format!("{from} – {to}"),
+    };
+    let list = |items: Vec<String>| items.join("\n");
+    use Unit::{Lines, Paragraphs};
+
+    let cfg = &reg.config;
+    out.insert(
+        (Kind::Site, String::new()),
+        Snapshot {
+            title: cfg.title.clone(),
+            path: urls.home(),
+            fields: vec![
+                ("title", cfg.title.clone(), Lines),
+                ("description", opt(&cfg.description), Paragraphs),
+                ("as_of", date(&cfg.as_of), Lines),
+                ("language", cfg.lang.code().to_owned(), Lines),
+                (
+                    "menu",
+                    list(
+                        cfg.menu
+                            .iter()
+                            .map(|m| format!("{}: {}", m.label, m.url))
+                            .collect(),
+                    ),
+                    Lines,
+                ),
+            ],
+        },
+    );
+    for (id, ini) in &reg.initiatives {
+        let m = &ini.meta;
+        let p = &m.period;
+        let period = span(
+            p.start_label.clone().unwrap_or_else(|| p.start.text(lang)),
+            p.end_label.clone().unwrap_or_else(|| date(&p.end)),
+        );
+        let source = m.source.as_ref().map_or_else(String::new, |s| {
+            list(
+                [
+                    Some(s.title.clone()),
+                    s.publisher.as_deref().map(name),
+                    s.date.map(|d| d.text(lang)),
+                    s.reference.clone(),
+                    s.url.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+            )
+        });
+        let roles = list(
+            m.roles
+                .iter()
+                .map(|r| {
+                    let mut s = format!("{}: {}", name(&r.actor), r.role);
+                    for t in &r.tasks {
+                        s.push_str(&format!("\n  – {t}"));
+                    }
+                    s
+                })
+                .collect(),
+        );
+        let measures = list(
+            m.measures
+                .iter()
+                .map(|x| {
+                    let mut s = x.title.clone();
+                    let when = x.date_label.clone().unwrap_or_else(|| date(&x.date));
+                    for line in [
+                        match x.end {
+                            Some(_) => span(when, date(&x.end)),
+                            None => when,
+                        },
+                        x.actors
+                            .iter()
+                            .map(|a| name(a))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        plain(&opt(&x.description)).replace("\n\n", " "),
+                    ]
+                    .into_iter()
+                    .chain(x.figures.iter().cloned())
+                    {
+                        if !line.is_empty() {
+                            s.push_str(&format!("\n  {line}"));
+                        }
+                    }
+                    s
+                })
+                .collect(),
+        );
+        out.insert(
+            (Kind::Initiative, id.clone()),
+            Snapshot {
+                title: m.title.clone(),
+                path: urls.initiative(id),
+                fields: vec![
+                    ("title", m.title.clone(), Lines),
+                    ("short_title", opt(&m.short_title), Lines),
+                    ("kind", m.kind.key().to_owned(), Lines),
+                    ("lang", ini.lang.code().to_owned(), Lines),
+                    ("summary", opt(&m.summary), Paragraphs),
+                    (
+                        "owner",
+                        m.owner.as_deref().map(name).unwrap_or_default(),
+                        Lines,
+                    ),
+                    (
+                        "parties",
+                        list(m.parties.iter().map(|a| name(a)).collect()),
+                        Lines,
+                    ),
+                    ("period", period, Lines),
+                    ("source", source, Lines),
+                    (
+                        "follows",
+                        m.follows.as_deref().map(title).unwrap_or_default(),
+                        Lines,
+                    ),
+                    (
+                        "supersedes",
+                        m.supersedes.as_deref().map(title).unwrap_or_default(),
+                        Lines,
+                    ),
+                    ("topics", list(m.topics.clone()), Lines),
+                    ("roles", roles, Lines),
+                    ("measures", measures, Lines),
+                    ("tags", m.tags.join(", "), Lines),
+                    ("body", plain(&ini.body), Paragraphs),
+                ],
+            },
+        );
+    }
+    for (id, a) in &reg.actors {
+        let names = a
+            .names
+            .iter()
+            .map(|n| {
+                let mut s = n.name.clone();
+                if let Some(short) = &n.short {
+                    s.push_str(&format!(" ({short})"));
+                }
+                if n.from.is_some() || n.to.is_some() {
+                    s.push_str(&format!(", {}", span(date(&n.from), date(&n.to))));
+                }
+                s
+            })
+            .collect();
+        out.insert(
+            (Kind::Actor, id.clone()),
+            Snapshot {
+                title: a.current().name.clone(),
+                path: urls.actor(id),
+                fields: vec![
+                    ("names", list(names), Lines),
+                    ("kind", a.kind.key(), Lines),
+                    ("url", opt(&a.url), Lines),
+                    ("description", opt(&a.description), Paragraphs),
+                ],
+            },
+        );
+    }
+    for e in &reg.events {
+        out.insert(
+            (Kind::Event, e.anchor.clone()),
+            Snapshot {
+                title: e.title.clone(),
+                path: format!("{}#{}", urls.timeline(), e.anchor),
+                fields: vec![
+                    ("date", e.date.text(lang), Lines),
+                    ("date_label", opt(&e.date_label), Lines),
+                    ("title", e.title.clone(), Lines),
+                    ("description", plain(&opt(&e.description)), Paragraphs),
+                    (
+                        "initiatives",
+                        list(e.initiatives.iter().map(|i| title(i)).collect()),
+                        Lines,
+                    ),
+                    (
+                        "actors",
+                        list(e.actors.iter().map(|a| name(a)).collect()),
+                        Lines,
+                    ),
+                    ("source", opt(&e.source), Lines),
+                ],
+            },
+        );
+    }
+    for p in &reg.pages {
+        let m = &p.meta;
+        out.insert(
+            (Kind::Page, p.slug_path.clone()),
+            Snapshot {
+                title: m.title.clone(),
+                path: urls.page(&p.slug_path),
+                fields: vec![
+                    ("title", m.title.clone(), Lines),
+                    ("date", date(&m.date), Lines),
+                    ("updated", date(&m.updated), Lines),
+                    ("lang", p.lang.code().to_owned(), Lines),
+                    ("summary", opt(&m.summary), Paragraphs),
+                    ("author", opt(&m.author), Lines),
+                    ("tags", m.tags.join(", "), Lines),
+                    (
+                        "initiatives",
+                        list(m.initiatives.iter().map(|i| title(i)).collect()),
+                        Lines,
+                    ),
+                    ("body", plain(&p.body), Paragraphs),
+                ],
+            },
+        );
+    }
+    out
+}
+
+fn diff_fields(
+    old: &[(&'static str, String, Unit)],
+    new: &[(&'static str, String, Unit)],
+) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    for ((key, before, unit), (_, after, _)) in old.iter().zip(new) {
+        if units(before, *unit) != units(after, *unit) {
+            out.push(FieldChange {
+                key: (*key).to_owned(),
+                unit: *unit,
+                blocks: diff_text(before, after, *unit),
+            });
+        }
+    }
+    out
+}
+
+/// The what-changed page of the site being rendered.
+pub fn view(p: &Prepared, ctx: &Ctx) -> (&'static str, Lang, Value) {
+    let lang = p.reg.config.lang;
+    let Some((history, me)) = &p.history else {
+        return (
+            "changes.html",
+            lang,
+            json!({ "title": ctx.t(lang, "changes.title") }),
+        );
+    };
+    let site = &history.sites[*me];
+    let before = me.checked_sub(1).map(|i| &history.sites[i]);
+    let title = match (&site.name, before) {
+        (Some(name), _) => format!("{} {name}", ctx.t(lang, "changes.in")),
+        (None, Some(b)) => format!(
+            "{} {}",
+            ctx.t(lang, "changes.since"),
+            b.name.as_deref().unwrap_or_default()
+        ),
+        (None, None) => ctx.t(lang, "changes.title"),
+    };
+    let counts = |what: What| {
+        site.changes
+            .as_ref()
+            .map_or(0, |c| c.records.iter().filter(|r| r.what == what).count())
+    };
+    let mut groups: Vec<Value> = Vec::new();
+    if let Some(changes) = &site.changes {
+        let mut current: Option<(Kind, Vec<Value>)> = None;
+        for r in &changes.records {
+            let v = record_view(
+                r,
+                ctx,
+                lang,
+                if r.what == What::Removed {
+                    before
+                } else {
+                    Some(site)
+                },
+            );
+            match &mut current {
+                Some((k, list)) if *k == r.kind => list.push(v),
+                _ => {
+                    if let Some((k, list)) = current.take() {
+                        groups.push(group_view(k, list, ctx, lang));
+                    }
+                    current = Some((r.kind, vec![v]));
+                }
+            }
+        }
+        if let Some((k, list)) = current {
+            groups.push(group_view(k, list, ctx, lang));
+        }
+    }
+    let reg = p.reg;
+    (
+        "changes.html",
+        lang,
+        json!({
+            "title": title,
+            "first": before.is_none(),
+            "before": before.map(|b| super::history::site_view(b, ctx, lang)),
+            "this": super::history::site_view(site, ctx, lang),
+            "added": counts(What::Added),
+            "changed": counts(What::Changed),
+            "removed": counts(What::Removed),
+            "groups": groups,
+            "totals": {
+                "initiatives": reg.initiatives.len(),
+                "actors": reg.actors.len(),
+                "events": reg.events.len(),
+                "pages": reg.pages.iter().filter(|p| !p.is_section).count(),
+            },
+        }),
+    )
+}
+
+fn group_view(kind: Kind, records: Vec<Value>, ctx: &Ctx, lang: Lang) -> Value {
+    json!({
+        "kind": kind.key(),
+        "title": ctx.t(lang, &format!("changes_kind.{}", kind.key())),
+        "records": records,
+    })
+}
+
+fn record_view(
+    r: &RecordChange,
+    ctx: &Ctx,
+    lang: Lang,
+    on: Option<&super::history::Site>,
+) -> Value {
+    let fields: Vec<Value> = r
+        .fields
+        .iter()
+        .map(|f| {
+            let blocks: Vec<Value> = f
+                .blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Unchanged(n) => json!({
+                        "unchanged": n,
+                        "unchanged_text": format!(
+                            "{n} {}",
+                            ctx.t(lang, match (f.unit, *n == 1) {
+                                (Unit::Lines, true) => "changes.unchanged_line",
+                                (Unit::Lines, false) => "changes.unchanged_lines",
+                                (Unit::Paragraphs, true) => "changes.unchanged_paragraph",
+                                (Unit::Paragraphs, false) => "changes.unchanged_paragraphs",
+                            })
+                        ),
+                    }),
+                    Block::Text(segments) => json!({
+                        "segments": segments.iter().map(|s| json!({
+                            "tag": match s.tag {
+                                ChangeTag::Equal => "same",
+                                ChangeTag::Delete => "del",
+                                ChangeTag::Insert => "ins",
+                            },
+                            "text": s.text,
+                        })).collect::<Vec<_>>(),
+                    }),
+                })
+                .collect();
+            json!({
+                "key": f.key,
+                "label": ctx.t(lang, &format!("field.{}", f.key)),
+                "blocks": blocks,
+            })
+        })
+        .collect();
+    // The record's page exists in the site it is linked in unless that site no longer
+    // has it (an anchor on the timeline always does).
+    let href = on.and_then(|s| {
+        let page = r.path.split('#').next().unwrap_or("");
+        let below = page.strip_prefix(&s.prefix).unwrap_or(page);
+        s.pages.contains(below).then(|| ctx.href(&r.path))
+    });
+    json!({
+        "title": r.title,
+        "what": r.what.key(),
+        "what_label": ctx.t(lang, &format!("changes.{}", r.what.key())),
+        "href": href,
+        "fields": fields,
+    })
+}
