@@ -87,7 +87,10 @@ export async function checkSitemap(origin, seen) {
   }
   if (dated === 0) problems.push("no page has a <lastmod>");
   for (const p of seen.keys()) {
-    if (p !== "/404.html" && !p.startsWith("/sok/") && !paths.has(p)) problems.push(`${p} is not in the sitemap`);
+    // A frozen version's pages repeat the current site's, so only its home and its
+    // what-changed page are listed (/v/NAME/, /v/NAME/endringer/).
+    const frozen = /^\/v\/[^/]+\/(?!endringer\/$|endringar\/$)./.test(p);
+    if (p !== "/404.html" && !/^(\/v\/[^/]+)?\/sok\//.test(p) && !frozen && !paths.has(p)) problems.push(`${p} is not in the sitemap`);
   }
   for (const p of paths) {
     if (!seen.has(p)) problems.push(`the sitemap lists ${p}, which is not a page`);
