@@ -194,12 +194,17 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         }
         let r = plan
             .par_iter()
-            .map(|(prepared, path, job)| {
-                let bytes = prepared.render(path, job, &extra).map_err(Error::one)?;
-                crate::fs::write(&file_for(&staging, path), &bytes)?;
-                done.fetch_add(1, Ordering::Relaxed);
-                Ok(())
-            })
+            .map_init(
+                render::Contexts::default,
+                |contexts, (prepared, path, job)| {
+                    let bytes = prepared
+                        .render_cached(contexts, path, job, &extra)
+                        .map_err(Error::one)?;
+                    crate::fs::write(&file_for(&staging, path), &bytes)?;
+                    done.fetch_add(1, Ordering::Relaxed);
+                    Ok(())
+                },
+            )
             .collect();
         finished.store(true, Ordering::Relaxed);
         r

@@ -33,6 +33,11 @@ use views::{measure_id, role_anchor, Ctx};
 /// Ids every page's template uses (base.html), which no heading in a body may take.
 const PAGE_IDS: &[&str] = &["main", "top"];
 
+/// Template contexts kept by one worker thread, one per site and language: what every
+/// page shares is built once, and each page adds only its own values.
+#[derive(Default)]
+pub struct Contexts(BTreeMap<(usize, Lang), tera::Context>);
+
 /// One file the build writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
@@ -526,6 +531,17 @@ impl Prepared<'_> {
 
     /// Renders the file at `path`.
     pub fn render(&self, path: &str, job: &Job, extra: &Value) -> Result<Vec<u8>, Diagnostic> {
+        self.render_cached(&mut Contexts::default(), path, job, extra)
+    }
+
+    /// As `render`, reusing `contexts` (one per worker thread) for what every page shares.
+    pub fn render_cached(
+        &self,
+        contexts: &mut Contexts,
+        path: &str,
+        job: &Job,
+        extra: &Value,
+    ) -> Result<Vec<u8>, Diagnostic> {
         let reg = self.reg;
         let site_lang = reg.config.lang;
         let ctx = Ctx {
@@ -792,14 +808,20 @@ impl Prepared<'_> {
         if let Some(c) = self.chart(&ctx, job, lang) {
             views::merge(&mut page, json!({ "chart": c }));
         }
-        let mut context = self.common(&ctx, path, lang, &page);
-        views::merge(&mut context, json!({ "page": page }));
-        views::merge(&mut context, extra.clone());
-        let context = tera::Context::from_value(context)
-            .map_err(|e| Diagnostic::error(path, e.to_string()))?;
+        let mut own = self.common(&ctx, path, lang, &page);
+        views::merge(&mut own, json!({ "page": page }));
+        let own =
+            tera::Context::from_value(own).map_err(|e| Diagnostic::error(path, e.to_string()))?;
+        // Every page sets the same keys, so the shared context only ever holds this page's.
+        let key = (std::ptr::from_ref(self) as usize, lang);
+        let context = contexts
+            .0
+            .entry(key)
+            .or_insert_with(|| self.shared_context(&ctx, lang, extra));
+        context.extend(own);
         self.theme
             .tera
-            .render(template, &context)
+            .render(template, context)
             .map(String::into_bytes)
             .map_err(|e| {
                 let display = self
@@ -812,10 +834,41 @@ impl Prepared<'_> {
             })
     }
 
-    /// What every page's template gets: the site, the menu, the strings, the assets.
+    /// What every page of this site in `lang` gets and no page changes: the strings, the
+    /// assets, the addresses, and the caller's extra values (the dev server's script).
+    fn shared_context(&self, ctx: &Ctx, lang: Lang, extra: &Value) -> tera::Context {
+        let assets: BTreeMap<&str, String> = self
+            .theme
+            .assets
+            .iter()
+            .map(|(k, v)| (k.as_str(), ctx.href(v)))
+            .collect();
+        let statement = self.urls.page("tilgjengelighet");
+        let mut shared = json!({
+            "urls": {
+                "home": ctx.href(&self.urls.home()),
+                "initiatives": ctx.href(&self.urls.initiatives()),
+                "actors": ctx.href(&self.urls.actors()),
+                "roles": ctx.href(&self.urls.roles()),
+                "timeline": ctx.href(&self.urls.timeline()),
+                "tags": ctx.href(&self.urls.tags()),
+                "search": ctx.href(&self.urls.search()),
+                "records": ctx.href(&self.urls.file("data/records.json")),
+                "versions": self.history.as_ref().map(|_| ctx.href(crate::output::VERSIONS)),
+                "changes": self.history.as_ref().map(|_| ctx.href(&self.urls.changes())),
+            },
+            "statement_href": self.plan.contains_key(&statement).then(|| ctx.href(&statement)),
+            "t": self.theme.strings.get(&lang).cloned().unwrap_or_default(),
+            "assets": assets,
+        });
+        views::merge(&mut shared, extra.clone());
+        tera::Context::from_value(shared).unwrap_or_default()
+    }
+
+    /// What changes from page to page: the site's menu (which entry is current), the
+    /// page's address, description and version links.
     fn common(&self, ctx: &Ctx, path: &str, lang: Lang, page: &Value) -> Value {
         let cfg = &self.reg.config;
-        let strings = self.theme.strings.get(&lang).cloned().unwrap_or_default();
         let menu: Vec<Value> = cfg
             .menu
             .iter()
@@ -830,12 +883,6 @@ impl Prepared<'_> {
                 };
                 json!({ "label": m.label, "href": href, "current": current })
             })
-            .collect();
-        let assets: BTreeMap<&str, String> = self
-            .theme
-            .assets
-            .iter()
-            .map(|(k, v)| (k.as_str(), ctx.href(v)))
             .collect();
         let description = page
             .get("summary")
@@ -854,25 +901,10 @@ impl Prepared<'_> {
                 // Versions have no feed of their own: readers subscribe to the current site.
                 "atom": ctx.href("/atom.xml"),
             },
-            "urls": {
-                "home": ctx.href(&self.urls.home()),
-                "initiatives": ctx.href(&self.urls.initiatives()),
-                "actors": ctx.href(&self.urls.actors()),
-                "roles": ctx.href(&self.urls.roles()),
-                "timeline": ctx.href(&self.urls.timeline()),
-                "tags": ctx.href(&self.urls.tags()),
-                "search": ctx.href(&self.urls.search()),
-                "records": ctx.href(&self.urls.file("data/records.json")),
-                "versions": self.history.as_ref().map(|_| ctx.href(crate::output::VERSIONS)),
-                "changes": self.history.as_ref().map(|_| ctx.href(&self.urls.changes())),
-            },
             "lang": lang.code(),
             "path": path,
             "canonical": if cfg.origin.is_empty() { Value::Null } else { Value::from(cfg.absolute(&ctx.href(path))) },
             "description": description,
-            "statement_href": self.plan.contains_key(&self.urls.page("tilgjengelighet")).then(|| ctx.href(&self.urls.page("tilgjengelighet"))),
-            "t": strings,
-            "assets": assets,
             "versions": history::switcher(self, ctx, path),
             "version": history::banner(self, ctx, path),
         })

@@ -2,7 +2,9 @@
 //! document list plus an inverted index of stemmed words, written as JSON at build time
 //! and read by the theme's `search.js`. The word rules here and in `search.js` must agree.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
 
 use serde_json::{json, Value};
 
@@ -41,40 +43,68 @@ const TEXT_CAP: u32 = 5;
 
 /// The words of `text` as the index stores them: lower case, stop words left out, stemmed.
 pub fn terms(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+    let mut out = Vec::new();
+    each_term(text, |t| out.push(t.to_owned()));
+    out
+}
+
+/// Calls `f` with each word of `text` as the index stores it, reusing one buffer: the
+/// index reads every word of every page, so this is the hot loop of a large build.
+fn each_term(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    for raw in text
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(fold)
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
-        .map(|w| stem(&w))
-        .collect()
+    {
+        word.clear();
+        fold_into(raw, &mut word);
+        if STOP_WORDS.contains(&word.as_str()) {
+            continue;
+        }
+        let keep = stem_len(&word);
+        f(&word[..keep]);
+    }
 }
 
 /// Lower case, with accents that Norwegian does not keep as letters of their own taken
 /// off (`idé` is `ide`); æ, ø and å stay as they are.
-fn fold(word: &str) -> String {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            c => c,
-        })
-        .collect()
+fn fold_into(word: &str, out: &mut String) {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        out.push_str(word);
+        return;
+    }
+    out.extend(word.chars().flat_map(char::to_lowercase).map(|c| match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        c => c,
+    }));
 }
 
 /// Takes the longest known ending off a folded word, keeping at least `MIN_STEM` letters.
 pub fn stem(word: &str) -> String {
-    let letters = word.chars().count();
+    word[..stem_len(word)].to_owned()
+}
+
+/// The length in bytes of `word`'s stem.
+fn stem_len(word: &str) -> usize {
+    // Every suffix is ASCII, so its length in letters is its length in bytes.
+    let letters = if word.is_ascii() {
+        word.len()
+    } else {
+        word.chars().count()
+    };
     for suffix in SUFFIXES {
-        let n = suffix.chars().count();
-        if letters >= MIN_STEM + n && word.ends_with(suffix) {
-            return word[..word.len() - suffix.len()].to_owned();
+        if letters >= MIN_STEM + suffix.len() && word.ends_with(suffix) {
+            return word.len() - suffix.len();
         }
     }
-    word.to_owned()
+    word.len()
 }
 
 /// One thing a reader can find.
@@ -217,22 +247,10 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
         });
     }
 
+    // Each document's words are weighed on its own, in parallel; then merged in order.
+    let weighed: Vec<BTreeMap<String, u32>> = docs.par_iter().map(weigh).collect();
     let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
-    for (n, d) in docs.iter().enumerate() {
-        let mut weights: BTreeMap<String, u32> = BTreeMap::new();
-        for t in terms(&d.title).into_iter().chain(terms(&d.also)) {
-            *weights.entry(t).or_default() += IN_TITLE;
-        }
-        for t in terms(&d.summary) {
-            *weights.entry(t).or_default() += IN_SUMMARY;
-        }
-        let mut in_text: BTreeMap<String, u32> = BTreeMap::new();
-        for t in terms(&d.text) {
-            *in_text.entry(t).or_default() += IN_TEXT;
-        }
-        for (t, w) in in_text {
-            *weights.entry(t).or_default() += w.min(TEXT_CAP);
-        }
+    for (n, weights) in weighed.into_iter().enumerate() {
         for (t, w) in weights {
             postings.entry(t).or_default().push((n, w));
         }
@@ -268,6 +286,31 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
         .unwrap_or_else(|_| "{}".into());
     out.push('\n');
     out
+}
+
+/// How much each word counts in one document.
+fn weigh(d: &Doc) -> BTreeMap<String, u32> {
+    let mut weights: BTreeMap<String, u32> = BTreeMap::new();
+    let mut add = |t: &str, w: u32| match weights.get_mut(t) {
+        Some(v) => *v += w,
+        None => {
+            weights.insert(t.to_owned(), w);
+        }
+    };
+    each_term(&d.title, |t| add(t, IN_TITLE));
+    each_term(&d.also, |t| add(t, IN_TITLE));
+    each_term(&d.summary, |t| add(t, IN_SUMMARY));
+    let mut in_text: HashMap<String, u32> = HashMap::new();
+    each_term(&d.text, |t| match in_text.get_mut(t) {
+        Some(v) => *v += IN_TEXT,
+        None => {
+            in_text.insert(t.to_owned(), IN_TEXT);
+        }
+    });
+    for (t, w) in &in_text {
+        add(t, (*w).min(TEXT_CAP));
+    }
+    weights
 }
 
 /// The first `max` characters of `text`, cut at a word, with an ellipsis when cut.
