@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::config::Paths;
-use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::error::{Diagnostic, Diagnostics, Error, Severity};
 use crate::model::Registry;
 use crate::output::{file_for, Urls};
 use crate::render::theme::Theme;
@@ -53,13 +53,16 @@ pub struct BuildOptions {
     pub progress: bool,
 }
 
-/// Loads and checks the whole site without writing anything.
+/// Loads and checks the whole site without writing anything: every problem, and
+/// warnings (actors nothing refers to, pages nothing links to).
 pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
-    let (reg, theme, mut warnings) = load(paths)?;
+    let (reg, theme, warnings) = load(paths)?;
     let urls = Urls::new(reg.config.lang, "", &reg.config.base_path);
-    render::prepare(&reg, &theme, urls).map_err(|e| content_error(e, &warnings))?;
-    warnings.sort_by(|a, b| (&a.path, &a.location).cmp(&(&b.path, &b.location)));
-    Ok(warnings)
+    let prepared = render::prepare(&reg, &theme, urls).map_err(|e| content_error(e, &warnings))?;
+    let mut all = Diagnostics::default();
+    all.extend(warnings);
+    all.extend(crate::check::orphaned_pages(&prepared));
+    Ok(all.sorted())
 }
 
 fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
@@ -69,12 +72,26 @@ fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
     Error::Content(d.sorted())
 }
 
+/// Reads and checks everything, going on past a broken file so that one run reports
+/// every independent problem: the records, the theme, and (only when some file is broken)
+/// the link checks, which need both.
 fn load(paths: &Paths) -> Result<(Registry, Theme, Vec<Diagnostic>), Error> {
-    let (loaded, mut warnings) = crate::load::load(paths)?;
-    let (reg, w) = Registry::build(loaded).map_err(|e| content_error(e, &warnings))?;
-    warnings.extend(w);
-    let theme = Theme::load(&reg.config)?;
-    Ok((reg, theme, warnings))
+    let (loaded, mut diags) = crate::load::load_all(paths)?;
+    let (reg, found) = Registry::check_all(loaded);
+    diags.extend(found);
+    let theme = Theme::load(&reg.config);
+    let failed = diags.iter().any(|d| d.severity == Severity::Error);
+    match theme {
+        Ok(theme) if !failed => Ok((reg, theme, diags)),
+        Ok(theme) => {
+            let urls = Urls::new(reg.config.lang, "", &reg.config.base_path);
+            let errors = render::prepare(&reg, &theme, urls)
+                .err()
+                .unwrap_or_default();
+            Err(content_error(errors, &diags))
+        }
+        Err(e) => Err(content_error(e.diagnostics().to_vec(), &diags)),
+    }
 }
 
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {

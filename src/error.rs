@@ -249,8 +249,12 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Similar by Jaro-Winkler (which favours a shared start) and only a few edits away,
+    // so `bufdir` is not offered `bfd`.
+    let most_edits = (word.chars().count() / 3).max(2);
     candidates
         .into_iter()
+        .filter(|c| strsim::osa_distance(word, c) <= most_edits)
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -281,6 +285,8 @@ mod tests {
     fn suggests_close_words_only() {
         assert_eq!(did_you_mean("titel", ["title", "date"]), Some("title"));
         assert_eq!(did_you_mean("zzz", ["title", "date"]), None);
+        assert_eq!(did_you_mean("bufdir", ["bfd", "ks"]), None);
+        assert_eq!(did_you_mean("kss", ["bfd", "ks"]), Some("ks"));
     }
 
     #[test]

@@ -280,9 +280,10 @@ fn resolve<'a>(
             line,
             column,
             &written,
-            "the link goes above the content/ folder",
+            "the link points outside the content/ folder",
             None,
-        ));
+        )
+        .hint("link only to files inside content/; for a page elsewhere on the web, write its full address (https://…)"));
         return dest.clone();
     };
     let is_record = [".md", ".yaml", ".yml"].iter().any(|e| target.ends_with(e));
