@@ -55,12 +55,15 @@ impl Place {
             .map_or_else(String::new, |w| format!(" (in {w})"))
     }
 
-    /// "to the event", "to this record".
+    /// "to the event", "between the two `---` lines", "to this file".
     fn target(&self) -> String {
-        match (self.element, &self.within) {
-            (Some(e), _) => format!("to the {e}"),
-            (None, Some(w)) => format!("to {w}"),
-            (None, None) => "to this record".into(),
+        match (self.element, &self.within, self.file) {
+            (Some(e), _, _) => format!("to the {e}"),
+            (None, Some(w), _) => format!("to {w}"),
+            (None, None, FileKind::Page | FileKind::Initiative) => {
+                "between the two `---` lines".into()
+            }
+            (None, None, _) => "to this file".into(),
         }
     }
 }

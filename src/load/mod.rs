@@ -59,7 +59,8 @@ pub fn load_all(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
     match Config::load(paths) {
         Ok(config) => Ok(load_with_all(config)),
         Err(d) if paths.root.join("content/site.yaml").is_file() => {
-            let (loaded, mut diags) = load_with_all(Config::fallback(paths));
+            let (mut loaded, mut diags) = load_with_all(Config::fallback(paths));
+            loaded.broken.insert("site.yaml".into());
             diags.push(d);
             Ok((loaded, diags))
         }
