@@ -1,0 +1,26 @@
+#!/bin/sh
+# Fills corpus/ with seeds from the real content and the test fixtures (corpus/ is not
+# kept in git: it grows as the fuzzer runs). Run from anywhere.
+set -e
+cd "$(dirname "$0")"
+mkdir -p corpus/records corpus/markdown corpus/site
+n=0
+find ../content ../tests/fixtures -type f \( -name '*.md' -o -name '*.yaml' \) | sort | while read -r f; do
+    # The first byte picks the kind of record (see fuzz_targets/records.rs).
+    case "$f" in
+        */content/site.yaml) kind='\005' ;;
+        */actors/*) kind='\000' ;;
+        */initiatives/*) kind='\001' ;;
+        */events/*) kind='\002' ;;
+        */pages/*) kind='\003' ;;
+        *) continue ;;
+    esac
+    n=$((n + 1))
+    { printf "$kind"; cat "$f"; } > "corpus/records/seed-$n"
+    case "$f" in
+        *.md) cp "$f" "corpus/markdown/seed-$n" ;;
+    esac
+done
+: > corpus/site/empty
+printf '\0\0\0\0\0\0---\ntitle: X\n---\n[a](/nope/)\n' > corpus/site/one-broken-link
+echo "seeded $(ls corpus/records | wc -l) records, $(ls corpus/markdown | wc -l) markdown bodies"
