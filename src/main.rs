@@ -63,6 +63,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // Only a build writes, so only a build's failure needs to say that nothing was written.
+    let writes = matches!(cli.command, Command::Build { .. });
     let result = match cli.command {
         Command::Build {
             root,
@@ -123,10 +125,15 @@ fn main() -> ExitCode {
                         .map(|d| d.path.as_str())
                         .collect();
                     eprintln!(
-                        "error: {errors} problem{} in {} file{}; nothing was written (the previous output is unchanged)",
+                        "error: {errors} problem{} in {} file{}{}",
                         if errors == 1 { "" } else { "s" },
                         files.len(),
                         if files.len() == 1 { "" } else { "s" },
+                        if writes {
+                            "; nothing was written (the previous output is unchanged)"
+                        } else {
+                            ""
+                        },
                     );
                 }
             }

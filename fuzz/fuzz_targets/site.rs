@@ -1,6 +1,7 @@
 //! A whole small site in memory: site.yaml, two actors, an initiative, an events file
 //! and two pages (the input split at NUL bytes, each part replacing one file of a
-//! valid site), read, cross-checked and planned with every link checked, as `check` does.
+//! valid site), read, cross-checked and planned with every link checked, as `check` does;
+//! a site that passes is rendered page by page, as `build` does (and must not fail).
 #![no_main]
 
 use std::path::Path;
@@ -8,6 +9,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use mandat::config::{resolve_paths, Config, Paths};
+use mandat::error::Severity;
 use mandat::load::{parse_record, Loaded, Record};
 use mandat::model::Registry;
 use mandat::output::Urls;
@@ -80,8 +82,19 @@ fuzz_target!(|data: &[u8]| {
     let (reg, found) = Registry::check_all(loaded);
     diags.extend(found);
     let urls = Urls::new(reg.config.lang, "", &reg.config.base_path);
-    if let Err(errors) = mandat::render::prepare(&reg, theme(), urls) {
-        diags.extend(errors);
+    let failed = diags.iter().any(|d| d.severity == Severity::Error);
+    match mandat::render::prepare(&reg, theme(), urls) {
+        Err(errors) => diags.extend(errors),
+        // A site that passes every check is rendered, page by page, as a build would.
+        Ok(prepared) if !failed => {
+            let extra = serde_json::json!({});
+            for (path, job) in &prepared.plan {
+                if let Err(d) = prepared.render(path, job, &extra) {
+                    panic!("a checked site failed to render {path}: {}", d.render(false));
+                }
+            }
+        }
+        Ok(_) => {}
     }
     for d in &diags {
         let _ = d.render(false);

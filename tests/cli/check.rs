@@ -143,3 +143,23 @@ fn the_writing_guide_quotes_real_messages() {
     }
     assert!(quoted >= 10, "only {quoted} messages quoted");
 }
+
+#[test]
+fn check_in_text_lists_every_problem_and_counts_them() {
+    let site = site_from("problems-in-several-files");
+    let o = check(site.path(), false);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout.is_empty(), "{stdout}");
+    let expected =
+        fs::read_to_string(fixture("invalid").join("problems-in-several-files/expected.txt"))
+            .unwrap();
+    // The same messages as a build, without the build's word about the output.
+    assert_eq!(
+        stderr,
+        expected.replace(
+            "; nothing was written (the previous output is unchanged)",
+            ""
+        )
+    );
+}
