@@ -132,8 +132,11 @@ impl Registry {
         // An id whose file could not be read exists; its own error says what is wrong.
         let broken_actor = |id: &str| self.broken.contains(&format!("actors/{id}.yaml"));
         let broken_initiative = |id: &str| self.broken.contains(&format!("initiatives/{id}.md"));
+        // A mistyped actor id leaves the real actor unreferenced: one mistake, one message.
+        let mistyped_actor = std::cell::Cell::new(false);
         let check_actor = |diags: &mut Diagnostics, src: &SourceFile, after: &[&str], id: &str| {
             if !self.actors.contains_key(id) && !broken_actor(id) {
+                mistyped_actor.set(true);
                 diags.push(unknown(
                     src,
                     after,
@@ -259,6 +262,7 @@ impl Registry {
             let key: &[&str] = &[e.title.as_str()];
             for a in &e.actors {
                 if !self.actors.contains_key(a) && !broken_actor(a) {
+                    mistyped_actor.set(true);
                     diags.push(unknown(src, key, a, "actor", "content/actors/", &actor_ids));
                 }
             }
@@ -282,7 +286,7 @@ impl Registry {
             }
         }
         // A file that could not be read may hold the only reference to an actor.
-        let all_read = self.broken.is_empty();
+        let all_read = self.broken.is_empty() && !mistyped_actor.get();
         for (actor_id, actor) in &self.actors {
             if all_read && !self.is_referenced(actor_id) {
                 diags.push(
