@@ -73,8 +73,9 @@ fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
 }
 
 /// Reads and checks everything, going on past a broken file so that one run reports
-/// every independent problem: the records, the theme, and (only when some file is broken)
-/// the link checks, which need both.
+/// every independent problem: the records, the references, the theme. When any of that
+/// failed, the link checks (which need records and theme) run here too, so their
+/// problems join the rest; otherwise the caller runs them as it prepares the build.
 fn load(paths: &Paths) -> Result<(Registry, Theme, Vec<Diagnostic>), Error> {
     let (loaded, mut diags) = crate::load::load_all(paths)?;
     let (reg, found) = Registry::check_all(loaded);

@@ -76,8 +76,8 @@ pub struct Prepared<'a> {
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
 }
 
-/// Where a planned path came from, to name both files when two collide.
-/// A file's path as the writer knows it, or what a built-in page is; true for a file.
+/// Where a planned path came from, to name both when two collide: a file's path as the
+/// writer knows it (and true), or what a built-in page is (and false).
 fn origin(reg: &Registry, job: &Job) -> (String, bool) {
     let file = |s: String| (s, true);
     let built_in = |s: String| (s, false);
