@@ -284,8 +284,15 @@ pub fn template_diagnostic(display: &str, text: Option<&str>, e: &tera::Error) -
             .lines()
             .find(|l| l.trim_start().starts_with('='))
             .map(|l| l.trim_start().trim_start_matches('=').trim());
+        // Tera lists what it expected; the usual cause is an unclosed `{{` or `{%`.
         return match expected {
-            Some(x) => d.hint(x.to_owned()),
+            Some(x) if x.contains("variable end") => d.hint(format!(
+                "close the `{{{{` with `}}}}` on the same line (Tera {x})"
+            )),
+            Some(x) if x.contains("tag end") => d.hint(format!(
+                "close the `{{%` with `%}}` on the same line (Tera {x})"
+            )),
+            Some(x) => d.hint(format!("Tera {x}")),
             None => d,
         };
     }
