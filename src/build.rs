@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::config::Paths;
-use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::error::{Diagnostic, Diagnostics, Error, Severity};
 use crate::model::Registry;
 use crate::output::{file_for, Urls};
 use crate::render::changes;
@@ -58,14 +58,17 @@ pub struct BuildOptions {
     pub progress: bool,
 }
 
-/// Loads and checks the whole site, with its versions, without writing anything.
+/// Loads and checks the whole site, with its versions, without writing anything: every
+/// problem, and warnings (actors nothing refers to, pages nothing links to).
 pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
-    let mut sites = load(paths)?;
-    prepare_all(&sites).map_err(|e| content_error(e, &sites.warnings))?;
-    sites
-        .warnings
-        .sort_by(|a, b| (&a.path, &a.location).cmp(&(&b.path, &b.location)));
-    Ok(sites.warnings)
+    let sites = load(paths)?;
+    let prepared = prepare_all(&sites).map_err(|e| content_error(e, &sites.warnings))?;
+    let mut all = Diagnostics::default();
+    all.extend(sites.warnings.iter().cloned());
+    if let Some(current) = prepared.last() {
+        all.extend(crate::check::orphaned_pages(current));
+    }
+    Ok(all.sorted())
 }
 
 fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
@@ -85,11 +88,26 @@ struct Sites {
     warnings: Vec<Diagnostic>,
 }
 
+/// Reads and checks everything, going on past a broken file so that one run reports
+/// every independent problem: the records, the references, the theme. When any of that
+/// failed, the link checks (which need records and theme) run here too, so their
+/// problems join the rest; otherwise the caller runs them as it prepares the build.
 fn load(paths: &Paths) -> Result<Sites, Error> {
-    let (loaded, mut warnings) = crate::load::load(paths)?;
-    let (reg, w) = Registry::build(loaded).map_err(|e| content_error(e, &warnings))?;
-    warnings.extend(w);
-    let theme = Theme::load(&reg.config)?;
+    let (loaded, mut warnings) = crate::load::load_all(paths)?;
+    let (reg, found) = Registry::check_all(loaded);
+    warnings.extend(found);
+    let failed = warnings.iter().any(|d| d.severity == Severity::Error);
+    let theme = match Theme::load(&reg.config) {
+        Ok(theme) if !failed => theme,
+        Ok(theme) => {
+            let urls = Urls::new(reg.config.lang, "", &reg.config.base_path);
+            let errors = render::prepare(&reg, &theme, urls)
+                .err()
+                .unwrap_or_default();
+            return Err(content_error(errors, &warnings));
+        }
+        Err(e) => return Err(content_error(e.diagnostics().to_vec(), &warnings)),
+    };
     let versions = crate::versions::list(&paths.root).map_err(|e| content_error(e, &warnings))?;
     let mut regs = crate::versions::load(paths, &reg.config, &versions)
         .map_err(|e| content_error(e, &warnings))?;

@@ -89,13 +89,25 @@ impl Config {
             return Err(Diagnostic::error(display, "no site.yaml found").hint(hint));
         }
         let text = crate::fs::read_text(&site_path, display)?;
+        Config::parse_in(paths, display_dir, text)
+    }
+
+    /// The settings in `text`, the content of site.yaml: for tools and the fuzz targets.
+    pub fn parse(paths: &Paths, text: String) -> Result<Config, Diagnostic> {
+        Config::parse_in(paths, "content", text)
+    }
+
+    /// As `parse`, for the site.yaml of the content folder `display_dir` below the root.
+    fn parse_in(paths: &Paths, display_dir: &str, text: String) -> Result<Config, Diagnostic> {
+        let display = format!("{display_dir}/site.yaml");
+        let content_dir = paths.root.join(display_dir);
         let source = SourceFile {
             path: display.clone(),
             text: text.into(),
             body_line: 1,
         };
         if yaml::is_blank(&source.text) {
-            return Err(Diagnostic::error(display, "site.yaml is empty")
+            return Err(Diagnostic::error(display.as_str(), "site.yaml is empty")
                 .at(&source.text, 1, 1, 1)
                 .hint("add at least a line `title: …` with the site's name"));
         }
@@ -105,7 +117,14 @@ impl Config {
             if paths.base_url.is_some() {
                 Diagnostic::error("--base-url", msg)
             } else {
-                source.error_at(&["base_url:"], "", msg)
+                let written = base_url.trim();
+                source.error_at(&["base_url:"], written, msg).hint(format!(
+                    "write the full address, starting with https://, e.g. `base_url: https://{}`",
+                    written
+                        .trim_start_matches("http://")
+                        .trim_start_matches("https://")
+                        .trim_start_matches('/')
+                ))
             }
         })?;
         let theme = file.theme.unwrap_or_else(|| "default".into());
@@ -141,6 +160,31 @@ impl Config {
         })
     }
 
+    /// The settings a site gets when its site.yaml cannot be read, so the other files can
+    /// still be checked and every problem reported in one run. Never used to write.
+    pub fn fallback(paths: &Paths) -> Config {
+        Config {
+            root: paths.root.clone(),
+            content_dir: paths.root.join("content"),
+            display_dir: "content".into(),
+            out_dir: paths.out.clone(),
+            title: String::new(),
+            description: None,
+            origin: String::new(),
+            base_path: String::new(),
+            lang: Lang::default(),
+            languages: vec![Lang::default()],
+            as_of: None,
+            theme: "default".into(),
+            menu: Vec::new(),
+            source: SourceFile {
+                path: "content/site.yaml".into(),
+                text: "".into(),
+                body_line: 1,
+            },
+        }
+    }
+
     /// The absolute URL of a site path (`/x/`), for feeds, sitemaps and canonical links.
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.origin, path)
@@ -164,15 +208,13 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("`{url}` is not a web address: write it as https://example.no"))?;
+        .ok_or_else(|| format!("`{url}` is not a web address"))?;
     let (host, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
     };
     if host.is_empty() || host.contains(|c: char| c.is_whitespace()) {
-        return Err(format!(
-            "`{url}` has no host name: write it as https://example.no"
-        ));
+        return Err(format!("`{url}` has no host name"));
     }
     Ok((url[..url.len() - path.len()].to_owned(), path.to_owned()))
 }

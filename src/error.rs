@@ -34,8 +34,8 @@ pub struct Diagnostic {
     /// The text of the offending line, for the caret display.
     #[serde(skip)]
     pub line_text: Option<String>,
-    /// How many characters the caret underlines.
-    #[serde(skip)]
+    /// How many characters the caret underlines (from `column`, on `line`).
+    #[serde(rename = "length")]
     pub width: usize,
 }
 
@@ -172,18 +172,22 @@ impl Error {
 }
 
 pub fn io_diagnostic(path: &Path, action: &str, err: &std::io::Error) -> Diagnostic {
-    let hint = match err.kind() {
-        std::io::ErrorKind::PermissionDenied => {
-            Some("check the file's permissions: mandat must be allowed to read and write it")
-        }
-        std::io::ErrorKind::NotFound => Some("check that the path exists"),
-        std::io::ErrorKind::InvalidData => Some("save the file as UTF-8 text"),
-        _ => None,
+    let (message, hint) = match err.kind() {
+        std::io::ErrorKind::PermissionDenied => (
+            format!("mandat is not allowed to {action}"),
+            Some("give your user account access to it (in a terminal: `chmod u+rw` and the file's name), or ask whoever manages the folder"),
+        ),
+        std::io::ErrorKind::NotFound => (
+            format!("could not {action}: it does not exist"),
+            Some("check that the path exists"),
+        ),
+        std::io::ErrorKind::InvalidData => (
+            format!("could not {action}: {err}"),
+            Some("save the file as UTF-8 text"),
+        ),
+        _ => (format!("could not {action}: {err}"), None),
     };
-    let d = Diagnostic::error(
-        path.display().to_string(),
-        format!("could not {action}: {err}"),
-    );
+    let d = Diagnostic::error(path.display().to_string(), message);
     match hint {
         Some(h) => d.hint(h),
         None => d,
@@ -249,8 +253,12 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Similar by Jaro-Winkler (which favours a shared start) and only a few edits away,
+    // so `bufdir` is not offered `bfd`.
+    let most_edits = (word.chars().count() / 3).max(2);
     candidates
         .into_iter()
+        .filter(|c| strsim::osa_distance(word, c) <= most_edits)
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -281,6 +289,16 @@ mod tests {
     fn suggests_close_words_only() {
         assert_eq!(did_you_mean("titel", ["title", "date"]), Some("title"));
         assert_eq!(did_you_mean("zzz", ["title", "date"]), None);
+        assert_eq!(did_you_mean("bufdir", ["bfd", "ks"]), None);
+        assert_eq!(did_you_mean("kss", ["bfd", "ks"]), Some("ks"));
+    }
+
+    #[test]
+    fn says_what_to_do_when_a_file_cannot_be_read() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let d = io_diagnostic(Path::new("content/pages/om.md"), "read the file", &denied);
+        assert_eq!(d.message, "mandat is not allowed to read the file");
+        assert!(d.hint.unwrap().contains("chmod u+rw"));
     }
 
     #[test]

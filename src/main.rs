@@ -78,9 +78,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // Only build and release write; their failures say that nothing was written.
     let nothing_written = match cli.command {
-        Command::Release { .. } => "nothing was released (content/versions/ is unchanged)",
-        _ => "nothing was written (the previous output is unchanged)",
+        Command::Build { .. } => "; nothing was written (the previous output is unchanged)",
+        Command::Release { .. } => "; nothing was released (content/versions/ is unchanged)",
+        _ => "",
     };
     let result = match cli.command {
         Command::Build {
@@ -160,10 +162,11 @@ fn main() -> ExitCode {
                         .map(|d| d.path.as_str())
                         .collect();
                     eprintln!(
-                        "error: {errors} problem{} in {} file{}; {nothing_written}",
+                        "error: {errors} problem{} in {} file{}{}",
                         if errors == 1 { "" } else { "s" },
                         files.len(),
                         if files.len() == 1 { "" } else { "s" },
+                        nothing_written,
                     );
                 }
             }

@@ -15,7 +15,7 @@ pub struct Split<'a> {
 pub struct SplitError {
     pub line: usize,
     pub message: &'static str,
-    pub hint: &'static str,
+    pub hint: String,
 }
 
 fn is_fence(line: &str) -> bool {
@@ -27,7 +27,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         return Err(SplitError {
             line: 1,
             message: "the file is empty",
-            hint: "start the file with a line `---`, then `title: …`, then a line `---`, then the text",
+            hint: "start the file with a line `---`, then `title: …`, then a line `---`, then the text".into(),
         });
     }
     let first_end = text.find('\n').unwrap_or(text.len());
@@ -35,7 +35,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         return Err(SplitError {
             line: 1,
             message: "the file does not start with front matter",
-            hint: "the first line must be `---`, followed by the fields (such as `title: …`) and another line `---`",
+            hint: "the first line must be `---`, followed by the fields (such as `title: …`) and another line `---`".into(),
         });
     }
     let yaml_start = (first_end + 1).min(text.len());
@@ -52,10 +52,24 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         }
         offset += l.len();
     }
+    // Where the fields probably end: the first line that is not a field, a list entry,
+    // an indented line or a comment.
+    let end = (2..).zip(text[yaml_start..].lines()).find(|(_, l)| {
+        let t = l.trim_start();
+        let field = t
+            .split_once(':')
+            .is_some_and(|(k, _)| !k.is_empty() && !k.contains(' '));
+        t.is_empty() || !(field || t.starts_with("- ") || t.starts_with('#') || l.starts_with(' '))
+    });
     Err(SplitError {
         line: 1,
         message: "the front matter is not closed",
-        hint: "add a line `---` after the last field, before the text",
+        hint: match end {
+            Some((n, _)) => format!(
+                "add a line `---` after the last field, before the text (probably as line {n})"
+            ),
+            None => "add a line `---` after the last field, before the text".into(),
+        },
     })
 }
 
@@ -90,6 +104,12 @@ mod tests {
             "the front matter is not closed"
         );
         assert_eq!(split("  \n").unwrap_err().message, "the file is empty");
+    }
+
+    #[test]
+    fn guesses_where_an_unclosed_front_matter_ends() {
+        let e = split("---\ntitle: A\ntags:\n  - a\n\nText.\n").unwrap_err();
+        assert!(e.hint.ends_with("(probably as line 5)"), "{}", e.hint);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Walks `content/`, splits front matter from Markdown and parses every record.
 //! Every problem found is collected, so one run reports them all.
 
+mod explain;
 pub mod frontmatter;
 pub mod yaml;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -24,6 +26,9 @@ pub struct Loaded {
     pub pages: Vec<Page>,
     /// Other files under `content/pages/`, copied as they are: (file, path below pages/).
     pub assets: Vec<(PathBuf, String)>,
+    /// Record files that could not be read (content-relative: `actors/ks.yaml`). Later
+    /// checks skip references to them, so one mistake does not show up as many.
+    pub broken: BTreeSet<String>,
 }
 
 const FOLDERS: [&str; 5] = ["actors", "initiatives", "events", "pages", "versions"];
@@ -39,17 +44,45 @@ enum Kind {
 
 /// Reads the whole site. On failure, the error holds every problem found.
 pub fn load(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
-    let config = Config::load(paths).map_err(Error::one)?;
-    load_with(config)
+    let (loaded, diags) = load_all(paths)?;
+    let mut all = Diagnostics::default();
+    all.extend(diags);
+    let warnings = all.into_result()?;
+    Ok((loaded, warnings))
+}
+
+/// Reads every file it can and reports every problem, so one run shows them all: the
+/// records that could be read (with `broken` naming the files that could not) and every
+/// diagnostic. Fails outright only when there is no site to read. A broken site.yaml
+/// does not hide the other files: they are read with the defaults.
+pub fn load_all(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
+    match Config::load(paths) {
+        Ok(config) => Ok(load_with_all(config)),
+        Err(d) if paths.root.join("content/site.yaml").is_file() => {
+            let (mut loaded, mut diags) = load_with_all(Config::fallback(paths));
+            loaded.broken.insert("site.yaml".into());
+            diags.push(d);
+            Ok((loaded, diags))
+        }
+        Err(d) => Err(Error::one(d)),
+    }
 }
 
 pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
+    let (loaded, diags) = load_with_all(config);
+    let mut all = Diagnostics::default();
+    all.extend(diags);
+    let warnings = all.into_result()?;
+    Ok((loaded, warnings))
+}
+
+fn load_with_all(config: Config) -> (Loaded, Vec<Diagnostic>) {
     let mut diags = Diagnostics::default();
     let files = walk(&config.content_dir, &config.display_dir, &mut diags);
 
-    let parsed: Vec<Result<Record, Diagnostic>> = files
+    let parsed: Vec<(String, Result<Record, Diagnostic>)> = files
         .par_iter()
-        .map(|(path, rel, kind)| read_record(&config, path, rel, *kind))
+        .map(|(path, rel, kind)| (rel.clone(), read_record(&config, path, rel, *kind)))
         .collect();
 
     let mut loaded = Loaded {
@@ -59,8 +92,9 @@ pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
         event_files: Vec::new(),
         pages: Vec::new(),
         assets: Vec::new(),
+        broken: Default::default(),
     };
-    for r in parsed {
+    for (rel, r) in parsed {
         match r {
             Ok(Record::Actor(a)) => loaded.actors.push(*a),
             Ok(Record::Initiative(i)) => loaded.initiatives.push(*i),
@@ -71,14 +105,17 @@ pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
                 }
             }
             Ok(Record::Asset(path, rel)) => loaded.assets.push((path, rel)),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                loaded.broken.insert(rel);
+                diags.push(d);
+            }
         }
     }
-    let warnings = diags.into_result()?;
-    Ok((loaded, warnings))
+    (loaded, diags.items)
 }
 
-enum Record {
+/// One record, as read from its file.
+pub enum Record {
     Actor(Box<Actor>),
     Initiative(Box<Initiative>),
     Events(SourceFile, Vec<Event>),
@@ -108,12 +145,28 @@ fn walk(content: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<(PathBuf, S
                     .path()
                     .map(|p| display(content, shown, p))
                     .unwrap_or_else(|| shown.into());
+                let link = e.path().and_then(|p| std::fs::read_link(p).ok());
                 let d = if e.loop_ancestor().is_some() {
                     Diagnostic::error(
-                        path,
-                        "this link points back to a folder that contains it (a symlink loop)",
+                        path.clone(),
+                        "this shortcut (symbolic link) leads back to a folder it is in, so the folder never ends",
                     )
-                    .hint("remove the symbolic link or point it somewhere outside its own folder")
+                    .hint(format!("remove the shortcut {path}, or make it point to a folder outside content/"))
+                } else if let (Some(target), true) = (
+                    &link,
+                    e.io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound),
+                ) {
+                    Diagnostic::error(
+                        path.clone(),
+                        format!(
+                            "this shortcut (symbolic link) points to {}, which does not exist",
+                            target.display()
+                        ),
+                    )
+                    .hint(format!(
+                        "remove the shortcut {path}, or make it point to a file that exists"
+                    ))
                 } else {
                     match e.io_error() {
                         Some(io) => {
@@ -152,9 +205,14 @@ fn walk(content: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<(PathBuf, S
                     diags.push(d);
                 }
             } else if rel != "site.yaml" {
+                let hint = match rel.rsplit_once('.').map(|(_, e)| e) {
+                    Some("md") => format!("a page goes in content/pages/ (content/pages/{rel}), an initiative in content/initiatives/"),
+                    Some("yaml" | "yml") => format!("an actor goes in content/actors/ (content/actors/{rel}), a list of events in content/events/"),
+                    _ => format!("a file to publish as it is goes in content/pages/ (content/pages/{rel})"),
+                };
                 diags.push(
-                    Diagnostic::error(format!("{shown}/{rel}"), "this file is not part of any record kind")
-                        .hint("pages go in content/pages/, actors in content/actors/, initiatives in content/initiatives/, events in content/events/"),
+                    Diagnostic::error(format!("{shown}/{rel}"), format!("{shown}/ holds only site.yaml and the record folders, so this file would not be used"))
+                        .hint(format!("move it: {hint}")),
                 );
             }
             continue;
@@ -241,8 +299,38 @@ fn read_text_record(
     rel: &str,
     kind: Kind,
 ) -> Result<Record, Diagnostic> {
+    let text = crate::fs::read_text(path, &format!("{}/{rel}", config.display_dir))?;
+    parse_text_record(config, rel, text, kind)
+}
+
+/// Parses the text of the record file at `rel` (content-relative: `actors/ks.yaml`,
+/// `pages/om.md`) exactly as a build reads it: for tools and the fuzz targets.
+pub fn parse_record(config: &Config, rel: &str, text: String) -> Result<Record, Diagnostic> {
+    let top = rel.split('/').next().unwrap_or("");
+    let depth = rel.split('/').count();
+    let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
+    let kind = match (top, ext) {
+        ("actors", "yaml" | "yml") if depth == 2 => Kind::Actor,
+        ("initiatives", "md") if depth == 2 => Kind::Initiative,
+        ("events", "yaml" | "yml") => Kind::Events,
+        ("pages", "md") => Kind::Page,
+        _ => {
+            return Err(Diagnostic::error(
+                format!("{}/{rel}", config.display_dir),
+                "this file is not a record",
+            ))
+        }
+    };
+    parse_text_record(config, rel, text, kind)
+}
+
+fn parse_text_record(
+    config: &Config,
+    rel: &str,
+    text: String,
+    kind: Kind,
+) -> Result<Record, Diagnostic> {
     let display = format!("{}/{rel}", config.display_dir);
-    let text = crate::fs::read_text(path, &display)?;
     let mut source = SourceFile {
         path: display,
         text: text.into(),
@@ -253,7 +341,7 @@ fn read_text_record(
             let id = record_id(&source, rel)?;
             if yaml::is_blank(&source.text) {
                 return Err(Diagnostic::error(source.path.clone(), "the file is empty")
-                    .hint("an actor needs at least `kind:` and `names:` (see docs/format.md)"));
+                    .hint("an actor needs at least a line `kind: …` and a line `names:` with `  - name: …` below it (see docs/writing.md)"));
             }
             let file: ActorFile = yaml::parse(&source, &source.text, 1)?;
             if let Some(given) = &file.id {
@@ -281,9 +369,14 @@ fn read_text_record(
                             .error_at(
                                 &[n.name.as_str(), "to:"],
                                 &t.iso(),
-                                format!("the name `{}` ends before it starts", n.name),
+                                format!(
+                                    "the name `{}` is used until {} but from {}: it ends before it starts",
+                                    n.name,
+                                    t.iso(),
+                                    f.iso()
+                                ),
                             )
-                            .hint("`to` must be the same as or later than `from`"));
+                            .hint("check the years: `to` must be the same as or later than `from`"));
                     }
                 }
             }
@@ -300,6 +393,7 @@ fn read_text_record(
             let id = record_id(&source, rel)?;
             let split = split(&source)?;
             let meta: InitiativeMeta = yaml::parse(&source, split.yaml, split.yaml_line)?;
+            require_title(&source, &meta.title)?;
             let body = split.body.to_owned();
             source.body_line = split.body_line;
             let lang = meta.lang.unwrap_or(config.lang);
@@ -320,12 +414,7 @@ fn read_text_record(
             Ok(Record::Events(source, events))
         }
         Kind::Page => {
-            let below = rel.strip_prefix("pages/").unwrap_or(rel);
-            let stem = below.strip_suffix(".md").unwrap_or(below);
-            let (slug_path, is_section) = match stem.strip_suffix("_index") {
-                Some(dir) => (dir.trim_end_matches('/').to_owned(), true),
-                None => (stem.to_owned(), false),
-            };
+            let (slug_path, is_section) = page_path(rel);
             for segment in slug_path.split('/').filter(|s| !s.is_empty()) {
                 if !segment
                     .chars()
@@ -351,6 +440,7 @@ fn read_text_record(
             } else {
                 yaml::parse(&source, split.yaml, split.yaml_line)?
             };
+            require_title(&source, &meta.title)?;
             let body = split.body.to_owned();
             source.body_line = split.body_line;
             let lang = meta.lang.unwrap_or(config.lang);
@@ -363,7 +453,28 @@ fn read_text_record(
                 source,
             })))
         }
-        Kind::Asset => Ok(Record::Asset(path.to_path_buf(), rel.to_owned())),
+        Kind::Asset => Err(Diagnostic::error(source.path, "this file is not a record")),
+    }
+}
+
+/// YAML reads `title:` with nothing after it as an empty title, which no reader could use.
+fn require_title(source: &SourceFile, title: &str) -> Result<(), Diagnostic> {
+    if title.trim().is_empty() {
+        return Err(source
+            .error_at(&[], "title:", "the title is empty")
+            .hint("write the title after `title:` on the same line, e.g. `title: Om nettstedet`"));
+    }
+    Ok(())
+}
+
+/// The path below `content/pages/` a page file is published at, and whether it is a
+/// section's `_index.md`: `pages/artikler/_index.md` is (`artikler`, true).
+pub fn page_path(rel: &str) -> (String, bool) {
+    let below = rel.strip_prefix("pages/").unwrap_or(rel);
+    let stem = below.strip_suffix(".md").unwrap_or(below);
+    match stem.strip_suffix("_index") {
+        Some(dir) => (dir.trim_end_matches('/').to_owned(), true),
+        None => (stem.to_owned(), false),
     }
 }
 

@@ -1,9 +1,12 @@
 //! YAML records to typed structs, with serde_yaml's errors turned into messages a
 //! writer can act on: the line of the real file, what was expected, and a hint.
+//! This file finds the place; `explain.rs` finds the words.
 
 use serde::de::DeserializeOwned;
+use serde_yaml::Value;
 
-use crate::error::{did_you_mean, Diagnostic};
+use super::explain::{explain, FileKind, Place};
+use crate::error::Diagnostic;
 use crate::model::SourceFile;
 
 /// Parses `yaml`, which starts at line `first_line` of `file`.
@@ -26,65 +29,184 @@ pub fn is_blank(yaml: &str) -> bool {
 fn diagnose(file: &SourceFile, yaml: &str, first_line: usize, e: &serde_yaml::Error) -> Diagnostic {
     let raw = strip_position(&e.to_string());
     let (field_path, raw) = split_field_path(&raw);
+    let lines: Vec<&str> = file.text.lines().collect();
+    let first_line = first_line.max(1);
     let (mut line, mut column) = match e.location() {
-        Some(l) => (l.line() + first_line - 1, l.column()),
+        Some(l) => (l.line().max(1) + first_line - 1, l.column().max(1)),
         None => (first_line, 1),
     };
-    let lines: Vec<&str> = file.text.lines().collect();
-    // libyaml notices an unclosed bracket only on a later line: point at the bracket.
-    if raw.contains("did not find expected ',' or ']'")
-        || raw.contains("did not find expected ',' or '}'")
-    {
-        let open = if raw.contains("']'") {
-            ('[', ']')
-        } else {
-            ('{', '}')
-        };
-        if let Some(l) = (first_line..=line.min(lines.len())).rev().find(|l| {
-            let t = lines[l - 1];
-            t.matches(open.0).count() > t.matches(open.1).count()
-        }) {
-            line = l;
-            column = lines[l - 1]
-                .find(open.0)
-                .map_or(1, |b| lines[l - 1][..b].chars().count() + 1);
-        }
+    if let Some((l, c)) = relocate(raw, &lines, first_line, line) {
+        line = l;
+        column = c;
     }
-    // serde_yaml names a duplicate key at its mapping; point at the second occurrence.
-    if let Some(key) = raw
-        .strip_prefix("duplicate field `")
-        .or_else(|| raw.strip_prefix("duplicate entry with key \""))
-    {
-        let key = key.trim_end_matches(['`', '"']);
-        let indent = lines
-            .get(line - 1)
-            .map_or(0, |t| t.len() - t.trim_start().len());
-        let hits: Vec<usize> = (line..=lines.len())
-            .filter(|l| {
-                let t = lines[l - 1];
-                t.len() - t.trim_start().len() == indent
-                    && t.trim_start().starts_with(&format!("{key}:"))
-            })
-            .collect();
-        if let Some(second) = hits.get(1) {
-            line = *second;
-            column = indent + 1;
-        }
-    }
-    let line_text = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
-    let (mut message, hint, width) = explain(raw, line_text, column);
-    let width = width.unwrap_or_else(|| token_width(line_text, column));
-    if field_path.contains(['.', '[']) && !message.contains(field_path) {
-        message = format!("{message} (in `{field_path}`)");
-    }
-    let mut d = Diagnostic::error(file.path.clone(), message).at(&file.text, line, column, width);
-    if let Some(h) = hint {
+    let line_text = lines.get(line - 1).copied().unwrap_or("");
+    let place = describe_place(field_path, yaml, FileKind::of(&file.path));
+    let words = explain(raw, line_text, column, &place);
+    let width = words
+        .width
+        .unwrap_or_else(|| token_width(line_text, column));
+    let mut d =
+        Diagnostic::error(file.path.clone(), words.message).at(&file.text, line, column, width);
+    if let Some(h) = words.hint {
         d = d.hint(h);
     }
     if yaml.trim().is_empty() {
         d.message = "the record is empty".into();
     }
     d
+}
+
+/// libyaml reports some mistakes where it gave up, not where they are: an unclosed
+/// bracket or quote on a later line, a duplicate key at its mapping. Finds the real place.
+fn relocate(raw: &str, lines: &[&str], first: usize, line: usize) -> Option<(usize, usize)> {
+    let last = line.min(lines.len());
+    let column_of = |l: usize, byte: usize| lines[l - 1][..byte].chars().count() + 1;
+    if raw.contains("did not find expected ',' or ']'")
+        || raw.contains("did not find expected ',' or '}'")
+    {
+        let (open, close) = if raw.contains("']'") {
+            ('[', ']')
+        } else {
+            ('{', '}')
+        };
+        let l = (first..=last).rev().find(|l| {
+            let t = lines[l - 1];
+            t.matches(open).count() > t.matches(close).count()
+        })?;
+        return Some((l, column_of(l, lines[l - 1].find(open)?)));
+    }
+    if raw.contains("while scanning a quoted scalar") {
+        let l = (first..=last).rev().find(|l| {
+            let t = lines[l - 1];
+            t.matches('"').count() % 2 == 1 || t.matches('\'').count() % 2 == 1
+        })?;
+        let t = lines[l - 1];
+        let at = match (t.find('"'), t.find('\'')) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
+        return Some((l, column_of(l, at)));
+    }
+    // serde_yaml names a duplicate key at its mapping; point at the second occurrence.
+    let key = raw
+        .strip_prefix("duplicate field `")
+        .or_else(|| raw.strip_prefix("duplicate entry with key \""))?;
+    let key = key.trim_end_matches(['`', '"']);
+    let indent = lines
+        .get(line - 1)
+        .map_or(0, |t| t.len() - t.trim_start().len());
+    let mut hits = (line..=lines.len()).filter(|l| {
+        let t = lines[l - 1];
+        t.len() - t.trim_start().len() == indent && t.trim_start().starts_with(&format!("{key}:"))
+    });
+    hits.next()?;
+    let second = hits.next()?;
+    Some((second, indent + 1))
+}
+
+/// One step of serde's path to a value: `roles[1].actor` is roles, 1, actor.
+#[derive(Debug, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn steps(path: &str) -> Vec<Step> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    for c in path.chars() {
+        match c {
+            '.' | '[' if !word.is_empty() => out.push(Step::Key(std::mem::take(&mut word))),
+            '.' | '[' => {}
+            ']' => {
+                if let Ok(i) = word.parse() {
+                    out.push(Step::Index(i));
+                }
+                word.clear();
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        out.push(Step::Key(word));
+    }
+    out
+}
+
+/// Says where in the record a value is, the way a writer thinks of it: "the event
+/// "Start"", "the 2nd role", "`period`", rather than serde's `events[0].date`.
+fn describe_place(field_path: &str, yaml: &str, file: FileKind) -> Place {
+    let steps = steps(field_path);
+    let field = match steps.last() {
+        Some(Step::Key(k)) => Some(k.clone()),
+        _ => None,
+    };
+    let mut place = Place {
+        file,
+        field,
+        ..Place::default()
+    };
+    let Some(at) = steps.iter().rposition(|s| matches!(s, Step::Index(_))) else {
+        // A field inside a group of fields: `period.end` is in `period`.
+        if steps.len() >= 2 {
+            if let Some(Step::Key(parent)) = steps.get(steps.len() - 2) {
+                place.within = Some(format!("`{parent}`"));
+            }
+        }
+        return place;
+    };
+    let Step::Index(index) = steps[at] else {
+        return place;
+    };
+    let list = match at.checked_sub(1).map(|i| &steps[i]) {
+        Some(Step::Key(k)) => Some(k.as_str()),
+        _ => None,
+    };
+    let kind = match (list, file) {
+        (None, FileKind::Events) | (Some("events"), _) => Some(("event", "title")),
+        (Some("measures"), _) => Some(("measure", "title")),
+        (Some("roles"), _) => Some(("role", "actor")),
+        (Some("names"), _) => Some(("name", "name")),
+        (Some("menu"), _) => Some(("menu item", "label")),
+        _ => None,
+    };
+    let Some((noun, naming)) = kind else {
+        place.within = list.map(|l| format!("the {} entry of `{l}`", ordinal(index + 1)));
+        return place;
+    };
+    place.element = Some(noun);
+    // The element's own name, read from the YAML when it parses as plain YAML.
+    let value: Option<Value> = serde_yaml::from_str(yaml).ok();
+    let mut node = value.as_ref();
+    for s in &steps[..=at] {
+        node = match s {
+            Step::Key(k) => node.and_then(|n| n.get(k.as_str())),
+            Step::Index(i) => node.and_then(|n| n.get(*i)),
+        };
+    }
+    let name = node
+        .and_then(|n| n.get(naming))
+        .and_then(Value::as_str)
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty() && s.chars().count() <= 80);
+    place.within = Some(match (name, noun) {
+        (Some(n), "role") => format!("the role of `{n}`"),
+        (Some(n), _) => format!("the {noun} \"{n}\""),
+        (None, _) => format!("the {} {noun}", ordinal(index + 1)),
+    });
+    place
+}
+
+/// 1st, 2nd, 3rd, 4th, …, 11th, 12th, 13th, 21st.
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 /// serde_yaml prefixes the path of the value: "roles[1].actor: invalid type: …".
@@ -134,161 +256,6 @@ fn strip_position(msg: &str) -> String {
     out
 }
 
-/// "invalid type: sequence, expected a string" to "expected text, found a list".
-fn humanize_type_error(raw: &str) -> String {
-    let Some(rest) = raw
-        .strip_prefix("invalid type: ")
-        .or_else(|| raw.strip_prefix("invalid value: "))
-    else {
-        return raw.to_owned();
-    };
-    let Some((found, expected)) = rest.split_once(", expected ") else {
-        return raw.to_owned();
-    };
-    let found = match found.split_whitespace().next().unwrap_or("") {
-        "sequence" => "a list".to_owned(),
-        "map" => "a group of fields".to_owned(),
-        "string" => format!("the text {}", &found["string ".len().min(found.len())..]),
-        "integer" | "floating" => format!(
-            "the number {}",
-            found
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("")
-                .trim_start_matches("point ")
-        ),
-        "boolean" => format!(
-            "{} (true or false)",
-            found.split_whitespace().nth(1).unwrap_or("")
-        ),
-        "unit" => "nothing".to_owned(),
-        _ => found.to_owned(),
-    };
-    let expected = match expected {
-        "a string" => "text".to_owned(),
-        "a sequence" => "a list".to_owned(),
-        "a boolean" => "true or false".to_owned(),
-        "i64" | "u64" | "u32" | "i32" => "a whole number".to_owned(),
-        e if e.starts_with("struct ") || e.starts_with("a map") => {
-            "a group of fields (`key: value` lines)".to_owned()
-        }
-        e => e.to_owned(),
-    };
-    format!("expected {expected}, found {found}")
-}
-
-/// Names inside backticks: "unknown field `titel`, expected one of `title`, `date`".
-fn backticked(msg: &str) -> Vec<&str> {
-    msg.split('`').skip(1).step_by(2).collect()
-}
-
-fn explain(raw: &str, line_text: &str, column: usize) -> (String, Option<String>, Option<usize>) {
-    let names = backticked(raw);
-    if let Some(rest) = raw.strip_prefix("unknown field ") {
-        let field = names.first().copied().unwrap_or("");
-        let expected = &names[1.min(names.len())..];
-        let list = expected.join(", ");
-        let hint = match did_you_mean(field, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? The fields here are: {list}"),
-            None if rest.contains("there are no fields") => "this entry takes no fields".to_owned(),
-            None => format!("the fields here are: {list}"),
-        };
-        return (
-            format!("unknown field `{field}`"),
-            Some(hint),
-            Some(field.chars().count()),
-        );
-    }
-    if raw.starts_with("unknown variant ") {
-        let value = names.first().copied().unwrap_or("");
-        let expected = &names[1.min(names.len())..];
-        let list = expected.join(", ");
-        let hint = match did_you_mean(value, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? The valid values are: {list}"),
-            None => format!("the valid values are: {list}"),
-        };
-        return (
-            format!("`{value}` is not a valid value here"),
-            Some(hint),
-            None,
-        );
-    }
-    if raw.starts_with("missing field ") {
-        let field = names.first().copied().unwrap_or("");
-        return (
-            format!("missing field `{field}`"),
-            Some(format!("add a line `{field}: …` to this record")),
-            Some(1),
-        );
-    }
-    if let Some(key) = raw
-        .strip_prefix("duplicate entry with key ")
-        .or_else(|| raw.strip_prefix("duplicate field "))
-    {
-        let key = key.trim_matches(['"', '`']);
-        return (
-            format!("the field `{key}` is written twice"),
-            Some(format!("keep one `{key}:` line and remove the other")),
-            Some(key.chars().count()),
-        );
-    }
-    if raw.starts_with("invalid type: ") || raw.starts_with("invalid value: ") {
-        let hint = if raw.contains("expected a sequence") {
-            Some(
-                "write a list: `[a, b]` on one line, or one `- item` per line below the key"
-                    .to_owned(),
-            )
-        } else if raw.contains("expected a string") {
-            Some("write text here; put it in quotes if it starts with a special character such as `[`, `{`, `*` or `&`".to_owned())
-        } else if raw.contains("expected a boolean") {
-            Some("write `true` or `false`".to_owned())
-        } else if raw.contains("expected struct") || raw.contains("expected a map") {
-            Some(
-                "write the fields of this entry indented below it, one `key: value` per line"
-                    .to_owned(),
-            )
-        } else if raw.contains("a date") {
-            Some(crate::model::ACCEPTED_FORMS.to_owned())
-        } else {
-            None
-        };
-        return (humanize_type_error(raw), hint, None);
-    }
-    if raw.contains("; write a date as") {
-        let (msg, forms) = raw.split_once("; ").unwrap_or((raw, ""));
-        return (msg.to_owned(), Some(forms.to_owned()), None);
-    }
-    let at_tab = line_text.chars().take(column.max(1)).any(|c| c == '\t');
-    if at_tab || (raw.contains("cannot start any token") && line_text.contains('\t')) {
-        return (
-            "a tab character is used for indentation".to_owned(),
-            Some("YAML allows only spaces for indentation: replace the tab with spaces".to_owned()),
-            Some(1),
-        );
-    }
-    let hint = if raw.contains("did not find expected ',' or ']'")
-        || raw.contains("did not find expected ',' or '}'")
-    {
-        Some("a `[` or `{` is not closed: check that every bracket has its partner on the same entry")
-    } else if raw.contains("found unexpected end of stream") || raw.contains("found unknown escape")
-    {
-        Some("a quotation mark is not closed: end the text with the same kind of quote it starts with")
-    } else if raw.contains("mapping values are not allowed") {
-        Some("a text value contains `: `; put the whole value in quotes")
-    } else if raw.contains("did not find expected key") || raw.contains("did not find expected") {
-        Some("check the indentation: entries at the same level must start in the same column")
-    } else if raw.contains("found character that cannot start any token") {
-        Some("a value starts with a special character (such as `@` or `` ` ``); put the value in quotes")
-    } else {
-        None
-    };
-    (
-        format!("invalid YAML: {raw}"),
-        hint.map(str::to_owned),
-        Some(1),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,6 +268,8 @@ mod tests {
         title: String,
         #[serde(default)]
         tags: Vec<String>,
+        #[serde(default)]
+        date: Option<crate::model::Date>,
     }
 
     fn file(text: &str) -> SourceFile {
@@ -329,7 +298,7 @@ mod tests {
     #[test]
     fn missing_field() {
         let d = err("---\ntags: [a]\n---\n");
-        assert_eq!(d.message, "missing field `title`");
+        assert_eq!(d.message, "the field `title` is missing");
     }
 
     #[test]
@@ -343,15 +312,60 @@ mod tests {
     fn wrong_type() {
         let d = err("---\ntitle: A\ntags: a\n---\n");
         assert_eq!(d.message, "expected a list, found the text \"a\"");
-        assert!(d.hint.unwrap().contains("write a list"));
+        assert!(d.hint.unwrap().contains("`tags: [a]`"));
     }
 
     #[test]
-    fn tabs_and_brackets() {
+    fn tabs_brackets_and_quotes() {
         let d = err("---\ntitle: A\n\ttags: [a]\n---\n");
         assert_eq!(d.message, "a tab character is used for indentation");
         let d = err("---\ntitle: A\ntags: [a, b\n---\n");
-        assert!(d.hint.unwrap().contains("is not closed"), "{}", d.message);
+        assert_eq!(d.message, "the list opened with `[` is not closed");
+        assert_eq!(d.position(), "content/pages/om.md:3:7");
+        let d = err("---\ntitle: \"A\ntags: [a]\n---\n");
+        assert_eq!(d.message, "the quotation mark here is not closed");
+        assert_eq!(d.position(), "content/pages/om.md:2:8");
+    }
+
+    #[test]
+    fn dates_get_the_form_the_writer_meant() {
+        let d = err("---\ntitle: A\ndate: 01.09.2005\n---\n");
+        assert_eq!(d.message, "`01.09.2005` is not a date");
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("write it as `date: 2005-09-01` (YYYY-MM-DD)")
+        );
+        let d = err("---\ntitle: A\ndate: høsten 2018\n---\n");
+        assert_eq!(d.width, "høsten 2018".chars().count());
+    }
+
+    #[test]
+    fn never_panics_on_odd_positions() {
+        for text in [
+            "",
+            "\n",
+            "---\n:\n---\n",
+            "---\n- [\n---\n",
+            "---\n\"\n---\n",
+        ] {
+            let f = file(text);
+            let _ = parse::<Rec>(&f, text, 1);
+            let _ = parse::<Rec>(&f, text, 40);
+        }
+    }
+
+    #[test]
+    fn names_the_event_by_its_title() {
+        let yaml = "- date: 2018\n  title: Start\n- date: 2019\n";
+        let place = describe_place("[1]", yaml, FileKind::Events);
+        assert_eq!(place.within.as_deref(), Some("the 2nd event"));
+        let place = describe_place("[0].date", yaml, FileKind::Events);
+        assert_eq!(place.within.as_deref(), Some("the event \"Start\""));
+        let place = describe_place("period.end", "", FileKind::Initiative);
+        assert_eq!(place.within.as_deref(), Some("`period`"));
+        assert_eq!(place.field.as_deref(), Some("end"));
+        assert_eq!(ordinal(12), "12th");
+        assert_eq!(ordinal(23), "23rd");
     }
 
     #[test]

@@ -159,6 +159,62 @@ impl Date {
     }
 }
 
+/// What a writer probably meant by a date mandat cannot read: `01.09.2005`, `9/2005` and
+/// `1. september 2005` are dates in another form (the ISO form is returned, with false);
+/// `høsten 2018` is wording around a year (the year is returned, with true: the
+/// wording belongs in a `*_label` field).
+pub fn suggest_date(written: &str) -> Option<(String, bool)> {
+    let w = written.trim().to_lowercase();
+    let numbers: Vec<&str> = w
+        .split(['.', '/', '-', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let number = |p: &str| p.parse::<u32>().ok().filter(|_| p.len() <= 4);
+    let iso = |y: u32, m: Option<u32>, d: Option<u32>| {
+        let s = match (m, d) {
+            (Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+            (Some(m), None) => format!("{y:04}-{m:02}"),
+            _ => format!("{y:04}"),
+        };
+        Date::parse(&s).ok().map(|d| d.iso())
+    };
+    // Day and month before the year, in digits: 01.09.2005, 1/9/2005, 9.2005.
+    if numbers.iter().all(|p| number(p).is_some()) {
+        let n: Vec<u32> = numbers.iter().filter_map(|p| number(p)).collect();
+        let found = match n.as_slice() {
+            [d, m, y] if *y >= 1000 => iso(*y, Some(*m), Some(*d)),
+            [y, m, d] if *y >= 1000 => iso(*y, Some(*m), Some(*d)),
+            [m, y] if *y >= 1000 => iso(*y, Some(*m), None),
+            [y, m] if *y >= 1000 => iso(*y, Some(*m), None),
+            _ => None,
+        };
+        return found.map(|f| (f, false));
+    }
+    // A month written out: "1. september 2005", "september 2005".
+    let month = MONTHS
+        .iter()
+        .position(|m| numbers.iter().any(|p| p == m))
+        .map(|i| i as u32 + 1);
+    let year = numbers
+        .iter()
+        .find(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|p| p.parse::<u32>().ok());
+    let year = year?;
+    let others: Vec<&&str> = numbers
+        .iter()
+        .filter(|p| p.parse::<u32>().ok() != Some(year) && !MONTHS.contains(p))
+        .collect();
+    if let Some(m) = month {
+        let day = match others.as_slice() {
+            [] => None,
+            [d] => Some(d.parse::<u32>().ok()?),
+            _ => return iso(year, None, None).map(|y| (y, true)),
+        };
+        return iso(year, Some(m), day).map(|f| (f, false));
+    }
+    iso(year, None, None).map(|y| (y, true))
+}
+
 fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         4 | 6 | 9 | 11 => 30,
@@ -266,6 +322,20 @@ mod tests {
         v.sort();
         let iso: Vec<String> = v.iter().map(Date::iso).collect();
         assert_eq!(iso, ["2017-10-05", "2018", "2018-01-01", "2018-09"]);
+    }
+
+    #[test]
+    fn suggests_what_a_writer_meant() {
+        let s = |w: &str| suggest_date(w);
+        assert_eq!(s("01.09.2005"), Some(("2005-09-01".into(), false)));
+        assert_eq!(s("1.9.2005"), Some(("2005-09-01".into(), false)));
+        assert_eq!(s("9/2005"), Some(("2005-09".into(), false)));
+        assert_eq!(s("2018-9"), Some(("2018-09".into(), false)));
+        assert_eq!(s("1. september 2005"), Some(("2005-09-01".into(), false)));
+        assert_eq!(s("September 2005"), Some(("2005-09".into(), false)));
+        assert_eq!(s("høsten 2018"), Some(("2018".into(), true)));
+        assert_eq!(s("31.02.2021"), None);
+        assert_eq!(s("snart"), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod page;
 mod registry;
 
 pub use actor::{Actor, ActorKind, ActorName};
-pub use date::{Date, ACCEPTED_FORMS};
+pub use date::{suggest_date, Date, ACCEPTED_FORMS};
 pub use event::Event;
 pub use initiative::{Initiative, InitiativeKind, Measure, Period, Role, SourceDoc, Status};
 pub use page::{Page, PageMeta};

@@ -31,12 +31,27 @@ pub struct Registry {
     pub assets: Vec<(PathBuf, String)>,
     /// (from, kind, to): `from` follows or supersedes `to`.
     pub relations: Vec<(String, RelationKind, String)>,
+    /// Record files that could not be read (`actors/ks.yaml`); references to them are
+    /// not reported again.
+    pub broken: BTreeSet<String>,
 }
 
 impl Registry {
     /// Indexes the loaded records and checks every reference. Returns the registry and
     /// its warnings, or every error found.
     pub fn build(loaded: Loaded) -> Result<(Registry, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (registry, diags) = Registry::check_all(loaded);
+        let mut all = Diagnostics::default();
+        all.extend(diags);
+        match all.into_result() {
+            Ok(warnings) => Ok((registry, warnings)),
+            Err(e) => Err(e.diagnostics().to_vec()),
+        }
+    }
+
+    /// Indexes the loaded records, even when some files could not be read, and checks
+    /// every reference: the registry and every problem found (errors and warnings).
+    pub fn check_all(loaded: Loaded) -> (Registry, Vec<Diagnostic>) {
         let mut diags = Diagnostics::default();
         let Loaded {
             config,
@@ -45,6 +60,7 @@ impl Registry {
             event_files,
             mut pages,
             assets,
+            broken,
         } = loaded;
         let actors: BTreeMap<String, Actor> =
             actors.into_iter().map(|a| (a.id.clone(), a)).collect();
@@ -104,20 +120,23 @@ impl Registry {
             pages,
             assets,
             relations: Vec::new(),
+            broken,
         };
         registry.check(&mut diags);
-        match diags.into_result() {
-            Ok(warnings) => Ok((registry, warnings)),
-            Err(crate::error::Error::Content(all)) => Err(all),
-            Err(crate::error::Error::Usage(m)) => Err(vec![Diagnostic::error("", m)]),
-        }
+        (registry, diags.items)
     }
 
     fn check(&mut self, diags: &mut Diagnostics) {
         let actor_ids: Vec<&str> = self.actors.keys().map(String::as_str).collect();
         let initiative_ids: Vec<&str> = self.initiatives.keys().map(String::as_str).collect();
+        // An id whose file could not be read exists; its own error says what is wrong.
+        let broken_actor = |id: &str| self.broken.contains(&format!("actors/{id}.yaml"));
+        let broken_initiative = |id: &str| self.broken.contains(&format!("initiatives/{id}.md"));
+        // A mistyped actor id leaves the real actor unreferenced: one mistake, one message.
+        let mistyped_actor = std::cell::Cell::new(false);
         let check_actor = |diags: &mut Diagnostics, src: &SourceFile, after: &[&str], id: &str| {
-            if !self.actors.contains_key(id) {
+            if !self.actors.contains_key(id) && !broken_actor(id) {
+                mistyped_actor.set(true);
                 diags.push(unknown(
                     src,
                     after,
@@ -130,7 +149,7 @@ impl Registry {
         };
         let check_initiative =
             |diags: &mut Diagnostics, src: &SourceFile, after: &[&str], id: &str| {
-                if !self.initiatives.contains_key(id) {
+                if !self.initiatives.contains_key(id) && !broken_initiative(id) {
                     diags.push(unknown(
                         src,
                         after,
@@ -183,9 +202,16 @@ impl Registry {
                             src.error_at(
                                 &["measures:", measure.title.as_str(), "end:"],
                                 &end.iso(),
-                                format!("the measure `{}` ends before it starts", measure.title),
+                                format!(
+                                    "the measure `{}` ends ({}) before it starts ({})",
+                                    measure.title,
+                                    end.iso(),
+                                    start.iso()
+                                ),
                             )
-                            .hint("`end` must be the same as or later than `date`"),
+                            .hint(
+                                "check the dates: `end` must be the same as or later than `date`",
+                            ),
                         );
                     }
                 }
@@ -212,9 +238,15 @@ impl Registry {
             ] {
                 let Some(target) = target else { continue };
                 if target == id {
+                    let word = key.trim_end_matches(':');
+                    let verb = if word == "follows" {
+                        "follow"
+                    } else {
+                        "supersede"
+                    };
                     diags.push(
-                        src.error_at(&[key], target, "an initiative cannot refer to itself")
-                            .hint("name the initiative this one follows on from or replaces"),
+                        src.error_at(&[key], target, format!("an initiative cannot {verb} itself"))
+                            .hint(format!("write the id of another initiative (the name of its file in content/initiatives/), or remove the `{word}:` line")),
                     );
                 } else {
                     check_initiative(diags, src, &[key], target);
@@ -229,12 +261,13 @@ impl Registry {
             };
             let key: &[&str] = &[e.title.as_str()];
             for a in &e.actors {
-                if !self.actors.contains_key(a) {
+                if !self.actors.contains_key(a) && !broken_actor(a) {
+                    mistyped_actor.set(true);
                     diags.push(unknown(src, key, a, "actor", "content/actors/", &actor_ids));
                 }
             }
             for i in &e.initiatives {
-                if !self.initiatives.contains_key(i) {
+                if !self.initiatives.contains_key(i) && !broken_initiative(i) {
                     diags.push(unknown(
                         src,
                         key,
@@ -252,8 +285,10 @@ impl Registry {
                 check_initiative(diags, &p.source, &["initiatives:"], i);
             }
         }
+        // A file that could not be read may hold the only reference to an actor.
+        let all_read = self.broken.is_empty() && !mistyped_actor.get();
         for (actor_id, actor) in &self.actors {
-            if !self.is_referenced(actor_id) {
+            if all_read && !self.is_referenced(actor_id) {
                 diags.push(
                     Diagnostic::warning(actor.source.path.clone(), format!("the actor `{actor_id}` is not referenced by any initiative, event or measure"))
                         .hint("give it a role in an initiative, or remove the file if it is not needed"),

@@ -105,7 +105,7 @@ pub fn reserved(current: &Prepared) -> Vec<Diagnostic> {
         .filter(|(path, _)| path.starts_with(VERSIONS) && path.len() > VERSIONS.len())
         .map(|(path, job)| {
             Diagnostic::error(
-                super::origin(current.reg, job),
+                super::origin(current.reg, job).0,
                 format!("this would be published at {path}, but the addresses below {VERSIONS} belong to the site's versions"),
             )
             .hint("move or rename the file")

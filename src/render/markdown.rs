@@ -317,9 +317,10 @@ fn resolve<'a>(
             line,
             column,
             &written,
-            &format!("the link goes above the {}/ folder", linker.content_dir),
+            &format!("the link points outside the {}/ folder", linker.content_dir),
             None,
-        ));
+        )
+        .hint("link only to files inside content/; for a page elsewhere on the web, write its full address (https://…)"));
         return dest.clone();
     };
     let is_record = [".md", ".yaml", ".yml"].iter().any(|e| target.ends_with(e));

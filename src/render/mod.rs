@@ -143,20 +143,41 @@ pub struct Around {
     pub outside: BTreeSet<String>,
 }
 
-/// Where a planned path came from, to name both files when two collide.
-pub(crate) fn origin(reg: &Registry, job: &Job) -> String {
+/// Where a planned path came from, to name both when two collide: a file's path as the
+/// writer knows it (and true), or what a built-in page is (and false).
+pub(crate) fn origin(reg: &Registry, job: &Job) -> (String, bool) {
     let dir = &reg.config.display_dir;
+    let file = |s: String| (s, true);
+    let built_in = |s: String| (s, false);
     match job {
-        Job::Page(i) | Job::Section(_, Some(i)) => reg.pages[*i].source.path.clone(),
-        Job::Initiative(id) => format!("{dir}/initiatives/{id}.md"),
-        Job::Actor(id) => format!("{dir}/actors/{id}.yaml"),
-        Job::Asset(p) => p
-            .strip_prefix(&reg.config.root)
-            .unwrap_or(p)
-            .display()
-            .to_string(),
-        Job::Section(s, None) => format!("{dir}/pages/{s}/"),
-        other => format!("the built-in page {other:?}"),
+        Job::Page(i) | Job::Section(_, Some(i)) => file(reg.pages[*i].source.path.clone()),
+        Job::Initiative(id) => file(format!("{dir}/initiatives/{id}.md")),
+        Job::Actor(id) => file(format!("{dir}/actors/{id}.yaml")),
+        Job::Asset(p) => file(p.strip_prefix(&reg.config.content_dir).map_or_else(
+            |_| p.display().to_string(),
+            |rel| format!("{dir}/{}", rel.to_string_lossy()),
+        )),
+        Job::Section(s, None) => file(format!("{dir}/pages/{s}/")),
+        Job::Home => built_in("the home page".into()),
+        Job::Initiatives => built_in("the list of initiatives".into()),
+        Job::Actors => built_in("the list of actors".into()),
+        Job::Roles => built_in("the roles page".into()),
+        Job::Timeline => built_in("the timeline".into()),
+        Job::InitiativeTimeline(id) => built_in(format!("the timeline of `{id}`")),
+        Job::ActorTimeline(id) => built_in(format!("the timeline of `{id}`")),
+        Job::Tags => built_in("the list of tags".into()),
+        Job::Tag(t) => built_in(format!("the page of the tag `{t}`")),
+        Job::NotFound => built_in("the \"page not found\" page".into()),
+        Job::Sitemap => built_in("the sitemap".into()),
+        Job::Atom => built_in("the news feed".into()),
+        Job::Robots => built_in("robots.txt".into()),
+        Job::Records => built_in("the open data file".into()),
+        Job::Static(p) => built_in(format!("the theme file {p}")),
+        Job::Search => built_in("the search page".into()),
+        Job::SearchIndex => built_in("the search index".into()),
+        Job::Calendar => built_in("the calendar file".into()),
+        Job::Changes => built_in("the what-changed page".into()),
+        Job::Versions => built_in("the list of versions".into()),
     }
 }
 
@@ -200,6 +221,26 @@ pub fn prepare_in<'a>(
             .unwrap_or(&p.source.path)
             .to_owned();
         sources.insert(rel, urls.page(&p.slug_path));
+    }
+    // Files that could not be read keep their address, so links to them (or to anchors
+    // on pages they feed) are not reported as a second problem.
+    let mut incomplete = BTreeSet::new();
+    for rel in &reg.broken {
+        let name = rel.rsplit('/').next().unwrap_or("");
+        let id = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        let site = match rel.split('/').next() {
+            Some("initiatives") => urls.initiative(id),
+            Some("actors") => urls.actor(id),
+            Some("pages") => urls.page(&crate::load::page_path(rel).0),
+            _ => String::new(),
+        };
+        if rel.starts_with("events/") || rel.starts_with("initiatives/") {
+            incomplete.insert(urls.timeline());
+        }
+        if !site.is_empty() {
+            sources.insert(rel.clone(), site.clone());
+            incomplete.insert(site);
+        }
     }
     let linker = Linker {
         sources: &sources,
@@ -295,12 +336,20 @@ pub fn prepare_in<'a>(
     let mut plan: BTreeMap<String, Job> = BTreeMap::new();
     let mut add = |path: String, job: Job, errors: &mut Vec<Diagnostic>| {
         if let Some(existing) = plan.get(&path) {
-            let first = origin(reg, existing);
-            let second = origin(reg, &job);
-            errors.push(
-                Diagnostic::error(second.clone(), format!("two files would be published at the same address {path}: {first} and {second}"))
-                    .hint("rename or move one of them"),
-            );
+            let (first, first_is_file) = origin(reg, existing);
+            let (second, _) = origin(reg, &job);
+            let (message, hint) = if first_is_file {
+                (
+                    format!("two files would be published at the same address {path}: {first} and {second}"),
+                    "rename or move one of them".to_owned(),
+                )
+            } else {
+                (
+                    format!("this file would be published at {path}, the address of {first}"),
+                    format!("rename or move {second}: mandat makes {first} itself"),
+                )
+            };
+            errors.push(Diagnostic::error(second.clone(), message).hint(hint));
         } else {
             plan.insert(path, job);
         }
@@ -407,7 +456,11 @@ pub fn prepare_in<'a>(
         tag_initiatives,
         history: None,
     };
-    errors.extend(prepared.check_links(&files, &around.outside));
+    // Addresses depend on site.yaml (language, base path): without it, only links to
+    // files (checked above, while rendering) can be checked without false alarms.
+    if !reg.broken.contains("site.yaml") {
+        errors.extend(prepared.check_links(&files, &around.outside, &incomplete));
+    }
     if errors.is_empty() {
         Ok(prepared)
     } else {
@@ -451,7 +504,14 @@ impl Prepared<'_> {
         out
     }
 
-    fn check_links(&self, files: &[&SourceFile], outside: &BTreeSet<String>) -> Vec<Diagnostic> {
+    /// Every internal link and menu address, except those into `incomplete` pages; links
+    /// to `outside` addresses (other versions) are allowed.
+    fn check_links(
+        &self,
+        files: &[&SourceFile],
+        outside: &BTreeSet<String>,
+        incomplete: &BTreeSet<String>,
+    ) -> Vec<Diagnostic> {
         let anchors = self.anchors();
         let mut errors = Vec::new();
         let mut links: Vec<&LinkRef> = self.bodies.values().flat_map(|r| r.links.iter()).collect();
@@ -460,6 +520,9 @@ impl Prepared<'_> {
             let Some(src) = files.get(link.file) else {
                 continue;
             };
+            if incomplete.contains(&link.path) {
+                continue;
+            }
             let fail = |msg: String, hint: String| {
                 Diagnostic::error(src.path.clone(), msg)
                     .at(
@@ -515,6 +578,7 @@ impl Prepared<'_> {
             if item.url.starts_with('/')
                 && !self.plan.contains_key(&target)
                 && !outside.contains(&target)
+                && !incomplete.contains(&target)
             {
                 errors.push(
                     cfg.source
@@ -823,15 +887,7 @@ impl Prepared<'_> {
             .tera
             .render(template, context)
             .map(String::into_bytes)
-            .map_err(|e| {
-                let display = self
-                    .theme
-                    .template_paths
-                    .get(template)
-                    .cloned()
-                    .unwrap_or_else(|| template.to_owned());
-                theme::template_diagnostic(&display, None, &e)
-            })
+            .map_err(|e| self.theme.render_error(template, &e))
     }
 
     /// What every page of this site in `lang` gets and no page changes: the strings, the

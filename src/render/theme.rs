@@ -53,6 +53,8 @@ pub struct Theme {
     pub strings: BTreeMap<Lang, BTreeMap<String, String>>,
     /// Template name to the file it came from, for errors.
     pub template_paths: BTreeMap<String, String>,
+    /// Template name to its text, to point errors at the line.
+    pub template_texts: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -89,6 +91,7 @@ impl Theme {
         let mut assets = BTreeMap::new();
         let mut strings = BTreeMap::new();
         let mut template_paths = BTreeMap::new();
+        let mut template_texts = BTreeMap::new();
         for (rel, (display, bytes)) in &files {
             if let Some(name) = rel.strip_prefix("templates/") {
                 let text = String::from_utf8(bytes.clone()).map_err(|_| {
@@ -97,6 +100,7 @@ impl Theme {
                             .hint("save the file as UTF-8"),
                     )
                 })?;
+                template_texts.insert(name.to_owned(), text.clone());
                 templates.push((name.to_owned(), text));
                 template_paths.insert(name.to_owned(), display.clone());
             } else if let Some(name) = rel.strip_prefix("static/") {
@@ -144,7 +148,37 @@ impl Theme {
             assets,
             strings,
             template_paths,
+            template_texts,
         })
+    }
+
+    /// A Tera error while rendering `template`, pointed at the first line (of the template
+    /// or of one it extends or includes) that uses the name Tera could not resolve.
+    pub fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        let display = |t: &str| {
+            self.template_paths
+                .get(t)
+                .cloned()
+                .unwrap_or_else(|| t.to_owned())
+        };
+        let mut d = template_diagnostic(&display(template), None, e);
+        let Some(name) = d.message.split('`').nth(1).map(str::to_owned) else {
+            return d;
+        };
+        let others = self.template_texts.keys().filter(|t| *t != template);
+        for t in std::iter::once(template).chain(others.map(String::as_str)) {
+            let Some(text) = self.template_texts.get(t) else {
+                continue;
+            };
+            if let Some(at) = text.find(&name) {
+                let line = text[..at].matches('\n').count() + 1;
+                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                let column = text[line_start..at].chars().count() + 1;
+                d.path = display(t);
+                return d.at(text, line, column, name.chars().count());
+            }
+        }
+        d
     }
 }
 
@@ -262,8 +296,15 @@ pub fn template_diagnostic(display: &str, text: Option<&str>, e: &tera::Error) -
             .lines()
             .find(|l| l.trim_start().starts_with('='))
             .map(|l| l.trim_start().trim_start_matches('=').trim());
+        // Tera lists what it expected; the usual cause is an unclosed `{{` or `{%`.
         return match expected {
-            Some(x) => d.hint(x.to_owned()),
+            Some(x) if x.contains("variable end") => d.hint(format!(
+                "close the `{{{{` with `}}}}` on the same line (Tera {x})"
+            )),
+            Some(x) if x.contains("tag end") => d.hint(format!(
+                "close the `{{%` with `%}}` on the same line (Tera {x})"
+            )),
+            Some(x) => d.hint(format!("Tera {x}")),
             None => d,
         };
     }
@@ -272,6 +313,16 @@ pub fn template_diagnostic(display: &str, text: Option<&str>, e: &tera::Error) -
     } else {
         chain[0].clone()
     };
+    // "Variable `page.tittel` not found in context while rendering 'page.html'"
+    if let Some(rest) = detail.strip_prefix("Variable `") {
+        if let Some((name, _)) = rest.split_once("` not found in context") {
+            return Diagnostic::error(
+                display.to_owned(),
+                format!("the template uses `{name}`, which the page does not have"),
+            )
+            .hint("check the spelling against the variables each template gets (docs/themes.md), or write `{{ x | default(value=\"\") }}` for one that may be missing");
+        }
+    }
     Diagnostic::error(display.to_owned(), format!("template error: {detail}"))
         .hint("check the names used in the template against the variables the page gets (see docs/themes.md)")
 }

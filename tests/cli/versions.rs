@@ -313,7 +313,7 @@ fn addresses_below_v_belong_to_the_versions() {
     );
     fs::write(folder.join("side.md"), "---\ntitle: Kollisjon\n---\n").unwrap();
     assert!(
-        check().contains("content/pages/v/: error: two files would be published at the same address /v/: the built-in page Versions and content/pages/v/"),
+        check().contains("content/pages/v/: error: this file would be published at /v/, the address of the list of versions"),
         "{}",
         check()
     );

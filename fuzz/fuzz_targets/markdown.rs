@@ -1,0 +1,45 @@
+//! A Markdown body with links, rendered with the linker that rewrites file links to
+//! page addresses, and every link error rendered.
+#![no_main]
+
+use std::collections::BTreeMap;
+
+use libfuzzer_sys::fuzz_target;
+use mandat::model::SourceFile;
+use mandat::render::markdown::{render, Linker};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let sources: BTreeMap<String, String> = [
+        ("initiatives/strategi.md", "/initiativ/strategi/"),
+        ("actors/ks.yaml", "/aktorer/ks/"),
+        ("pages/om.md", "/om/"),
+        ("pages/artikler/nyhet.md", "/artikler/nyhet/"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    .collect();
+    let linker = Linker {
+        sources: &sources,
+        base_path: "/base",
+    };
+    let source = SourceFile {
+        path: "content/pages/artikler/nyhet.md".into(),
+        text: format!("---\ntitle: x\n---\n{body}").into(),
+        body_line: 4,
+    };
+    match render(body, &source, 4, "/artikler/nyhet/", 0, &linker) {
+        Ok(r) => {
+            for l in &r.links {
+                assert!(l.line >= 4);
+            }
+        }
+        Err(ds) => {
+            for d in ds {
+                let _ = d.render(false);
+            }
+        }
+    }
+});
