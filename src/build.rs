@@ -62,7 +62,8 @@ pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
     Ok(warnings)
 }
 
-fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
+/// Errors as the build reports them: with the warnings found so far, sorted by file.
+pub(crate) fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
     let mut d = Diagnostics::default();
     d.extend(errors);
     d.extend(warnings.iter().cloned());

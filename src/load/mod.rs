@@ -4,6 +4,7 @@
 pub mod frontmatter;
 pub mod yaml;
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -44,14 +45,120 @@ pub fn load(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
 }
 
 pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
-    let mut diags = Diagnostics::default();
-    let files = walk(&config.content_dir, &mut diags);
+    load_reusing(config, &mut LoadCache::default(), None)
+}
 
-    let parsed: Vec<Result<Record, Diagnostic>> = files
+/// What the last load found and read, kept by the dev server so that a rebuild after a
+/// save re-reads only the files that changed.
+#[derive(Default)]
+pub struct LoadCache {
+    walked: bool,
+    /// The files to read, in order, and the problems found walking the folders.
+    files: Vec<(PathBuf, String, Kind)>,
+    walk_problems: Vec<Diagnostic>,
+    /// Each file's place in `files`, by its path below content/.
+    index: HashMap<String, usize>,
+    /// What each file held when it was last read.
+    records: Vec<Option<Result<Record, Diagnostic>>>,
+}
+
+impl LoadCache {
+    /// Reads again one page file the last load found, keeping what it holds now.
+    /// `None` when `path` is not such a page (then load the site again).
+    pub fn reread_page(
+        &mut self,
+        config: &Config,
+        path: &Path,
+    ) -> Option<Result<Page, Diagnostic>> {
+        let rel = path.strip_prefix(&config.content_dir).ok()?;
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let i = *self.index.get(&rel)?;
+        let (file, rel, kind) = self.files.get(i)?;
+        if !matches!(kind, Kind::Page) || !file.is_file() {
+            return None;
+        }
+        let record = read_record(config, file, rel, *kind);
+        let page = match &record {
+            Ok(Record::Page(p)) => Ok((**p).clone()),
+            Ok(_) => return None,
+            Err(d) => Err(d.clone()),
+        };
+        self.records[i] = Some(record);
+        Some(page)
+    }
+}
+
+/// `load`, re-reading only the files in `changed` (every file when `None`) and taking the
+/// rest from `cache`. The folders are walked again only when a changed path is not a
+/// file the last walk found: when a file came, went or was renamed.
+pub fn load_reusing(
+    config: Config,
+    cache: &mut LoadCache,
+    changed: Option<&BTreeSet<PathBuf>>,
+) -> Result<(Loaded, Vec<Diagnostic>), Error> {
+    let content = config.content_dir.clone();
+    let rel_of = |p: &Path| {
+        let rel = p.strip_prefix(&content).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/"))
+    };
+    let mut stale = Vec::new();
+    let mut rewalk = !cache.walked || changed.is_none();
+    for p in changed.into_iter().flatten() {
+        let Some(rel) = rel_of(p) else { continue };
+        let name = rel.rsplit('/').next().unwrap_or("");
+        match cache.index.get(&rel) {
+            Some(&i) if p.is_file() => stale.push(i),
+            _ if crate::fs::is_editor_temp(name) => {}
+            _ => rewalk = true,
+        }
+    }
+    if rewalk {
+        let mut diags = Diagnostics::default();
+        let files = walk(&content, &mut diags);
+        let mut earlier: HashMap<String, Result<Record, Diagnostic>> = cache
+            .files
+            .iter()
+            .zip(cache.records.drain(..))
+            .filter_map(|((_, rel, _), r)| Some((rel.clone(), r?)))
+            .collect();
+        for i in &stale {
+            if let Some((_, rel, _)) = cache.files.get(*i) {
+                earlier.remove(rel);
+            }
+        }
+        cache.records = files
+            .iter()
+            .map(|(_, rel, _)| changed.and_then(|_| earlier.remove(rel)))
+            .collect();
+        cache.index = files
+            .iter()
+            .enumerate()
+            .map(|(i, (_, rel, _))| (rel.clone(), i))
+            .collect();
+        cache.files = files;
+        cache.walk_problems = diags.items;
+        cache.walked = true;
+    } else {
+        for i in stale {
+            cache.records[i] = None;
+        }
+    }
+    let read: Vec<(usize, Result<Record, Diagnostic>)> = cache
+        .records
         .par_iter()
-        .map(|(path, rel, kind)| read_record(&config, path, rel, *kind))
+        .enumerate()
+        .filter(|(_, r)| r.is_none())
+        .map(|(i, _)| {
+            let (path, rel, kind) = &cache.files[i];
+            (i, read_record(&config, path, rel, *kind))
+        })
         .collect();
+    for (i, r) in read {
+        cache.records[i] = Some(r);
+    }
 
+    let mut diags = Diagnostics::default();
+    diags.extend(cache.walk_problems.iter().cloned());
     let mut loaded = Loaded {
         config,
         actors: Vec::new(),
@@ -60,8 +167,8 @@ pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
         pages: Vec::new(),
         assets: Vec::new(),
     };
-    for r in parsed {
-        match r {
+    for r in cache.records.iter().flatten() {
+        match r.clone() {
             Ok(Record::Actor(a)) => loaded.actors.push(*a),
             Ok(Record::Initiative(i)) => loaded.initiatives.push(*i),
             Ok(Record::Events(f, e)) => loaded.event_files.push((f, e)),
@@ -78,6 +185,7 @@ pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
     Ok((loaded, warnings))
 }
 
+#[derive(Clone)]
 enum Record {
     Actor(Box<Actor>),
     Initiative(Box<Initiative>),
