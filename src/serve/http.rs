@@ -1,0 +1,364 @@
+//! Answers requests from the last good build, held in memory: pages, assets, the site's
+//! 404 page, and the dev server's own files under `/__mandat/`. A request's path is only
+//! ever looked up among the build's addresses, never joined to a folder, and requests
+//! that try to climb out (`..`, encoded slashes or dots, backslashes) are refused.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use super::engine::{Content, Site};
+use super::State;
+
+/// The dev server's own addresses; no site page can be there.
+pub const PREFIX: &str = "/__mandat/";
+pub const SCRIPT: &str = "/__mandat/reload.js";
+const EVENTS: &str = "/__mandat/events";
+const ERRORS: &str = "/__mandat/errors";
+
+const LIVE_JS: &str = include_str!("live.js");
+
+pub fn handle(request: Request, state: &State) {
+    let method = request.method().clone();
+    if !matches!(method, Method::Get | Method::Head) {
+        let response = text(405, "only GET and HEAD are answered here\n")
+            .with_header(header("Allow", "GET, HEAD"));
+        let _ = request.respond(response);
+        return;
+    }
+    let url = request.url().to_owned();
+    let path = match request_path(&url) {
+        Ok(p) => p,
+        Err(why) => {
+            let _ = request.respond(text(400, &format!("refused: {why}\n")));
+            return;
+        }
+    };
+    if let Some(own) = path.strip_prefix(PREFIX) {
+        match own {
+            "events" => {
+                let query = query(&url);
+                let since = last_event_id(&request).or_else(|| param(query, "since"));
+                let page = param(query, "path").unwrap_or_default();
+                state.hub.subscribe(request, since, &page);
+            }
+            "reload.js" => {
+                let js = LIVE_JS
+                    .replace("__BUILD__", &state.hub.build_id())
+                    .replace("__EVENTS__", EVENTS)
+                    .replace("__ERRORS__", ERRORS);
+                let _ = request.respond(bytes(
+                    200,
+                    js.into_bytes(),
+                    "text/javascript; charset=utf-8",
+                ));
+            }
+            "errors" => {
+                let page = errors_page(state.hub.error().as_deref());
+                let _ = request.respond(bytes(200, page.into_bytes(), HTML));
+            }
+            _ => {
+                let _ = request.respond(text(404, "not found\n"));
+            }
+        }
+        return;
+    }
+    let Some(site) = state.site() else {
+        // No build has succeeded yet: every page is the list of problems.
+        let page = errors_page(state.hub.error().as_deref());
+        let _ = request.respond(bytes(500, page.into_bytes(), HTML));
+        return;
+    };
+    let response = match find(&site, &path) {
+        Found::Content(key, content) => serve(&key, content, &state.content_dir),
+        Found::Redirect(to) => {
+            let query = url
+                .split_once('?')
+                .map_or(String::new(), |(_, q)| format!("?{q}"));
+            let location = format!("{}{query}", encode_path(&to));
+            text(301, &format!("moved to {location}\n")).with_header(header("Location", &location))
+        }
+        Found::Nothing => match site.files.get("/404.html") {
+            Some(Content::Bytes(b)) => bytes(404, b.to_vec(), HTML),
+            _ => text(404, "not found\n"),
+        },
+    };
+    let _ = request.respond(response);
+}
+
+enum Found<'a> {
+    Content(String, &'a Content),
+    Redirect(String),
+    Nothing,
+}
+
+/// The build's file for a request path: `/a/` and `/a/index.html` are the page `/a/`,
+/// and `/a` is sent on to `/a/` when that is a page.
+fn find<'a>(site: &'a Site, path: &str) -> Found<'a> {
+    let key = path.strip_suffix("index.html").unwrap_or(path);
+    if let Some(c) = site.files.get(key) {
+        return Found::Content(key.to_owned(), c);
+    }
+    if let Some(c) = site.files.get(path) {
+        return Found::Content(path.to_owned(), c);
+    }
+    let folder = format!("{path}/");
+    if !path.ends_with('/') && site.files.contains_key(&folder) {
+        return Found::Redirect(folder);
+    }
+    Found::Nothing
+}
+
+fn serve(key: &str, content: &Content, content_dir: &Path) -> Response<Cursor<Vec<u8>>> {
+    let kind = content_type(key);
+    match content {
+        Content::Bytes(b) => bytes(200, b.to_vec(), kind),
+        Content::File(file) => {
+            // A file from content/pages/: never one a link leads out of the site to.
+            let inside = file
+                .canonicalize()
+                .is_ok_and(|real| real.starts_with(content_dir));
+            if !inside {
+                eprintln!(
+                    "refused to serve {}: it leads to a file outside the site's content folder",
+                    file.display()
+                );
+                return text(403, "refused: this file is a link to outside the site\n");
+            }
+            match std::fs::read(file) {
+                Ok(b) => bytes(200, b, kind),
+                Err(_) => text(404, "not found\n"),
+            }
+        }
+    }
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// The media type of a site path, by its extension (pages end in `/`).
+pub fn content_type(path: &str) -> &'static str {
+    if path.ends_with('/') {
+        return HTML;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = name
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => HTML,
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json; charset=utf-8",
+        "xml" if name == "atom.xml" => "application/atom+xml; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "mp3" => "audio/mpeg",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The path of a request, percent-decoded, or why it is refused. Only `/`-rooted paths
+/// whose segments are names are accepted: no `.` or `..`, no empty segment, no
+/// backslash, and no escape that decodes to a slash, a backslash or a NUL.
+pub fn request_path(url: &str) -> Result<String, &'static str> {
+    let raw = url.split(['?', '#']).next().unwrap_or("");
+    if !raw.starts_with('/') {
+        return Err("the address must be a path starting with /");
+    }
+    if raw.contains('\\') {
+        return Err("backslashes are not allowed in addresses");
+    }
+    let decoded = percent_decode(raw).ok_or("the address has a malformed or forbidden %-escape")?;
+    let segments: Vec<&str> = decoded.split('/').skip(1).collect();
+    let last = segments.len().saturating_sub(1);
+    for (i, s) in segments.iter().enumerate() {
+        if *s == "." || *s == ".." {
+            return Err("`.` and `..` are not allowed in addresses");
+        }
+        if s.is_empty() && i != last {
+            return Err("empty segments (`//`) are not allowed in addresses");
+        }
+    }
+    Ok(decoded)
+}
+
+/// Decodes `%XX` escapes; `None` if one is malformed, decodes to `/`, `\` or NUL, or
+/// the result is not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            let b = u8::from_str_radix(hex, 16).ok()?;
+            if matches!(b, b'/' | b'\\' | 0) {
+                return None;
+            }
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Escapes what cannot stand in a `Location` header.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn query(url: &str) -> &str {
+    url.split_once('?').map_or("", |(_, q)| q)
+}
+
+fn param(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == name).then(|| percent_decode(&v.replace('+', " ")).unwrap_or_default())
+    })
+}
+
+fn last_event_id(request: &Request) -> Option<String> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Last-Event-ID"))
+        .map(|h| h.value.as_str().to_owned())
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| {
+        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("a constant header")
+    })
+}
+
+fn bytes(status: u16, body: Vec<u8>, kind: &str) -> Response<Cursor<Vec<u8>>> {
+    Response::from_data(body)
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", kind))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+fn text(status: u16, body: &str) -> Response<Cursor<Vec<u8>>> {
+    bytes(
+        status,
+        body.as_bytes().to_vec(),
+        "text/plain; charset=utf-8",
+    )
+}
+
+/// The page listing the problems of the last build (or saying there are none). It loads
+/// the live-reload script, so it turns into the site once the problems are fixed.
+fn errors_page(error: Option<&str>) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let body = match error {
+        Some(e) => format!(
+            "<h1>The site could not be built</h1>\n<p>Fix the file named below and save it; this page updates itself.</p>\n<pre>{}</pre>",
+            escape(e)
+        ),
+        None => "<h1>No problems</h1>\n<p>The last build succeeded. <a href=\"/\">Go to the site</a>.</p>".to_owned(),
+    };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>mandat serve: problems</title>\n<script src=\"{SCRIPT}\" defer></script>\n</head>\n<body style=\"font: 16px/1.5 system-ui, sans-serif; margin: 2rem; max-width: 60rem\">\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_every_way_out() {
+        for url in [
+            "/../Cargo.toml",
+            "/a/../../secret",
+            "/%2e%2e/secret",
+            "/%2E%2E/secret",
+            "/a/%2e%2e/%2e%2e/secret",
+            "/..%2fsecret",
+            "/%2f%2fetc/passwd",
+            "/..\\secret",
+            "/%5c..%5csecret",
+            "//etc/passwd",
+            "/a//b",
+            "http://127.0.0.1/../x",
+            "*",
+            "/%00",
+            "/%zz",
+            "/%c3",
+            "/./a",
+        ] {
+            assert!(request_path(url).is_err(), "{url}");
+        }
+    }
+
+    #[test]
+    fn accepts_ordinary_paths() {
+        assert_eq!(request_path("/").unwrap(), "/");
+        assert_eq!(request_path("/a/b/?x=1#y").unwrap(), "/a/b/");
+        assert_eq!(request_path("/tags/s%C3%B8k/").unwrap(), "/tags/søk/");
+        assert_eq!(
+            request_path("/a/rapport%202020.pdf").unwrap(),
+            "/a/rapport 2020.pdf"
+        );
+        assert_eq!(request_path("/a..b/").unwrap(), "/a..b/");
+    }
+
+    #[test]
+    fn names_media_types() {
+        assert_eq!(content_type("/a/"), HTML);
+        assert_eq!(content_type("/404.html"), HTML);
+        assert_eq!(
+            content_type("/assets/style.1a.css"),
+            "text/css; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("/atom.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("/data/records.json"),
+            "application/json; charset=utf-8"
+        );
+        assert_eq!(content_type("/a/LOGO.SVG"), "image/svg+xml");
+        assert_eq!(content_type("/a/x"), "application/octet-stream");
+    }
+
+    #[test]
+    fn encodes_redirects() {
+        assert_eq!(encode_path("/a b/ø/"), "/a%20b/%C3%B8/");
+    }
+}
