@@ -3,10 +3,12 @@
 //! ever looked up among the build's addresses, never joined to a folder, and requests
 //! that try to climb out (`..`, encoded slashes or dots, backslashes) are refused.
 
-use std::io::Cursor;
+use std::io::Write;
+use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
+use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tiny_http::{Method, Request, StatusCode};
 
 use super::engine::{Content, Site};
 use super::State;
@@ -20,71 +22,74 @@ const ERRORS: &str = "/__mandat/errors";
 const LIVE_JS: &str = include_str!("live.js");
 
 pub fn handle(request: Request, state: &State) {
-    let method = request.method().clone();
-    if !matches!(method, Method::Get | Method::Head) {
-        let response = text(405, "only GET and HEAD are answered here\n")
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+    let head = *request.method() == Method::Head;
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let reply =
+            Reply::text(405, "only GET and HEAD are answered here\n").with("Allow", "GET, HEAD");
+        return reply.send(request, head);
     }
     let url = request.url().to_owned();
     let path = match request_path(&url) {
         Ok(p) => p,
-        Err(why) => {
-            let _ = request.respond(text(400, &format!("refused: {why}\n")));
-            return;
-        }
+        Err(why) => return Reply::text(400, &format!("refused: {why}\n")).send(request, head),
     };
     if let Some(own) = path.strip_prefix(PREFIX) {
-        match own {
+        let reply = match own {
             "events" => {
                 let query = query(&url);
                 let since = last_event_id(&request).or_else(|| param(query, "since"));
                 let page = param(query, "path").unwrap_or_default();
                 state.hub.subscribe(request, since, &page);
+                // The stream holds one of tiny_http's threads: make sure that no
+                // connection waits behind it (see `nudge`).
+                nudge(state.address);
+                return;
             }
             "reload.js" => {
                 let js = LIVE_JS
                     .replace("__BUILD__", &state.hub.build_id())
                     .replace("__EVENTS__", EVENTS)
                     .replace("__ERRORS__", ERRORS);
-                let _ = request.respond(bytes(
-                    200,
-                    js.into_bytes(),
-                    "text/javascript; charset=utf-8",
-                ));
+                Reply::new(200, js.into_bytes(), "text/javascript; charset=utf-8")
             }
             "errors" => {
                 let page = errors_page(state.hub.error().as_deref());
-                let _ = request.respond(bytes(200, page.into_bytes(), HTML));
+                Reply::new(200, page.into_bytes(), HTML)
             }
-            _ => {
-                let _ = request.respond(text(404, "not found\n"));
-            }
-        }
-        return;
+            _ => Reply::text(404, "not found\n"),
+        };
+        return reply.send(request, head);
     }
     let Some(site) = state.site() else {
         // No build has succeeded yet: every page is the list of problems.
         let page = errors_page(state.hub.error().as_deref());
-        let _ = request.respond(bytes(500, page.into_bytes(), HTML));
-        return;
+        return Reply::new(500, page.into_bytes(), HTML).send(request, head);
     };
-    let response = match find(&site, &path) {
+    let reply = match find(&site, &path) {
         Found::Content(key, content) => serve(&key, content, &state.content_dir),
         Found::Redirect(to) => {
             let query = url
                 .split_once('?')
                 .map_or(String::new(), |(_, q)| format!("?{q}"));
             let location = format!("{}{query}", encode_path(&to));
-            text(301, &format!("moved to {location}\n")).with_header(header("Location", &location))
+            Reply::text(301, &format!("moved to {location}\n")).with("Location", &location)
         }
         Found::Nothing => match site.files.get("/404.html") {
-            Some(Content::Bytes(b)) => bytes(404, b.to_vec(), HTML),
-            _ => text(404, "not found\n"),
+            Some(Content::Bytes(b)) => Reply::new(404, b.to_vec(), HTML),
+            _ => Reply::text(404, "not found\n"),
         },
     };
-    let _ = request.respond(response);
+    reply.send(request, head);
+}
+
+/// Connects to the server and hangs up at once. tiny_http hands each connection to a
+/// thread of its pool for as long as the connection is open, and can leave a new
+/// connection queued behind busy threads until another connection comes in; an event
+/// stream or an idle connection a browser opened ahead of time keeps a thread busy.
+/// This connection is that other one: the thread that takes it finds it closed and
+/// goes on to whatever waits. (Every answer closes its connection for the same reason.)
+pub fn nudge(address: SocketAddr) {
+    let _ = TcpStream::connect_timeout(&address, Duration::from_secs(1));
 }
 
 enum Found<'a> {
@@ -110,10 +115,10 @@ fn find<'a>(site: &'a Site, path: &str) -> Found<'a> {
     Found::Nothing
 }
 
-fn serve(key: &str, content: &Content, content_dir: &Path) -> Response<Cursor<Vec<u8>>> {
+fn serve(key: &str, content: &Content, content_dir: &Path) -> Reply {
     let kind = content_type(key);
     match content {
-        Content::Bytes(b) => bytes(200, b.to_vec(), kind),
+        Content::Bytes(b) => Reply::new(200, b.to_vec(), kind),
         Content::File(file) => {
             // A file from content/pages/: never one a link leads out of the site to.
             let inside = file
@@ -124,13 +129,67 @@ fn serve(key: &str, content: &Content, content_dir: &Path) -> Response<Cursor<Ve
                     "refused to serve {}: it leads to a file outside the site's content folder",
                     file.display()
                 );
-                return text(403, "refused: this file is a link to outside the site\n");
+                return Reply::text(403, "refused: this file is a link to outside the site\n");
             }
             match std::fs::read(file) {
-                Ok(b) => bytes(200, b, kind),
-                Err(_) => text(404, "not found\n"),
+                Ok(b) => Reply::new(200, b, kind),
+                Err(_) => Reply::text(404, "not found\n"),
             }
         }
+    }
+}
+
+/// An answer, written out by hand so that it can close its connection.
+pub struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn new(status: u16, body: Vec<u8>, kind: &str) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), kind.into())],
+            body,
+        }
+    }
+
+    pub fn text(status: u16, body: &str) -> Reply {
+        Reply::new(
+            status,
+            body.as_bytes().to_vec(),
+            "text/plain; charset=utf-8",
+        )
+    }
+
+    fn with(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Writes the answer (without the body for HEAD) and closes the connection.
+    pub fn send(self, request: Request, head: bool) {
+        let mut w = request.into_writer();
+        let reason = StatusCode(self.status).default_reason_phrase();
+        let mut out = format!("HTTP/1.1 {} {reason}\r\n", self.status);
+        for (name, value) in &self.headers {
+            out.push_str(&format!("{name}: {value}\r\n"));
+        }
+        out.push_str(&format!(
+            "Content-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+            self.body.len()
+        ));
+        let _ = w
+            .write_all(out.as_bytes())
+            .and_then(|()| {
+                if head {
+                    Ok(())
+                } else {
+                    w.write_all(&self.body)
+                }
+            })
+            .and_then(|()| w.flush());
     }
 }
 
@@ -185,7 +244,8 @@ pub fn request_path(url: &str) -> Result<String, &'static str> {
     if raw.contains('\\') {
         return Err("backslashes are not allowed in addresses");
     }
-    let decoded = percent_decode(raw).ok_or("the address has a malformed or forbidden %-escape")?;
+    let decoded =
+        percent_decode(raw, true).ok_or("the address has a malformed or forbidden %-escape")?;
     let segments: Vec<&str> = decoded.split('/').skip(1).collect();
     let last = segments.len().saturating_sub(1);
     for (i, s) in segments.iter().enumerate() {
@@ -199,9 +259,9 @@ pub fn request_path(url: &str) -> Result<String, &'static str> {
     Ok(decoded)
 }
 
-/// Decodes `%XX` escapes; `None` if one is malformed, decodes to `/`, `\` or NUL, or
-/// the result is not UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
+/// Decodes `%XX` escapes; `None` if one is malformed, or decodes to NUL or (with
+/// `in_path`) to `/` or `\`, or the result is not UTF-8.
+pub fn percent_decode(s: &str, in_path: bool) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -209,7 +269,7 @@ pub fn percent_decode(s: &str) -> Option<String> {
         if bytes[i] == b'%' {
             let hex = s.get(i + 1..i + 3)?;
             let b = u8::from_str_radix(hex, 16).ok()?;
-            if matches!(b, b'/' | b'\\' | 0) {
+            if b == 0 || (in_path && matches!(b, b'/' | b'\\')) {
                 return None;
             }
             out.push(b);
@@ -242,7 +302,7 @@ fn query(url: &str) -> &str {
 fn param(query: &str, name: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=')?;
-        (k == name).then(|| percent_decode(&v.replace('+', " ")).unwrap_or_default())
+        (k == name).then(|| percent_decode(&v.replace('+', " "), false).unwrap_or_default())
     })
 }
 
@@ -252,28 +312,6 @@ fn last_event_id(request: &Request) -> Option<String> {
         .iter()
         .find(|h| h.field.equiv("Last-Event-ID"))
         .map(|h| h.value.as_str().to_owned())
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| {
-        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("a constant header")
-    })
-}
-
-fn bytes(status: u16, body: Vec<u8>, kind: &str) -> Response<Cursor<Vec<u8>>> {
-    Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-}
-
-fn text(status: u16, body: &str) -> Response<Cursor<Vec<u8>>> {
-    bytes(
-        status,
-        body.as_bytes().to_vec(),
-        "text/plain; charset=utf-8",
-    )
 }
 
 /// The page listing the problems of the last build (or saying there are none). It loads
@@ -355,6 +393,14 @@ mod tests {
         );
         assert_eq!(content_type("/a/LOGO.SVG"), "image/svg+xml");
         assert_eq!(content_type("/a/x"), "application/octet-stream");
+    }
+
+    #[test]
+    fn reads_query_parameters() {
+        let q = query("/__mandat/events?since=a-1&path=%2Fartikler%2Fnyhet%2F");
+        assert_eq!(param(q, "path").unwrap(), "/artikler/nyhet/");
+        assert_eq!(param(q, "since").unwrap(), "a-1");
+        assert_eq!(param(q, "other"), None);
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct State {
     hub: Hub,
     /// The site's content/ folder, resolved: files served must be inside it.
     content_dir: PathBuf,
+    /// Where the server can be reached from this computer.
+    address: SocketAddr,
 }
 
 impl State {
@@ -57,6 +59,8 @@ impl State {
 
 /// Threads answering requests; the event streams of open pages have their own.
 const WORKERS: usize = 16;
+/// How often the server connects to itself so that no connection waits long.
+const NUDGE: Duration = Duration::from_millis(250);
 /// Saves that keep coming are shown at least this often.
 const LONGEST_UNSHOWN: Duration = Duration::from_secs(2);
 /// How many problems are printed in full.
@@ -89,6 +93,7 @@ pub fn run(options: Options) -> Result<(), Error> {
             .join("content")
             .canonicalize()
             .unwrap_or_else(|_| root.join("content")),
+        address: reachable(addr),
     });
     let mut terminal = Terminal {
         color: options.color,
@@ -128,6 +133,13 @@ pub fn run(options: Options) -> Result<(), Error> {
             })
             .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
     }
+    // A connection a browser opened ahead of time and left idle can hold up those behind
+    // it until another comes in (see `http::nudge`); one comes in at least this often.
+    let address = state.address;
+    std::thread::spawn(move || loop {
+        std::thread::sleep(NUDGE);
+        http::nudge(address);
+    });
     // Nothing is written to disk, so stopping needs no clean-up beyond a last line.
     let _ = ctrlc::set_handler(|| {
         println!("\nstopped");
@@ -180,13 +192,19 @@ fn merge(into: &mut Batch, batch: &Batch) {
     }
 }
 
-/// The address pages link to: this server, by a name the browser can reach.
-fn origin(addr: SocketAddr) -> String {
+/// The server's address as this computer reaches it (loopback when it listens on all).
+fn reachable(addr: SocketAddr) -> SocketAddr {
     let ip = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
         ip => ip,
     };
+    SocketAddr::new(ip, addr.port())
+}
+
+/// The address pages link to: this server, by a name the browser can reach.
+fn origin(addr: SocketAddr) -> String {
+    let ip = reachable(addr).ip();
     match ip {
         IpAddr::V4(ip) => format!("http://{ip}:{}", addr.port()),
         IpAddr::V6(ip) => format!("http://[{ip}]:{}", addr.port()),

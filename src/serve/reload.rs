@@ -97,10 +97,8 @@ impl Hub {
             inner.clients.retain(|c| c.send(String::new()).is_ok());
             if inner.clients.len() >= MOST_CLIENTS {
                 drop(inner);
-                let _ = request.respond(
-                    tiny_http::Response::from_string("too many pages are listening")
-                        .with_status_code(503),
-                );
+                super::http::Reply::text(503, "too many pages are listening\n")
+                    .send(request, false);
                 return;
             }
             inner.clients.push(tx);
