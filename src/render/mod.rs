@@ -812,10 +812,17 @@ impl Prepared<'_> {
     }
 
     fn sorted_pages_in(&self, section: &str) -> Vec<&crate::model::Page> {
-        let mut list: Vec<&crate::model::Page> = self
-            .reg
-            .pages
+        // The registry keeps pages in address order, so a folder's are together.
+        let pages = &self.reg.pages;
+        let prefix = if section.is_empty() {
+            String::new()
+        } else {
+            format!("{section}/")
+        };
+        let first = pages.partition_point(|p| p.slug_path.as_str() < prefix.as_str());
+        let mut list: Vec<&crate::model::Page> = pages[first..]
             .iter()
+            .take_while(|p| p.slug_path.starts_with(&prefix))
             .filter(|p| !p.is_section && p.section() == section)
             .collect();
         list.sort_by(|a, b| {

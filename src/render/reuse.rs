@@ -157,11 +157,11 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// `prepare` for a registry that differs from the one `kept` was prepared from
-    /// only in the Markdown bodies of the pages at `changed` (their front matter, and
-    /// every other file, are as they were): renders those bodies again and checks the
-    /// links they hold and the links into their pages. On failure `kept` is returned as
-    /// it was, with the problems.
+    /// `prepare` for a registry that differs from the one `kept` was prepared from only
+    /// in the pages at `changed`, each with the address and tags it had (so the plan is
+    /// as it was; the caller has checked their references): renders their bodies again
+    /// and checks the links they hold and the links into their pages. On failure `kept`
+    /// is returned as it was, with the problems.
     pub fn update_bodies(
         reg: &'a Registry,
         theme: &'a Theme,

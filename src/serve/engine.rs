@@ -1,8 +1,9 @@
 //! The dev server's builds, held in memory: the whole site rendered once, then after each
 //! save only the files that depend on what changed (depends.rs says which). A save that
-//! changed only the text of pages is the quick case: those bodies are rendered and their
-//! links checked, without reading or preparing the rest of the site again. A build that
-//! fails changes nothing: the server keeps answering from the last good site.
+//! changed pages but not their addresses or tags is the quick case: those pages are read
+//! and checked, their bodies rendered and their links checked, without reading or
+//! preparing the rest of the site again. A build that fails changes nothing: the server
+//! keeps answering from the last good site.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -95,15 +96,16 @@ impl Engine {
     /// everything). On success the result is the new last good build.
     pub fn rebuild(&mut self, changed: Option<&BTreeSet<PathBuf>>) -> Result<Built, Error> {
         let started = Instant::now();
-        if let Some(result) = changed.and_then(|c| self.rebuild_bodies(c, started)) {
+        if let Some(result) = changed.and_then(|c| self.rebuild_pages(c, started)) {
             return result;
         }
         self.rebuild_all(changed, started)
     }
 
-    /// The quick build, when every changed file is a page of the last good build whose
-    /// front matter is as it was. `None` when that is not so.
-    fn rebuild_bodies(
+    /// The quick build, when every changed file is a page of the last good build that
+    /// kept its address and tags (so the plan of the site is as it was). `None` when
+    /// that is not so.
+    fn rebuild_pages(
         &mut self,
         changed: &BTreeSet<PathBuf>,
         started: Instant,
@@ -114,7 +116,7 @@ impl Engine {
             return None;
         }
         let root = &self.paths.root;
-        let mut swapped: Vec<(usize, Page)> = Vec::new();
+        let mut swapped: Vec<(usize, Page, bool)> = Vec::new();
         for path in changed {
             let display = path
                 .strip_prefix(root)
@@ -129,24 +131,30 @@ impl Engine {
             let old = &good.reg.pages[i];
             if page.slug_path != old.slug_path
                 || page.is_section != old.is_section
-                || depends::front_matter(&page) != depends::front_matter(old)
+                || page.meta.draft
+                || page.meta.tags != old.meta.tags
             {
                 return None;
             }
-            swapped.push((i, page));
+            let front = depends::front_matter(&page) != depends::front_matter(old);
+            let problems = good.reg.check_page(&page);
+            if !problems.is_empty() {
+                return Some(Err(content_error(problems, &good.warnings)));
+            }
+            swapped.push((i, page, front));
         }
         // The new pages go into the registry; the old ones are kept to put back on failure.
-        for (i, page) in &mut swapped {
+        for (i, page, _) in &mut swapped {
             std::mem::swap(&mut good.reg.pages[*i], page);
         }
-        let indexes: Vec<usize> = swapped.iter().map(|(i, _)| *i).collect();
+        let indexes: Vec<usize> = swapped.iter().map(|(i, ..)| *i).collect();
         let kept = good.kept.take()?;
         let prepared =
             match Prepared::update_bodies(&good.reg, theme, kept, &indexes, &mut self.markdown) {
                 Ok(p) => p,
                 Err((kept, errors)) => {
                     good.kept = Some(kept);
-                    for (i, page) in &mut swapped {
+                    for (i, page, _) in &mut swapped {
                         std::mem::swap(&mut good.reg.pages[*i], page);
                     }
                     return Some(Err(content_error(errors, &good.warnings)));
@@ -154,11 +162,11 @@ impl Engine {
             };
         let changes: Vec<PageChange> = swapped
             .iter()
-            .map(|(i, old)| PageChange {
+            .map(|(i, old, front)| PageChange {
                 index: *i,
                 old,
                 new: &good.reg.pages[*i],
-                front: false,
+                front: *front,
             })
             .collect();
         let jobs = affected_jobs(&prepared, Some(&changes));
