@@ -3,6 +3,7 @@
 
 mod build;
 mod invalid;
+mod serve;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -1,0 +1,556 @@
+//! `mandat serve` as a user meets it: the real binary on a free port, serving a copy of a
+//! fixture site, talked to over plain TCP. Every wait has a deadline, and the server is
+//! stopped when a test ends, passing or failing.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::*;
+
+const START: Duration = Duration::from_secs(120);
+const SOON: Duration = Duration::from_secs(30);
+
+/// A running `mandat serve`, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn capture(from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let to = Arc::clone(&text);
+    std::thread::spawn(move || {
+        for line in BufReader::new(from).lines() {
+            let Ok(line) = line else { break };
+            let mut t = to.lock().unwrap();
+            t.push_str(&line);
+            t.push('\n');
+        }
+    });
+    text
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mandat"))
+            .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start mandat serve");
+        let stdout = capture(child.stdout.take().unwrap());
+        let stderr = capture(child.stderr.take().unwrap());
+        let mut server = Server {
+            child,
+            port: 0,
+            stdout,
+            stderr,
+        };
+        let marker = "serving http://127.0.0.1:";
+        server.wait_for(START, "the server to start", |s| s.out().contains(marker));
+        let out = server.out();
+        let after = &out[out.find(marker).unwrap() + marker.len()..];
+        server.port = after[..after.find('/').unwrap()].parse().unwrap();
+        server
+    }
+
+    fn out(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    fn err(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn wait_for(&mut self, limit: Duration, what: &str, done: impl Fn(&Server) -> bool) {
+        let deadline = Instant::now() + limit;
+        while !done(self) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "the server stopped ({status}) while waiting for {what}\n{}\n{}",
+                    self.out(),
+                    self.err()
+                );
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "gave up waiting for {what}\n--- stdout\n{}--- stderr\n{}",
+                    self.out(),
+                    self.err()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.send(&format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        ))
+    }
+
+    fn send(&self, raw: &str) -> Reply {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(SOON)).unwrap();
+        s.write_all(raw.as_bytes()).unwrap();
+        let head_only = raw.starts_with("HEAD ");
+        let mut reader = BufReader::new(s);
+        let mut status_line = String::new();
+        reader
+            .read_line(&mut status_line)
+            .unwrap_or_else(|e| panic!("no answer to {raw:?}: {e}"));
+        let status = status_line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {status_line:?} for {raw:?}"));
+        let mut headers = Vec::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("a header line");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = line.split_once(':') {
+                headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
+            }
+        }
+        let length: usize = headers
+            .iter()
+            .find(|(k, _)| k == "content-length")
+            .map_or(0, |(_, v)| v.parse().unwrap());
+        let mut body = vec![0; if head_only { 0 } else { length }];
+        reader.read_exact(&mut body).expect("the body");
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    /// Opens the live-reload stream, as a page showing `path` does.
+    fn listen(&self, path: &str) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        write!(
+            s,
+            "GET /__mandat/events?path={} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+            path.replace('/', "%2F")
+        )
+        .unwrap();
+        Events {
+            reader: BufReader::new(s),
+            data: String::new(),
+        }
+    }
+
+    fn count(&self, word: &str) -> usize {
+        self.out().lines().filter(|l| l.starts_with(word)).count()
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// The events a page hears.
+struct Events {
+    reader: BufReader<TcpStream>,
+    data: String,
+}
+
+impl Events {
+    /// The next event for which `want` holds, within `limit`; the others are passed by.
+    fn until(&mut self, limit: Duration, want: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + limit;
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => panic!("the event stream ended; saw {seen:?}"),
+                Ok(_) => {}
+                Err(_) => continue,
+            }
+            let line = line.trim_end();
+            if let Some(d) = line.strip_prefix("data: ") {
+                self.data.push_str(d);
+            } else if line.is_empty() && !self.data.is_empty() {
+                let event: Value = serde_json::from_str(&std::mem::take(&mut self.data)).unwrap();
+                if want(&event) {
+                    return event;
+                }
+                seen.push(event);
+            }
+        }
+        panic!("no such event within {limit:?}; saw {seen:?}");
+    }
+
+    /// Every event that arrives within `time`.
+    fn during(&mut self, time: Duration) -> Vec<Value> {
+        let end = Instant::now() + time;
+        let mut all = Vec::new();
+        while Instant::now() < end {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(_) => continue,
+            }
+            let line = line.trim_end();
+            if let Some(d) = line.strip_prefix("data: ") {
+                self.data.push_str(d);
+            } else if line.is_empty() && !self.data.is_empty() {
+                all.push(serde_json::from_str(&std::mem::take(&mut self.data)).unwrap());
+            }
+        }
+        all
+    }
+}
+
+fn is(kind: &str) -> impl Fn(&Value) -> bool + '_ {
+    move |e| e["type"] == kind
+}
+
+#[test]
+fn serves_pages_assets_and_the_404_page() {
+    let site = copy_site("basic");
+    let server = Server::start(site.path());
+
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("content-type"), "text/html; charset=utf-8");
+    assert!(home
+        .body
+        .contains("<script src=\"/__mandat/reload.js\" defer></script>"));
+    // Pages link to this server, not to the base_url of site.yaml.
+    assert!(home
+        .body
+        .contains(&format!("http://127.0.0.1:{}/", server.port)));
+
+    let page = server.get("/artikler/nyhet/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Ei nyheit"));
+    assert_eq!(server.get("/artikler/nyhet/index.html").body, page.body);
+
+    let folder = server.get("/artikler/nyhet?x=1");
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("location"), "/artikler/nyhet/?x=1");
+
+    let missing = server.get("/finnes-ikke/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("content-type"), "text/html; charset=utf-8");
+    assert!(
+        missing.body.contains("Siden finnes ikke"),
+        "the site's 404 page"
+    );
+
+    let head = server.send("HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-length"), home.body.len().to_string());
+
+    let css_path = home
+        .body
+        .split("href=\"")
+        .map(|s| &s[..s.find('"').unwrap_or(0)])
+        .find(|h| h.ends_with(".css"))
+        .unwrap()
+        .to_owned();
+    let css = server.get(&css_path);
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("content-type"), "text/css; charset=utf-8");
+    assert_eq!(
+        server.get("/artikler/logo.svg").header("content-type"),
+        "image/svg+xml"
+    );
+    assert_eq!(
+        server.get("/atom.xml").header("content-type"),
+        "application/atom+xml; charset=utf-8"
+    );
+    let script = server.get("/__mandat/reload.js");
+    assert_eq!(
+        script.header("content-type"),
+        "text/javascript; charset=utf-8"
+    );
+    assert!(script.body.contains("EventSource"));
+
+    let post = server.send(
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(post.status, 405);
+
+    // Open event streams and a client that never finishes its request hold no one up.
+    let _streams: Vec<Events> = (0..20).map(|_| server.listen("/")).collect();
+    let mut stalled = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stalled.write_all(b"GET / HTTP/1.1\r\nHost: 127").unwrap();
+    let started = Instant::now();
+    for _ in 0..20 {
+        assert_eq!(server.get("/roller/").status, 200);
+    }
+    assert!(started.elapsed() < Duration::from_secs(20));
+
+    // `build` writes no trace of the live-reload script.
+    let out = site.path().join("output");
+    let o = build(site.path(), &out);
+    assert!(o.status.success());
+    assert!(!read(&out, "index.html").contains("__mandat"));
+    assert!(!out.join("__mandat").exists());
+}
+
+#[test]
+fn refuses_every_path_out_of_the_build() {
+    let site = copy_site("basic");
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.txt"), "TOPSECRET").unwrap();
+    fs::write(site.path().join("secret.txt"), "TOPSECRET").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path().join("content/pages/lenke.txt"),
+    )
+    .unwrap();
+    let server = Server::start(site.path());
+
+    let port = server.port;
+    for target in [
+        "/../secret.txt".to_owned(),
+        "/artikler/../../secret.txt".into(),
+        "/%2e%2e/secret.txt".into(),
+        "/%2E%2E/%2e%2e/secret.txt".into(),
+        "/..%2fsecret.txt".into(),
+        "/%2f..%2fsecret.txt".into(),
+        "/..\\secret.txt".into(),
+        "/%5c..%5csecret.txt".into(),
+        "//secret.txt".into(),
+        format!("{}/secret.txt", site.path().display()),
+        format!("/{}/secret.txt", site.path().display()),
+        format!("http://127.0.0.1:{port}/../secret.txt"),
+        "/assets/../../content/site.yaml".into(),
+        "/content/site.yaml".into(),
+        "/lenke.txt".into(),
+    ] {
+        let reply = server.send(&format!(
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        ));
+        assert!(
+            matches!(reply.status, 400 | 403 | 404),
+            "{target}: {}",
+            reply.status
+        );
+        assert!(!reply.body.contains("TOPSECRET"), "{target}");
+        assert!(!reply.body.contains("title: Testnettsted"), "{target}");
+    }
+    #[cfg(unix)]
+    assert_eq!(
+        server.get("/lenke.txt").status,
+        403,
+        "a link out of the site"
+    );
+}
+
+#[test]
+fn an_edit_reloads_the_open_page() {
+    let site = copy_site("basic");
+    let css = site.path().join("themes/default/static/style.css");
+    fs::create_dir_all(css.parent().unwrap()).unwrap();
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+        &css,
+    )
+    .unwrap();
+    let server = Server::start(site.path());
+    let mut events = server.listen("/artikler/nyhet/");
+    events.until(SOON, is("hello"));
+
+    let file = site.path().join("content/pages/artikler/nyhet.md");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replace("viktig", "svært viktig")).unwrap();
+    let reload = events.until(SOON, is("reload"));
+    assert_eq!(reload["paths"], serde_json::json!(["/artikler/nyhet/"]));
+    assert!(server.get("/artikler/nyhet/").body.contains("svært viktig"));
+
+    // A page that was away (a hidden tab) hears on return that it is out of date.
+    let since = reload["build"].as_str().unwrap().to_owned();
+    let older = format!("{}-1", since.rsplit_once('-').unwrap().0);
+    let mut back = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    back.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    write!(
+        back,
+        "GET /__mandat/events?since={older}&path=/artikler/nyhet/ HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    .unwrap();
+    let mut back = Events {
+        reader: BufReader::new(back),
+        data: String::new(),
+    };
+    assert_eq!(back.until(SOON, is("hello"))["reload"], true);
+
+    // A stylesheet is swapped in place.
+    fs::write(&css, "body { color: #222; }\n").unwrap();
+    let styles = events.until(SOON, is("styles"));
+    let swap = styles["swap"].as_object().unwrap();
+    let new = swap.values().next().unwrap().as_str().unwrap();
+    assert!(server.get(new).body.contains("#222"));
+}
+
+#[test]
+fn a_broken_file_shows_its_error_over_the_last_good_site_until_fixed() {
+    let site = copy_site("basic");
+    let mut server = Server::start(site.path());
+    let mut events = server.listen("/artikler/nyhet/");
+    events.until(SOON, is("hello"));
+
+    let file = site.path().join("content/pages/artikler/nyhet.md");
+    let good = fs::read_to_string(&file).unwrap();
+    fs::write(&file, good.replace("title: Ei nyheit", "title: [Ei nyheit")).unwrap();
+    let error = events.until(SOON, is("error"));
+    let text = error["error"].as_str().unwrap();
+    assert!(
+        text.contains("content/pages/artikler/nyhet.md:2:"),
+        "{text}"
+    );
+
+    // The terminal names the file and line; the last good site is still served.
+    server.wait_for(SOON, "the error in the terminal", |s| {
+        s.err().contains("content/pages/artikler/nyhet.md:2:")
+    });
+    assert!(server
+        .err()
+        .contains("the browser shows the last good version"));
+    let page = server.get("/artikler/nyhet/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Ei nyheit"));
+    // A page opened now hears of the error at once, and it has a page of its own.
+    let mut late = server.listen("/");
+    assert!(late.until(SOON, is("hello"))["error"]
+        .as_str()
+        .unwrap()
+        .contains("nyhet.md:2:"));
+    assert!(server.get("/__mandat/errors").body.contains("nyhet.md:2:"));
+
+    // Fixed: the error goes, the page reloads with the new text.
+    fs::write(
+        &file,
+        good.replace("title: Ei nyheit", "title: Ei retta nyheit"),
+    )
+    .unwrap();
+    let reload = events.until(SOON, is("reload"));
+    assert!(reload["error"].is_null());
+    assert!(server
+        .get("/artikler/nyhet/")
+        .body
+        .contains("Ei retta nyheit"));
+    server.wait_for(SOON, "the fix in the terminal", |s| {
+        s.out().contains("the problems are fixed")
+    });
+    assert!(server.get("/__mandat/errors").body.contains("No problems"));
+}
+
+#[test]
+fn a_burst_of_writes_rebuilds_once() {
+    let site = copy_site("basic");
+    let mut server = Server::start(site.path());
+    let mut events = server.listen("/");
+    events.until(SOON, is("hello"));
+    let before = server.count("rebuilt");
+
+    let folder = site.path().join("content/pages/mange");
+    fs::create_dir_all(&folder).unwrap();
+    for i in 0..20 {
+        fs::write(
+            folder.join(format!("side-{i}.md")),
+            format!("---\ntitle: Side {i}\n---\nTekst {i}.\n"),
+        )
+        .unwrap();
+    }
+    server.wait_for(SOON, "the new pages", |s| {
+        s.get("/mange/side-19/").status == 200
+    });
+    let reloads: Vec<Value> = events
+        .during(Duration::from_millis(1500))
+        .into_iter()
+        .filter(|e| e["type"] == "reload")
+        .collect();
+    assert!(reloads.len() <= 1, "{reloads:?}");
+    assert_eq!(server.count("rebuilt") - before, 1, "{}", server.out());
+    for i in 0..20 {
+        assert_eq!(server.get(&format!("/mange/side-{i}/")).status, 200);
+    }
+}
+
+#[test]
+fn a_taken_port_is_explained() {
+    let site = copy_site("basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let o = mandat(&[
+        "serve",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--port",
+        &port,
+    ]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("port {port} on 127.0.0.1 is already in use")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--port"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server() {
+    let site = copy_site("basic");
+    let mut server = Server::start(site.path());
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + SOON;
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+    while !server.out().ends_with("stopped\n") {
+        assert!(Instant::now() < deadline, "no last line: {}", server.out());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
