@@ -330,7 +330,7 @@ fn errors_page(error: Option<&str>) -> String {
         None => "<h1>No problems</h1>\n<p>The last build succeeded. <a href=\"/\">Go to the site</a>.</p>".to_owned(),
     };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>mandat serve: problems</title>\n<script src=\"{SCRIPT}\" defer></script>\n</head>\n<body style=\"font: 16px/1.5 system-ui, sans-serif; margin: 2rem; max-width: 60rem\">\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>mandat serve: problems</title>\n<script src=\"{SCRIPT}\" defer></script>\n</head>\n<body data-mandat=\"errors\" style=\"font: 16px/1.5 system-ui, sans-serif; margin: 2rem; max-width: 60rem\">\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 }
 

@@ -14,6 +14,8 @@
   } catch (e) {
     // Keep the address as it is.
   }
+  // The server's own page of problems shows them itself, and is replaced on any change.
+  var problemsPage = document.body && document.body.getAttribute("data-mandat") === "errors";
   var source = null;
   var stale = false;
   var box = null;
@@ -108,6 +110,12 @@
   }
 
   function handle(m) {
+    if (problemsPage) {
+      if (m.type !== "hello" || m.reload) {
+        location.reload();
+      }
+      return;
+    }
     if (m.error) {
       stale = stale || (m.type === "hello" && m.reload);
       show(m.error);

@@ -113,7 +113,7 @@ pub fn run(options: Options) -> Result<(), Error> {
             state.publish(built.site);
         }
         Err(e) => {
-            let text = terminal.failed(&e);
+            let text = terminal.failed(&e, false);
             state.hub.failed(&text);
         }
     }
@@ -177,7 +177,7 @@ pub fn run(options: Options) -> Result<(), Error> {
                 unshown = Some(BTreeSet::new());
             }
             Err(e) => {
-                let text = terminal.failed(&e);
+                let text = terminal.failed(&e, state.site().is_some());
                 state.hub.failed(&text);
             }
         }
@@ -251,9 +251,14 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
+    let url = url.to_owned();
     match spawned {
         Ok(mut child) => {
-            std::thread::spawn(move || child.wait());
+            std::thread::spawn(move || {
+                if !child.wait().is_ok_and(|s| s.success()) {
+                    eprintln!("could not open a browser; open {url} yourself");
+                }
+            });
         }
         Err(e) => eprintln!("could not open a browser ({e}); open {url} yourself"),
     }
@@ -277,11 +282,11 @@ impl Terminal {
 
     fn rebuilt(&mut self, built: &Built, changed: Option<&BTreeSet<PathBuf>>, root: &Path) {
         self.warn(&built.warnings);
-        // Editors and tools write and rename scratch files beside the real one: name
-        // the files that are there now.
-        let there: Option<Vec<&PathBuf>> =
-            changed.map(|c| c.iter().filter(|p| p.exists()).collect());
-        let what = match there.as_deref() {
+        // Editors and tools write and rename scratch files beside the real one, and
+        // folders change with their files: name the files that are there now.
+        let files: Option<Vec<&PathBuf>> =
+            changed.map(|c| c.iter().filter(|p| p.is_file()).collect());
+        let what = match files.as_deref() {
             Some([one]) => one
                 .strip_prefix(root)
                 .unwrap_or(one)
@@ -301,8 +306,9 @@ impl Terminal {
         );
     }
 
-    /// Prints the problems that stopped a build and returns them as the browser shows them.
-    fn failed(&mut self, e: &Error) -> String {
+    /// Prints the problems that stopped a build and returns them as the browser shows
+    /// them; `shown` says whether an earlier build is being served meanwhile.
+    fn failed(&mut self, e: &Error, shown: bool) -> String {
         self.failing = true;
         let (shown, plain) = match e {
             Error::Usage(m) => (format!("error: {m}\n"), format!("error: {m}\n")),
@@ -320,9 +326,14 @@ impl Terminal {
                     if files.len() == 1 { "" } else { "s" },
                 );
                 let errors: Vec<Diagnostic> = errors.into_iter().cloned().collect();
+                let meanwhile = if shown {
+                    "the browser shows the last good version of the site, with the problems over it, until they are fixed"
+                } else {
+                    "the browser shows them until they are fixed"
+                };
                 (
                     format!(
-                        "{}error: {summary}; the browser shows the last good version of the site, with the problems over it, until they are fixed\n",
+                        "{}error: {summary}; {meanwhile}\n",
                         render(&errors, self.color)
                     ),
                     format!("{}{summary}\n", render(&errors, false)),
