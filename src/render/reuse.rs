@@ -1,8 +1,8 @@
 //! What the dev server keeps between builds: the Markdown rendered by an earlier
-//! `prepare`, and a prepared site taken apart so that a save that changed only the
-//! text of some pages costs those pages, not a pass over the whole site.
+//! `prepare`, and a prepared site taken apart, so that a save that changed some pages
+//! (but not their addresses or tags) costs those pages, not a pass over the whole site.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -27,8 +27,7 @@ struct Entry {
 }
 
 /// Bodies by key, valid while links resolve the same way (the same source files at the
-/// same addresses); when they do not, nothing is reused. Keys no longer used stay until
-/// then, which bounds them by the files of the site.
+/// same addresses); when they do not, nothing is reused.
 #[derive(Default)]
 pub struct MarkdownCache {
     sources: BTreeMap<String, String>,
@@ -120,6 +119,9 @@ pub(super) fn render_bodies(
                 c.insert(key, files[*f], *f, *line, own, r);
             }
         }
+        // Keep only what this run had, so edits that rename keys leave nothing behind.
+        let keys: HashSet<&str> = work.iter().map(|w| w.0.as_str()).collect();
+        c.entries.retain(|k, _| keys.contains(k.as_str()));
     }
     rendered.into_iter().map(|(r, _)| r).collect()
 }

@@ -75,6 +75,9 @@ pub struct Engine {
     theme: Option<(String, Theme)>,
     theme_loads: u64,
     good: Option<Good>,
+    /// Every file changed since the last good build (`None`: any): a build that failed
+    /// leaves its changes to the next.
+    dirty: Option<BTreeSet<PathBuf>>,
     generation: u64,
 }
 
@@ -88,6 +91,7 @@ impl Engine {
             theme: None,
             theme_loads: 0,
             good: None,
+            dirty: None,
             generation: 0,
         }
     }
@@ -96,20 +100,25 @@ impl Engine {
     /// everything). On success the result is the new last good build.
     pub fn rebuild(&mut self, changed: Option<&BTreeSet<PathBuf>>) -> Result<Built, Error> {
         let started = Instant::now();
-        if let Some(result) = changed.and_then(|c| self.rebuild_pages(c, started)) {
-            return result;
+        match (&mut self.dirty, changed) {
+            (Some(dirty), Some(changed)) => dirty.extend(changed.iter().cloned()),
+            (dirty, _) => *dirty = None,
         }
-        self.rebuild_all(changed, started)
+        let result = match self.rebuild_pages(started) {
+            Some(result) => result,
+            None => self.rebuild_all(changed, started),
+        };
+        if result.is_ok() {
+            self.dirty = Some(BTreeSet::new());
+        }
+        result
     }
 
-    /// The quick build, when every changed file is a page of the last good build that
-    /// kept its address and tags (so the plan of the site is as it was). `None` when
-    /// that is not so.
-    fn rebuild_pages(
-        &mut self,
-        changed: &BTreeSet<PathBuf>,
-        started: Instant,
-    ) -> Option<Result<Built, Error>> {
+    /// The quick build, when every file changed since the last good build is a page of
+    /// it that kept its address and tags (so the plan of the site is as it was). `None`
+    /// when that is not so.
+    fn rebuild_pages(&mut self, started: Instant) -> Option<Result<Built, Error>> {
+        let changed = self.dirty.as_ref()?;
         let good = self.good.as_mut()?;
         let (_, theme) = self.theme.as_ref()?;
         if good.theme_load != self.theme_loads || !good.kept.as_ref()?.fits(&self.markdown) {
@@ -129,6 +138,9 @@ impl Engine {
                 Err(d) => return Some(Err(content_error(vec![d], &good.warnings))),
             };
             let old = &good.reg.pages[i];
+            if page.source.text == old.source.text {
+                continue;
+            }
             if page.slug_path != old.slug_path
                 || page.is_section != old.is_section
                 || page.meta.draft
@@ -144,11 +156,11 @@ impl Engine {
             swapped.push((i, page, front));
         }
         // The new pages go into the registry; the old ones are kept to put back on failure.
+        let kept = good.kept.take()?;
         for (i, page, _) in &mut swapped {
             std::mem::swap(&mut good.reg.pages[*i], page);
         }
         let indexes: Vec<usize> = swapped.iter().map(|(i, ..)| *i).collect();
-        let kept = good.kept.take()?;
         let prepared =
             match Prepared::update_bodies(&good.reg, theme, kept, &indexes, &mut self.markdown) {
                 Ok(p) => p,

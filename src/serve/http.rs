@@ -68,8 +68,10 @@ pub fn handle(request: Request, state: &State) {
     let reply = match find(&site, &path) {
         Found::Content(key, content) => serve(&key, content, &state.content_dir),
         Found::Redirect(to) => {
+            // The query goes along, unless it holds what cannot stand in a header.
             let query = url
                 .split_once('?')
+                .filter(|(_, q)| !q.chars().any(char::is_control))
                 .map_or(String::new(), |(_, q)| format!("?{q}"));
             let location = format!("{}{query}", encode_path(&to));
             Reply::text(301, &format!("moved to {location}\n")).with("Location", &location)

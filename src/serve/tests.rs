@@ -301,3 +301,44 @@ fn a_stylesheet_edit_swaps_styles_in_place() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_failed_build_leaves_its_changes_to_the_next() {
+    let mut s = Site1::new();
+    let a = s.path("content/pages/tilgjengelighet.md");
+    let b = s.path("content/pages/artikler/nyhet.md");
+    let b_good = fs::read_to_string(&b).unwrap();
+    fs::write(
+        &a,
+        "---\ntitle: Tilgjengelighetserklæring\n---\nNy tekst.\n",
+    )
+    .unwrap();
+    fs::write(&b, b_good.replace("title: Ei nyheit", "title: [Ei nyheit")).unwrap();
+    let both: BTreeSet<PathBuf> = [a.clone(), b.clone()].into();
+    assert!(s.engine.rebuild(Some(&both)).is_err());
+
+    // Only the broken file is saved again; the other's change must not be lost.
+    fs::write(&b, &b_good).unwrap();
+    let built = s.rebuild(&["content/pages/artikler/nyhet.md"]);
+    match built.site.files.get("/tilgjengelighet/") {
+        Some(Content::Bytes(page)) => assert!(String::from_utf8_lossy(page).contains("Ny tekst.")),
+        _ => panic!("no page"),
+    }
+    assert_matches_full_build(&built.site, &s.root, "after the fix");
+
+    // A new file that broke the build is not forgotten by a later quick edit.
+    fs::write(s.path("content/pages/ny.md"), "---\ntitle: [Ny\n---\n").unwrap();
+    assert!(s
+        .engine
+        .rebuild(Some(&[s.path("content/pages/ny.md")].into()))
+        .is_err());
+    fs::write(
+        &a,
+        "---\ntitle: Tilgjengelighetserklæring\n---\nEnda nyere tekst.\n",
+    )
+    .unwrap();
+    assert!(
+        s.engine.rebuild(Some(&[a.clone()].into())).is_err(),
+        "ny.md is still broken"
+    );
+}
