@@ -45,7 +45,10 @@ pub fn load(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
 }
 
 pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
-    load_reusing(config, &mut LoadCache::default(), None)
+    let mut cache = LoadCache::default();
+    read_changes(&config, &mut cache, None);
+    let records = std::mem::take(&mut cache.records).into_iter().flatten();
+    assemble(config, records, cache.walk_problems)
 }
 
 /// What the last load found and read, kept by the dev server so that a rebuild after a
@@ -89,16 +92,24 @@ impl LoadCache {
 }
 
 /// `load`, re-reading only the files in `changed` (every file when `None`) and taking the
-/// rest from `cache`. The folders are walked again only when a changed path is not a
-/// file the last walk found: when a file came, went or was renamed.
+/// rest from `cache`.
 pub fn load_reusing(
     config: Config,
     cache: &mut LoadCache,
     changed: Option<&BTreeSet<PathBuf>>,
 ) -> Result<(Loaded, Vec<Diagnostic>), Error> {
-    let content = config.content_dir.clone();
+    read_changes(&config, cache, changed);
+    let records = cache.records.iter().flatten().cloned();
+    assemble(config, records, cache.walk_problems.clone())
+}
+
+/// Brings `cache` up to date with the files: reads those in `changed` (all when `None`)
+/// and any it has not read. The folders are walked again only when a changed path is
+/// not a file the last walk found: when a file came, went or was renamed.
+fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSet<PathBuf>>) {
+    let content = &config.content_dir;
     let rel_of = |p: &Path| {
-        let rel = p.strip_prefix(&content).ok()?;
+        let rel = p.strip_prefix(content).ok()?;
         Some(rel.to_string_lossy().replace('\\', "/"))
     };
     let mut stale = Vec::new();
@@ -114,7 +125,7 @@ pub fn load_reusing(
     }
     if rewalk {
         let mut diags = Diagnostics::default();
-        let files = walk(&content, &mut diags);
+        let files = walk(content, &mut diags);
         let mut earlier: HashMap<String, Result<Record, Diagnostic>> = cache
             .files
             .iter()
@@ -150,15 +161,22 @@ pub fn load_reusing(
         .filter(|(_, r)| r.is_none())
         .map(|(i, _)| {
             let (path, rel, kind) = &cache.files[i];
-            (i, read_record(&config, path, rel, *kind))
+            (i, read_record(config, path, rel, *kind))
         })
         .collect();
     for (i, r) in read {
         cache.records[i] = Some(r);
     }
+}
 
+/// The records read, sorted by kind, with every problem found.
+fn assemble(
+    config: Config,
+    records: impl Iterator<Item = Result<Record, Diagnostic>>,
+    walk_problems: Vec<Diagnostic>,
+) -> Result<(Loaded, Vec<Diagnostic>), Error> {
     let mut diags = Diagnostics::default();
-    diags.extend(cache.walk_problems.iter().cloned());
+    diags.extend(walk_problems);
     let mut loaded = Loaded {
         config,
         actors: Vec::new(),
@@ -167,8 +185,8 @@ pub fn load_reusing(
         pages: Vec::new(),
         assets: Vec::new(),
     };
-    for r in cache.records.iter().flatten() {
-        match r.clone() {
+    for r in records {
+        match r {
             Ok(Record::Actor(a)) => loaded.actors.push(*a),
             Ok(Record::Initiative(i)) => loaded.initiatives.push(*i),
             Ok(Record::Events(f, e)) => loaded.event_files.push((f, e)),

@@ -342,3 +342,26 @@ fn a_failed_build_leaves_its_changes_to_the_next() {
         "ny.md is still broken"
     );
 }
+
+#[test]
+fn only_the_files_named_are_read_again() {
+    let mut s = Site1::new();
+    let om = s.path("content/pages/tilgjengelighet.md");
+    fs::write(
+        &om,
+        "---\ntitle: Tilgjengelighetserklæring\n---\nStille endring.\n",
+    )
+    .unwrap();
+    let other = s.path("content/pages/_index.md");
+    let built = s.engine.rebuild(Some(&[other].into())).unwrap();
+    let page = |site: &Site| match site.files.get("/tilgjengelighet/") {
+        Some(Content::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+        _ => String::new(),
+    };
+    assert!(
+        !page(&built.site).contains("Stille endring."),
+        "not read again"
+    );
+    let built = s.engine.rebuild(Some(&[om].into())).unwrap();
+    assert!(page(&built.site).contains("Stille endring."));
+}
