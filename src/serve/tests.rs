@@ -211,8 +211,20 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
         let built = s.edit(rel, edit);
         assert_matches_full_build(&built.site, &s.root, step);
     }
-    fs::remove_file(s.path("content/pages/artikler/ny.md")).unwrap();
-    let built = s.rebuild(&["content/pages/artikler/ny.md"]);
+    fs::rename(
+        s.path("content/pages/artikler/ny.md"),
+        s.path("content/pages/artikler/nyare.md"),
+    )
+    .unwrap();
+    let built = s.rebuild(&[
+        "content/pages/artikler/ny.md",
+        "content/pages/artikler/nyare.md",
+    ]);
+    assert_matches_full_build(&built.site, &s.root, "renamed page");
+    assert!(built.site.files.contains_key("/artikler/nyare/"));
+    assert!(!built.site.files.contains_key("/artikler/ny/"));
+    fs::remove_file(s.path("content/pages/artikler/nyare.md")).unwrap();
+    let built = s.rebuild(&["content/pages/artikler/nyare.md"]);
     assert_matches_full_build(&built.site, &s.root, "removed page");
 }
 

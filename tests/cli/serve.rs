@@ -509,6 +509,36 @@ fn a_burst_of_writes_rebuilds_once() {
 }
 
 #[test]
+fn editors_scratch_files_and_the_output_are_not_watched() {
+    let site = copy_site("basic");
+    let mut server = Server::start(site.path());
+    let mut events = server.listen("/");
+    events.until(SOON, is("hello"));
+    let pages = site.path().join("content/pages");
+    for name in [
+        ".nyhet.md.swp",
+        "nyhet.md~",
+        "#nyhet.md#",
+        "4913",
+        ".#nyhet.md",
+    ] {
+        fs::write(pages.join(name), "---\ntitle: [broken\n").unwrap();
+    }
+    fs::create_dir_all(site.path().join("output")).unwrap();
+    fs::write(site.path().join("output/index.html"), "x").unwrap();
+    let heard = events.during(Duration::from_millis(1000));
+    assert!(heard.is_empty(), "{heard:?}");
+    assert_eq!(server.count("rebuilt"), 0, "{}", server.out());
+
+    // A real save after them is seen.
+    let file = pages.join("artikler/nyhet.md");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replace("viktig", "heilt viktig")).unwrap();
+    events.until(SOON, is("reload"));
+    server.wait_for(SOON, "the rebuild", |s| s.count("rebuilt") == 1);
+}
+
+#[test]
 fn a_taken_port_is_explained() {
     let site = copy_site("basic");
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
