@@ -71,7 +71,8 @@ pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
     Ok(all.sorted())
 }
 
-fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
+/// Errors as the build reports them: with the warnings found so far, sorted by file.
+pub(crate) fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
     let mut d = Diagnostics::default();
     d.extend(errors);
     d.extend(warnings.iter().cloned());
@@ -139,7 +140,7 @@ fn prepare_all(sites: &Sites) -> Result<Vec<Prepared<'_>>, Vec<Diagnostic>> {
             } else {
                 history::around(&urls, i == last, &names)
             };
-            render::prepare_in(reg, &sites.theme, urls, &around)
+            render::prepare_in(reg, &sites.theme, urls, &around, None)
         })
         .collect();
     let mut prepared = Vec::new();

@@ -1,5 +1,5 @@
 //! mandat: a static site generator for public policy records. Modules in the order
-//! data flows: config and files, load, model, render, output, build.
+//! data flows: config and files, load, model, render, output, build; then the dev server.
 
 // Diagnostics are the cold path and carry what the user needs (file, line, hint);
 // boxing them everywhere would only add noise.
@@ -15,4 +15,5 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod versions;

@@ -2,6 +2,7 @@
 //! exit code (0 success, 1 content error, 2 bad usage).
 
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -57,6 +58,25 @@ enum Command {
         /// The release date [default: today].
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<Date>,
+    },
+    /// Build the site, serve it on this computer and rebuild it on every save; open pages reload themselves.
+    Serve {
+        /// The site folder, holding content/ (and optionally themes/).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The address to listen on; the default keeps the preview on this computer.
+        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// The port to listen on (0: any free port).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Open the site in the browser once it is built.
+        #[arg(long)]
+        open: bool,
+        /// Look for changes every 300 ms instead of waiting for the system's file
+        /// events (for network drives and containers, where those do not arrive).
+        #[arg(long)]
+        poll: bool,
     },
     /// Create a new site in DIR with one example of each kind of record.
     Init {
@@ -143,6 +163,20 @@ fn main() -> ExitCode {
                 println!("`mandat build` publishes it at /v/{}/", r.name);
             })
         }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            poll,
+        } => mandat::serve::run(mandat::serve::Options {
+            root,
+            bind,
+            port,
+            open,
+            poll,
+            color,
+        }),
         Command::Init { dir } => mandat::init::init(&dir).map(|n| {
             println!("created a new site with {n} files in {}", dir.display());
             println!("build it with: mandat build --root {}", dir.display());

@@ -5,7 +5,7 @@ mod explain;
 pub mod frontmatter;
 pub mod yaml;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -69,7 +69,12 @@ pub fn load_all(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
 }
 
 pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
-    let (loaded, diags) = load_with_all(config);
+    into_result(load_with_all(config))
+}
+
+fn into_result(
+    (loaded, diags): (Loaded, Vec<Diagnostic>),
+) -> Result<(Loaded, Vec<Diagnostic>), Error> {
     let mut all = Diagnostics::default();
     all.extend(diags);
     let warnings = all.into_result()?;
@@ -77,14 +82,148 @@ pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
 }
 
 fn load_with_all(config: Config) -> (Loaded, Vec<Diagnostic>) {
-    let mut diags = Diagnostics::default();
-    let files = walk(&config.content_dir, &config.display_dir, &mut diags);
-
-    let parsed: Vec<(String, Result<Record, Diagnostic>)> = files
-        .par_iter()
-        .map(|(path, rel, kind)| (rel.clone(), read_record(&config, path, rel, *kind)))
+    let mut cache = LoadCache::default();
+    read_changes(&config, &mut cache, None);
+    let rels = cache.files.iter().map(|(_, rel, _)| rel.clone());
+    let records: Vec<(String, Result<Record, Diagnostic>)> = rels
+        .zip(std::mem::take(&mut cache.records).into_iter().flatten())
         .collect();
+    assemble(config, records.into_iter(), cache.walk_problems)
+}
 
+/// What the last load found and read, kept by the dev server so that a rebuild after a
+/// save re-reads only the files that changed.
+#[derive(Default)]
+pub struct LoadCache {
+    walked: bool,
+    /// The files to read, in order, and the problems found walking the folders.
+    files: Vec<(PathBuf, String, Kind)>,
+    walk_problems: Vec<Diagnostic>,
+    /// Each file's place in `files`, by its path below content/.
+    index: HashMap<String, usize>,
+    /// What each file held when it was last read.
+    records: Vec<Option<Result<Record, Diagnostic>>>,
+}
+
+impl LoadCache {
+    /// Reads again one page file the last load found, keeping what it holds now.
+    /// `None` when `path` is not such a page (then load the site again).
+    pub fn reread_page(
+        &mut self,
+        config: &Config,
+        path: &Path,
+    ) -> Option<Result<Page, Diagnostic>> {
+        let rel = path.strip_prefix(&config.content_dir).ok()?;
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let i = *self.index.get(&rel)?;
+        let (file, rel, kind) = self.files.get(i)?;
+        if !matches!(kind, Kind::Page) || !file.is_file() {
+            return None;
+        }
+        let record = read_record(config, file, rel, *kind);
+        let page = match &record {
+            Ok(Record::Page(p)) => Ok((**p).clone()),
+            Ok(_) => return None,
+            Err(d) => Err(d.clone()),
+        };
+        self.records[i] = Some(record);
+        Some(page)
+    }
+}
+
+/// `load`, re-reading only the files in `changed` (every file when `None`) and taking the
+/// rest from `cache`.
+pub fn load_reusing(
+    config: Config,
+    cache: &mut LoadCache,
+    changed: Option<&BTreeSet<PathBuf>>,
+) -> Result<(Loaded, Vec<Diagnostic>), Error> {
+    read_changes(&config, cache, changed);
+    let rels = cache.files.iter().map(|(_, rel, _)| rel.clone());
+    let records: Vec<(String, Result<Record, Diagnostic>)> =
+        rels.zip(cache.records.iter().flatten().cloned()).collect();
+    into_result(assemble(
+        config,
+        records.into_iter(),
+        cache.walk_problems.clone(),
+    ))
+}
+
+/// Brings `cache` up to date with the files: reads those in `changed` (all when `None`)
+/// and any it has not read. The folders are walked again only when a changed path is
+/// not a file the last walk found: when a file came, went or was renamed.
+fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSet<PathBuf>>) {
+    let content = &config.content_dir;
+    let rel_of = |p: &Path| {
+        let rel = p.strip_prefix(content).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/"))
+    };
+    let mut stale = Vec::new();
+    let mut rewalk = !cache.walked || changed.is_none();
+    for p in changed.into_iter().flatten() {
+        let Some(rel) = rel_of(p) else { continue };
+        let name = rel.rsplit('/').next().unwrap_or("");
+        match cache.index.get(&rel) {
+            Some(&i) if p.is_file() => stale.push(i),
+            _ if crate::fs::is_editor_temp(name) => {}
+            _ => rewalk = true,
+        }
+    }
+    if rewalk {
+        let mut diags = Diagnostics::default();
+        let files = walk(content, &config.display_dir, &mut diags);
+        let mut earlier: HashMap<String, Result<Record, Diagnostic>> = cache
+            .files
+            .iter()
+            .zip(cache.records.drain(..))
+            .filter_map(|((_, rel, _), r)| Some((rel.clone(), r?)))
+            .collect();
+        for i in &stale {
+            if let Some((_, rel, _)) = cache.files.get(*i) {
+                earlier.remove(rel);
+            }
+        }
+        cache.records = files
+            .iter()
+            .map(|(_, rel, _)| changed.and_then(|_| earlier.remove(rel)))
+            .collect();
+        cache.index = files
+            .iter()
+            .enumerate()
+            .map(|(i, (_, rel, _))| (rel.clone(), i))
+            .collect();
+        cache.files = files;
+        cache.walk_problems = diags.items;
+        cache.walked = true;
+    } else {
+        for i in stale {
+            cache.records[i] = None;
+        }
+    }
+    let read: Vec<(usize, Result<Record, Diagnostic>)> = cache
+        .records
+        .par_iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_none())
+        .map(|(i, _)| {
+            let (path, rel, kind) = &cache.files[i];
+            (i, read_record(config, path, rel, *kind))
+        })
+        .collect();
+    for (i, r) in read {
+        cache.records[i] = Some(r);
+    }
+}
+
+/// The records read (by their path below the content folder), sorted by kind, with
+/// every problem found; `broken` names the files that could not be read.
+fn assemble(
+    config: Config,
+    records: impl Iterator<Item = (String, Result<Record, Diagnostic>)>,
+    walk_problems: Vec<Diagnostic>,
+) -> (Loaded, Vec<Diagnostic>) {
+    let mut diags = Diagnostics::default();
+    diags.extend(walk_problems);
     let mut loaded = Loaded {
         config,
         actors: Vec::new(),
@@ -94,7 +233,7 @@ fn load_with_all(config: Config) -> (Loaded, Vec<Diagnostic>) {
         assets: Vec::new(),
         broken: Default::default(),
     };
-    for (rel, r) in parsed {
+    for (rel, r) in records {
         match r {
             Ok(Record::Actor(a)) => loaded.actors.push(*a),
             Ok(Record::Initiative(i)) => loaded.initiatives.push(*i),
@@ -115,6 +254,7 @@ fn load_with_all(config: Config) -> (Loaded, Vec<Diagnostic>) {
 }
 
 /// One record, as read from its file.
+#[derive(Clone)]
 pub enum Record {
     Actor(Box<Actor>),
     Initiative(Box<Initiative>),

@@ -281,9 +281,7 @@ impl Registry {
         }
 
         for p in &self.pages {
-            for i in &p.meta.initiatives {
-                check_initiative(diags, &p.source, &["initiatives:"], i);
-            }
+            diags.extend(self.check_page(p));
         }
         // A file that could not be read may hold the only reference to an actor.
         let all_read = self.broken.is_empty() && !mistyped_actor.get();
@@ -296,6 +294,27 @@ impl Registry {
             }
         }
         self.relations = relations;
+    }
+
+    /// The problems in one page's references. The dev server checks a page it read
+    /// again with this alone, so every check of a page belongs here.
+    pub fn check_page(&self, p: &Page) -> Vec<Diagnostic> {
+        let ids: Vec<&str> = self.initiatives.keys().map(String::as_str).collect();
+        p.meta
+            .initiatives
+            .iter()
+            .filter(|i| !self.initiatives.contains_key(*i))
+            .map(|i| {
+                unknown(
+                    &p.source,
+                    &["initiatives:"],
+                    i,
+                    "initiative",
+                    "content/initiatives/",
+                    &ids,
+                )
+            })
+            .collect()
     }
 
     fn is_referenced(&self, actor: &str) -> bool {

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod feeds;
 pub mod history;
 pub mod markdown;
+pub mod reuse;
 pub mod search;
 pub mod slug;
 pub mod theme;
@@ -18,7 +19,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::error::{did_you_mean, Diagnostic};
@@ -27,6 +27,7 @@ use crate::output::Urls;
 
 use history::History;
 use markdown::{LinkRef, Linker, Rendered};
+use reuse::MarkdownCache;
 use theme::Theme;
 use views::{measure_id, role_anchor, Ctx};
 
@@ -37,6 +38,10 @@ const PAGE_IDS: &[&str] = &["main", "top"];
 /// page shares is built once, and each page adds only its own values.
 #[derive(Default)]
 pub struct Contexts(BTreeMap<(usize, Lang), tera::Context>);
+
+/// One piece of Markdown to render: (key, text, file, first line, site path it lands on,
+/// ids its page's template already uses, which its headings must leave free).
+type Work<'a> = (String, &'a str, usize, usize, String, Vec<String>);
 
 /// One file the build writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +102,7 @@ pub struct Prepared<'a> {
     pub reg: &'a Registry,
     pub theme: &'a Theme,
     pub urls: Urls,
-    pub bodies: BTreeMap<String, Rendered>,
+    pub bodies: BTreeMap<String, Arc<Rendered>>,
     pub plan: BTreeMap<String, Job>,
     /// Tag slug to (display name, page indexes).
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
@@ -143,6 +148,13 @@ pub struct Around {
     pub outside: BTreeSet<String>,
 }
 
+/// Every file Markdown is rendered from, in the order links refer to them by (`LinkRef::file`).
+fn markdown_files(reg: &Registry) -> Vec<&SourceFile> {
+    let initiatives = reg.initiatives.values().map(|i| &i.source);
+    let pages = reg.pages.iter().map(|p| &p.source);
+    initiatives.chain(&reg.event_sources).chain(pages).collect()
+}
+
 /// Where a planned path came from, to name both when two collide: a file's path as the
 /// writer knows it (and true), or what a built-in page is (and false).
 pub(crate) fn origin(reg: &Registry, job: &Job) -> (String, bool) {
@@ -186,7 +198,18 @@ pub fn prepare<'a>(
     theme: &'a Theme,
     urls: Urls,
 ) -> Result<Prepared<'a>, Vec<Diagnostic>> {
-    prepare_in(reg, theme, urls, &Around::default())
+    prepare_in(reg, theme, urls, &Around::default(), None)
+}
+
+/// `prepare` for the dev server: reusing the Markdown `cache` holds where its text and
+/// links are unchanged, and leaving this run's bodies in it for the next rebuild.
+pub fn prepare_reusing<'a>(
+    reg: &'a Registry,
+    theme: &'a Theme,
+    urls: Urls,
+    cache: Option<&mut MarkdownCache>,
+) -> Result<Prepared<'a>, Vec<Diagnostic>> {
+    prepare_in(reg, theme, urls, &Around::default(), cache)
 }
 
 /// Prepares one site of several: the current one (`urls.prefix` empty) or a version.
@@ -195,6 +218,7 @@ pub fn prepare_in<'a>(
     theme: &'a Theme,
     urls: Urls,
     around: &Around,
+    cache: Option<&mut MarkdownCache>,
 ) -> Result<Prepared<'a>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let content_prefix = format!("{}/", reg.config.display_dir);
@@ -248,15 +272,10 @@ pub fn prepare_in<'a>(
         content_dir: &reg.config.display_dir,
     };
 
-    let mut files: Vec<&SourceFile> = Vec::new();
-    // Every piece of Markdown: (key, text, file, first line, site path it lands on, ids
-    // its page's template already uses, which its headings must leave free).
-    #[allow(clippy::type_complexity)]
-    let mut work: Vec<(String, &str, usize, usize, String, Vec<String>)> = Vec::new();
+    let files = markdown_files(reg);
+    let mut work: Vec<Work> = Vec::new();
     let page_ids: Vec<String> = PAGE_IDS.iter().map(|s| s.to_string()).collect();
-    for (id, ini) in &reg.initiatives {
-        files.push(&ini.source);
-        let f = files.len() - 1;
+    for (f, (id, ini)) in reg.initiatives.iter().enumerate() {
         let own = urls.initiative(id);
         let reserved = initiative_ids(ini);
         work.push((
@@ -284,8 +303,7 @@ pub fn prepare_in<'a>(
             }
         }
     }
-    let file_base = files.len();
-    files.extend(reg.event_sources.iter());
+    let file_base = reg.initiatives.len();
     for e in &reg.events {
         if let Some(d) = &e.description {
             let src = &reg.event_sources[e.file];
@@ -302,31 +320,23 @@ pub fn prepare_in<'a>(
             ));
         }
     }
+    let page_base = file_base + reg.event_sources.len();
     for (i, p) in reg.pages.iter().enumerate() {
-        files.push(&p.source);
         work.push((
             format!("page:{i}"),
             &p.body,
-            files.len() - 1,
+            page_base + i,
             p.source.body_line,
             urls.page(&p.slug_path),
             page_ids.clone(),
         ));
     }
-    let rendered: Vec<(String, Result<Rendered, Vec<Diagnostic>>)> = work
-        .par_iter()
-        .map(|(key, text, f, line, own, reserved)| {
-            (
-                key.clone(),
-                markdown::render_avoiding(text, files[*f], *line, own, *f, &linker, reserved),
-            )
-        })
-        .collect();
+    let rendered = reuse::render_bodies(&work, &files, &linker, cache);
     let mut bodies = BTreeMap::new();
-    for (key, r) in rendered {
+    for ((key, ..), r) in work.iter().zip(rendered) {
         match r {
             Ok(r) => {
-                bodies.insert(key, r);
+                bodies.insert(key.clone(), r);
             }
             Err(e) => errors.extend(e),
         }
@@ -471,37 +481,40 @@ pub fn prepare_in<'a>(
 impl Prepared<'_> {
     /// The ids each HTML page offers as `#anchors`.
     fn anchors(&self) -> BTreeMap<&str, BTreeSet<String>> {
-        let mut out: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        let common = PAGE_IDS;
-        for (path, job) in &self.plan {
-            let set = out.entry(path.as_str()).or_default();
-            set.extend(common.iter().map(|s| s.to_string()));
-            let body = match job {
-                Job::Page(i) | Job::Section(_, Some(i)) => Some(format!("page:{i}")),
-                Job::Initiative(id) => {
-                    if let Some(ini) = self.reg.initiatives.get(id) {
-                        set.extend(initiative_ids(ini));
-                    }
-                    Some(format!("initiative:{id}"))
+        self.plan
+            .iter()
+            .map(|(path, job)| (path.as_str(), self.anchors_at(job)))
+            .collect()
+    }
+
+    /// The ids the page `job` makes offers as `#anchors`.
+    fn anchors_at(&self, job: &Job) -> BTreeSet<String> {
+        let mut set: BTreeSet<String> = ["main", "top"].map(String::from).into();
+        let body = match job {
+            Job::Page(i) | Job::Section(_, Some(i)) => Some(format!("page:{i}")),
+            Job::Initiative(id) => {
+                if let Some(ini) = self.reg.initiatives.get(id) {
+                    set.extend(initiative_ids(ini));
                 }
-                Job::Timeline => {
-                    set.extend(self.reg.events.iter().map(|e| e.anchor.clone()));
-                    set.extend(self.reg.events.iter().map(|e| format!("y{}", e.date.year)));
-                    None
-                }
-                Job::Home => self
-                    .reg
-                    .pages
-                    .iter()
-                    .position(|p| p.is_section && p.slug_path.is_empty())
-                    .map(|i| format!("page:{i}")),
-                _ => None,
-            };
-            if let Some(r) = body.and_then(|k| self.bodies.get(&k)) {
-                set.extend(r.anchors.iter().cloned());
+                Some(format!("initiative:{id}"))
             }
+            Job::Timeline => {
+                set.extend(self.reg.events.iter().map(|e| e.anchor.clone()));
+                set.extend(self.reg.events.iter().map(|e| format!("y{}", e.date.year)));
+                None
+            }
+            Job::Home => self
+                .reg
+                .pages
+                .iter()
+                .position(|p| p.is_section && p.slug_path.is_empty())
+                .map(|i| format!("page:{i}")),
+            _ => None,
+        };
+        if let Some(r) = body.and_then(|k| self.bodies.get(&k)) {
+            set.extend(r.anchors.iter().cloned());
         }
-        out
+        set
     }
 
     /// Every internal link and menu address, except those into `incomplete` pages; links
@@ -513,65 +526,13 @@ impl Prepared<'_> {
         incomplete: &BTreeSet<String>,
     ) -> Vec<Diagnostic> {
         let anchors = self.anchors();
-        let mut errors = Vec::new();
         let mut links: Vec<&LinkRef> = self.bodies.values().flat_map(|r| r.links.iter()).collect();
         links.sort_by_key(|l| (l.file, l.line, l.column));
-        for link in links {
-            let Some(src) = files.get(link.file) else {
-                continue;
-            };
-            if incomplete.contains(&link.path) {
-                continue;
-            }
-            let fail = |msg: String, hint: String| {
-                Diagnostic::error(src.path.clone(), msg)
-                    .at(
-                        &src.text,
-                        link.line,
-                        link.column,
-                        link.written.chars().count() + 4,
-                    )
-                    .hint(hint)
-            };
-            match anchors.get(link.path.as_str()) {
-                None if self.plan.contains_key(&link.path) || outside.contains(&link.path) => {}
-                None => {
-                    let with_slash = format!("{}/", link.path);
-                    let hint = if self.plan.contains_key(&with_slash) {
-                        format!("did you mean `{with_slash}`? Page addresses end with `/`")
-                    } else {
-                        match did_you_mean(&link.path, self.plan.keys().map(String::as_str)) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => "link to a page of this site, such as `/tidslinje/`, or to a file by its relative path".into(),
-                        }
-                    };
-                    errors.push(fail(
-                        format!(
-                            "broken link `{}`: there is no page {}",
-                            link.written, link.path
-                        ),
-                        hint,
-                    ));
-                }
-                Some(set) => {
-                    if let Some(a) = &link.anchor {
-                        if !set.contains(a) {
-                            let hint = match did_you_mean(a, set.iter().map(String::as_str)) {
-                                Some(s) => format!("did you mean `#{s}`?"),
-                                None => "an #anchor is the id of a heading: the heading's text in lower case, with `-` for spaces".into(),
-                            };
-                            errors.push(fail(
-                                format!(
-                                    "broken link `{}`: {} has no anchor `#{a}`",
-                                    link.written, link.path
-                                ),
-                                hint,
-                            ));
-                        }
-                    }
-                }
-            }
-        }
+        let mut errors: Vec<Diagnostic> = links
+            .into_iter()
+            .filter(|link| !incomplete.contains(&link.path) && !outside.contains(&link.path))
+            .filter_map(|link| self.check_link(link, files, anchors.get(link.path.as_str())))
+            .collect();
         let cfg = &self.reg.config;
         for item in &cfg.menu {
             let target = self.urls.site(item.url.split('#').next().unwrap_or(""));
@@ -591,6 +552,62 @@ impl Prepared<'_> {
             }
         }
         errors
+    }
+
+    /// What is wrong with one link, if anything; `anchors` are those of the page it
+    /// points to.
+    fn check_link(
+        &self,
+        link: &LinkRef,
+        files: &[&SourceFile],
+        anchors: Option<&BTreeSet<String>>,
+    ) -> Option<Diagnostic> {
+        let src = files.get(link.file)?;
+        let fail = |msg: String, hint: String| {
+            Diagnostic::error(src.path.clone(), msg)
+                .at(
+                    &src.text,
+                    link.line,
+                    link.column,
+                    link.written.chars().count() + 4,
+                )
+                .hint(hint)
+        };
+        match anchors {
+            None if self.plan.contains_key(&link.path) => None,
+            None => {
+                let with_slash = format!("{}/", link.path);
+                let hint = if self.plan.contains_key(&with_slash) {
+                    format!("did you mean `{with_slash}`? Page addresses end with `/`")
+                } else {
+                    match did_you_mean(&link.path, self.plan.keys().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "link to a page of this site, such as `/tidslinje/`, or to a file by its relative path".into(),
+                    }
+                };
+                Some(fail(
+                    format!(
+                        "broken link `{}`: there is no page {}",
+                        link.written, link.path
+                    ),
+                    hint,
+                ))
+            }
+            Some(set) => {
+                let a = link.anchor.as_ref().filter(|a| !set.contains(*a))?;
+                let hint = match did_you_mean(a, set.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `#{s}`?"),
+                    None => "an #anchor is the id of a heading: the heading's text in lower case, with `-` for spaces".into(),
+                };
+                Some(fail(
+                    format!(
+                        "broken link `{}`: {} has no anchor `#{a}`",
+                        link.written, link.path
+                    ),
+                    hint,
+                ))
+            }
+        }
     }
 
     /// Renders the file at `path`.
@@ -980,7 +997,7 @@ impl Prepared<'_> {
                     "title": idx.map_or_else(|| title_from_folder(s), |i| self.reg.pages[i].meta.title.clone()),
                     "summary": idx.and_then(|i| self.reg.pages[i].meta.summary.clone()),
                     "href": ctx.href(path),
-                    "pages": self.pages_in(ctx, s, lang).into_iter().take(3).collect::<Vec<_>>(),
+                    "pages": self.sorted_pages_in(s).into_iter().take(3).map(|p| ctx.page_summary(p, lang)).collect::<Vec<_>>(),
                 })),
                 _ => None,
             })
@@ -1007,10 +1024,24 @@ impl Prepared<'_> {
 
     /// The pages directly in a section: by weight, then newest first, then title.
     fn pages_in(&self, ctx: &Ctx, section: &str, lang: Lang) -> Vec<Value> {
-        let mut list: Vec<&crate::model::Page> = self
-            .reg
-            .pages
+        self.sorted_pages_in(section)
+            .into_iter()
+            .map(|p| ctx.page_summary(p, lang))
+            .collect()
+    }
+
+    fn sorted_pages_in(&self, section: &str) -> Vec<&crate::model::Page> {
+        // The registry keeps pages in address order, so a folder's are together.
+        let pages = &self.reg.pages;
+        let prefix = if section.is_empty() {
+            String::new()
+        } else {
+            format!("{section}/")
+        };
+        let first = pages.partition_point(|p| p.slug_path.as_str() < prefix.as_str());
+        let mut list: Vec<&crate::model::Page> = pages[first..]
             .iter()
+            .take_while(|p| p.slug_path.starts_with(&prefix))
             .filter(|p| !p.is_section && p.section() == section)
             .collect();
         list.sort_by(|a, b| {
@@ -1025,9 +1056,7 @@ impl Prepared<'_> {
                     &b.meta.title,
                 ))
         });
-        list.into_iter()
-            .map(|p| ctx.page_summary(p, lang))
-            .collect()
+        list
     }
 
     /// The chart of the periods a page shows, if any: every initiative on the home page and

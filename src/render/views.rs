@@ -3,6 +3,7 @@
 //! Templates never see the model's internals.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
@@ -20,7 +21,7 @@ pub struct Ctx<'a> {
     pub strings: &'a BTreeMap<Lang, BTreeMap<String, String>>,
     /// Rendered Markdown bodies by key (`initiative:<id>`, `page:<index>`, `event:<anchor>`,
     /// `measure:<initiative>:<id>`).
-    pub bodies: &'a BTreeMap<String, Rendered>,
+    pub bodies: &'a BTreeMap<String, Arc<Rendered>>,
 }
 
 impl Ctx<'_> {

@@ -6,6 +6,7 @@ mod check;
 mod content;
 mod invalid;
 mod reader;
+mod serve;
 mod timeline;
 mod versions;
 

@@ -1,0 +1,296 @@
+//! What the dev server keeps between builds: the Markdown rendered by an earlier
+//! `prepare`, and a prepared site taken apart, so that a save that changed some pages
+//! (but not their addresses or tags) costs those pages, not a pass over the whole site.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::error::Diagnostic;
+use crate::model::{Registry, SourceFile};
+use crate::output::Urls;
+
+use super::markdown::{self, Linker, Rendered};
+use super::theme::Theme;
+use super::{markdown_files, Job, Prepared};
+
+/// What a body was rendered from. The file's text is compared by identity: a rebuild
+/// that did not re-read a file keeps the same `Arc`, so an unchanged file costs one
+/// pointer comparison, and holding the `Arc` here keeps its address from being reused.
+struct Entry {
+    text: Arc<str>,
+    file: usize,
+    line: usize,
+    own: String,
+    rendered: Arc<Rendered>,
+}
+
+/// Bodies by key, valid while links resolve the same way (the same source files at the
+/// same addresses); when they do not, nothing is reused.
+#[derive(Default)]
+pub struct MarkdownCache {
+    sources: BTreeMap<String, String>,
+    base_path: String,
+    entries: BTreeMap<String, Entry>,
+    /// Counts the times links started to resolve differently; a `Kept` site can be
+    /// updated with this cache only while it is the same.
+    epoch: u64,
+}
+
+impl MarkdownCache {
+    /// Starts a run: everything kept is dropped when links resolve differently now.
+    pub(super) fn start(&mut self, sources: &BTreeMap<String, String>, base_path: &str) {
+        if self.base_path != base_path || self.sources != *sources {
+            self.sources = sources.clone();
+            self.base_path = base_path.to_owned();
+            self.entries.clear();
+            self.epoch += 1;
+        }
+    }
+
+    /// The body rendered last time for `key`, if it came from the same text, file, line
+    /// and page.
+    pub(super) fn get(
+        &self,
+        key: &str,
+        source: &SourceFile,
+        file: usize,
+        line: usize,
+        own: &str,
+    ) -> Option<Arc<Rendered>> {
+        let e = self.entries.get(key)?;
+        (Arc::ptr_eq(&e.text, &source.text) && e.file == file && e.line == line && e.own == own)
+            .then(|| Arc::clone(&e.rendered))
+    }
+
+    pub(super) fn insert(
+        &mut self,
+        key: &str,
+        source: &SourceFile,
+        file: usize,
+        line: usize,
+        own: &str,
+        rendered: &Arc<Rendered>,
+    ) {
+        self.entries.insert(
+            key.to_owned(),
+            Entry {
+                text: Arc::clone(&source.text),
+                file,
+                line,
+                own: own.to_owned(),
+                rendered: Arc::clone(rendered),
+            },
+        );
+    }
+}
+
+/// A rendered body, or the problems in its Markdown.
+type Body = Result<Arc<Rendered>, Vec<Diagnostic>>;
+
+/// Renders every piece of Markdown in `work` (key, text, file, first line, page) in
+/// parallel, taking from `cache` what it holds for the same text and keeping the rest.
+pub(super) fn render_bodies(
+    work: &[super::Work],
+    files: &[&SourceFile],
+    linker: &Linker,
+    mut cache: Option<&mut MarkdownCache>,
+) -> Vec<Body> {
+    if let Some(c) = cache.as_deref_mut() {
+        c.start(linker.sources, &linker.urls.base_path);
+    }
+    let earlier = cache.as_deref();
+    let rendered: Vec<(Body, bool)> = work
+        .par_iter()
+        .map(|(key, text, f, line, own, reserved)| {
+            match earlier.and_then(|c| c.get(key, files[*f], *f, *line, own)) {
+                Some(r) => (Ok(r), true),
+                None => (
+                    markdown::render_avoiding(text, files[*f], *line, own, *f, linker, reserved)
+                        .map(Arc::new),
+                    false,
+                ),
+            }
+        })
+        .collect();
+    if let Some(c) = cache {
+        for ((key, _, f, line, own, _), (r, reused)) in work.iter().zip(&rendered) {
+            if let (Ok(r), false) = (r, reused) {
+                c.insert(key, files[*f], *f, *line, own, r);
+            }
+        }
+        // Keep only what this run had, so edits that rename keys leave nothing behind.
+        let keys: HashSet<&str> = work.iter().map(|w| w.0.as_str()).collect();
+        c.entries.retain(|k, _| keys.contains(k.as_str()));
+    }
+    rendered.into_iter().map(|(r, _)| r).collect()
+}
+
+/// A prepared site without its borrows of the records and theme, kept between builds.
+pub struct Kept {
+    urls: Urls,
+    bodies: BTreeMap<String, Arc<Rendered>>,
+    plan: BTreeMap<String, Job>,
+    tags: BTreeMap<String, (String, Vec<usize>)>,
+    tag_initiatives: BTreeMap<String, Vec<String>>,
+    epoch: u64,
+}
+
+impl Kept {
+    pub fn plan(&self) -> &BTreeMap<String, Job> {
+        &self.plan
+    }
+
+    /// Whether `update_bodies` can work from this with `cache`: the cache still resolves
+    /// links as it did when this was prepared.
+    pub fn fits(&self, cache: &MarkdownCache) -> bool {
+        self.epoch == cache.epoch
+    }
+}
+
+impl<'a> Prepared<'a> {
+    /// Takes the site apart to keep it; `cache` is the one it was prepared with.
+    pub fn keep(self, cache: &MarkdownCache) -> Kept {
+        Kept {
+            urls: self.urls,
+            bodies: self.bodies,
+            plan: self.plan,
+            tags: self.tags,
+            tag_initiatives: self.tag_initiatives,
+            epoch: cache.epoch,
+        }
+    }
+
+    /// `prepare` for a registry that differs from the one `kept` was prepared from only
+    /// in the pages at `changed`, each with the address and tags it had (so the plan is
+    /// as it was; the caller has checked their references): renders their bodies again
+    /// and checks the links they hold and the links into their pages. On failure `kept`
+    /// is returned as it was, with the problems.
+    pub fn update_bodies(
+        reg: &'a Registry,
+        theme: &'a Theme,
+        kept: Kept,
+        changed: &[usize],
+        cache: &mut MarkdownCache,
+    ) -> Result<Prepared<'a>, (Kept, Vec<Diagnostic>)> {
+        let files = markdown_files(reg);
+        let page_base = files.len() - reg.pages.len();
+        let linker = Linker {
+            sources: &cache.sources,
+            urls: &kept.urls,
+            content_dir: &reg.config.display_dir,
+        };
+        let mut fresh = Vec::new();
+        let mut errors = Vec::new();
+        for &i in changed {
+            let Some(p) = reg.pages.get(i) else { continue };
+            let own = kept.urls.page(&p.slug_path);
+            let f = page_base + i;
+            match markdown::render(
+                &p.body,
+                &p.source,
+                p.source.body_line,
+                &own,
+                f,
+                &linker,
+                super::PAGE_IDS,
+            ) {
+                Ok(r) => fresh.push((i, f, own, Arc::new(r))),
+                Err(e) => errors.extend(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err((kept, errors));
+        }
+        let Kept {
+            urls,
+            mut bodies,
+            plan,
+            tags,
+            tag_initiatives,
+            epoch,
+        } = kept;
+        let mut earlier = Vec::new();
+        for (i, _, _, r) in &fresh {
+            let key = format!("page:{i}");
+            earlier.push((key.clone(), bodies.insert(key, Arc::clone(r))));
+        }
+        let prepared = Prepared {
+            reg,
+            theme,
+            urls,
+            bodies,
+            plan,
+            tags,
+            tag_initiatives,
+            history: None,
+        };
+        let errors = prepared.check_links_into(&files, changed);
+        if !errors.is_empty() {
+            let mut kept = prepared.keep(cache);
+            kept.epoch = epoch;
+            for (key, body) in earlier {
+                match body {
+                    Some(b) => kept.bodies.insert(key, b),
+                    None => kept.bodies.remove(&key),
+                };
+            }
+            return Err((kept, errors));
+        }
+        for (i, f, own, r) in &fresh {
+            let p = &reg.pages[*i];
+            cache.insert(
+                &format!("page:{i}"),
+                &p.source,
+                *f,
+                p.source.body_line,
+                own,
+                r,
+            );
+        }
+        Ok(prepared)
+    }
+
+    /// Checks the links in the bodies of the pages at `changed`, and every link that
+    /// points into one of their pages (whose anchors may have changed).
+    fn check_links_into(&self, files: &[&SourceFile], changed: &[usize]) -> Vec<Diagnostic> {
+        let targets: BTreeMap<&str, BTreeSet<String>> = self
+            .plan
+            .iter()
+            .filter(|(_, job)| match job {
+                Job::Page(i) | Job::Section(_, Some(i)) => changed.contains(i),
+                Job::Home => changed.iter().any(|&i| {
+                    let p = &self.reg.pages[i];
+                    p.is_section && p.slug_path.is_empty()
+                }),
+                _ => false,
+            })
+            .map(|(path, job)| (path.as_str(), self.anchors_at(job)))
+            .collect();
+        // Their own links, and links elsewhere to an #anchor on their pages (a link
+        // without one still finds the page, as the addresses are unchanged).
+        let own = changed
+            .iter()
+            .filter_map(|i| self.bodies.get(&format!("page:{i}")))
+            .flat_map(|r| r.links.iter());
+        let into = self.bodies.values().flat_map(|r| {
+            r.links
+                .iter()
+                .filter(|l| l.anchor.is_some() && targets.contains_key(l.path.as_str()))
+        });
+        let mut links: Vec<&super::markdown::LinkRef> = own.chain(into).collect();
+        links.sort_by_key(|l| (l.file, l.line, l.column));
+        links.dedup_by_key(|l| (l.file, l.line, l.column));
+        links
+            .into_iter()
+            .filter_map(|link| {
+                let anchors = match targets.get(link.path.as_str()) {
+                    Some(a) => Some(a.clone()),
+                    None => self.plan.get(&link.path).map(|job| self.anchors_at(job)),
+                };
+                self.check_link(link, files, anchors.as_ref())
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,379 @@
+//! The engine's rebuilds after each kind of edit give exactly what a full build gives,
+//! and the open pages are told the right thing.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use super::engine::{Content, Engine, Reload, Site};
+use crate::config::resolve_paths;
+
+fn engine(root: &Path) -> Engine {
+    let paths = resolve_paths(Some(root), None, Some("http://127.0.0.1:1".into()));
+    Engine::new(paths, json!({ "live_reload": "/__mandat/reload.js" }))
+}
+
+fn copy_fixture(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Asserts that `site` has the same files, with the same bytes, as a fresh full build.
+fn assert_matches_full_build(site: &Site, root: &Path, step: &str) {
+    let full = engine(root).rebuild(None).unwrap().site;
+    let mut a: Vec<&String> = site.files.keys().collect();
+    let mut b: Vec<&String> = full.files.keys().collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "{step}: the same files");
+    for (path, content) in &full.files {
+        let same = match (site.files.get(path), content) {
+            (Some(Content::Bytes(x)), Content::Bytes(y)) => x == y,
+            (Some(x), y) => x == y,
+            (None, _) => false,
+        };
+        if !same {
+            let text = |c: Option<&Content>| match c {
+                Some(Content::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+                _ => String::new(),
+            };
+            panic!(
+                "{step}: {path} differs from a full build\n--- incremental\n{}\n--- full\n{}",
+                text(site.files.get(path)),
+                text(Some(content))
+            );
+        }
+    }
+}
+
+struct Site1 {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    engine: Engine,
+}
+
+impl Site1 {
+    fn new() -> Site1 {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        copy_fixture(&root);
+        let mut engine = engine(&root);
+        engine.rebuild(None).unwrap();
+        Site1 {
+            _dir: dir,
+            root,
+            engine,
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Changes one file with `edit` and rebuilds after it.
+    fn edit(&mut self, rel: &str, edit: impl FnOnce(String) -> String) -> super::engine::Built {
+        let path = self.path(rel);
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).unwrap();
+        }
+        fs::write(&path, edit(text)).unwrap();
+        self.rebuild(&[rel])
+    }
+
+    fn rebuild(&mut self, rels: &[&str]) -> super::engine::Built {
+        let changed: BTreeSet<PathBuf> = rels.iter().map(|r| self.path(r)).collect();
+        match self.engine.rebuild(Some(&changed)) {
+            Ok(b) => b,
+            Err(e) => panic!("{rels:?}: {:?}", e.diagnostics()),
+        }
+    }
+}
+
+#[test]
+fn every_kind_of_edit_gives_what_a_full_build_gives() {
+    let mut s = Site1::new();
+    let nyhet = "content/pages/artikler/nyhet.md";
+    type Edit = Box<dyn FnOnce(String) -> String>;
+    let steps: Vec<(&str, &str, Edit)> = vec![
+        (
+            "page text",
+            nyhet,
+            Box::new(|t| t.replace("viktig", "svært viktig")),
+        ),
+        (
+            "page heading",
+            nyhet,
+            Box::new(|t| format!("{t}\n## Ny del\n\nMeir tekst.\n")),
+        ),
+        (
+            "page title",
+            nyhet,
+            Box::new(|t| t.replace("title: Ei nyheit", "title: Ei ny nyheit")),
+        ),
+        (
+            "page date",
+            nyhet,
+            Box::new(|t| t.replace("date: 2020-12-07", "date: 2019-01-02")),
+        ),
+        (
+            "page tags",
+            nyhet,
+            Box::new(|t| t.replace("tags: [tillit, Kompetanse]", "tags: [tillit, nytt]")),
+        ),
+        (
+            "home text",
+            "content/pages/_index.md",
+            Box::new(|t| t.replace("innhold", "mer innhold")),
+        ),
+        (
+            "section title",
+            "content/pages/artikler/_index.md",
+            Box::new(|t| t.replace("title: Artikler", "title: Saker")),
+        ),
+        (
+            "section text",
+            "content/pages/artikler/_index.md",
+            Box::new(|t| format!("{t}Alle sakene.\n")),
+        ),
+        (
+            "initiative text",
+            "content/initiatives/strategi.md",
+            Box::new(|t| t.replace("## Bakgrunn", "## Historikk")),
+        ),
+        (
+            "initiative title",
+            "content/initiatives/avtale.md",
+            Box::new(|t| {
+                t.replace(
+                    "title: Avtale om samarbeid",
+                    "title: Avtale om tett samarbeid",
+                )
+            }),
+        ),
+        (
+            "actor name",
+            "content/actors/ks.yaml",
+            Box::new(|t| t.replace("name: KS", "name: KS (kommunene)")),
+        ),
+        (
+            "events",
+            "content/events/hendelser.yaml",
+            Box::new(|t| t.replace("title: Evaluering", "title: Ny evaluering")),
+        ),
+        (
+            "new page",
+            "content/pages/artikler/ny.md",
+            Box::new(|_| "---\ntitle: Ny\ndate: 2021-01-01\ntags: [tillit]\n---\nTekst.\n".into()),
+        ),
+        (
+            "site settings",
+            "content/site.yaml",
+            Box::new(|t| t.replace("title: Testnettsted", "title: Prøvenettsted")),
+        ),
+        (
+            "template",
+            "themes/default/templates/page.html",
+            Box::new(|_| {
+                let page = crate::render::theme::DEFAULT_THEME
+                    .iter()
+                    .find(|(p, _)| *p == "templates/page.html")
+                    .unwrap()
+                    .1;
+                String::from_utf8_lossy(page).replace(
+                    "{% block content %}",
+                    "{% block content %}<p>Mal endret</p>",
+                )
+            }),
+        ),
+        (
+            "stylesheet",
+            "themes/default/static/style.css",
+            Box::new(|_| "body { color: #111; }\n".into()),
+        ),
+        (
+            "asset",
+            "content/pages/artikler/logo.svg",
+            Box::new(|t| t.replace("10", "12")),
+        ),
+    ];
+    for (step, rel, edit) in steps {
+        let built = s.edit(rel, edit);
+        assert_matches_full_build(&built.site, &s.root, step);
+    }
+    fs::rename(
+        s.path("content/pages/artikler/ny.md"),
+        s.path("content/pages/artikler/nyare.md"),
+    )
+    .unwrap();
+    let built = s.rebuild(&[
+        "content/pages/artikler/ny.md",
+        "content/pages/artikler/nyare.md",
+    ]);
+    assert_matches_full_build(&built.site, &s.root, "renamed page");
+    assert!(built.site.files.contains_key("/artikler/nyare/"));
+    assert!(!built.site.files.contains_key("/artikler/ny/"));
+    fs::remove_file(s.path("content/pages/artikler/nyare.md")).unwrap();
+    let built = s.rebuild(&["content/pages/artikler/nyare.md"]);
+    assert_matches_full_build(&built.site, &s.root, "removed page");
+}
+
+#[test]
+fn a_text_edit_renders_only_its_page() {
+    let mut s = Site1::new();
+    let before = s.engine.rebuild(None).unwrap().site;
+    let built = s.edit("content/pages/tilgjengelighet.md", |t| {
+        format!("{t}\nMer tekst.\n")
+    });
+    // The page itself, the feed, which carries pages whole, and the search index.
+    assert_eq!(built.rendered, 3);
+    let changed: BTreeSet<PathBuf> = [s.path("content/pages/tilgjengelighet.md")].into();
+    assert_eq!(
+        built.site.reload_from(&before, Some(&changed), &s.root),
+        Reload::Paths(vec!["/tilgjengelighet/".into()])
+    );
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_site() {
+    let mut s = Site1::new();
+    let nyhet = s.path("content/pages/artikler/nyhet.md");
+    let good = fs::read_to_string(&nyhet).unwrap();
+    let changed: BTreeSet<PathBuf> = [nyhet.clone()].into();
+
+    // A link to an anchor that is not there, in the page's text.
+    fs::write(&nyhet, good.replace("#videreutdanning", "#videre")).unwrap();
+    let e = s
+        .engine
+        .rebuild(Some(&changed))
+        .err()
+        .expect("a broken anchor");
+    assert!(
+        e.diagnostics()[0]
+            .message
+            .contains("has no anchor `#videre`"),
+        "{:?}",
+        e.diagnostics()
+    );
+
+    // A heading another page links to, renamed: that page's link breaks.
+    fs::write(&nyhet, good.replace("## Sitat", "## Utsegn")).unwrap();
+    let e = s
+        .engine
+        .rebuild(Some(&changed))
+        .err()
+        .expect("a broken link into the page");
+    let d = &e.diagnostics()[0];
+    assert_eq!(d.path, "content/initiatives/strategi.md");
+    assert!(
+        d.message.contains("has no anchor `#sitat`"),
+        "{}",
+        d.message
+    );
+
+    // Broken front matter.
+    fs::write(
+        &nyhet,
+        good.replace("title: Ei nyheit", "title: [Ei nyheit"),
+    )
+    .unwrap();
+    assert!(s.engine.rebuild(Some(&changed)).is_err());
+
+    // Fixed: the site is whole again.
+    fs::write(&nyhet, good.replace("viktig", "heilt avgjerande")).unwrap();
+    let built = s.engine.rebuild(Some(&changed)).unwrap();
+    assert_matches_full_build(&built.site, &s.root, "fixed");
+}
+
+#[test]
+fn a_stylesheet_edit_swaps_styles_in_place() {
+    let mut s = Site1::new();
+    let before = s.engine.rebuild(None).unwrap().site;
+    let built = s.edit("themes/default/static/style.css", |_| {
+        "body { color: #222; }\n".into()
+    });
+    let changed: BTreeSet<PathBuf> = [s.path("themes/default/static/style.css")].into();
+    match built.site.reload_from(&before, Some(&changed), &s.root) {
+        Reload::Styles(swap) => {
+            assert_eq!(swap.len(), 1);
+            let (old, new) = swap.iter().next().unwrap();
+            assert!(old.starts_with("/assets/style.") && new.starts_with("/assets/style."));
+            assert_ne!(old, new);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_its_changes_to_the_next() {
+    let mut s = Site1::new();
+    let a = s.path("content/pages/tilgjengelighet.md");
+    let b = s.path("content/pages/artikler/nyhet.md");
+    let b_good = fs::read_to_string(&b).unwrap();
+    fs::write(
+        &a,
+        "---\ntitle: Tilgjengelighetserklæring\n---\nNy tekst.\n",
+    )
+    .unwrap();
+    fs::write(&b, b_good.replace("title: Ei nyheit", "title: [Ei nyheit")).unwrap();
+    let both: BTreeSet<PathBuf> = [a.clone(), b.clone()].into();
+    assert!(s.engine.rebuild(Some(&both)).is_err());
+
+    // Only the broken file is saved again; the other's change must not be lost.
+    fs::write(&b, &b_good).unwrap();
+    let built = s.rebuild(&["content/pages/artikler/nyhet.md"]);
+    match built.site.files.get("/tilgjengelighet/") {
+        Some(Content::Bytes(page)) => assert!(String::from_utf8_lossy(page).contains("Ny tekst.")),
+        _ => panic!("no page"),
+    }
+    assert_matches_full_build(&built.site, &s.root, "after the fix");
+
+    // A new file that broke the build is not forgotten by a later quick edit.
+    fs::write(s.path("content/pages/ny.md"), "---\ntitle: [Ny\n---\n").unwrap();
+    assert!(s
+        .engine
+        .rebuild(Some(&[s.path("content/pages/ny.md")].into()))
+        .is_err());
+    fs::write(
+        &a,
+        "---\ntitle: Tilgjengelighetserklæring\n---\nEnda nyere tekst.\n",
+    )
+    .unwrap();
+    assert!(
+        s.engine.rebuild(Some(&[a.clone()].into())).is_err(),
+        "ny.md is still broken"
+    );
+}
+
+#[test]
+fn only_the_files_named_are_read_again() {
+    let mut s = Site1::new();
+    let om = s.path("content/pages/tilgjengelighet.md");
+    fs::write(
+        &om,
+        "---\ntitle: Tilgjengelighetserklæring\n---\nStille endring.\n",
+    )
+    .unwrap();
+    let other = s.path("content/pages/_index.md");
+    let built = s.engine.rebuild(Some(&[other].into())).unwrap();
+    let page = |site: &Site| match site.files.get("/tilgjengelighet/") {
+        Some(Content::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+        _ => String::new(),
+    };
+    assert!(
+        !page(&built.site).contains("Stille endring."),
+        "not read again"
+    );
+    let built = s.engine.rebuild(Some(&[om].into())).unwrap();
+    assert!(page(&built.site).contains("Stille endring."));
+}
