@@ -415,18 +415,9 @@ fn pct(p: f64) -> String {
     format!("{s}%")
 }
 
+/// Text for SVG: the same escaping as the feeds' XML.
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::feeds::xml_escape(s)
 }
 
 /// "2018–2024", "2021", "fra 2020": the years of a period, short enough for a chart label.

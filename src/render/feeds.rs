@@ -10,7 +10,7 @@ use crate::model::Date;
 use super::views::{measure_id, Ctx};
 use super::{Job, Prepared};
 
-fn xml_escape(s: &str) -> String {
+pub(crate) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
