@@ -3,6 +3,10 @@
 //! and read by the theme's `search.js`. The word rules here and in `search.js` must agree.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -10,6 +14,7 @@ use serde_json::{json, Value};
 
 use crate::model::Lang;
 
+use super::markdown::Rendered;
 use super::views::Ctx;
 use super::Prepared;
 
@@ -116,6 +121,10 @@ struct Doc {
     lang: Lang,
     /// Extra words found like the title (an actor's earlier names, short forms).
     also: String,
+    /// The rendered body, whose words count as text; shared with the build, so the
+    /// dev server can tell an unchanged body by its pointer.
+    body: Option<Arc<Rendered>>,
+    /// Other words that count as text (topics, tags, roles).
     text: String,
     date: Option<String>,
 }
@@ -129,11 +138,8 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
 
     for ini in p.initiatives_by_start() {
         let m = &ini.meta;
-        let mut text = ctx
-            .bodies
-            .get(&format!("initiative:{}", ini.id))
-            .map(|r| r.text.clone())
-            .unwrap_or_default();
+        let body = ctx.bodies.get(&format!("initiative:{}", ini.id)).cloned();
+        let mut text = String::new();
         for part in m.topics.iter().chain(&m.tags) {
             text.push(' ');
             text.push_str(part);
@@ -157,6 +163,7 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
             summary: m.summary.clone().unwrap_or_default(),
             lang: ini.lang,
             also: m.short_title.clone().unwrap_or_default(),
+            body,
             text,
             date: Some(
                 ctx.period(&m.period, ini.lang)["text"]
@@ -189,6 +196,7 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
             summary: a.description.clone().unwrap_or_else(|| kind_label.clone()),
             lang: site_lang,
             also,
+            body: None,
             text: kind_label,
             date: None,
         });
@@ -201,11 +209,8 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
         if pg.is_section && pg.slug_path.is_empty() {
             continue;
         }
-        let mut text = ctx
-            .bodies
-            .get(&format!("page:{i}"))
-            .map(|r| r.text.clone())
-            .unwrap_or_default();
+        let body = ctx.bodies.get(&format!("page:{i}")).cloned();
+        let mut text = String::new();
         for t in &pg.meta.tags {
             text.push(' ');
             text.push_str(t);
@@ -214,7 +219,7 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
             .meta
             .summary
             .clone()
-            .unwrap_or_else(|| excerpt(&text, 160));
+            .unwrap_or_else(|| excerpt(body.as_ref().map_or("", |b| &b.text), 160));
         docs.push(Doc {
             kind: "page",
             title: pg.meta.title.clone(),
@@ -222,37 +227,40 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
             summary,
             lang: pg.lang,
             also: String::new(),
+            body,
             text,
             date: pg.meta.date.map(|d| d.text(pg.lang)),
         });
     }
 
     for e in &reg.events {
-        let text = ctx
-            .bodies
-            .get(&format!("event:{}", e.anchor))
-            .map(|r| r.text.clone())
-            .unwrap_or_default();
+        let body = ctx.bodies.get(&format!("event:{}", e.anchor)).cloned();
         let lang = ctx.event_lang(e);
         let date = e.date_label.clone().unwrap_or_else(|| e.date.text(lang));
         docs.push(Doc {
             kind: "event",
             title: e.title.clone(),
             url: format!("{}#{}", ctx.href(&p.urls.timeline()), e.anchor),
-            summary: excerpt(&text, 160),
+            summary: excerpt(body.as_ref().map_or("", |b| &b.text), 160),
             lang,
             also: e.date.year.to_string(),
-            text,
+            body,
+            text: String::new(),
             date: Some(date),
         });
     }
 
     // Each document's words are weighed on its own, in parallel; then merged in order.
-    let weighed: Vec<BTreeMap<String, u32>> = docs.par_iter().map(weigh).collect();
+    let weighed: Vec<Arc<BTreeMap<String, u32>>> = docs.par_iter().map(weigh_cached).collect();
     let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
-    for (n, weights) in weighed.into_iter().enumerate() {
-        for (t, w) in weights {
-            postings.entry(t).or_default().push((n, w));
+    for (n, weights) in weighed.iter().enumerate() {
+        for (t, w) in weights.iter() {
+            match postings.get_mut(t.as_str()) {
+                Some(list) => list.push((n, *w)),
+                None => {
+                    postings.insert(t.clone(), vec![(n, *w)]);
+                }
+            }
         }
     }
 
@@ -272,20 +280,90 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
             v
         })
         .collect();
-    let terms: serde_json::Map<String, Value> = postings
-        .into_iter()
-        .map(|(t, list)| {
-            let flat: Vec<u32> = list
-                .into_iter()
-                .flat_map(|(doc, w)| [u32::try_from(doc).unwrap_or(u32::MAX), w])
-                .collect();
-            (t, Value::from(flat))
-        })
-        .collect();
-    let mut out = serde_json::to_string(&json!({ "docs": docs, "terms": terms }))
-        .unwrap_or_else(|_| "{}".into());
-    out.push('\n');
+    // The terms are most of the index: written straight out, not built as JSON values.
+    let mut out = String::with_capacity(postings.len() * 24);
+    out.push_str("{\"docs\":");
+    out.push_str(&serde_json::to_string(&docs).unwrap_or_else(|_| "[]".into()));
+    out.push_str(",\"terms\":{");
+    for (n, (t, list)) in postings.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(t).unwrap_or_else(|_| "\"\"".into()));
+        out.push_str(":[");
+        for (k, (doc, w)) in list.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{},{w}", u32::try_from(*doc).unwrap_or(u32::MAX));
+        }
+        out.push(']');
+    }
+    out.push_str("}}\n");
     out
+}
+
+/// A document's weighed words as last computed, with what they were computed from.
+struct Weighed {
+    body: Option<Arc<Rendered>>,
+    fields: u64,
+    weights: Arc<BTreeMap<String, u32>>,
+}
+
+/// Weighed words by document address, kept between builds in one process: the dev
+/// server rebuilds the index after every save, and most documents have not changed.
+/// A cached body is held by its `Arc`, so its pointer cannot be reused by another.
+static WEIGHED: Mutex<Option<HashMap<String, Weighed>>> = Mutex::new(None);
+
+/// Whether to keep weighed words between builds: only the dev server rebuilds in one
+/// process, and a one-off build should not hold them in memory.
+pub static KEEP_WEIGHTS: AtomicBool = AtomicBool::new(false);
+
+/// `weigh`, reusing the last result for a document whose body (the same `Arc`) and
+/// other fields are unchanged.
+fn weigh_cached(d: &Doc) -> Arc<BTreeMap<String, u32>> {
+    if !KEEP_WEIGHTS.load(Ordering::Relaxed) {
+        return Arc::new(weigh(d));
+    }
+    let fields = {
+        let mut h = std::hash::DefaultHasher::new();
+        (&d.title, &d.also, &d.summary, &d.text).hash(&mut h);
+        h.finish()
+    };
+    let same = |w: &Weighed| {
+        w.fields == fields
+            && match (&w.body, &d.body) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    };
+    if let Ok(guard) = WEIGHED.lock() {
+        if let Some(w) = guard
+            .as_ref()
+            .and_then(|m| m.get(&d.url))
+            .filter(|w| same(w))
+        {
+            return Arc::clone(&w.weights);
+        }
+    }
+    let weights = Arc::new(weigh(d));
+    if let Ok(mut guard) = WEIGHED.lock() {
+        let map = guard.get_or_insert_with(HashMap::new);
+        // Forget bodies nothing else holds any more: their pages are gone.
+        if map.len() > 64 {
+            map.retain(|_, w| w.body.as_ref().is_none_or(|b| Arc::strong_count(b) > 1));
+        }
+        map.insert(
+            d.url.clone(),
+            Weighed {
+                body: d.body.clone(),
+                fields,
+                weights: Arc::clone(&weights),
+            },
+        );
+    }
+    weights
 }
 
 /// How much each word counts in one document.
@@ -301,12 +379,15 @@ fn weigh(d: &Doc) -> BTreeMap<String, u32> {
     each_term(&d.also, |t| add(t, IN_TITLE));
     each_term(&d.summary, |t| add(t, IN_SUMMARY));
     let mut in_text: HashMap<String, u32> = HashMap::new();
-    each_term(&d.text, |t| match in_text.get_mut(t) {
-        Some(v) => *v += IN_TEXT,
-        None => {
-            in_text.insert(t.to_owned(), IN_TEXT);
-        }
-    });
+    let body = d.body.as_ref().map_or("", |b| b.text.as_str());
+    for part in [body, d.text.as_str()] {
+        each_term(part, |t| match in_text.get_mut(t) {
+            Some(v) => *v += IN_TEXT,
+            None => {
+                in_text.insert(t.to_owned(), IN_TEXT);
+            }
+        });
+    }
     for (t, w) in &in_text {
         add(t, (*w).min(TEXT_CAP));
     }
@@ -354,6 +435,43 @@ mod tests {
             ["økt", "kompetans", "barnevern", "2018", "2024"]
         );
         assert_eq!(terms("Idé"), ["ide"]);
+    }
+
+    #[test]
+    fn cached_weights_follow_the_document() {
+        KEEP_WEIGHTS.store(true, Ordering::Relaxed);
+        let body = |t: &str| {
+            Some(Arc::new(Rendered {
+                text: t.into(),
+                ..Rendered::default()
+            }))
+        };
+        let doc = |body: Option<Arc<Rendered>>, summary: &str| Doc {
+            kind: "page",
+            title: "Tillit".into(),
+            url: "/test-cache/".into(),
+            summary: summary.into(),
+            lang: Lang::Nb,
+            also: String::new(),
+            body,
+            text: String::new(),
+            date: None,
+        };
+        let b = body("avtalene om barnevern");
+        let first = weigh_cached(&doc(b.clone(), ""));
+        assert!(
+            Arc::ptr_eq(&first, &weigh_cached(&doc(b.clone(), ""))),
+            "same body, same result"
+        );
+        let other = weigh_cached(&doc(body("avtalene om barnevern"), ""));
+        assert!(!Arc::ptr_eq(&first, &other), "a new body is weighed again");
+        assert_eq!(*first, *other);
+        let changed = weigh_cached(&doc(b, "kompetanse"));
+        assert!(changed.contains_key("kompetans"));
+        assert_eq!(
+            *changed,
+            weigh(&doc(body("avtalene om barnevern"), "kompetanse"))
+        );
     }
 
     #[test]
