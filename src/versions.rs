@@ -260,16 +260,7 @@ pub fn release(
 /// Copies the content folder, without its versions and editors' scratch files.
 fn copy_content(content: &Path, to: &Path) -> Result<usize, Error> {
     let mut files = 0;
-    let walker = walkdir::WalkDir::new(content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            e.depth() == 0
-                || !(crate::fs::is_editor_temp(&name) || e.depth() == 1 && name == "versions")
-        });
-    for entry in walker {
+    for entry in crate::load::content_files(content) {
         let entry = entry.map_err(|e| {
             Error::one(Diagnostic::error(
                 "content",

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use libfuzzer_sys::fuzz_target;
-use mandat::model::SourceFile;
+use mandat::model::{Lang, SourceFile};
+use mandat::output::Urls;
 use mandat::render::markdown::{render, Linker};
 
 fuzz_target!(|data: &[u8]| {
@@ -21,16 +22,26 @@ fuzz_target!(|data: &[u8]| {
     .into_iter()
     .map(|(a, b)| (a.to_owned(), b.to_owned()))
     .collect();
+    let urls = Urls::new(Lang::Nb, "", "/base");
     let linker = Linker {
         sources: &sources,
-        base_path: "/base",
+        urls: &urls,
+        content_dir: "content",
     };
     let source = SourceFile {
         path: "content/pages/artikler/nyhet.md".into(),
         text: format!("---\ntitle: x\n---\n{body}").into(),
         body_line: 4,
     };
-    match render(body, &source, 4, "/artikler/nyhet/", 0, &linker) {
+    match render(
+        body,
+        &source,
+        4,
+        "/artikler/nyhet/",
+        0,
+        &linker,
+        &["main", "top"],
+    ) {
         Ok(r) => {
             for l in &r.links {
                 assert!(l.line >= 4);

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use mandat::config::{resolve_paths, Config, Paths};
 use mandat::error::Severity;
-use mandat::load::{parse_record, Loaded, Record};
+use mandat::load::{assemble, parse_record, Record};
 use mandat::model::Registry;
 use mandat::output::Urls;
 use mandat::render::theme::Theme;
@@ -57,28 +57,15 @@ fuzz_target!(|data: &[u8]| {
             Config::fallback(&paths)
         }
     };
-    let mut loaded = Loaded {
-        config,
-        actors: Vec::new(),
-        initiatives: Vec::new(),
-        event_files: Vec::new(),
-        pages: Vec::new(),
-        assets: Vec::new(),
-        broken: Default::default(),
-    };
-    for ((rel, _), text) in FILES.iter().zip(&texts).skip(1) {
-        match parse_record(&loaded.config, rel, text.clone()) {
-            Ok(Record::Actor(a)) => loaded.actors.push(*a),
-            Ok(Record::Initiative(i)) => loaded.initiatives.push(*i),
-            Ok(Record::Events(f, e)) => loaded.event_files.push((f, e)),
-            Ok(Record::Page(p)) => loaded.pages.push(*p),
-            Ok(Record::Asset(..)) => {}
-            Err(d) => {
-                loaded.broken.insert((*rel).to_owned());
-                diags.push(d);
-            }
-        }
-    }
+    // The records are assembled exactly as a build assembles what it read.
+    let records: Vec<(String, Result<Record, _>)> = FILES
+        .iter()
+        .zip(&texts)
+        .skip(1)
+        .map(|((rel, _), text)| ((*rel).to_owned(), parse_record(&config, rel, text.clone())))
+        .collect();
+    let (loaded, found) = assemble(config, records.into_iter(), Vec::new());
+    diags.extend(found);
     let (reg, found) = Registry::check_all(loaded);
     diags.extend(found);
     let urls = Urls::new(reg.config.lang, "", &reg.config.base_path);
@@ -90,7 +77,10 @@ fuzz_target!(|data: &[u8]| {
             let extra = serde_json::json!({});
             for (path, job) in &prepared.plan {
                 if let Err(d) = prepared.render(path, job, &extra) {
-                    panic!("a checked site failed to render {path}: {}", d.render(false));
+                    panic!(
+                        "a checked site failed to render {path}: {}",
+                        d.render(false)
+                    );
                 }
             }
         }

@@ -217,7 +217,7 @@ fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSe
 
 /// The records read (by their path below the content folder), sorted by kind, with
 /// every problem found; `broken` names the files that could not be read.
-fn assemble(
+pub fn assemble(
     config: Config,
     records: impl Iterator<Item = (String, Result<Record, Diagnostic>)>,
     walk_problems: Vec<Diagnostic>,
@@ -263,21 +263,28 @@ pub enum Record {
     Asset(PathBuf, String),
 }
 
-/// Lists the files to read, in a stable order, with what each is.
-/// `shown` is the folder as messages name it (`content`, `content/versions/<NAME>`).
-fn walk(content: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<(PathBuf, String, Kind)> {
-    let mut out = Vec::new();
-    let walker = walkdir::WalkDir::new(content)
+/// Everything in a content folder in a stable order, leaving out editors' scratch files
+/// and the frozen versions (read on their own by crate::versions, and not copied into a
+/// new one).
+pub(crate) fn content_files(
+    content: &Path,
+) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    walkdir::WalkDir::new(content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            // Frozen versions are read on their own (crate::versions), not as records.
             e.depth() == 0
                 || !(crate::fs::is_editor_temp(&name) || e.depth() == 1 && name == "versions")
-        });
-    for entry in walker {
+        })
+}
+
+/// Lists the files to read, in a stable order, with what each is.
+/// `shown` is the folder as messages name it (`content`, `content/versions/<NAME>`).
+fn walk(content: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<(PathBuf, String, Kind)> {
+    let mut out = Vec::new();
+    for entry in content_files(content) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {

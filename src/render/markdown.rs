@@ -64,30 +64,7 @@ pub fn render(
     own_path: &str,
     file: usize,
     linker: &Linker,
-    reserved: &[&str],
-) -> Result<Rendered, Vec<Diagnostic>> {
-    let reserved: Vec<String> = reserved.iter().map(|s| s.to_string()).collect();
-    render_avoiding(
-        markdown,
-        source,
-        line_offset,
-        own_path,
-        file,
-        linker,
-        &reserved,
-    )
-}
-
-/// As `render`, with heading ids that stay clear of `reserved`: the ids the page's template
-/// gives its own sections (a body's "## Roller" must not take the roles list's `roller`).
-pub fn render_avoiding(
-    markdown: &str,
-    source: &SourceFile,
-    line_offset: usize,
-    own_path: &str,
-    file: usize,
-    linker: &Linker,
-    reserved: &[String],
+    reserved: &[impl AsRef<str>],
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let mut out = Rendered::default();
     let mut errors = Vec::new();
@@ -201,7 +178,7 @@ pub fn render_avoiding(
 fn assign_heading_ids(
     events: &mut [(Event, std::ops::Range<usize>)],
     out: &mut Rendered,
-    reserved: &[String],
+    reserved: &[impl AsRef<str>],
 ) {
     let mut i = 0;
     while i < events.len() {
@@ -228,7 +205,8 @@ fn assign_heading_ids(
                 };
                 let mut unique = wanted.clone();
                 let mut n = 2;
-                while out.anchors.contains(&unique) || reserved.contains(&unique) {
+                while out.anchors.contains(&unique) || reserved.iter().any(|r| r.as_ref() == unique)
+                {
                     unique = format!("{wanted}-{n}");
                     n += 1;
                 }

@@ -1008,11 +1008,11 @@ impl Prepared<'_> {
         if section.is_empty() {
             return Value::Null;
         }
-        let idx = self
-            .reg
-            .pages
-            .iter()
-            .position(|p| p.is_section && p.slug_path == section);
+        // The plan already knows each section's `_index.md`: no scan of every page per page.
+        let idx = match self.plan.get(&self.urls.page(section)) {
+            Some(Job::Section(_, idx)) => *idx,
+            _ => None,
+        };
         let own = idx.map_or(self.reg.config.lang, |i| self.reg.pages[i].lang);
         json!({
             "title": idx.map_or_else(|| title_from_folder(section), |i| self.reg.pages[i].meta.title.clone()),

@@ -107,7 +107,7 @@ pub(super) fn render_bodies(
             match earlier.and_then(|c| c.get(key, files[*f], *f, *line, own)) {
                 Some(r) => (Ok(r), true),
                 None => (
-                    markdown::render_avoiding(text, files[*f], *line, own, *f, linker, reserved)
+                    markdown::render(text, files[*f], *line, own, *f, linker, reserved)
                         .map(Arc::new),
                     false,
                 ),
