@@ -129,9 +129,7 @@ impl Registry {
     fn check(&mut self, diags: &mut Diagnostics) {
         let actor_ids: Vec<&str> = self.actors.keys().map(String::as_str).collect();
         let initiative_ids: Vec<&str> = self.initiatives.keys().map(String::as_str).collect();
-        // An id whose file could not be read exists; its own error says what is wrong.
         let broken_actor = |id: &str| self.broken.contains(&format!("actors/{id}.yaml"));
-        let broken_initiative = |id: &str| self.broken.contains(&format!("initiatives/{id}.md"));
         // A mistyped actor id leaves the real actor unreferenced: one mistake, one message.
         let mistyped_actor = std::cell::Cell::new(false);
         let check_actor = |diags: &mut Diagnostics, src: &SourceFile, after: &[&str], id: &str| {
@@ -149,7 +147,7 @@ impl Registry {
         };
         let check_initiative =
             |diags: &mut Diagnostics, src: &SourceFile, after: &[&str], id: &str| {
-                if !self.initiatives.contains_key(id) && !broken_initiative(id) {
+                if !self.knows_initiative(id) {
                     diags.push(unknown(
                         src,
                         after,
@@ -267,7 +265,7 @@ impl Registry {
                 }
             }
             for i in &e.initiatives {
-                if !self.initiatives.contains_key(i) && !broken_initiative(i) {
+                if !self.knows_initiative(i) {
                     diags.push(unknown(
                         src,
                         key,
@@ -303,7 +301,7 @@ impl Registry {
         p.meta
             .initiatives
             .iter()
-            .filter(|i| !self.initiatives.contains_key(*i))
+            .filter(|i| !self.knows_initiative(i))
             .map(|i| {
                 unknown(
                     &p.source,
@@ -315,6 +313,12 @@ impl Registry {
                 )
             })
             .collect()
+    }
+
+    /// Whether `id` names an initiative, or one whose file could not be read (its own
+    /// error says what is wrong; a reference to it is not a second mistake).
+    fn knows_initiative(&self, id: &str) -> bool {
+        self.initiatives.contains_key(id) || self.broken.contains(&format!("initiatives/{id}.md"))
     }
 
     fn is_referenced(&self, actor: &str) -> bool {
