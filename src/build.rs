@@ -189,10 +189,13 @@ fn prepare_all(sites: &Sites) -> Result<Vec<Prepared<'_>>, Vec<Diagnostic>> {
 
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
+    let mut phases = Phases::new(started);
     check_output_folder(paths)?;
     let sites = load(paths)?;
+    phases.done("load and check records");
     let warnings = &sites.warnings;
     let prepared = prepare_all(&sites).map_err(|e| content_error(e, warnings))?;
+    phases.done("render bodies, check links");
     let plan: Vec<(&Prepared, &String, &Job)> = prepared
         .iter()
         .flat_map(|p| p.plan.iter().map(move |(path, job)| (p, path, job)))
@@ -228,6 +231,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         finished.store(true, Ordering::Relaxed);
         r
     });
+    phases.done("render and write pages");
     let mut errors = Diagnostics::default();
     for r in results {
         if let Err(e) = r {
@@ -244,6 +248,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     )?;
     crate::fs::swap_into_place(&staging, &paths.out)
         .inspect_err(|_| crate::fs::remove_dir_if_exists(&staging))?;
+    phases.done("swap into place");
 
     let pages = plan
         .iter()
@@ -258,6 +263,29 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         millis: started.elapsed().as_millis(),
         warnings: sites.warnings.clone(),
     })
+}
+
+/// With `MANDAT_TIMINGS` set, how long each phase of the build took, on standard error:
+/// for profiling, not part of the command line's contract.
+struct Phases {
+    last: Option<Instant>,
+}
+
+impl Phases {
+    fn new(started: Instant) -> Self {
+        let on = std::env::var_os("MANDAT_TIMINGS").is_some_and(|v| !v.is_empty());
+        Phases {
+            last: on.then_some(started),
+        }
+    }
+
+    fn done(&mut self, what: &str) {
+        if let Some(last) = self.last {
+            let now = Instant::now();
+            eprintln!("{:>6} ms  {what}", (now - last).as_millis());
+            self.last = Some(now);
+        }
+    }
 }
 
 fn progress(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
