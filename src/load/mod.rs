@@ -541,14 +541,15 @@ fn parse_text_record(
             let split = split(&source)?;
             let meta: InitiativeMeta = yaml::parse(&source, split.yaml, split.yaml_line)?;
             require_title(&source, &meta.title)?;
-            let body = split.body.to_owned();
+            // The body runs to the end of the file.
+            let body_at = source.text.len() - split.body.len();
             source.body_line = split.body_line;
             let lang = meta.lang.unwrap_or(config.lang);
             Ok(Record::Initiative(Box::new(Initiative {
                 id,
                 meta,
                 lang,
-                body,
+                body_at,
                 source,
             })))
         }
@@ -588,7 +589,8 @@ fn parse_text_record(
                 yaml::parse(&source, split.yaml, split.yaml_line)?
             };
             require_title(&source, &meta.title)?;
-            let body = split.body.to_owned();
+            // The body runs to the end of the file.
+            let body_at = source.text.len() - split.body.len();
             source.body_line = split.body_line;
             let lang = meta.lang.unwrap_or(config.lang);
             Ok(Record::Page(Box::new(Page {
@@ -596,7 +598,7 @@ fn parse_text_record(
                 lang,
                 slug_path,
                 is_section,
-                body,
+                body_at,
                 source,
             })))
         }

@@ -156,11 +156,17 @@ pub struct Initiative {
     pub id: String,
     pub meta: InitiativeMeta,
     pub lang: Lang,
-    pub body: String,
+    /// Where the Markdown body starts in the source text.
+    pub body_at: usize,
     pub source: SourceFile,
 }
 
 impl Initiative {
+    /// The Markdown body below the front matter.
+    pub fn body(&self) -> &str {
+        self.source.text.get(self.body_at..).unwrap_or("")
+    }
+
     /// The short name for charts and tables.
     pub fn short_title(&self) -> &str {
         self.meta.short_title.as_deref().unwrap_or(&self.meta.title)

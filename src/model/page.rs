@@ -36,11 +36,17 @@ pub struct Page {
     /// a section's `_index.md` has the folder's path (`artikler`, or `` for the root).
     pub slug_path: String,
     pub is_section: bool,
-    pub body: String,
+    /// Where the Markdown body starts in the source text.
+    pub body_at: usize,
     pub source: SourceFile,
 }
 
 impl Page {
+    /// The Markdown body below the front matter.
+    pub fn body(&self) -> &str {
+        self.source.text.get(self.body_at..).unwrap_or("")
+    }
+
     /// The section folder a page belongs to (`` for the top level).
     pub fn section(&self) -> &str {
         if self.is_section {

@@ -293,7 +293,7 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                     ("roles", roles, Lines),
                     ("measures", measures, Lines),
                     ("tags", m.tags.join(", "), Lines),
-                    ("body", plain(&ini.body), Paragraphs),
+                    ("body", plain(ini.body()), Paragraphs),
                 ],
             },
         );
@@ -373,7 +373,7 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                         list(m.initiatives.iter().map(|i| title(i)).collect()),
                         Lines,
                     ),
-                    ("body", plain(&p.body), Paragraphs),
+                    ("body", plain(p.body()), Paragraphs),
                 ],
             },
         );

@@ -31,8 +31,97 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     pub headings: Vec<(u8, String, String)>,
     pub links: Vec<LinkRef>,
-    /// The text without markup, for search and descriptions.
-    pub text: String,
+}
+
+impl Rendered {
+    /// The text without markup, for search and excerpts. Worked out from the HTML when
+    /// asked, not kept: every body is held until the site is written.
+    pub fn text(&self) -> String {
+        plain_text(&self.html)
+    }
+}
+
+/// Inline elements: their tags do not end a word (`**barne**vern` is one).
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "code", "del", "em", "i", "kbd", "mark", "q", "s", "small", "span", "strong",
+    "sub", "sup", "u",
+];
+
+/// The text of `html` as a reader sees it: tags taken out (block tags leave a space, and
+/// an image its alt text), character references decoded.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if rest.starts_with('<') {
+            let end = memchr::memchr(b'>', rest.as_bytes()).map_or(rest.len(), |e| e + 1);
+            let tag = &rest[..end];
+            let name = tag.trim_start_matches(['<', '/']);
+            let name = &name[..name
+                .bytes()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(name.len())];
+            let inline = INLINE.iter().any(|t| t.eq_ignore_ascii_case(name));
+            if !inline && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            if name.eq_ignore_ascii_case("img") {
+                if let Some(alt) = attribute(tag, "alt") {
+                    out.push_str(&plain_text(alt));
+                    out.push(' ');
+                }
+            }
+            rest = &rest[end..];
+        } else {
+            // A character reference is short: look no further than its longest.
+            let end = rest.bytes().take(12).position(|b| b == b';').filter(|&e| {
+                rest[1..e]
+                    .bytes()
+                    .all(|b| b == b'#' || b.is_ascii_alphanumeric())
+            });
+            match end.and_then(|e| Some((e, decode(&rest[1..e])?))) {
+                Some((e, c)) => {
+                    out.push(c);
+                    rest = &rest[e + 1..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of attribute `name` in one start tag, as written (still escaped).
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let len = tag[at..].find('"')?;
+    Some(&tag[at..at + len])
+}
+
+/// A character reference without its `&` and `;`: `amp`, `#39`, `#x2014`.
+fn decode(entity: &str) -> Option<char> {
+    match entity {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => {
+            let number = entity.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
 }
 
 /// What link rewriting needs to know about the site.
@@ -145,28 +234,14 @@ pub fn render(
                 rewritten.push(Event::End(TagEnd::Table));
                 Event::Html(CowStr::Borrowed("</div>"))
             }
-            Event::Text(t) => {
-                out.text.push_str(&t);
-                Event::Text(t)
-            }
-            Event::Code(t) => {
-                out.text.push_str(&t);
-                Event::Code(t)
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                out.text.push(' ');
-                event
-            }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
-                out.text.push(' ');
-                event
-            }
             other => other,
         };
         rewritten.push(event);
     }
     out.html.reserve(markdown.len() * 3 / 2);
     html::push_html(&mut out.html, rewritten.into_iter());
+    // Every body is held until the site is written: no room to spare.
+    out.html.shrink_to_fit();
     if errors.is_empty() {
         Ok(out)
     } else {
@@ -423,6 +498,28 @@ mod tests {
             content_dir: "content",
         };
         render(md, &src, 4, "/own/", 0, &linker, &["fakta"])
+    }
+
+    #[test]
+    fn text_is_what_a_reader_sees() {
+        let r = render_in(
+            "content/pages/x.md",
+            "# Tittel\n\nEn **barne**vern-sak & \"tillit\".\n\n| År | Tiltak |\n|---|---|\n| 2020 | kurs |\n\n- en\n- to\n\n![Kart over Norge](/kart.png)\n",
+        )
+        .unwrap();
+        let text = r.text();
+        assert_eq!(
+            text.split_whitespace().collect::<Vec<_>>().join(" "),
+            "Tittel En barnevern-sak & “tillit”. År Tiltak 2020 kurs en to Kart over Norge"
+        );
+    }
+
+    #[test]
+    fn plain_text_decodes_references_and_keeps_stray_ampersands() {
+        assert_eq!(plain_text("a&amp;b &#39;c&#x27; &lt;d&gt;"), "a&b 'c' <d>");
+        assert_eq!(plain_text("R&D &unknown; &"), "R&D &unknown; &");
+        assert_eq!(plain_text("<p>a</p><p>b<br />c</p>"), " a b c ");
+        assert_eq!(plain_text("<img src=\"x\" alt=\"A &amp; B\" />"), " A & B ");
     }
 
     #[test]

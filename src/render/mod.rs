@@ -2,6 +2,18 @@
 //! the plan of every output path (collisions found before anything is written), and
 //! each output rendered through the theme's templates.
 
+/// A JSON object whose values are moved in, not copied: `json!` serializes every value it
+/// is given, so a section's list of five hundred pages would be built twice. Values are
+/// anything `serde_json::Value: From` takes (`&str`, `String`, `Vec<Value>`, `Option<_>`,
+/// numbers, `bool`, `Value`).
+macro_rules! object {
+    ({ $($key:literal: $value:expr),* $(,)? }) => {{
+        let mut map = serde_json::Map::new();
+        $( map.insert($key.to_owned(), serde_json::Value::from($value)); )*
+        serde_json::Value::Object(map)
+    }};
+}
+
 pub mod calendar;
 pub mod changes;
 pub mod chart;
@@ -280,7 +292,7 @@ pub fn prepare_in<'a>(
         let reserved = initiative_ids(ini);
         work.push((
             format!("initiative:{id}"),
-            &ini.body,
+            ini.body(),
             f,
             ini.source.body_line,
             own.clone(),
@@ -324,7 +336,7 @@ pub fn prepare_in<'a>(
     for (i, p) in reg.pages.iter().enumerate() {
         work.push((
             format!("page:{i}"),
-            &p.body,
+            p.body(),
             page_base + i,
             p.source.body_line,
             urls.page(&p.slug_path),
@@ -789,12 +801,12 @@ impl Prepared<'_> {
                 (
                     "page.html",
                     p.lang,
-                    json!({
-                        "title": p.meta.title,
-                        "summary": p.meta.summary,
+                    object!({
+                        "title": p.meta.title.as_str(),
+                        "summary": p.meta.summary.as_deref(),
                         "date": p.meta.date.as_ref().map(|d| ctx.date(d, None, p.lang)),
                         "updated": p.meta.updated.as_ref().map(|d| ctx.date(d, None, p.lang)),
-                        "author": p.meta.author,
+                        "author": p.meta.author.as_deref(),
                         "tags": ctx.tags(&p.meta.tags),
                         "initiatives": initiatives,
                         "section": section,
@@ -822,9 +834,9 @@ impl Prepared<'_> {
                 (
                     "section.html",
                     lang,
-                    json!({
+                    object!({
                         "title": title,
-                        "summary": index.and_then(|i| reg.pages[i].meta.summary.clone()),
+                        "summary": index.and_then(|i| reg.pages[i].meta.summary.as_deref()),
                         "body_html": index.map(|i| ctx.body(&format!("page:{i}"))),
                         "pages": pages,
                         "subsections": subsections,
@@ -868,7 +880,12 @@ impl Prepared<'_> {
                 (
                     "tag.html",
                     site_lang,
-                    json!({ "title": format!("{}: {name}", ctx.t(site_lang, "tags.one")), "tag": name, "pages": list, "initiatives": initiatives }),
+                    object!({
+                        "title": format!("{}: {name}", ctx.t(site_lang, "tags.one")),
+                        "tag": name,
+                        "pages": list,
+                        "initiatives": initiatives,
+                    }),
                 )
             }
             Job::Search => (
@@ -886,11 +903,13 @@ impl Prepared<'_> {
             ),
         };
         let mut page = page;
-        if let Some(c) = self.chart(&ctx, job, lang) {
-            views::merge(&mut page, json!({ "chart": c }));
+        if let (Some(c), Value::Object(map)) = (self.chart(&ctx, job, lang), &mut page) {
+            map.insert("chart".into(), c);
         }
         let mut own = self.common(&ctx, path, lang, &page);
-        views::merge(&mut own, json!({ "page": page }));
+        if let Value::Object(map) = &mut own {
+            map.insert("page".into(), page);
+        }
         let own =
             tera::Context::from_value(own).map_err(|e| Diagnostic::error(path, e.to_string()))?;
         // Every page sets the same keys, so the shared context only ever holds this page's.

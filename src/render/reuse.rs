@@ -188,7 +188,7 @@ impl<'a> Prepared<'a> {
             let own = kept.urls.page(&p.slug_path);
             let f = page_base + i;
             match markdown::render(
-                &p.body,
+                p.body(),
                 &p.source,
                 p.source.body_line,
                 &own,

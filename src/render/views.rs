@@ -379,9 +379,9 @@ impl Ctx<'_> {
     }
 
     pub fn page_summary(&self, p: &Page, lang: Lang) -> Value {
-        json!({
-            "title": p.meta.title,
-            "summary": p.meta.summary,
+        object!({
+            "title": p.meta.title.as_str(),
+            "summary": p.meta.summary.as_deref(),
             "date": self.opt_date(p.meta.date.as_ref(), None, lang),
             "href": self.href(&self.urls.page(&p.slug_path)),
             "lang": p.lang.code(),
