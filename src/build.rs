@@ -56,6 +56,9 @@ pub struct BuildOptions {
     pub extra: Option<Value>,
     /// Show progress on a terminal when the build takes more than a second.
     pub progress: bool,
+    /// Leave the previous output's removal to a process of its own (the command line);
+    /// otherwise it is removed before `build` returns.
+    pub remove_in_background: bool,
 }
 
 /// Loads and checks the whole site, with its versions, without writing anything: every
@@ -205,6 +208,9 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     crate::fs::remove_dir_if_exists(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, "create the folder", &e))?;
     let extra = options.extra.clone().unwrap_or_else(|| json!({}));
+    // The previous output (a folder mandat wrote: checked above), whose unchanged files
+    // the new one links to instead of writing them again.
+    let previous = paths.out.join(MARKER).is_file().then_some(&paths.out);
 
     let done = AtomicUsize::new(0);
     let finished = AtomicBool::new(false);
@@ -222,7 +228,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
                     let bytes = prepared
                         .render_cached(contexts, path, job, &extra)
                         .map_err(Error::one)?;
-                    crate::fs::write(&file_for(&staging, path), &bytes)?;
+                    let old = previous.map(|p| file_for(p, path));
+                    crate::fs::write_or_link(&file_for(&staging, path), &bytes, old.as_deref())?;
                     done.fetch_add(1, Ordering::Relaxed);
                     Ok(())
                 },
@@ -246,8 +253,13 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         &staging.join(MARKER),
         b"This folder is written by `mandat build` and replaced whole by the next build.\n",
     )?;
-    crate::fs::swap_into_place(&staging, &paths.out)
+    let old = crate::fs::swap_into_place(&staging, &paths.out)
         .inspect_err(|_| crate::fs::remove_dir_if_exists(&staging))?;
+    if options.remove_in_background {
+        crate::fs::remove_in_background(&paths.out, old);
+    } else if let Some(old) = old {
+        crate::fs::remove_previous_outputs(&[old]);
+    }
     phases.done("swap into place");
 
     let pages = plan

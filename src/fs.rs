@@ -60,6 +60,28 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     fs::write(path, bytes).map_err(|e| Error::io(path, "write the file", &e))
 }
 
+/// Writes `bytes` to `path` like `write`, unless the previous build's file `old` holds
+/// exactly these bytes: then `path` becomes a hard link to it. Most files of a rebuild
+/// are unchanged, and a link is far cheaper for the disk than a new file, both now and
+/// when the previous output is removed (its unchanged files' blocks stay in use).
+pub fn write_or_link(path: &Path, bytes: &[u8], old: Option<&Path>) -> Result<(), Error> {
+    if let Some(old) = old {
+        let same = fs::metadata(old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && fs::read(old).is_ok_and(|b| b == bytes);
+        if same {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)
+                    .map_err(|e| Error::io(parent, "create the folder", &e))?;
+            }
+            // A file system without hard links gets a copy written instead.
+            if fs::hard_link(old, path).is_ok() {
+                return Ok(());
+            }
+        }
+    }
+    write(path, bytes)
+}
+
 /// A scratch folder beside `out`, on the same file system so the swap is a rename.
 pub fn staging_dir(out: &Path) -> PathBuf {
     sibling(out, "tmp")
@@ -73,8 +95,9 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 }
 
 /// Puts the finished `staging` folder in place of `out`. The old output is moved aside
-/// first and only removed once the new one is in place; if the swap fails it is put back.
-pub fn swap_into_place(staging: &Path, out: &Path) -> Result<(), Error> {
+/// first and put back if the swap fails; once the new one is in place, it is returned
+/// for the caller to remove (see `remove_in_background`).
+pub fn swap_into_place(staging: &Path, out: &Path) -> Result<Option<PathBuf>, Error> {
     let old = sibling(out, "old");
     let had_old = out.exists();
     if had_old {
@@ -86,10 +109,70 @@ pub fn swap_into_place(staging: &Path, out: &Path) -> Result<(), Error> {
         }
         return Err(Error::io(out, "put the new output in place", &e));
     }
-    if had_old {
-        fs::remove_dir_all(&old).map_err(|e| Error::io(&old, "remove the previous output", &e))?;
+    Ok(had_old.then_some(old))
+}
+
+/// The hidden command a build starts to remove the previous output after it has exited.
+pub const REMOVE_COMMAND: &str = "remove-previous-output";
+
+/// Removes previous outputs moved aside by `swap_into_place` (and any a killed removal
+/// left behind beside `out`) in a process of its own, so the build is done as soon as
+/// the new output is in place: removing ten thousand files takes the disk as long as
+/// writing them. Removes them here if no process can be started.
+pub fn remove_in_background(out: &Path, old: Option<PathBuf>) {
+    // The folder just moved aside is among the leftovers.
+    let mut dirs = leftovers(out);
+    dirs.extend(old.filter(|o| !dirs.contains(o)));
+    if dirs.is_empty() {
+        return;
     }
-    Ok(())
+    let started = std::env::current_exe().ok().and_then(|exe| {
+        std::process::Command::new(exe)
+            .arg(REMOVE_COMMAND)
+            .args(&dirs)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()
+    });
+    if started.is_none() {
+        remove_previous_outputs(&dirs);
+    }
+}
+
+/// Previous outputs of `out` still beside it: `.NAME.old-PID` folders.
+fn leftovers(out: &Path) -> Vec<PathBuf> {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return Vec::new();
+    };
+    let prefix = format!(".{}.old-", name.to_string_lossy());
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    fs::read_dir(parent)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Removes each of `dirs` that is a previous output: a `.NAME.old-PID` folder holding
+/// the marker file of a mandat build. Anything else is left alone, so the hidden command
+/// cannot be made to remove other folders.
+pub fn remove_previous_outputs(dirs: &[PathBuf]) {
+    for dir in dirs {
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        let is_old = name.is_some_and(|n| n.starts_with('.') && n.contains(".old-"));
+        if is_old && dir.join(crate::build::MARKER).is_file() {
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
 }
 
 /// Removes a folder if it is there (a failed build's staging folder).
@@ -136,6 +219,62 @@ mod tests {
     }
 
     #[test]
+    fn unchanged_files_are_linked_changed_ones_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old.html");
+        fs::write(&old, "same").unwrap();
+        let linked = dir.path().join("new/a/index.html");
+        write_or_link(&linked, b"same", Some(&old)).unwrap();
+        let written = dir.path().join("new/b/index.html");
+        write_or_link(&written, b"other", Some(&old)).unwrap();
+        let fresh = dir.path().join("new/c/index.html");
+        write_or_link(&fresh, b"same", Some(&dir.path().join("missing"))).unwrap();
+
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            assert_eq!(
+                fs::metadata(&linked).unwrap().ino(),
+                fs::metadata(&old).unwrap().ino()
+            );
+            assert_ne!(
+                fs::metadata(&written).unwrap().ino(),
+                fs::metadata(&old).unwrap().ino()
+            );
+        }
+        assert_eq!(fs::read_to_string(&linked).unwrap(), "same");
+        assert_eq!(fs::read_to_string(&written).unwrap(), "other");
+        assert_eq!(fs::read_to_string(&fresh).unwrap(), "same");
+        assert_eq!(
+            fs::read_to_string(&old).unwrap(),
+            "same",
+            "the old file is untouched"
+        );
+    }
+
+    #[test]
+    fn only_previous_outputs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let old = sibling(&out, "old");
+        let unmarked = dir.path().join(".output.old-1");
+        let other = dir.path().join("site");
+        for d in [&old, &unmarked, &other] {
+            fs::create_dir(d).unwrap();
+        }
+        fs::write(old.join(crate::build::MARKER), "").unwrap();
+        fs::write(other.join(crate::build::MARKER), "").unwrap();
+        assert_eq!(leftovers(&out).len(), 2);
+        remove_previous_outputs(&[old.clone(), unmarked.clone(), other.clone()]);
+        assert!(!old.exists(), "a marked .output.old-PID folder goes");
+        assert!(unmarked.exists(), "a folder without the marker stays");
+        assert!(
+            other.exists(),
+            "a folder not named like a previous output stays"
+        );
+    }
+
+    #[test]
     fn swap_replaces_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
@@ -144,8 +283,11 @@ mod tests {
         let staging = staging_dir(&out);
         fs::create_dir(&staging).unwrap();
         fs::write(staging.join("index.html"), "new").unwrap();
-        swap_into_place(&staging, &out).unwrap();
+        let old = swap_into_place(&staging, &out)
+            .unwrap()
+            .expect("the old output");
         assert!(!out.join("stale.html").exists());
+        assert_eq!(fs::read_to_string(old.join("stale.html")).unwrap(), "old");
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
         assert!(!staging.exists());
     }

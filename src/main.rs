@@ -83,6 +83,9 @@ enum Command {
         /// The folder for the new site (created if missing).
         dir: PathBuf,
     },
+    /// Started by `build` to remove the previous output once the new one is in place.
+    #[command(name = mandat::fs::REMOVE_COMMAND, hide = true)]
+    RemovePrevious { dirs: Vec<PathBuf> },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -116,6 +119,7 @@ fn main() -> ExitCode {
                 &BuildOptions {
                     extra: None,
                     progress: true,
+                    remove_in_background: true,
                 },
             )
             .map(|summary| {
@@ -181,6 +185,10 @@ fn main() -> ExitCode {
             println!("created a new site with {n} files in {}", dir.display());
             println!("build it with: mandat build --root {}", dir.display());
         }),
+        Command::RemovePrevious { dirs } => {
+            mandat::fs::remove_previous_outputs(&dirs);
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

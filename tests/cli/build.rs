@@ -190,6 +190,60 @@ fn stale_files_do_not_survive_a_rebuild() {
 }
 
 #[test]
+fn a_rebuild_links_unchanged_files_and_removes_the_previous_output() {
+    use std::os::unix::fs::MetadataExt;
+    let site = copy_site("basic");
+    let out = site.path().join("output");
+    assert!(build(site.path(), &out).status.success());
+    let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+    let (about, home) = (inode("tilgjengelighet/index.html"), inode("index.html"));
+    let page = site.path().join("content/pages/tilgjengelighet.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, format!("{text}\nEt nytt avsnitt.\n")).unwrap();
+    let before = tree(&out);
+    assert!(build(site.path(), &out).status.success());
+
+    assert_eq!(
+        inode("index.html"),
+        home,
+        "an unchanged file is the same file"
+    );
+    assert_ne!(
+        inode("tilgjengelighet/index.html"),
+        about,
+        "a changed file is written anew"
+    );
+    let after = tree(&out);
+    assert!(
+        String::from_utf8_lossy(&after["tilgjengelighet/index.html"]).contains("Et nytt avsnitt.")
+    );
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    assert_ne!(
+        before["tilgjengelighet/index.html"],
+        after["tilgjengelighet/index.html"]
+    );
+    // The previous output is removed by a process of its own, after the build.
+    let leftovers = || -> Vec<String> {
+        fs::read_dir(site.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".output"))
+            .collect()
+    };
+    for _ in 0..100 {
+        if leftovers().is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(leftovers(), Vec::<String>::new());
+}
+
+#[test]
 fn init_makes_a_site_that_builds_without_a_theme_folder() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("ny");
