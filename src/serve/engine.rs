@@ -99,12 +99,24 @@ impl Engine {
     /// Builds the site again after the files in `changed` changed (`None`: read
     /// everything). On success the result is the new last good build.
     pub fn rebuild(&mut self, changed: Option<&BTreeSet<PathBuf>>) -> Result<Built, Error> {
+        self.rebuild_then(changed, |_| {})
+    }
+
+    /// As `rebuild`; when only pages changed, `early` is first given the site with
+    /// everything but the search index up to date, so the edited page can be shown
+    /// while the index (which reads every page) is made again. The result, the same
+    /// site with the new index, has the same generation.
+    pub fn rebuild_then(
+        &mut self,
+        changed: Option<&BTreeSet<PathBuf>>,
+        early: impl FnOnce(&Built),
+    ) -> Result<Built, Error> {
         let started = Instant::now();
         match (&mut self.dirty, changed) {
             (Some(dirty), Some(changed)) => dirty.extend(changed.iter().cloned()),
             (dirty, _) => *dirty = None,
         }
-        let result = match self.rebuild_pages(started) {
+        let result = match self.rebuild_pages(started, early) {
             Some(result) => result,
             None => self.rebuild_all(changed, started),
         };
@@ -117,7 +129,11 @@ impl Engine {
     /// The quick build, when every file changed since the last good build is a page of
     /// it that kept its address and tags (so the plan of the site is as it was). `None`
     /// when that is not so.
-    fn rebuild_pages(&mut self, started: Instant) -> Option<Result<Built, Error>> {
+    fn rebuild_pages(
+        &mut self,
+        started: Instant,
+        early: impl FnOnce(&Built),
+    ) -> Option<Result<Built, Error>> {
         let changed = self.dirty.as_ref()?;
         let good = self.good.as_mut()?;
         let (_, theme) = self.theme.as_ref()?;
@@ -181,25 +197,46 @@ impl Engine {
                 front: *front,
             })
             .collect();
-        let jobs = affected_jobs(&prepared, Some(&changes));
-        let (files, rendered) = render_jobs(&prepared, &jobs, &self.extra, Some(&good.site));
-        let files = match files {
-            Ok(files) => files,
-            Err(errors) => {
-                good.kept = Some(prepared.keep(&self.markdown));
-                return Some(Err(content_error(errors, &good.warnings)));
-            }
-        };
+        // The search index reads every page: it is made after the rest is shown.
+        let (later, now): (Vec<_>, Vec<_>) = affected_jobs(&prepared, Some(&changes))
+            .into_iter()
+            .partition(|(_, job)| matches!(job, Job::SearchIndex));
         let total = prepared.plan.len();
+        let mut site = Arc::clone(&good.site);
+        let mut rendered = 0;
+        let mut early = Some(early);
+        for (n, jobs) in [now, later].iter().enumerate() {
+            if let Some(early) = early.take_if(|_| n == 1 && !jobs.is_empty()) {
+                early(&Built {
+                    site: Arc::clone(&site),
+                    rendered,
+                    total,
+                    millis: started.elapsed().as_millis(),
+                    warnings: good.warnings.clone(),
+                });
+            }
+            let (files, count) = render_jobs(&prepared, jobs, &self.extra, Some(&site));
+            let files = match files {
+                Ok(files) => files,
+                Err(errors) => {
+                    good.kept = Some(prepared.keep(&self.markdown));
+                    return Some(Err(content_error(errors, &good.warnings)));
+                }
+            };
+            if n == 0 {
+                self.generation += 1;
+            }
+            rendered += count;
+            site = Arc::new(Site {
+                generation: self.generation,
+                files,
+                assets: good.site.assets.clone(),
+            });
+        }
         good.kept = Some(prepared.keep(&self.markdown));
-        self.generation += 1;
-        good.site = Arc::new(Site {
-            generation: self.generation,
-            files,
-            assets: good.site.assets.clone(),
-        });
+        good.site = Arc::clone(&site);
         Some(Ok(Built {
-            site: Arc::clone(&good.site),
+            site,
             rendered,
             total,
             millis: started.elapsed().as_millis(),

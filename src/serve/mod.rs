@@ -161,23 +161,29 @@ pub fn run(options: Options) -> Result<(), Error> {
     while let Some(batch) = watch.next() {
         merge(&mut unshown, &batch);
         let first = *unshown_since.get_or_insert_with(Instant::now);
-        let result = engine.rebuild(batch.as_ref());
-        if watch.more() && first.elapsed() < LONGEST_UNSHOWN {
-            // Newer saves came in while building: build those too before showing.
+        // Newer saves that came in while building are built too before showing.
+        let wait = |watch: &mut Watch| watch.more() && first.elapsed() < LONGEST_UNSHOWN;
+        let mut shown = false;
+        let result = engine.rebuild_then(batch.as_ref(), |built| {
+            if !wait(&mut watch) {
+                show(&state, &mut terminal, built, &mut unshown, &root);
+                shown = true;
+            }
+        });
+        if shown {
+            // The page was shown before the search index was made: only that is new.
+            unshown_since = None;
+            if let Ok(built) = &result {
+                state.publish(Arc::clone(&built.site));
+                continue;
+            }
+        }
+        if wait(&mut watch) {
             continue;
         }
         unshown_since = None;
         match result {
-            Ok(built) => {
-                let reload = match state.site() {
-                    Some(shown) => built.site.reload_from(&shown, unshown.as_ref(), &root),
-                    None => Reload::All,
-                };
-                state.publish(Arc::clone(&built.site));
-                state.hub.published(built.site.generation, &reload);
-                terminal.rebuilt(&built, unshown.as_ref(), &root);
-                unshown = Some(BTreeSet::new());
-            }
+            Ok(built) => show(&state, &mut terminal, &built, &mut unshown, &root),
             Err(e) => {
                 let text = terminal.failed(&e, state.site().is_some());
                 state.hub.failed(&text);
@@ -185,6 +191,19 @@ pub fn run(options: Options) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Serves `built` and tells the open pages what to reload: what changed since the site
+/// they show.
+fn show(state: &State, terminal: &mut Terminal, built: &Built, unshown: &mut Batch, root: &Path) {
+    let reload = match state.site() {
+        Some(shown) => built.site.reload_from(&shown, unshown.as_ref(), root),
+        None => Reload::All,
+    };
+    state.publish(Arc::clone(&built.site));
+    state.hub.published(built.site.generation, &reload);
+    terminal.rebuilt(built, unshown.as_ref(), root);
+    *unshown = Some(BTreeSet::new());
 }
 
 fn merge(into: &mut Batch, batch: &Batch) {

@@ -377,3 +377,45 @@ fn only_the_files_named_are_read_again() {
     let built = s.engine.rebuild(Some(&[om].into())).unwrap();
     assert!(page(&built.site).contains("Stille endring."));
 }
+
+#[test]
+fn an_edited_page_is_shown_before_the_search_index_is_made_again() {
+    let mut s = Site1::new();
+    let rel = "content/pages/artikler/nyhet.md";
+    let before = s.engine.rebuild(None).unwrap().site;
+    let text = fs::read_to_string(s.path(rel)).unwrap();
+    fs::write(
+        s.path(rel),
+        format!("{text}\nEit heilt nytt ord: tyttebær.\n"),
+    )
+    .unwrap();
+    let changed: BTreeSet<PathBuf> = [s.path(rel)].into_iter().collect();
+    let bytes = |site: &Site, path: &str| match site.files.get(path) {
+        Some(Content::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+        _ => panic!("{path} is not rendered"),
+    };
+    let mut early = None;
+    let built = s
+        .engine
+        .rebuild_then(Some(&changed), |b| {
+            early = Some(std::sync::Arc::clone(&b.site))
+        })
+        .unwrap();
+    let early = early.expect("the page is shown before the index is made");
+    let page = "/artikler/nyhet/";
+    assert!(
+        bytes(&early, page).contains("tyttebær"),
+        "the early site has the new page"
+    );
+    assert_eq!(
+        bytes(&early, "/sok/index.json"),
+        bytes(&before, "/sok/index.json"),
+        "the early site has the index as it was"
+    );
+    assert!(bytes(&built.site, "/sok/index.json").contains("tyttebær"));
+    assert_eq!(
+        built.site.generation, early.generation,
+        "the page need not reload again"
+    );
+    assert_matches_full_build(&built.site, &s.root, "after the index");
+}
