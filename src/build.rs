@@ -223,13 +223,13 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         let r = plan
             .par_iter()
             .map_init(
-                render::Contexts::default,
-                |contexts, (prepared, path, job)| {
-                    let bytes = prepared
-                        .render_cached(contexts, path, job, &extra)
+                || (render::Contexts::default(), Vec::with_capacity(64 * 1024)),
+                |(contexts, bytes), (prepared, path, job)| {
+                    prepared
+                        .render_into(contexts, path, job, &extra, bytes)
                         .map_err(Error::one)?;
                     let old = previous.map(|p| file_for(p, path));
-                    crate::fs::write_or_link(&file_for(&staging, path), &bytes, old.as_deref())?;
+                    crate::fs::write_or_link(&file_for(&staging, path), bytes, old.as_deref())?;
                     done.fetch_add(1, Ordering::Relaxed);
                     Ok(())
                 },

@@ -44,11 +44,14 @@ pub fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
                 .hint("save the file with the encoding UTF-8 (in most editors: \"Save with encoding\" or \"Reopen with encoding\")"));
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    };
     Ok(if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
-        text.to_owned()
+        text
     })
 }
 

@@ -635,6 +635,22 @@ impl Prepared<'_> {
         job: &Job,
         extra: &Value,
     ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::new();
+        self.render_into(contexts, path, job, extra, &mut out)?;
+        Ok(out)
+    }
+
+    /// As `render_cached`, into `out` (cleared first): a build reuses one buffer per
+    /// thread, and a template renders straight into it.
+    pub fn render_into(
+        &self,
+        contexts: &mut Contexts,
+        path: &str,
+        job: &Job,
+        extra: &Value,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Diagnostic> {
+        out.clear();
         let reg = self.reg;
         let site_lang = reg.config.lang;
         let ctx = Ctx {
@@ -643,18 +659,25 @@ impl Prepared<'_> {
             strings: &self.theme.strings,
             bodies: &self.bodies,
         };
+        let bytes = |b: Vec<u8>, out: &mut Vec<u8>| {
+            *out = b;
+            Ok(())
+        };
         let (template, lang, page) = match job {
-            Job::Static(p) => return Ok(self.theme.statics.get(p).cloned().unwrap_or_default()),
-            Job::Asset(p) => {
-                return std::fs::read(p)
-                    .map_err(|e| crate::error::io_diagnostic(p, "read the file", &e))
+            Job::Static(p) => {
+                return bytes(self.theme.statics.get(p).cloned().unwrap_or_default(), out)
             }
-            Job::Sitemap => return Ok(feeds::sitemap(self).into_bytes()),
-            Job::Atom => return Ok(feeds::atom(self).into_bytes()),
-            Job::Robots => return Ok(feeds::robots(self).into_bytes()),
-            Job::Records => return Ok(feeds::records(self, &ctx).into_bytes()),
-            Job::Calendar => return Ok(calendar::ics(self, &ctx).into_bytes()),
-            Job::SearchIndex => return Ok(search::index(self, &ctx).into_bytes()),
+            Job::Asset(p) => {
+                let b = std::fs::read(p)
+                    .map_err(|e| crate::error::io_diagnostic(p, "read the file", &e))?;
+                return bytes(b, out);
+            }
+            Job::Sitemap => return bytes(feeds::sitemap(self).into_bytes(), out),
+            Job::Atom => return bytes(feeds::atom(self).into_bytes(), out),
+            Job::Robots => return bytes(feeds::robots(self).into_bytes(), out),
+            Job::Records => return bytes(feeds::records(self, &ctx).into_bytes(), out),
+            Job::Calendar => return bytes(calendar::ics(self, &ctx).into_bytes(), out),
+            Job::SearchIndex => return bytes(search::index(self, &ctx).into_bytes(), out),
             Job::Changes => changes::view(self, &ctx),
             Job::Versions => history::index_view(self, &ctx),
             Job::Home => {
@@ -921,8 +944,7 @@ impl Prepared<'_> {
         context.extend(own);
         self.theme
             .tera
-            .render(template, context)
-            .map(String::into_bytes)
+            .render_to(template, context, out)
             .map_err(|e| self.theme.render_error(template, &e))
     }
 

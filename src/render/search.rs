@@ -494,8 +494,7 @@ fn keep(d: &Doc, words: &[(Cow<'_, str>, u32)]) {
     if !KEEP_WEIGHTS.load(Ordering::Relaxed) {
         return;
     }
-    let weights: KeptWords =
-        words.iter().map(|(t, w)| (Box::from(&**t), *w)).collect();
+    let weights: KeptWords = words.iter().map(|(t, w)| (Box::from(&**t), *w)).collect();
     if let Ok(mut guard) = KEPT.lock() {
         let map = guard.get_or_insert_with(HashMap::new);
         // Forget bodies nothing else holds any more: their pages are gone.
