@@ -172,9 +172,24 @@ pub fn remove_previous_outputs(dirs: &[PathBuf]) {
     for dir in dirs {
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
         let is_old = name.is_some_and(|n| n.starts_with('.') && n.contains(".old-"));
-        if is_old && dir.join(crate::build::MARKER).is_file() {
-            let _ = fs::remove_dir_all(dir);
+        if !is_old || !dir.join(crate::build::MARKER).is_file() {
+            continue;
         }
+        // The marker goes last, so that a removal cut short leaves a folder the next
+        // build still knows as a previous output.
+        if let Ok(entries) = fs::read_dir(dir) {
+            for entry in entries.filter_map(Result::ok) {
+                if entry.file_name() == crate::build::MARKER {
+                    continue;
+                }
+                let path = entry.path();
+                let _ = match entry.file_type() {
+                    Ok(t) if t.is_dir() => fs::remove_dir_all(&path),
+                    _ => fs::remove_file(&path),
+                };
+            }
+        }
+        let _ = fs::remove_dir_all(dir);
     }
 }
 
@@ -266,6 +281,8 @@ mod tests {
             fs::create_dir(d).unwrap();
         }
         fs::write(old.join(crate::build::MARKER), "").unwrap();
+        fs::create_dir(old.join("om")).unwrap();
+        fs::write(old.join("om/index.html"), "gammel").unwrap();
         fs::write(other.join(crate::build::MARKER), "").unwrap();
         assert_eq!(leftovers(&out).len(), 2);
         remove_previous_outputs(&[old.clone(), unmarked.clone(), other.clone()]);
