@@ -102,10 +102,10 @@ impl Engine {
         self.rebuild_then(changed, |_| {})
     }
 
-    /// As `rebuild`; when only pages changed, `early` is first given the site with
-    /// everything but the search index up to date, so the edited page can be shown
-    /// while the index (which reads every page) is made again. The result, the same
-    /// site with the new index, has the same generation.
+    /// As `rebuild`; when only pages changed, `early` is first given the site with the
+    /// edited pages up to date, so they can be shown while what lists them (sections,
+    /// tags, feeds, the search index, which reads every page) is made again. The result
+    /// is a later generation.
     pub fn rebuild_then(
         &mut self,
         changed: Option<&BTreeSet<PathBuf>>,
@@ -197,16 +197,20 @@ impl Engine {
                 front: *front,
             })
             .collect();
-        // The search index reads every page: it is made after the rest is shown.
-        let (later, now): (Vec<_>, Vec<_>) = affected_jobs(&prepared, Some(&changes))
+        // The edited pages are shown first; what lists or indexes them (their section,
+        // tags, feeds, and the search index, which reads every page) follows.
+        let (now, later): (Vec<_>, Vec<_>) = affected_jobs(&prepared, Some(&changes))
             .into_iter()
-            .partition(|(_, job)| matches!(job, Job::SearchIndex));
+            .partition(|(_, job)| matches!(job, Job::Page(i) if indexes.contains(i)));
         let total = prepared.plan.len();
         let mut site = Arc::clone(&good.site);
         let mut rendered = 0;
         let mut early = Some(early);
-        for (n, jobs) in [now, later].iter().enumerate() {
-            if let Some(early) = early.take_if(|_| n == 1 && !jobs.is_empty()) {
+        for jobs in [now, later].iter() {
+            if jobs.is_empty() {
+                continue;
+            }
+            if let Some(early) = early.take_if(|_| rendered > 0) {
                 early(&Built {
                     site: Arc::clone(&site),
                     rendered,
@@ -223,9 +227,7 @@ impl Engine {
                     return Some(Err(content_error(errors, &good.warnings)));
                 }
             };
-            if n == 0 {
-                self.generation += 1;
-            }
+            self.generation += 1;
             rendered += count;
             site = Arc::new(Site {
                 generation: self.generation,

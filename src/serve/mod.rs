@@ -166,15 +166,15 @@ pub fn run(options: Options) -> Result<(), Error> {
         let mut shown = false;
         let result = engine.rebuild_then(batch.as_ref(), |built| {
             if !wait(&mut watch) {
-                show(&state, &mut terminal, built, &mut unshown, &root);
+                show(&state, None, built, &mut unshown, &root);
                 shown = true;
             }
         });
         if shown {
-            // The page was shown before the search index was made: only that is new.
+            // The edited pages are shown: now what lists them.
             unshown_since = None;
             if let Ok(built) = &result {
-                state.publish(Arc::clone(&built.site));
+                show(&state, Some(&mut terminal), built, &mut unshown, &root);
                 continue;
             }
         }
@@ -183,7 +183,7 @@ pub fn run(options: Options) -> Result<(), Error> {
         }
         unshown_since = None;
         match result {
-            Ok(built) => show(&state, &mut terminal, &built, &mut unshown, &root),
+            Ok(built) => show(&state, Some(&mut terminal), &built, &mut unshown, &root),
             Err(e) => {
                 let text = terminal.failed(&e, state.site().is_some());
                 state.hub.failed(&text);
@@ -194,15 +194,23 @@ pub fn run(options: Options) -> Result<(), Error> {
 }
 
 /// Serves `built` and tells the open pages what to reload: what changed since the site
-/// they show.
-fn show(state: &State, terminal: &mut Terminal, built: &Built, unshown: &mut Batch, root: &Path) {
+/// they show; says so in the terminal when given one.
+fn show(
+    state: &State,
+    terminal: Option<&mut Terminal>,
+    built: &Built,
+    unshown: &mut Batch,
+    root: &Path,
+) {
     let reload = match state.site() {
         Some(shown) => built.site.reload_from(&shown, unshown.as_ref(), root),
         None => Reload::All,
     };
     state.publish(Arc::clone(&built.site));
     state.hub.published(built.site.generation, &reload);
-    terminal.rebuilt(built, unshown.as_ref(), root);
+    if let Some(terminal) = terminal {
+        terminal.rebuilt(built, unshown.as_ref(), root);
+    }
     *unshown = Some(BTreeSet::new());
 }
 

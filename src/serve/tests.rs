@@ -379,16 +379,14 @@ fn only_the_files_named_are_read_again() {
 }
 
 #[test]
-fn an_edited_page_is_shown_before_the_search_index_is_made_again() {
+fn an_edited_page_is_shown_before_what_lists_it() {
     let mut s = Site1::new();
     let rel = "content/pages/artikler/nyhet.md";
     let before = s.engine.rebuild(None).unwrap().site;
     let text = fs::read_to_string(s.path(rel)).unwrap();
-    fs::write(
-        s.path(rel),
-        format!("{text}\nEit heilt nytt ord: tyttebær.\n"),
-    )
-    .unwrap();
+    let edited = text.replace("title: Ei nyheit", "title: Ei tyttebærnyheit");
+    assert_ne!(text, edited);
+    fs::write(s.path(rel), edited).unwrap();
     let changed: BTreeSet<PathBuf> = [s.path(rel)].into_iter().collect();
     let bytes = |site: &Site, path: &str| match site.files.get(path) {
         Some(Content::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
@@ -398,24 +396,41 @@ fn an_edited_page_is_shown_before_the_search_index_is_made_again() {
     let built = s
         .engine
         .rebuild_then(Some(&changed), |b| {
-            early = Some(std::sync::Arc::clone(&b.site))
+            early = Some(std::sync::Arc::clone(&b.site));
         })
         .unwrap();
-    let early = early.expect("the page is shown before the index is made");
-    let page = "/artikler/nyhet/";
+    let early = early.expect("the page is shown before what lists it");
     assert!(
-        bytes(&early, page).contains("tyttebær"),
+        bytes(&early, "/artikler/nyhet/").contains("tyttebærnyheit"),
         "the early site has the new page"
     );
-    assert_eq!(
-        bytes(&early, "/sok/index.json"),
-        bytes(&before, "/sok/index.json"),
-        "the early site has the index as it was"
+    for list in ["/sok/index.json", "/artikler/"] {
+        assert_eq!(
+            bytes(&early, list),
+            bytes(&before, list),
+            "{list} is as it was at first"
+        );
+        assert!(
+            bytes(&built.site, list).contains("tyttebærnyheit"),
+            "{list} follows"
+        );
+    }
+    assert!(
+        built.site.generation > early.generation,
+        "what follows is a later build"
     );
-    assert!(bytes(&built.site, "/sok/index.json").contains("tyttebær"));
-    assert_eq!(
-        built.site.generation, early.generation,
-        "the page need not reload again"
-    );
-    assert_matches_full_build(&built.site, &s.root, "after the index");
+    let reload = built
+        .site
+        .reload_from(&early, Some(&BTreeSet::new()), &s.root);
+    match reload {
+        Reload::Paths(paths) => {
+            assert!(paths.contains(&"/artikler/".to_owned()), "{paths:?}");
+            assert!(
+                !paths.contains(&"/artikler/nyhet/".to_owned()),
+                "the page is not reloaded twice"
+            );
+        }
+        _ => panic!("only the lists reload"),
+    }
+    assert_matches_full_build(&built.site, &s.root, "after the lists");
 }
