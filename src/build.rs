@@ -199,10 +199,16 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let warnings = &sites.warnings;
     let prepared = prepare_all(&sites).map_err(|e| content_error(e, warnings))?;
     phases.done("render bodies, check links");
-    let plan: Vec<(&Prepared, &String, &Job)> = prepared
+    let mut plan: Vec<(&Prepared, &String, &Job)> = prepared
         .iter()
         .flat_map(|p| p.plan.iter().map(move |(path, job)| (p, path, job)))
         .collect();
+    // The long jobs first, so that no core is left waiting for one at the end.
+    plan.sort_by_key(|(_, _, job)| match job {
+        Job::SearchIndex => 0,
+        Job::Tag(_) | Job::Section(..) | Job::Records | Job::Timeline | Job::Sitemap => 1,
+        _ => 2,
+    });
 
     let staging = crate::fs::staging_dir(&paths.out);
     crate::fs::remove_dir_if_exists(&staging);
