@@ -68,32 +68,21 @@ fn each_term<'a>(text: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
 /// page, so this is the hot loop of a large build: ASCII is classed byte by byte, only
 /// other characters are decoded.
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    // Whether the character at `i` is a letter or digit, and its length in bytes.
-    let class = move |i: usize| -> (bool, usize) {
-        match bytes[i] {
-            b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
-            _ => text[i..]
-                .chars()
-                .next()
-                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
-        }
-    };
     let mut i = 0;
     std::iter::from_fn(move || {
         loop {
-            if i >= bytes.len() {
+            if i >= text.len() {
                 return None;
             }
-            let (alnum, len) = class(i);
+            let (alnum, len) = class_at(text, i);
             if alnum {
                 break;
             }
             i += len;
         }
         let start = i;
-        while i < bytes.len() {
-            let (alnum, len) = class(i);
+        while i < text.len() {
+            let (alnum, len) = class_at(text, i);
             if !alnum {
                 break;
             }
@@ -101,6 +90,19 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         }
         Some(&text[start..i])
     })
+}
+
+/// Whether the character at byte `i` of `text` (a character boundary) is a letter or
+/// digit, and its length in bytes.
+#[inline]
+fn class_at(text: &str, i: usize) -> (bool, usize) {
+    match text.as_bytes()[i] {
+        b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
+        _ => text[i..]
+            .chars()
+            .next()
+            .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+    }
 }
 
 /// One word as the index stores it: folded, stemmed, or none for a stop word. A word
