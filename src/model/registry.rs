@@ -1,7 +1,7 @@
 //! The registry: every record of a site, indexed by id, with every reference between
 //! them resolved and checked. Built once; everything downstream reads from it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::config::Config;
@@ -34,6 +34,13 @@ pub struct Registry {
     /// Record files that could not be read (`actors/ks.yaml`); references to them are
     /// not reported again.
     pub broken: BTreeSet<String>,
+    /// Each initiative's and each actor's events, as places in `events` in date order:
+    /// every actor and initiative page asks, and scanning every event for each would
+    /// grow with the square of the records.
+    events_by_initiative: HashMap<String, Vec<usize>>,
+    events_by_actor: HashMap<String, Vec<usize>>,
+    /// The initiatives' ids by start, then id: the order of every list of initiatives.
+    by_start: Vec<String>,
 }
 
 impl Registry {
@@ -111,6 +118,26 @@ impl Registry {
         }
         pages.sort_by(|a, b| (&a.slug_path, a.is_section).cmp(&(&b.slug_path, b.is_section)));
 
+        let mut events_by_initiative: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut events_by_actor: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in events.iter().enumerate() {
+            for id in &e.initiatives {
+                let list = events_by_initiative.entry(id.clone()).or_default();
+                // An event naming an initiative twice is listed once.
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+            for id in &e.actors {
+                let list = events_by_actor.entry(id.clone()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut by_start: Vec<&Initiative> = initiatives.values().collect();
+        by_start.sort_by(|a, b| (a.meta.period.start, &a.id).cmp(&(b.meta.period.start, &b.id)));
+        let by_start = by_start.into_iter().map(|i| i.id.clone()).collect();
         let mut registry = Registry {
             config,
             actors,
@@ -121,6 +148,9 @@ impl Registry {
             assets,
             relations: Vec::new(),
             broken,
+            events_by_initiative,
+            events_by_actor,
+            by_start,
         };
         registry.check(&mut diags);
         (registry, diags.items)
@@ -330,7 +360,7 @@ impl Registry {
                 || m.roles.iter().any(|r| r.actor == actor)
                 || m.measures.iter().any(|x| x.actors.contains(&a))
                 || m.source.as_ref().and_then(|s| s.publisher.as_deref()) == Some(actor)
-        }) || self.events.iter().any(|e| e.actors.contains(&a))
+        }) || self.events_by_actor.contains_key(actor)
     }
 
     /// Events that concern `initiative`, in date order.
@@ -338,16 +368,25 @@ impl Registry {
         &'a self,
         initiative: &'a str,
     ) -> impl Iterator<Item = &'a Event> + 'a {
-        self.events
+        self.indexed(self.events_by_initiative.get(initiative))
+    }
+
+    fn indexed<'a>(&'a self, list: Option<&'a Vec<usize>>) -> impl Iterator<Item = &'a Event> + 'a {
+        list.into_iter()
+            .flatten()
+            .filter_map(|&i| self.events.get(i))
+    }
+
+    /// The initiatives by start, then id.
+    pub fn initiatives_by_start(&self) -> impl Iterator<Item = &Initiative> {
+        self.by_start
             .iter()
-            .filter(move |e| e.initiatives.iter().any(|i| i == initiative))
+            .filter_map(|id| self.initiatives.get(id))
     }
 
     /// Events an actor took part in, in date order.
     pub fn events_of_actor<'a>(&'a self, actor: &'a str) -> impl Iterator<Item = &'a Event> + 'a {
-        self.events
-            .iter()
-            .filter(move |e| e.actors.iter().any(|a| a == actor))
+        self.indexed(self.events_by_actor.get(actor))
     }
 }
 

@@ -26,7 +26,6 @@ pub struct Lane<'a> {
 /// Every initiative by start, with its measures and events, and the events of no initiative.
 pub fn lanes_all(reg: &Registry) -> Vec<Lane<'_>> {
     let mut lanes: Vec<Lane> = by_start(reg)
-        .into_iter()
         .map(|ini| Lane {
             initiative: Some(ini),
             measures: ini.meta.measures.iter().collect(),
@@ -64,7 +63,9 @@ pub fn lanes_of_initiative<'a>(reg: &'a Registry, id: &str) -> Vec<Lane<'a>> {
 /// The initiatives an actor holds a role in (or owns, is party to, or carries out a measure
 /// of), with the measures it carries out and the events it took part in.
 pub fn lanes_of_actor<'a>(reg: &'a Registry, actor: &'a str) -> Vec<Lane<'a>> {
-    let took_part = |e: &&Event| e.actors.iter().any(|a| a == actor);
+    // The actor's own events, each initiative's taken from them: no scan of every event
+    // for every initiative.
+    let own: Vec<&Event> = reg.events_of_actor(actor).collect();
     let mut lanes: Vec<Lane> = Vec::new();
     for ini in by_start(reg) {
         let m = &ini.meta;
@@ -77,9 +78,10 @@ pub fn lanes_of_actor<'a>(reg: &'a Registry, actor: &'a str) -> Vec<Lane<'a>> {
             || m.parties.iter().any(|p| p == actor)
             || m.roles.iter().any(|r| r.actor == actor)
             || !measures.is_empty();
-        let events: Vec<&Event> = reg
-            .events_of_initiative(&ini.id)
-            .filter(took_part)
+        let events: Vec<&Event> = own
+            .iter()
+            .copied()
+            .filter(|e| e.initiatives.contains(&ini.id))
             .collect();
         if holds || !events.is_empty() {
             lanes.push(Lane {
@@ -89,8 +91,8 @@ pub fn lanes_of_actor<'a>(reg: &'a Registry, actor: &'a str) -> Vec<Lane<'a>> {
             });
         }
     }
-    let loose: Vec<&Event> = reg
-        .events_of_actor(actor)
+    let loose: Vec<&Event> = own
+        .into_iter()
         .filter(|e| e.initiatives.is_empty())
         .collect();
     if !loose.is_empty() {
@@ -103,10 +105,8 @@ pub fn lanes_of_actor<'a>(reg: &'a Registry, actor: &'a str) -> Vec<Lane<'a>> {
     lanes
 }
 
-fn by_start(reg: &Registry) -> Vec<&Initiative> {
-    let mut list: Vec<&Initiative> = reg.initiatives.values().collect();
-    list.sort_by(|a, b| (a.meta.period.start, &a.id).cmp(&(b.meta.period.start, &b.id)));
-    list
+fn by_start(reg: &Registry) -> impl Iterator<Item = &Initiative> {
+    reg.initiatives_by_start()
 }
 
 /// Days since 1970 of the first day a date covers, and of the day after the last.

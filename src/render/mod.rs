@@ -1025,9 +1025,7 @@ impl Prepared<'_> {
     }
 
     pub fn initiatives_by_start(&self) -> impl Iterator<Item = &crate::model::Initiative> {
-        let mut list: Vec<&crate::model::Initiative> = self.reg.initiatives.values().collect();
-        list.sort_by(|a, b| (a.meta.period.start, &a.id).cmp(&(b.meta.period.start, &b.id)));
-        list.into_iter()
+        self.reg.initiatives_by_start()
     }
 
     fn top_sections(&self, ctx: &Ctx, lang: Lang) -> Vec<Value> {

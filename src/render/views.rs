@@ -300,24 +300,28 @@ impl Ctx<'_> {
             })
             .collect();
         let mut holdings = Vec::new();
-        let mut initiatives: Vec<&Initiative> = self.reg.initiatives.values().collect();
-        initiatives.sort_by(|x, y| (x.meta.period.start, &x.id).cmp(&(y.meta.period.start, &y.id)));
-        for ini in initiatives {
+        for ini in self.reg.initiatives_by_start() {
             let m = &ini.meta;
+            let roles = self.roles_of(ini, &a.id, lang);
+            let mut measures = m
+                .measures
+                .iter()
+                .filter(|x| x.actors.contains(&a.id))
+                .peekable();
+            // Most actors hold nothing in most initiatives: nothing is built for those.
+            if roles.is_empty() && measures.peek().is_none() {
+                continue;
+            }
             let href = format!(
                 "{}#{}",
                 self.href(&self.urls.initiative(&ini.id)),
                 role_anchor(&a.id)
             );
-            let roles: Vec<Value> = self
-                .roles_of(ini, &a.id, lang)
+            let roles: Vec<Value> = roles
                 .into_iter()
                 .map(|(role, tasks)| json!({ "role": role, "tasks": tasks, "href": href }))
                 .collect();
-            let measures: Vec<Value> = m
-                .measures
-                .iter()
-                .filter(|x| x.actors.contains(&a.id))
+            let measures: Vec<Value> = measures
                 .map(|x| {
                     json!({
                         "title": x.title,
@@ -326,9 +330,6 @@ impl Ctx<'_> {
                     })
                 })
                 .collect();
-            if roles.is_empty() && measures.is_empty() {
-                continue;
-            }
             holdings.push(json!({
                 "initiative": self.initiative_summary(ini, lang),
                 "name_then": a.name_at(Some(&m.period.start)).name,
