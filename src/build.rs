@@ -2,6 +2,7 @@
 //! every link checked before one byte is written; then the site is rendered into a
 //! scratch folder beside the output and swapped into place.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -205,8 +206,14 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         .collect();
     // The long jobs first, so that no core is left waiting for one at the end.
     plan.sort_by_key(|(_, _, job)| match job {
-        Job::SearchIndex => 0,
-        Job::Tag(_) | Job::Section(..) | Job::Records | Job::Timeline | Job::Sitemap => 1,
+        Job::SearchIndex | Job::Roles | Job::Timeline => 0,
+        Job::Home
+        | Job::Tag(_)
+        | Job::Section(..)
+        | Job::Records
+        | Job::Sitemap
+        | Job::Calendar
+        | Job::Atom => 1,
         _ => 2,
     });
 
@@ -231,9 +238,13 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
             .map_init(
                 || (render::Contexts::default(), Vec::with_capacity(64 * 1024)),
                 |(contexts, bytes), (prepared, path, job)| {
+                    let began = phases.on().then(Instant::now);
                     prepared
                         .render_into(contexts, path, job, &extra, bytes)
                         .map_err(Error::one)?;
+                    if let Some(began) = began {
+                        phases.job(path, began.elapsed());
+                    }
                     let old = previous.map(|p| file_for(p, path));
                     crate::fs::write_or_link(&file_for(&staging, path), bytes, old.as_deref())?;
                     done.fetch_add(1, Ordering::Relaxed);
@@ -245,6 +256,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         r
     });
     phases.done("render and write pages");
+    phases.slowest();
     let mut errors = Diagnostics::default();
     for r in results {
         if let Err(e) = r {
@@ -287,6 +299,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
 /// for profiling, not part of the command line's contract.
 struct Phases {
     last: Option<Instant>,
+    /// How long each output took to render, when on.
+    jobs: std::sync::Mutex<Vec<(Duration, String)>>,
 }
 
 impl Phases {
@@ -294,6 +308,40 @@ impl Phases {
         let on = std::env::var_os("MANDAT_TIMINGS").is_some_and(|v| !v.is_empty());
         Phases {
             last: on.then_some(started),
+            jobs: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    fn on(&self) -> bool {
+        self.last.is_some()
+    }
+
+    fn job(&self, path: &str, took: Duration) {
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.push((took, path.to_owned()));
+        }
+    }
+
+    /// The outputs that took longest to render.
+    fn slowest(&self) {
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.sort_by_key(|j| std::cmp::Reverse(j.0));
+            for (took, path) in jobs.iter().take(5) {
+                eprintln!("{:>6} ms    {path}", took.as_millis());
+            }
+            // And by kind: the first part of the address.
+            let mut kinds: BTreeMap<&str, (Duration, usize)> = BTreeMap::new();
+            for (took, path) in jobs.iter() {
+                let kind = path.trim_start_matches('/').split('/').next().unwrap_or("");
+                let k = kinds.entry(kind).or_default();
+                k.0 += *took;
+                k.1 += 1;
+            }
+            let mut kinds: Vec<_> = kinds.into_iter().collect();
+            kinds.sort_by_key(|k| std::cmp::Reverse((k.1).0));
+            for (kind, (took, n)) in kinds.iter().take(8) {
+                eprintln!("{:>6} ms    /{kind}/… ({n} files)", took.as_millis());
+            }
         }
     }
 
