@@ -101,7 +101,12 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 /// first and put back if the swap fails; once the new one is in place, it is returned
 /// for the caller to remove (see `remove_in_background`).
 pub fn swap_into_place(staging: &Path, out: &Path) -> Result<Option<PathBuf>, Error> {
-    let old = sibling(out, "old");
+    // Named for this moment too, not only this process: in a container every build is
+    // process 1, and a removal cut short must not block the next build's rename.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let old = sibling(out, &format!("old-{nanos}"));
     let had_old = out.exists();
     if had_old {
         fs::rename(out, &old).map_err(|e| Error::io(out, "move the previous output aside", &e))?;
@@ -172,7 +177,23 @@ pub fn remove_previous_outputs(dirs: &[PathBuf]) {
     for dir in dirs {
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
         let is_old = name.is_some_and(|n| n.starts_with('.') && n.contains(".old-"));
-        if !is_old || !dir.join(crate::build::MARKER).is_file() {
+        let Ok(meta) = fs::symlink_metadata(dir) else {
+            continue;
+        };
+        if !is_old {
+            continue;
+        }
+        // An output folder that was a link: the link goes, not what it points to.
+        if meta.file_type().is_symlink() {
+            let _ = fs::remove_file(dir);
+            continue;
+        }
+        // An output folder that was empty when the first build took it has no marker.
+        if fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none()) {
+            let _ = fs::remove_dir(dir);
+            continue;
+        }
+        if !dir.join(crate::build::MARKER).is_file() {
             continue;
         }
         // The marker goes last, so that a removal cut short leaves a folder the next
@@ -281,12 +302,40 @@ mod tests {
             fs::create_dir(d).unwrap();
         }
         fs::write(old.join(crate::build::MARKER), "").unwrap();
+        fs::write(unmarked.join("notat.txt"), "ikke mandat sitt").unwrap();
         fs::create_dir(old.join("om")).unwrap();
         fs::write(old.join("om/index.html"), "gammel").unwrap();
         fs::write(other.join(crate::build::MARKER), "").unwrap();
-        assert_eq!(leftovers(&out).len(), 2);
-        remove_previous_outputs(&[old.clone(), unmarked.clone(), other.clone()]);
+        let empty = dir.path().join(".output.old-2");
+        fs::create_dir(&empty).unwrap();
+        let target = dir.path().join("releases");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join(crate::build::MARKER), "").unwrap();
+        fs::write(target.join("index.html"), "live").unwrap();
+        let link = dir.path().join(".output.old-3");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(leftovers(&out).len() >= 3);
+        remove_previous_outputs(&[
+            old.clone(),
+            unmarked.clone(),
+            other.clone(),
+            empty.clone(),
+            link.clone(),
+        ]);
         assert!(!old.exists(), "a marked .output.old-PID folder goes");
+        assert!(!empty.exists(), "an empty one goes");
+        #[cfg(unix)]
+        {
+            assert!(
+                !link.exists() && link.symlink_metadata().is_err(),
+                "a link goes"
+            );
+            assert!(
+                target.join("index.html").is_file(),
+                "what it pointed to stays"
+            );
+        }
         assert!(unmarked.exists(), "a folder without the marker stays");
         assert!(
             other.exists(),
