@@ -206,6 +206,7 @@ impl Engine {
         let mut site = Arc::clone(&good.site);
         let mut rendered = 0;
         let mut early = Some(early);
+        let mut failed = None;
         for jobs in [now, later].iter() {
             if jobs.is_empty() {
                 continue;
@@ -223,8 +224,8 @@ impl Engine {
             let files = match files {
                 Ok(files) => files,
                 Err(errors) => {
-                    good.kept = Some(prepared.keep(&self.markdown));
-                    return Some(Err(content_error(errors, &good.warnings)));
+                    failed = Some(errors);
+                    break;
                 }
             };
             self.generation += 1;
@@ -234,6 +235,18 @@ impl Engine {
                 files,
                 assets: good.site.assets.clone(),
             });
+        }
+        if let Some(errors) = failed {
+            // The registry goes back to the last good build's pages, so the next save
+            // of these files is seen as a change; the next build starts afresh (its
+            // bodies and the site served may already show part of this one).
+            drop(prepared);
+            drop(changes);
+            for (i, page, _) in &mut swapped {
+                std::mem::swap(&mut good.reg.pages[*i], page);
+            }
+            good.kept = None;
+            return Some(Err(content_error(errors, &good.warnings)));
         }
         good.kept = Some(prepared.keep(&self.markdown));
         good.site = Arc::clone(&site);

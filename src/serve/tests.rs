@@ -434,3 +434,37 @@ fn an_edited_page_is_shown_before_what_lists_it() {
     }
     assert_matches_full_build(&built.site, &s.root, "after the lists");
 }
+
+#[test]
+fn a_failure_after_the_page_was_shown_is_not_forgotten_on_the_next_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    copy_fixture(&root);
+    // A section template that fails when it lists a page called "Knekk".
+    let section = include_str!("../../themes/default/templates/section.html").replace(
+        "{% block content %}",
+        "{% block content %}{% for p in page.pages %}{% if p.title == \"Knekk\" %}{{ throw(message=\"knekk\") }}{% endif %}{% endfor %}",
+    );
+    fs::create_dir_all(root.join("themes/default/templates")).unwrap();
+    fs::write(root.join("themes/default/templates/section.html"), section).unwrap();
+    let mut engine = engine(&root);
+    engine.rebuild(None).unwrap();
+
+    let rel = root.join("content/pages/artikler/nyhet.md");
+    let text = fs::read_to_string(&rel).unwrap();
+    let broken = text.replace("title: Ei nyheit", "title: Knekk");
+    assert_ne!(text, broken);
+    let changed: BTreeSet<PathBuf> = [rel.clone()].into_iter().collect();
+    fs::write(&rel, &broken).unwrap();
+    let mut shown = false;
+    assert!(engine
+        .rebuild_then(Some(&changed), |_| shown = true)
+        .is_err());
+    assert!(shown, "the page itself rendered and was shown");
+    // Saved again unchanged: still broken, not the old site.
+    fs::write(&rel, &broken).unwrap();
+    assert!(engine.rebuild(Some(&changed)).is_err(), "the error stays");
+    fs::write(&rel, text.replace("title: Ei nyheit", "title: Heil")).unwrap();
+    let built = engine.rebuild(Some(&changed)).unwrap();
+    assert_matches_full_build(&built.site, &root, "after the fix");
+}
