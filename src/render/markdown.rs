@@ -48,16 +48,22 @@ const INLINE: &[&str] = &[
 ];
 
 /// The text of `html` as a reader sees it: tags taken out (block tags leave a space, and
-/// an image its alt text), character references decoded.
+/// an image its alt text), character references decoded; comments, scripts, styles and
+/// footnote marks left out.
 pub fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(at) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
+        if rest.starts_with("<!--") {
+            rest = rest.find("-->").map_or("", |e| &rest[e + 3..]);
+            continue;
+        }
         if rest.starts_with('<') {
-            let end = memchr::memchr(b'>', rest.as_bytes()).map_or(rest.len(), |e| e + 1);
+            let end = tag_end(rest);
             let tag = &rest[..end];
+            let closing = tag.starts_with("</");
             let name = tag.trim_start_matches(['<', '/']);
             let name = &name[..name
                 .bytes()
@@ -74,6 +80,28 @@ pub fn plain_text(html: &str) -> String {
                 }
             }
             rest = &rest[end..];
+            // What a reader does not see as text: scripts, styles and the numbers of
+            // footnote marks (`Tillit[^1]` is the word `Tillit`).
+            let skip_to = if closing {
+                None
+            } else if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
+                Some(name)
+            } else if name.eq_ignore_ascii_case("sup") && tag.contains("class=\"footnote-") {
+                Some("sup")
+            } else {
+                None
+            };
+            if let Some(element) = skip_to {
+                let close = format!("</{}", element.to_ascii_lowercase());
+                // Footnote marks are pulldown-cmark's own lower-case HTML; a script or
+                // style written by hand may be in capitals.
+                let found = if element == "sup" {
+                    rest.find(&close)
+                } else {
+                    rest.to_ascii_lowercase().find(&close)
+                };
+                rest = found.map_or("", |e| &rest[e..]);
+            }
         } else {
             // A character reference is short: look no further than its longest.
             let end = rest.bytes().take(12).position(|b| b == b';').filter(|&e| {
@@ -97,6 +125,21 @@ pub fn plain_text(html: &str) -> String {
     out
 }
 
+/// The length of the tag `rest` starts with: to its `>`, not counting one inside a
+/// quoted attribute value.
+fn tag_end(rest: &str) -> usize {
+    let mut quote = None;
+    for (i, b) in rest.bytes().enumerate().skip(1) {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), b) if b == q => quote = None,
+            (None, b'>') => return i + 1,
+            _ => {}
+        }
+    }
+    rest.len()
+}
+
 /// The value of attribute `name` in one start tag, as written (still escaped).
 fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
@@ -113,6 +156,18 @@ fn decode(entity: &str) -> Option<char> {
         "quot" => Some('"'),
         "apos" => Some('\''),
         "nbsp" => Some(' '),
+        "aring" => Some('å'),
+        "Aring" => Some('Å'),
+        "oslash" => Some('ø'),
+        "Oslash" => Some('Ø'),
+        "aelig" => Some('æ'),
+        "AElig" => Some('Æ'),
+        "eacute" => Some('é'),
+        "ndash" => Some('–'),
+        "mdash" => Some('—'),
+        "laquo" => Some('«'),
+        "raquo" => Some('»'),
+        "hellip" => Some('…'),
         _ => {
             let number = entity.strip_prefix('#')?;
             let code = match number.strip_prefix(['x', 'X']) {
@@ -520,6 +575,30 @@ mod tests {
         assert_eq!(plain_text("R&D &unknown; &"), "R&D &unknown; &");
         assert_eq!(plain_text("<p>a</p><p>b<br />c</p>"), " a b c ");
         assert_eq!(plain_text("<img src=\"x\" alt=\"A &amp; B\" />"), " A & B ");
+        assert_eq!(plain_text("<!-- TODO -> fjern -->tekst"), "tekst");
+        assert_eq!(plain_text("a<script>var hemmelig = 1;</script>b"), "a b");
+        assert_eq!(plain_text("a<STYLE>p { x: 1 }</style>b"), "a b");
+        assert_eq!(plain_text("<span title=\"a > b\">ord</span>"), "ord");
+        assert_eq!(plain_text("bl&aring;b&aelig;r"), "blåbær");
+        assert_eq!(plain_text("<p>a<script>"), " a ");
+        assert_eq!(plain_text("<p unterminated"), " ");
+    }
+
+    #[test]
+    fn footnote_marks_are_not_words() {
+        let r = render_in(
+            "content/pages/x.md",
+            "Tillit[^1] er viktig.\n\n[^1]: Se avtalen.\n",
+        )
+        .unwrap();
+        let text = r.text();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            words,
+            ["Tillit", "er", "viktig.", "Se", "avtalen."],
+            "{}",
+            r.html
+        );
     }
 
     #[test]
