@@ -25,25 +25,11 @@ pub struct Lane<'a> {
 
 /// Every initiative by start, with its measures and events, and the events of no initiative.
 pub fn lanes_all(reg: &Registry) -> Vec<Lane<'_>> {
-    let mut lanes: Vec<Lane> = by_start(reg)
-        .map(|ini| Lane {
-            initiative: Some(ini),
-            measures: ini.meta.measures.iter().collect(),
-            events: reg.events_of_initiative(&ini.id).collect(),
-        })
+    let mut lanes: Vec<Lane> = reg
+        .initiatives_by_start()
+        .map(|ini| Lane::whole(reg, ini))
         .collect();
-    let loose: Vec<&Event> = reg
-        .events
-        .iter()
-        .filter(|e| e.initiatives.is_empty())
-        .collect();
-    if !loose.is_empty() {
-        lanes.push(Lane {
-            initiative: None,
-            measures: Vec::new(),
-            events: loose,
-        });
-    }
+    push_loose(&mut lanes, reg.events.iter());
     lanes
 }
 
@@ -51,11 +37,7 @@ pub fn lanes_all(reg: &Registry) -> Vec<Lane<'_>> {
 pub fn lanes_of_initiative<'a>(reg: &'a Registry, id: &str) -> Vec<Lane<'a>> {
     reg.initiatives
         .get(id)
-        .map(|ini| Lane {
-            initiative: Some(ini),
-            measures: ini.meta.measures.iter().collect(),
-            events: reg.events_of_initiative(&ini.id).collect(),
-        })
+        .map(|ini| Lane::whole(reg, ini))
         .into_iter()
         .collect()
 }
@@ -67,7 +49,7 @@ pub fn lanes_of_actor<'a>(reg: &'a Registry, actor: &'a str) -> Vec<Lane<'a>> {
     // for every initiative.
     let own: Vec<&Event> = reg.events_of_actor(actor).collect();
     let mut lanes: Vec<Lane> = Vec::new();
-    for ini in by_start(reg) {
+    for ini in reg.initiatives_by_start() {
         let m = &ini.meta;
         let measures: Vec<&Measure> = m
             .measures
@@ -91,7 +73,24 @@ pub fn lanes_of_actor<'a>(reg: &'a Registry, actor: &'a str) -> Vec<Lane<'a>> {
             });
         }
     }
-    let loose: Vec<&Event> = own
+    push_loose(&mut lanes, own);
+    lanes
+}
+
+impl<'a> Lane<'a> {
+    /// An initiative with all its measures and events.
+    fn whole(reg: &'a Registry, ini: &'a Initiative) -> Self {
+        Lane {
+            initiative: Some(ini),
+            measures: ini.meta.measures.iter().collect(),
+            events: reg.events_of_initiative(&ini.id).collect(),
+        }
+    }
+}
+
+/// A last lane for those of `events` that belong to no initiative, if there are any.
+fn push_loose<'a>(lanes: &mut Vec<Lane<'a>>, events: impl IntoIterator<Item = &'a Event>) {
+    let loose: Vec<&Event> = events
         .into_iter()
         .filter(|e| e.initiatives.is_empty())
         .collect();
@@ -102,11 +101,6 @@ pub fn lanes_of_actor<'a>(reg: &'a Registry, actor: &'a str) -> Vec<Lane<'a>> {
             events: loose,
         });
     }
-    lanes
-}
-
-fn by_start(reg: &Registry) -> impl Iterator<Item = &Initiative> {
-    reg.initiatives_by_start()
 }
 
 /// Days since 1970 of the first day a date covers, and of the day after the last.
