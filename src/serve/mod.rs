@@ -159,7 +159,7 @@ pub fn run(options: Options) -> Result<(), Error> {
     let mut unshown: Batch = Some(BTreeSet::new());
     let mut unshown_since: Option<Instant> = None;
     while let Some(batch) = watch.next() {
-        merge(&mut unshown, &batch);
+        watch::merge(&mut unshown, batch.clone());
         let first = *unshown_since.get_or_insert_with(Instant::now);
         // Newer saves that came in while building are built too before showing.
         let wait = |watch: &mut Watch| watch.more() && first.elapsed() < LONGEST_UNSHOWN;
@@ -212,13 +212,6 @@ fn show(
         terminal.rebuilt(built, unshown.as_ref(), root);
     }
     *unshown = Some(BTreeSet::new());
-}
-
-fn merge(into: &mut Batch, batch: &Batch) {
-    match (into.as_mut(), batch) {
-        (Some(a), Some(b)) => a.extend(b.iter().cloned()),
-        _ => *into = None,
-    }
 }
 
 /// The server's address as this computer reaches it (loopback when it listens on all).

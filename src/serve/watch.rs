@@ -170,7 +170,8 @@ fn is_source(root: &Path, path: &Path) -> bool {
     !parts.any(|c| crate::fs::is_editor_temp(&c.as_os_str().to_string_lossy()))
 }
 
-fn merge(batch: &mut Batch, more: Batch) {
+/// Adds the changes in `more` to `batch` (`None`: anything may have changed).
+pub fn merge(batch: &mut Batch, more: Batch) {
     match (batch.as_mut(), more) {
         (Some(b), Some(m)) => b.extend(m),
         _ => *batch = None,
