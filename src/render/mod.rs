@@ -624,24 +624,14 @@ impl Prepared<'_> {
 
     /// Renders the file at `path`.
     pub fn render(&self, path: &str, job: &Job, extra: &Value) -> Result<Vec<u8>, Diagnostic> {
-        self.render_cached(&mut Contexts::default(), path, job, extra)
-    }
-
-    /// As `render`, reusing `contexts` (one per worker thread) for what every page shares.
-    pub fn render_cached(
-        &self,
-        contexts: &mut Contexts,
-        path: &str,
-        job: &Job,
-        extra: &Value,
-    ) -> Result<Vec<u8>, Diagnostic> {
         let mut out = Vec::new();
-        self.render_into(contexts, path, job, extra, &mut out)?;
+        self.render_into(&mut Contexts::default(), path, job, extra, &mut out)?;
         Ok(out)
     }
 
-    /// As `render_cached`, into `out` (cleared first): a build reuses one buffer per
-    /// thread, and a template renders straight into it.
+    /// As `render`, into `out` (cleared first), reusing `contexts` for what every page
+    /// shares: a build keeps one of each per worker thread, and a template renders
+    /// straight into the buffer.
     pub fn render_into(
         &self,
         contexts: &mut Contexts,

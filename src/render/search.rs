@@ -49,7 +49,8 @@ const IN_TEXT: u32 = 1;
 const TEXT_CAP: u32 = 5;
 
 /// The words of `text` as the index stores them: lower case, stop words left out, stemmed.
-pub fn terms(text: &str) -> Vec<String> {
+#[cfg(test)]
+fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     each_term(text, |t| out.push(t.into_owned()));
     out
@@ -167,7 +168,8 @@ fn fold_char(c: char) -> char {
 }
 
 /// Takes the longest known ending off a folded word, keeping at least `MIN_STEM` letters.
-pub fn stem(word: &str) -> String {
+#[cfg(test)]
+fn stem(word: &str) -> String {
     word[..stem_len(word)].to_owned()
 }
 
