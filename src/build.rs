@@ -6,24 +6,17 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::config::Paths;
-use crate::error::{Diagnostic, Diagnostics, Error, Severity};
-use crate::model::Registry;
-use crate::output::{file_for, Urls};
-use crate::render::changes;
-use crate::render::history::{self, History, Site};
-use crate::render::theme::Theme;
-use crate::render::{self, Around, Job, Prepared};
-use crate::versions::Version;
-
-/// Marks a folder as one mandat wrote, so it may be replaced by the next build.
-pub const MARKER: &str = ".mandat-output";
+use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::fs::MARKER;
+use crate::output::file_for;
+use crate::render::{self, Job};
+use crate::session::{self, content_error};
 
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -62,160 +55,17 @@ pub struct BuildOptions {
     pub remove_in_background: bool,
 }
 
-/// Loads and checks the whole site, with its versions, without writing anything: every
-/// problem, and warnings (actors nothing refers to, pages nothing links to).
-pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
-    let sites = load(paths)?;
-    let prepared = prepare_all(&sites).map_err(|e| content_error(e, &sites.warnings))?;
-    let mut all = Diagnostics::default();
-    all.extend(sites.warnings.iter().cloned());
-    if let Some(current) = prepared.last() {
-        all.extend(crate::check::orphaned_pages(current));
-    }
-    Ok(all.sorted())
-}
-
-/// Errors as the build reports them: with the warnings found so far, sorted by file.
-pub(crate) fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
-    let mut d = Diagnostics::default();
-    d.extend(errors);
-    d.extend(warnings.iter().cloned());
-    Error::Content(d.sorted())
-}
-
-/// The current site and its frozen versions, loaded and checked, with the one theme
-/// they are all rendered with.
-struct Sites {
-    /// The versions oldest first, then the current site.
-    regs: Vec<Registry>,
-    versions: Vec<Version>,
-    theme: Theme,
-    warnings: Vec<Diagnostic>,
-}
-
-/// Reads and checks everything, going on past a broken file so that one run reports
-/// every independent problem: the records, the references, the theme. When any of that
-/// failed, the link checks (which need records and theme) run here too, so their
-/// problems join the rest; otherwise the caller runs them as it prepares the build.
-fn load(paths: &Paths) -> Result<Sites, Error> {
-    let (loaded, mut warnings) = crate::load::load_all(paths)?;
-    let (reg, found) = Registry::check_all(loaded);
-    warnings.extend(found);
-    let failed = warnings.iter().any(|d| d.severity == Severity::Error);
-    let theme = match Theme::load(&reg.config) {
-        Ok(theme) if !failed => theme,
-        Ok(theme) => {
-            let urls = Urls::new(reg.config.lang, "", &reg.config.base_path);
-            let errors = render::prepare(&reg, &theme, urls)
-                .err()
-                .unwrap_or_default();
-            return Err(content_error(errors, &warnings));
-        }
-        Err(e) => return Err(content_error(e.diagnostics().to_vec(), &warnings)),
-    };
-    let versions = crate::versions::list(&paths.root).map_err(|e| content_error(e, &warnings))?;
-    let mut regs = crate::versions::load(paths, &reg.config, &versions)
-        .map_err(|e| content_error(e, &warnings))?;
-    regs.push(reg);
-    Ok(Sites {
-        regs,
-        versions,
-        theme,
-        warnings,
-    })
-}
-
-/// Prepares every site in parallel, then ties them together: the history every page's
-/// version switcher reads, and what changed from each site to the next.
-fn prepare_all(sites: &Sites) -> Result<Vec<Prepared<'_>>, Vec<Diagnostic>> {
-    let names: Vec<String> = sites.versions.iter().map(|v| v.name.clone()).collect();
-    let last = sites.regs.len() - 1;
-    let results: Vec<Result<Prepared, Vec<Diagnostic>>> = sites
-        .regs
-        .par_iter()
-        .enumerate()
-        .map(|(i, reg)| {
-            let prefix = names
-                .get(i)
-                .map_or_else(String::new, |n| Urls::version_prefix(n));
-            let urls = Urls::new(reg.config.lang, &prefix, &reg.config.base_path);
-            let around = if names.is_empty() {
-                Around::default()
-            } else {
-                history::around(&urls, i == last, &names)
-            };
-            render::prepare_in(reg, &sites.theme, urls, &around, None)
-        })
-        .collect();
-    let mut prepared = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(p) => prepared.push(p),
-            Err(e) => errors.extend(e),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    if names.is_empty() {
-        return Ok(prepared);
-    }
-    errors.extend(history::reserved(&prepared[last]));
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let all_changes: Vec<Option<changes::Changes>> = (0..prepared.len())
-        .into_par_iter()
-        .map(|i| {
-            let before = i.checked_sub(1)?;
-            let (a, b) = (&prepared[before], &prepared[i]);
-            Some(changes::compare((a.reg, &a.urls), (b.reg, &b.urls)))
-        })
-        .collect();
-    let mut list: Vec<Site> = prepared
-        .iter()
-        .enumerate()
-        .map(|(i, p)| match sites.versions.get(i) {
-            Some(v) => Site::of(p, Some(&v.name), Some(v.date), v.label.as_deref()),
-            None => Site::of(p, None, None, None),
-        })
-        .collect();
-    for (site, c) in list.iter_mut().zip(all_changes) {
-        site.changes = c;
-    }
-    let history = Arc::new(History { sites: list });
-    for (i, p) in prepared.iter_mut().enumerate() {
-        p.history = Some((Arc::clone(&history), i));
-    }
-    Ok(prepared)
-}
-
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
     let mut phases = Phases::new(started);
     check_output_folder(paths)?;
-    let sites = load(paths)?;
+    let sources = session::load(paths, None, None)?;
     phases.done("load and check records");
-    let warnings = &sites.warnings;
-    let prepared = prepare_all(&sites).map_err(|e| content_error(e, warnings))?;
+    let warnings = &sources.warnings;
+    let prepared =
+        session::prepare(&sources, None, None).map_err(|e| content_error(e, warnings))?;
     phases.done("render bodies, check links");
-    let mut plan: Vec<(&Prepared, &String, &Job)> = prepared
-        .iter()
-        .flat_map(|p| p.plan.iter().map(move |(path, job)| (p, path, job)))
-        .collect();
-    // The long jobs first, so that no core is left waiting for one at the end.
-    plan.sort_by_key(|(_, _, job)| match job {
-        Job::SearchIndex | Job::Roles | Job::Timeline => 0,
-        Job::Home
-        | Job::Tag(_)
-        | Job::Section(..)
-        | Job::Records
-        | Job::Sitemap
-        | Job::Calendar
-        | Job::Atom => 1,
-        _ => 2,
-    });
+    let plan = session::outputs(&prepared);
 
     let staging = crate::fs::staging_dir(&paths.out);
     crate::fs::remove_dir_if_exists(&staging);
@@ -284,14 +134,13 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         .iter()
         .filter(|(_, _, j)| j.is_html() || matches!(j, Job::NotFound))
         .count();
-    let reg = &sites.regs[sites.regs.len() - 1];
     Ok(Summary {
         pages,
         files: total,
-        records: reg.actors.len() + reg.initiatives.len() + reg.events.len() + reg.pages.len(),
-        versions: sites.versions.len(),
+        records: sources.records(),
+        versions: sources.versions.len(),
         millis: started.elapsed().as_millis(),
-        warnings: sites.warnings.clone(),
+        warnings: sources.warnings.clone(),
     })
 }
 

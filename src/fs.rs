@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{io_diagnostic, Diagnostic, Error};
 
+/// Marks a folder as one mandat wrote, so it may be replaced by the next build.
+pub const MARKER: &str = ".mandat-output";
+
 /// Files editors write beside the real one while saving: never content.
 pub fn is_editor_temp(name: &str) -> bool {
     name.starts_with('.')
@@ -193,14 +196,14 @@ pub fn remove_previous_outputs(dirs: &[PathBuf]) {
             let _ = fs::remove_dir(dir);
             continue;
         }
-        if !dir.join(crate::build::MARKER).is_file() {
+        if !dir.join(MARKER).is_file() {
             continue;
         }
         // The marker goes last, so that a removal cut short leaves a folder the next
         // build still knows as a previous output.
         if let Ok(entries) = fs::read_dir(dir) {
             for entry in entries.filter_map(Result::ok) {
-                if entry.file_name() == crate::build::MARKER {
+                if entry.file_name() == MARKER {
                     continue;
                 }
                 let path = entry.path();
@@ -301,16 +304,16 @@ mod tests {
         for d in [&old, &unmarked, &other] {
             fs::create_dir(d).unwrap();
         }
-        fs::write(old.join(crate::build::MARKER), "").unwrap();
+        fs::write(old.join(MARKER), "").unwrap();
         fs::write(unmarked.join("notat.txt"), "ikke mandat sitt").unwrap();
         fs::create_dir(old.join("om")).unwrap();
         fs::write(old.join("om/index.html"), "gammel").unwrap();
-        fs::write(other.join(crate::build::MARKER), "").unwrap();
+        fs::write(other.join(MARKER), "").unwrap();
         let empty = dir.path().join(".output.old-2");
         fs::create_dir(&empty).unwrap();
         let target = dir.path().join("releases");
         fs::create_dir(&target).unwrap();
-        fs::write(target.join(crate::build::MARKER), "").unwrap();
+        fs::write(target.join(MARKER), "").unwrap();
         fs::write(target.join("index.html"), "live").unwrap();
         let link = dir.path().join(".output.old-3");
         #[cfg(unix)]

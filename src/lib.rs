@@ -16,4 +16,5 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod serve;
+pub mod session;
 pub mod versions;

@@ -129,7 +129,7 @@ fn main() -> ExitCode {
         }
         Command::Check { root, format } => {
             let paths = resolve_paths(root.as_deref(), None, None);
-            match (build::check(&paths), format) {
+            match (mandat::session::check(&paths), format) {
                 (Ok(warnings), Format::Json) => {
                     println!("{}", json_report(&warnings));
                     Ok(())
@@ -156,7 +156,10 @@ fn main() -> ExitCode {
             date,
         } => {
             let paths = resolve_paths(root.as_deref(), None, None);
-            mandat::versions::release(&paths, &name, label.as_deref(), date).map(|r| {
+            mandat::versions::release(&paths, &name, label.as_deref(), date, |p| {
+                mandat::session::check(p).map(|_| ())
+            })
+            .map(|r| {
                 println!(
                     "released version {} ({} files, dated {}) into {}",
                     r.name,

@@ -2,6 +2,7 @@
 //! reading each version's folder as a site of its own, and `mandat release`, which
 //! freezes the current content as a new version.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -9,7 +10,7 @@ use serde::{de, Deserialize, Deserializer, Serialize};
 
 use crate::config::{is_safe_segment, Config, Paths};
 use crate::error::{Diagnostic, Error};
-use crate::load::yaml;
+use crate::load::{yaml, LoadCache};
 use crate::model::{Date, Registry, SourceFile};
 
 /// Where versions live, relative to the site root.
@@ -152,26 +153,46 @@ const NAME_RULE: &str = "a version name becomes part of the address /v/NAME/: us
 
 /// Loads and checks every version as a site of its own, in parallel. A version is
 /// published under the current site's address, so it takes the current base URL.
-/// Warnings are left out: a frozen version is not edited.
+/// Warnings are left out: a frozen version is not edited. With `caches` (the dev
+/// server's, by version name), only the files in `changed` are read again.
 pub fn load(
     paths: &Paths,
     current: &Config,
     versions: &[Version],
+    caches: Option<&mut BTreeMap<String, LoadCache>>,
+    changed: Option<&BTreeSet<PathBuf>>,
 ) -> Result<Vec<Registry>, Vec<Diagnostic>> {
+    let mut caches = caches;
+    let mut taken: Vec<LoadCache> = versions
+        .iter()
+        .map(|v| {
+            caches
+                .as_deref_mut()
+                .and_then(|c| c.remove(&v.name))
+                .unwrap_or_default()
+        })
+        .collect();
     let results: Vec<Result<Registry, Vec<Diagnostic>>> = versions
         .par_iter()
-        .map(|v| {
+        .zip(taken.par_iter_mut())
+        .map(|(v, cache)| {
             let mut config =
                 Config::load_from(paths, &format!("{FOLDER}/{}", v.name)).map_err(|d| vec![d])?;
             config.origin.clone_from(&current.origin);
             config.base_path.clone_from(&current.base_path);
-            let (loaded, _) = crate::load::load_with(config).map_err(|e| match e {
-                Error::Content(ds) => ds,
-                Error::Usage(m) => vec![Diagnostic::error(format!("{FOLDER}/{}", v.name), m)],
-            })?;
+            let (loaded, _) =
+                crate::load::load_reusing(config, cache, changed).map_err(|e| match e {
+                    Error::Content(ds) => ds,
+                    Error::Usage(m) => vec![Diagnostic::error(format!("{FOLDER}/{}", v.name), m)],
+                })?;
             Registry::build(loaded).map(|(reg, _)| reg)
         })
         .collect();
+    // Versions no longer listed leave nothing behind.
+    if let Some(c) = caches {
+        c.clear();
+        c.extend(versions.iter().map(|v| v.name.clone()).zip(taken));
+    }
     let mut regs = Vec::new();
     let mut errors = Vec::new();
     for r in results {
@@ -199,11 +220,14 @@ pub struct Released {
 /// Freezes the current content as the version `name`: checks that the site builds, copies
 /// content/ (without versions/) into a scratch folder beside the new one, renames it into
 /// place, then adds the version to versions.yaml. A failure leaves no half-made version.
+/// `builds` checks the site as a build would (the command line passes the session's
+/// check), before anything is written.
 pub fn release(
     paths: &Paths,
     name: &str,
     label: Option<&str>,
     date: Option<Date>,
+    builds: impl FnOnce(&Paths) -> Result<(), Error>,
 ) -> Result<Released, Error> {
     if name.is_empty() {
         return Err(Error::Usage(format!(
@@ -233,7 +257,7 @@ pub fn release(
         }
     }
     // The site, with its versions, must build before anything is written.
-    crate::build::check(paths)?;
+    builds(paths)?;
 
     let version = Version {
         name: name.to_owned(),

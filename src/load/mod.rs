@@ -68,6 +68,25 @@ pub fn load_all(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
     }
 }
 
+/// `load_all` for the dev server: only the files in `changed` (every file when `None`)
+/// are read again, the rest taken from `cache`.
+pub fn load_all_reusing(
+    paths: &Paths,
+    cache: &mut LoadCache,
+    changed: Option<&BTreeSet<PathBuf>>,
+) -> Result<(Loaded, Vec<Diagnostic>), Error> {
+    match Config::load(paths) {
+        Ok(config) => Ok(load_cached(config, cache, changed)),
+        Err(d) if paths.root.join("content/site.yaml").is_file() => {
+            let (mut loaded, mut diags) = load_cached(Config::fallback(paths), cache, changed);
+            loaded.broken.insert("site.yaml".into());
+            diags.push(d);
+            Ok((loaded, diags))
+        }
+        Err(d) => Err(Error::one(d)),
+    }
+}
+
 pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
     into_result(load_with_all(config))
 }
@@ -103,6 +122,8 @@ pub struct LoadCache {
     index: HashMap<String, usize>,
     /// What each file held when it was last read.
     records: Vec<Option<Result<Record, Diagnostic>>>,
+    /// The text of site.yaml the records were read with.
+    settings: Option<std::sync::Arc<str>>,
 }
 
 impl LoadCache {
@@ -138,15 +159,29 @@ pub fn load_reusing(
     cache: &mut LoadCache,
     changed: Option<&BTreeSet<PathBuf>>,
 ) -> Result<(Loaded, Vec<Diagnostic>), Error> {
+    into_result(load_cached(config, cache, changed))
+}
+
+fn load_cached(
+    config: Config,
+    cache: &mut LoadCache,
+    changed: Option<&BTreeSet<PathBuf>>,
+) -> (Loaded, Vec<Diagnostic>) {
+    // Records are read with the settings (a page's language defaults to the site's):
+    // other settings, and every record is read again.
+    let settings = Some(&config.source.text);
+    let changed = if cache.settings.as_ref() == settings {
+        changed
+    } else {
+        cache.settings = settings.cloned();
+        None
+    };
     read_changes(&config, cache, changed);
     let rels = cache.files.iter().map(|(_, rel, _)| rel.clone());
     let records: Vec<(String, Result<Record, Diagnostic>)> =
         rels.zip(cache.records.iter().flatten().cloned()).collect();
-    into_result(assemble(
-        config,
-        records.into_iter(),
-        cache.walk_problems.clone(),
-    ))
+    let problems = cache.walk_problems.clone();
+    assemble(config, records.into_iter(), problems)
 }
 
 /// Brings `cache` up to date with the files: reads those in `changed` (all when `None`)

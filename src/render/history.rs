@@ -58,6 +58,33 @@ impl Site {
         }
     }
 
+    /// Everything of the site that other sites' pages show (the switcher, the banner,
+    /// the list of versions): all but what changed in it.
+    #[allow(clippy::type_complexity)]
+    pub fn place(
+        &self,
+    ) -> (
+        &Option<String>,
+        &Option<Date>,
+        &Option<String>,
+        &Option<Date>,
+        Lang,
+        &str,
+        &BTreeSet<String>,
+        &str,
+    ) {
+        (
+            &self.name,
+            &self.date,
+            &self.label,
+            &self.as_of,
+            self.lang,
+            &self.prefix,
+            &self.pages,
+            &self.changes_path,
+        )
+    }
+
     /// The same page in this site, or its home where it has no such page.
     fn same_page(&self, below: &str) -> (String, bool) {
         if self.pages.contains(below) {

@@ -107,6 +107,22 @@ impl Job {
                 | Job::NotFound
         )
     }
+
+    /// How long the output takes to render, roughly: 0 for the longest. A build starts
+    /// the long ones first, so that no core is left waiting for one at the end.
+    pub fn cost(&self) -> u8 {
+        match self {
+            Job::SearchIndex | Job::Roles | Job::Timeline => 0,
+            Job::Home
+            | Job::Tag(_)
+            | Job::Section(..)
+            | Job::Records
+            | Job::Sitemap
+            | Job::Calendar
+            | Job::Atom => 1,
+            _ => 2,
+        }
+    }
 }
 
 /// A site ready to render: every body rendered, every link checked, every path planned.
@@ -122,6 +138,8 @@ pub struct Prepared<'a> {
     pub tag_initiatives: BTreeMap<String, Vec<String>>,
     /// Every version of the site and which one this is, once the build knows them all.
     pub history: Option<(Arc<History>, usize)>,
+    /// Search documents' weights from earlier sessions (the preview's).
+    pub search: Option<&'a search::Weights>,
 }
 
 /// The ids an initiative page's template gives its sections, measures and roles: targets
@@ -477,6 +495,7 @@ pub fn prepare_in<'a>(
         tags,
         tag_initiatives,
         history: None,
+        search: None,
     };
     // Addresses depend on site.yaml (language, base path): without it, only links to
     // files (checked above, while rendering) can be checked without false alarms.

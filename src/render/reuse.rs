@@ -11,7 +11,9 @@ use crate::error::Diagnostic;
 use crate::model::{Registry, SourceFile};
 use crate::output::Urls;
 
+use super::history::History;
 use super::markdown::{self, Linker, Rendered};
+use super::search::Weights;
 use super::theme::Theme;
 use super::{markdown_files, Job, Prepared};
 
@@ -134,12 +136,21 @@ pub struct Kept {
     plan: BTreeMap<String, Job>,
     tags: BTreeMap<String, (String, Vec<usize>)>,
     tag_initiatives: BTreeMap<String, Vec<String>>,
+    history: Option<(Arc<History>, usize)>,
     epoch: u64,
 }
 
 impl Kept {
     pub fn plan(&self) -> &BTreeMap<String, Job> {
         &self.plan
+    }
+
+    pub fn urls(&self) -> &Urls {
+        &self.urls
+    }
+
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_ref().map(|(h, _)| &**h)
     }
 
     /// Whether `update_bodies` can work from this with `cache`: the cache still resolves
@@ -158,6 +169,7 @@ impl<'a> Prepared<'a> {
             plan: self.plan,
             tags: self.tags,
             tag_initiatives: self.tag_initiatives,
+            history: self.history,
             epoch: cache.epoch,
         }
     }
@@ -173,6 +185,7 @@ impl<'a> Prepared<'a> {
         kept: Kept,
         changed: &[usize],
         cache: &mut MarkdownCache,
+        search: Option<&'a Weights>,
     ) -> Result<Prepared<'a>, (Kept, Vec<Diagnostic>)> {
         let files = markdown_files(reg);
         let page_base = files.len() - reg.pages.len();
@@ -209,6 +222,7 @@ impl<'a> Prepared<'a> {
             plan,
             tags,
             tag_initiatives,
+            history,
             epoch,
         } = kept;
         let mut earlier = Vec::new();
@@ -224,7 +238,8 @@ impl<'a> Prepared<'a> {
             plan,
             tags,
             tag_initiatives,
-            history: None,
+            history,
+            search,
         };
         let errors = prepared.check_links_into(&files, changed);
         if !errors.is_empty() {

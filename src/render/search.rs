@@ -6,7 +6,6 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use rayon::prelude::*;
@@ -333,7 +332,10 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
         // What the dev server weighed before, or else the text to weigh now.
         let found: Vec<Result<KeptWords, String>> = batch
             .par_iter()
-            .map(|d| kept(d).ok_or_else(|| d.body.as_ref().map(|b| b.text()).unwrap_or_default()))
+            .map(|d| {
+                let kept = p.search.and_then(|w| w.get(d));
+                kept.ok_or_else(|| d.body.as_ref().map(|b| b.text()).unwrap_or_default())
+            })
             .collect();
         let weighed: Vec<Weighed> = batch
             .par_iter()
@@ -342,7 +344,9 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
                 Ok(words) => Weighed::Kept(Arc::clone(words)),
                 Err(text) => {
                     let words = weigh(d, text);
-                    keep(d, &words);
+                    if let Some(w) = p.search {
+                        w.keep(d, &words);
+                    }
                     Weighed::Fresh(words)
                 }
             })
@@ -460,14 +464,12 @@ struct Kept {
     weights: KeptWords,
 }
 
-/// Weighed words by document address, kept between builds in one process: the dev
-/// server rebuilds the index after every save, and most documents have not changed.
-/// A cached body is held by its `Arc`, so its pointer cannot be reused by another.
-static KEPT: Mutex<Option<HashMap<String, Kept>>> = Mutex::new(None);
-
-/// Whether to keep weighed words between builds: only the dev server rebuilds in one
-/// process, and a one-off build should not hold them in memory.
-pub static KEEP_WEIGHTS: AtomicBool = AtomicBool::new(false);
+/// Weighed words by document address, kept by the dev server between builds: it makes
+/// the index again after every save, and most documents have not changed. A one-off
+/// build has none, so it does not hold them in memory. A cached body is held by its
+/// `Arc`, so its pointer cannot be reused by another.
+#[derive(Default)]
+pub struct Weights(Mutex<HashMap<String, Kept>>);
 
 /// What makes a document's weights other than its body.
 fn fields(d: &Doc) -> u64 {
@@ -476,43 +478,38 @@ fn fields(d: &Doc) -> u64 {
     h.finish()
 }
 
-/// The weights the dev server kept for `d`, if its body (the same `Arc`) and other
-/// fields are unchanged.
-fn kept(d: &Doc) -> Option<KeptWords> {
-    if !KEEP_WEIGHTS.load(Ordering::Relaxed) {
-        return None;
+impl Weights {
+    /// The weights kept for `d`, if its body (the same `Arc`) and other fields are
+    /// unchanged.
+    fn get(&self, d: &Doc) -> Option<KeptWords> {
+        let fields = fields(d);
+        let guard = self.0.lock().ok()?;
+        let w = guard.get(&d.url)?;
+        let same_body = match (&w.body, &d.body) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        (w.fields == fields && same_body).then(|| Arc::clone(&w.weights))
     }
-    let fields = fields(d);
-    let guard = KEPT.lock().ok()?;
-    let w = guard.as_ref()?.get(&d.url)?;
-    let same_body = match (&w.body, &d.body) {
-        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-        (None, None) => true,
-        _ => false,
-    };
-    (w.fields == fields && same_body).then(|| Arc::clone(&w.weights))
-}
 
-/// Keeps `d`'s weights for the next build, in the dev server.
-fn keep(d: &Doc, words: &[(Cow<'_, str>, u32)]) {
-    if !KEEP_WEIGHTS.load(Ordering::Relaxed) {
-        return;
-    }
-    let weights: KeptWords = words.iter().map(|(t, w)| (Box::from(&**t), *w)).collect();
-    if let Ok(mut guard) = KEPT.lock() {
-        let map = guard.get_or_insert_with(HashMap::new);
-        // Forget bodies nothing else holds any more: their pages are gone.
-        if map.len() > 64 {
-            map.retain(|_, w| w.body.as_ref().is_none_or(|b| Arc::strong_count(b) > 1));
+    /// Keeps `d`'s weights for the next build.
+    fn keep(&self, d: &Doc, words: &[(Cow<'_, str>, u32)]) {
+        let weights: KeptWords = words.iter().map(|(t, w)| (Box::from(&**t), *w)).collect();
+        if let Ok(mut map) = self.0.lock() {
+            // Forget bodies nothing else holds any more: their pages are gone.
+            if map.len() > 64 {
+                map.retain(|_, w| w.body.as_ref().is_none_or(|b| Arc::strong_count(b) > 1));
+            }
+            map.insert(
+                d.url.clone(),
+                Kept {
+                    body: d.body.clone(),
+                    fields: fields(d),
+                    weights,
+                },
+            );
         }
-        map.insert(
-            d.url.clone(),
-            Kept {
-                body: d.body.clone(),
-                fields: fields(d),
-                weights,
-            },
-        );
     }
 }
 
@@ -588,7 +585,7 @@ mod tests {
 
     #[test]
     fn cached_weights_follow_the_document() {
-        KEEP_WEIGHTS.store(true, Ordering::Relaxed);
+        let weights = Weights::default();
         let body = |t: &str| {
             Some(Arc::new(Rendered {
                 html: format!("<p>{t}</p>"),
@@ -607,10 +604,10 @@ mod tests {
             date: None,
         };
         let weigh_kept = |d: &Doc| {
-            kept(d).unwrap_or_else(|| {
+            weights.get(d).unwrap_or_else(|| {
                 let text = d.body.as_ref().map(|b| b.text()).unwrap_or_default();
-                keep(d, &weigh(d, &text));
-                kept(d).expect("kept what it weighed")
+                weights.keep(d, &weigh(d, &text));
+                weights.get(d).expect("kept what it weighed")
             })
         };
         let b = body("avtalene om barnevern");

@@ -1,9 +1,11 @@
-//! The dev server's builds, held in memory: the whole site rendered once, then after each
-//! save only the files that depend on what changed (depends.rs says which). A save that
-//! changed pages but not their addresses or tags is the quick case: those pages are read
-//! and checked, their bodies rendered and their links checked, without reading or
-//! preparing the rest of the site again. A build that fails changes nothing: the server
-//! keeps answering from the last good site.
+//! The dev server's builds, held in memory: the build session every command runs
+//! (crate::session), its outputs kept as bytes instead of written, and after each save
+//! only the outputs that depend on what changed rendered again (depends.rs says which;
+//! the rest is taken from the last build). A save that changed pages but not their
+//! addresses or tags is the quick case: those pages are read and checked, their bodies
+//! rendered and their links checked, without reading or preparing the rest of the site
+//! again. A build that fails changes nothing: the server keeps answering from the last
+//! good site.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -13,15 +15,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::build::content_error;
-use crate::config::{Config, Paths};
+use crate::config::Paths;
 use crate::error::{Diagnostic, Error};
-use crate::load::{self, LoadCache};
-use crate::model::{Page, Registry};
-use crate::output::Urls;
-use crate::render::reuse::{Kept, MarkdownCache};
-use crate::render::theme::Theme;
-use crate::render::{self, Job, Prepared};
+use crate::model::{Page, Registry, SourceFile};
+use crate::render::history::History;
+use crate::render::reuse::Kept;
+use crate::render::{Contexts, Job, Prepared};
+use crate::session::{self, content_error, Caches, Sources};
 
 use super::depends::{self, PageChange};
 
@@ -54,26 +54,26 @@ pub struct Built {
 
 /// The last build that succeeded: what later builds are compared with and start from.
 struct Good {
-    reg: Registry,
-    /// Its prepared site, taken apart (`None` only while a quick build borrows it).
-    kept: Option<Kept>,
+    sources: Sources,
+    /// Each site's prepared state taken apart, versions first (`None` only while a quick
+    /// build borrows it).
+    kept: Vec<Option<Kept>>,
     site: Arc<Site>,
-    warnings: Vec<Diagnostic>,
     /// Which load of the theme it was rendered with.
     theme_load: u64,
-    /// Each page's place in `reg.pages`, by its file (`content/pages/om.md`).
+    /// Each page of the current site: its place in its registry, by its file
+    /// (`content/pages/om.md`).
     pages: HashMap<String, usize>,
 }
+
+/// One output to render: the site it belongs to, its address and what it is.
+type Output<'p> = (&'p Prepared<'p>, &'p String, &'p Job);
 
 pub struct Engine {
     paths: Paths,
     /// Merged into every template's context: the live-reload script.
     extra: Value,
-    load: LoadCache,
-    markdown: MarkdownCache,
-    /// The theme by name, and how many times a theme has been loaded.
-    theme: Option<(String, Theme)>,
-    theme_loads: u64,
+    caches: Caches,
     good: Option<Good>,
     /// Every file changed since the last good build (`None`: any): a build that failed
     /// leaves its changes to the next.
@@ -86,10 +86,7 @@ impl Engine {
         Engine {
             paths,
             extra,
-            load: LoadCache::default(),
-            markdown: MarkdownCache::default(),
-            theme: None,
-            theme_loads: 0,
+            caches: Caches::default(),
             good: None,
             dirty: None,
             generation: 0,
@@ -127,8 +124,8 @@ impl Engine {
     }
 
     /// The quick build, when every file changed since the last good build is a page of
-    /// it that kept its address and tags (so the plan of the site is as it was). `None`
-    /// when that is not so.
+    /// the current site that kept its address and tags (so the plan of the site is as it
+    /// was). `None` when that is not so.
     fn rebuild_pages(
         &mut self,
         started: Instant,
@@ -136,11 +133,14 @@ impl Engine {
     ) -> Option<Result<Built, Error>> {
         let changed = self.dirty.as_ref()?;
         let good = self.good.as_mut()?;
-        let (_, theme) = self.theme.as_ref()?;
-        if good.theme_load != self.theme_loads || !good.kept.as_ref()?.fits(&self.markdown) {
+        let last = good.kept.len().checked_sub(1)?;
+        if good.theme_load != self.caches.theme_loads
+            || !good.kept[last].as_ref()?.fits(&self.caches.markdown)
+        {
             return None;
         }
         let root = &self.paths.root;
+        let warnings = good.sources.warnings.clone();
         let mut swapped: Vec<(usize, Page, bool)> = Vec::new();
         for path in changed {
             let display = path
@@ -149,11 +149,12 @@ impl Engine {
                 .to_string_lossy()
                 .replace('\\', "/");
             let i = *good.pages.get(&display)?;
-            let page = match self.load.reread_page(&good.reg.config, path)? {
+            let reg = good.sources.current();
+            let page = match self.caches.reread_page(&reg.config, path)? {
                 Ok(page) => page,
-                Err(d) => return Some(Err(content_error(vec![d], &good.warnings))),
+                Err(d) => return Some(Err(content_error(vec![d], &warnings))),
             };
-            let old = &good.reg.pages[i];
+            let old = &reg.pages[i];
             if page.source.text == old.source.text {
                 continue;
             }
@@ -165,35 +166,62 @@ impl Engine {
                 return None;
             }
             let front = depends::front_matter(&page) != depends::front_matter(old);
-            let problems = good.reg.check_page(&page);
+            let problems = reg.check_page(&page);
             if !problems.is_empty() {
-                return Some(Err(content_error(problems, &good.warnings)));
+                return Some(Err(content_error(problems, &warnings)));
             }
             swapped.push((i, page, front));
         }
         // The new pages go into the registry; the old ones are kept to put back on failure.
-        let kept = good.kept.take()?;
-        for (i, page, _) in &mut swapped {
-            std::mem::swap(&mut good.reg.pages[*i], page);
-        }
+        let kept = good.kept[last].take()?;
+        let swap = |good: &mut Good, swapped: &mut Vec<(usize, Page, bool)>| {
+            for (i, page, _) in swapped.iter_mut() {
+                std::mem::swap(&mut good.sources.current_mut().pages[*i], page);
+            }
+        };
+        swap(good, &mut swapped);
         let indexes: Vec<usize> = swapped.iter().map(|(i, ..)| *i).collect();
-        let prepared =
-            match Prepared::update_bodies(&good.reg, theme, kept, &indexes, &mut self.markdown) {
-                Ok(p) => p,
-                Err((kept, errors)) => {
-                    good.kept = Some(kept);
-                    for (i, page, _) in &mut swapped {
-                        std::mem::swap(&mut good.reg.pages[*i], page);
-                    }
-                    return Some(Err(content_error(errors, &good.warnings)));
-                }
-            };
+        let Good {
+            sources,
+            kept: all_kept,
+            site: good_site,
+            ..
+        } = &mut *good;
+        let updated = Prepared::update_bodies(
+            sources.current(),
+            &sources.theme,
+            kept,
+            &indexes,
+            &mut self.caches.markdown,
+            Some(&self.caches.search),
+        );
+        let mut prepared = match updated {
+            Ok(p) => p,
+            Err((kept, errors)) => {
+                all_kept[last] = Some(kept);
+                swap(good, &mut swapped);
+                return Some(Err(content_error(errors, &warnings)));
+            }
+        };
+        // What changed since the version before is worked out again with the new pages.
+        if let (Some((history, me)), Some(Some(before))) =
+            (&prepared.history, last.checked_sub(1).map(|b| &all_kept[b]))
+        {
+            let mut history = (**history).clone();
+            if let Some(site) = history.sites.get_mut(*me) {
+                site.changes = Some(crate::render::changes::compare(
+                    (&sources.regs[last - 1], before.urls()),
+                    (sources.current(), &prepared.urls),
+                ));
+            }
+            prepared.history = Some((Arc::new(history), *me));
+        }
         let changes: Vec<PageChange> = swapped
             .iter()
             .map(|(i, old, front)| PageChange {
                 index: *i,
                 old,
-                new: &good.reg.pages[*i],
+                new: &sources.current().pages[*i],
                 front: *front,
             })
             .collect();
@@ -201,9 +229,10 @@ impl Engine {
         // tags, feeds, and the search index, which reads every page) follows.
         let (now, later): (Vec<_>, Vec<_>) = affected_jobs(&prepared, Some(&changes))
             .into_iter()
-            .partition(|(_, job)| matches!(job, Job::Page(i) if indexes.contains(i)));
-        let total = prepared.plan.len();
-        let mut site = Arc::clone(&good.site);
+            .map(|(path, job)| (&prepared, path, job))
+            .partition(|(_, _, job)| matches!(job, Job::Page(i) if indexes.contains(i)));
+        let total = good_total(all_kept, &prepared);
+        let mut site = Arc::clone(good_site);
         let mut rendered = 0;
         let mut early = Some(early);
         let mut failed = None;
@@ -217,11 +246,10 @@ impl Engine {
                     rendered,
                     total,
                     millis: started.elapsed().as_millis(),
-                    warnings: good.warnings.clone(),
+                    warnings: warnings.clone(),
                 });
             }
-            let (files, count) = render_jobs(&prepared, jobs, &self.extra, Some(&site));
-            let files = match files {
+            let files = match render_jobs(jobs, &self.extra, site.files.clone()) {
                 Ok(files) => files,
                 Err(errors) => {
                     failed = Some(errors);
@@ -229,11 +257,11 @@ impl Engine {
                 }
             };
             self.generation += 1;
-            rendered += count;
+            rendered += jobs.len();
             site = Arc::new(Site {
                 generation: self.generation,
                 files,
-                assets: good.site.assets.clone(),
+                assets: good_site.assets.clone(),
             });
         }
         if let Some(errors) = failed {
@@ -242,64 +270,65 @@ impl Engine {
             // bodies and the site served may already show part of this one).
             drop(prepared);
             drop(changes);
-            for (i, page, _) in &mut swapped {
-                std::mem::swap(&mut good.reg.pages[*i], page);
-            }
-            good.kept = None;
-            return Some(Err(content_error(errors, &good.warnings)));
+            swap(good, &mut swapped);
+            good.kept[last] = None;
+            return Some(Err(content_error(errors, &warnings)));
         }
-        good.kept = Some(prepared.keep(&self.markdown));
+        let kept = prepared.keep(&self.caches.markdown);
+        drop(changes);
+        good.kept[last] = Some(kept);
         good.site = Arc::clone(&site);
         Some(Ok(Built {
             site,
             rendered,
             total,
             millis: started.elapsed().as_millis(),
-            warnings: good.warnings.clone(),
+            warnings,
         }))
     }
 
-    /// Reads what changed, checks the whole site and renders what depends on the change
-    /// (everything when the theme, the settings or the set of files changed).
+    /// Runs the build session again, reading what changed, and renders what depends on
+    /// the change: everything when the theme, the settings, the set of pages or the
+    /// versions changed; otherwise what the changed pages and versions show.
     fn rebuild_all(
         &mut self,
         changed: Option<&BTreeSet<PathBuf>>,
         started: Instant,
     ) -> Result<Built, Error> {
-        let config = Config::load(&self.paths).map_err(Error::one)?;
-        let themes = self.paths.root.join("themes");
-        let theme_touched = changed.is_none_or(|c| c.iter().any(|p| p.starts_with(&themes)));
-        if theme_touched || self.theme.as_ref().is_none_or(|(n, _)| *n != config.theme) {
-            self.theme = None;
-            self.theme = Some((config.theme.clone(), Theme::load(&config)?));
-            self.theme_loads += 1;
-        }
-        let Some((_, theme)) = &self.theme else {
-            return Err(Error::Usage("the theme could not be loaded".into()));
-        };
-        let (loaded, mut warnings) = load::load_reusing(config, &mut self.load, changed)?;
-        let (reg, w) = Registry::build(loaded).map_err(|e| content_error(e, &warnings))?;
-        warnings.extend(w);
-        let urls = Urls::new(reg.config.lang, "", &reg.config.base_path);
-        let prepared = render::prepare_reusing(&reg, theme, urls, Some(&mut self.markdown))
-            .map_err(|e| content_error(e, &warnings))?;
+        let sources = session::load(&self.paths, Some(&mut self.caches), changed)?;
+        let prepared = session::prepare(
+            &sources,
+            Some(&mut self.caches.markdown),
+            Some(&self.caches.search),
+        )
+        .map_err(|e| content_error(e, &sources.warnings))?;
 
         let good = self
             .good
             .as_ref()
-            .filter(|g| g.theme_load == self.theme_loads);
-        let changes = good.and_then(|g| {
-            let plan = g.kept.as_ref()?.plan();
-            page_changes(&g.reg, plan, &reg, &prepared.plan)
-        });
-        let jobs = affected_jobs(&prepared, changes.as_deref());
-        let base = good.filter(|_| changes.is_some()).map(|g| &g.site);
-        let (files, rendered) = render_jobs(&prepared, &jobs, &self.extra, base);
-        let files = files.map_err(|e| content_error(e, &warnings))?;
-        drop(changes);
-        let total = prepared.plan.len();
-        let kept = prepared.keep(&self.markdown);
-        let pages = reg
+            .filter(|g| g.theme_load == self.caches.theme_loads);
+        let (jobs, reused) = match good {
+            Some(good) => to_render(good, &sources, &prepared),
+            None => (session::outputs(&prepared), Vec::new()),
+        };
+        let mut files = HashMap::with_capacity(jobs.len() + reused.len());
+        if let Some(good) = good {
+            for path in reused {
+                if let Some(content) = good.site.files.get(path) {
+                    files.insert(path.clone(), content.clone());
+                }
+            }
+        }
+        let rendered = jobs.len();
+        let files = render_jobs(&jobs, &self.extra, files)
+            .map_err(|e| content_error(e, &sources.warnings))?;
+        let total = prepared.iter().map(|p| p.plan.len()).sum();
+        let kept: Vec<Option<Kept>> = prepared
+            .into_iter()
+            .map(|p| Some(p.keep(&self.caches.markdown)))
+            .collect();
+        let pages = sources
+            .current()
             .pages
             .iter()
             .enumerate()
@@ -309,14 +338,14 @@ impl Engine {
         let site = Arc::new(Site {
             generation: self.generation,
             files,
-            assets: theme.assets.clone(),
+            assets: sources.theme.assets.clone(),
         });
+        let warnings = sources.warnings.clone();
         self.good = Some(Good {
-            reg,
-            kept: Some(kept),
+            sources,
+            kept,
             site: Arc::clone(&site),
-            warnings: warnings.clone(),
-            theme_load: self.theme_loads,
+            theme_load: self.caches.theme_loads,
             pages,
         });
         Ok(Built {
@@ -327,6 +356,88 @@ impl Engine {
             warnings,
         })
     }
+}
+
+/// How many files the site has: every site's plan, the current one being `current`.
+fn good_total(kept: &[Option<Kept>], current: &Prepared) -> usize {
+    let versions: usize = kept
+        .iter()
+        .take(kept.len().saturating_sub(1))
+        .flatten()
+        .map(|k| k.plan().len())
+        .sum();
+    versions + current.plan.len()
+}
+
+/// Which outputs of the new session must be rendered and which (by address) can be
+/// taken from the last good build, made with the same theme. Nothing is taken when the
+/// sites came or went or changed their addresses (every page's version switcher lists
+/// them). A version is rendered again when its files changed; its what-changed page also
+/// when the site before it changed. The current site renders what its changed pages
+/// show when only pages changed (depends.rs), and everything otherwise.
+fn to_render<'p>(
+    good: &'p Good,
+    sources: &Sources,
+    prepared: &'p [Prepared<'p>],
+) -> (Vec<Output<'p>>, Vec<&'p String>) {
+    let everything = || (session::outputs(prepared), Vec::new());
+    let last = prepared.len() - 1;
+    if good.kept.len() != prepared.len() || good.sources.versions != sources.versions {
+        return everything();
+    }
+    let mut plans = Vec::with_capacity(prepared.len());
+    for (k, p) in good.kept.iter().zip(prepared) {
+        match k {
+            Some(k) if *k.plan() == p.plan => plans.push(k.plan()),
+            _ => return everything(),
+        }
+    }
+    // The switcher on every page shows each site's name, date, label and `as_of`.
+    fn places(h: Option<&History>) -> Option<Vec<impl PartialEq + '_>> {
+        h.map(|h| h.sites.iter().map(|s| s.place()).collect())
+    }
+    let old_history = good.kept[last].as_ref().and_then(|k| k.history());
+    let new_history = prepared[last].history.as_ref().map(|(h, _)| &**h);
+    if places(old_history) != places(new_history) {
+        return everything();
+    }
+    let same: Vec<bool> = (0..prepared.len())
+        .map(|i| same_records(&good.sources.regs[i], &sources.regs[i], true))
+        .collect();
+    let current_changes = page_changes(
+        &good.sources.regs[last],
+        plans[last],
+        &sources.regs[last],
+        &prepared[last].plan,
+    );
+    let mut jobs = Vec::new();
+    let mut reused = Vec::new();
+    for (i, p) in prepared.iter().enumerate() {
+        let before_same = i == 0 || same[i - 1];
+        for (path, job) in &p.plan {
+            let render = if i < last {
+                !same[i] || (!before_same && *job == Job::Changes)
+            } else {
+                match &current_changes {
+                    Some(changes) => {
+                        (!before_same && *job == Job::Changes)
+                            || (*job == Job::Versions && !same.iter().all(|s| *s))
+                            || changes
+                                .iter()
+                                .any(|c| depends::affected(job, c, |j| &p.reg.pages[j]))
+                    }
+                    None => true,
+                }
+            };
+            if render {
+                jobs.push((p, path, job));
+            } else {
+                reused.push(path);
+            }
+        }
+    }
+    jobs.sort_by_key(|(_, _, job)| job.cost());
+    (jobs, reused)
 }
 
 /// The outputs to render: those `changes` may alter, or all when `None`.
@@ -349,28 +460,28 @@ fn affected_jobs<'p>(
     }
 }
 
-/// Renders `jobs` in parallel into a copy of `base`'s files (or a new set), and says how
-/// many were rendered; on failure, every problem.
+/// Renders `jobs` in parallel, as a build does, into `files`; on failure, every problem.
 fn render_jobs(
-    prepared: &Prepared,
-    jobs: &[(&String, &Job)],
+    jobs: &[Output],
     extra: &Value,
-    base: Option<&Arc<Site>>,
-) -> (Result<HashMap<String, Content>, Vec<Diagnostic>>, usize) {
+    mut files: HashMap<String, Content>,
+) -> Result<HashMap<String, Content>, Vec<Diagnostic>> {
     let rendered: Vec<Result<(String, Content), Diagnostic>> = jobs
         .par_iter()
-        .map(|(path, job)| {
-            let content = match job {
-                Job::Asset(file) => Content::File(file.clone()),
-                _ => Content::Bytes(Arc::new(prepared.render(path, job, extra)?)),
-            };
-            Ok(((*path).clone(), content))
-        })
+        .map_init(
+            || (Contexts::default(), Vec::new()),
+            |(contexts, out), (prepared, path, job)| {
+                let content = match job {
+                    Job::Asset(file) => Content::File(file.clone()),
+                    _ => {
+                        prepared.render_into(contexts, path, job, extra, out)?;
+                        Content::Bytes(Arc::new(std::mem::take(out)))
+                    }
+                };
+                Ok(((*path).clone(), content))
+            },
+        )
         .collect();
-    let mut files = match base {
-        Some(site) => site.files.clone(),
-        None => HashMap::with_capacity(prepared.plan.len()),
-    };
     let mut errors = Vec::new();
     for r in rendered {
         match r {
@@ -381,26 +492,17 @@ fn render_jobs(
         }
     }
     if errors.is_empty() {
-        (Ok(files), jobs.len())
+        Ok(files)
     } else {
-        (Err(errors), jobs.len())
+        Err(errors)
     }
 }
 
-/// The pages whose files changed, when nothing else did: the same records, theme and
-/// settings, and every output at the same address from the same source. `None` when
-/// more changed, and everything must be rendered again.
-fn page_changes<'a>(
-    old: &'a Registry,
-    old_plan: &BTreeMap<String, Job>,
-    new: &'a Registry,
-    new_plan: &BTreeMap<String, Job>,
-) -> Option<Vec<PageChange<'a>>> {
-    let same = |a: &crate::model::SourceFile, b: &crate::model::SourceFile| {
-        Arc::ptr_eq(&a.text, &b.text) || a.text == b.text
-    };
-    let same_records = old_plan == new_plan
-        && same(&old.config.source, &new.config.source)
+/// Whether two loads of a site read the same files with the same text (`pages`: its
+/// pages too).
+fn same_records(old: &Registry, new: &Registry, pages: bool) -> bool {
+    let same = |a: &SourceFile, b: &SourceFile| Arc::ptr_eq(&a.text, &b.text) || a.text == b.text;
+    same(&old.config.source, &new.config.source)
         && old.actors.len() == new.actors.len()
         && old
             .actors
@@ -420,8 +522,25 @@ fn page_changes<'a>(
             .zip(&new.event_sources)
             .all(|(a, b)| same(a, b))
         && old.assets == new.assets
-        && old.pages.len() == new.pages.len();
-    if !same_records {
+        && old.pages.len() == new.pages.len()
+        && (!pages
+            || old
+                .pages
+                .iter()
+                .zip(&new.pages)
+                .all(|(a, b)| a.source.path == b.source.path && same(&a.source, &b.source)))
+}
+
+/// The pages whose files changed, when nothing else did: the same records, theme and
+/// settings, and every output at the same address from the same source. `None` when
+/// more changed, and everything must be rendered again.
+fn page_changes<'a>(
+    old: &'a Registry,
+    old_plan: &BTreeMap<String, Job>,
+    new: &'a Registry,
+    new_plan: &BTreeMap<String, Job>,
+) -> Option<Vec<PageChange<'a>>> {
+    if old_plan != new_plan || !same_records(old, new, false) {
         return None;
     }
     let mut changes = Vec::new();
@@ -429,7 +548,7 @@ fn page_changes<'a>(
         if o.source.path != n.source.path {
             return None;
         }
-        if !same(&o.source, &n.source) {
+        if !(Arc::ptr_eq(&o.source.text, &n.source.text) || o.source.text == n.source.text) {
             changes.push(PageChange {
                 index,
                 old: o,

@@ -67,8 +67,6 @@ const LONGEST_UNSHOWN: Duration = Duration::from_secs(2);
 const SHOWN: usize = 50;
 
 pub fn run(options: Options) -> Result<(), Error> {
-    // Rebuilds after a save re-weigh only the search documents that changed.
-    crate::render::search::KEEP_WEIGHTS.store(true, std::sync::atomic::Ordering::Relaxed);
     let root = resolve_paths(options.root.as_deref(), None, None).root;
     if !root.join("content").is_dir() {
         return Err(Error::Usage(format!(

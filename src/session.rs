@@ -1,0 +1,255 @@
+//! One build session, for `build`, `check` and `serve` alike: load the current site and
+//! its frozen versions and check them, prepare each (bodies, links, the plan of outputs),
+//! tie them together (version switcher, what changed), and list the outputs to render.
+//! What is done with the rendered bytes is the caller's: `build` writes them to a folder,
+//! `serve` keeps them in memory. Both render every output through `Prepared::render_into`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::{Config, Paths};
+use crate::error::{Diagnostic, Diagnostics, Error, Severity};
+use crate::load::LoadCache;
+use crate::model::Registry;
+use crate::output::Urls;
+use crate::render::changes;
+use crate::render::history::{self, History, Site};
+use crate::render::reuse::MarkdownCache;
+use crate::render::search::Weights;
+use crate::render::theme::Theme;
+use crate::render::{self, Around, Job, Prepared};
+use crate::versions::Version;
+
+/// The current site and its frozen versions, loaded and checked, with the one theme
+/// they are all rendered with.
+pub struct Sources {
+    /// The versions oldest first, then the current site.
+    pub regs: Vec<Registry>,
+    pub versions: Vec<Version>,
+    pub theme: Arc<Theme>,
+    /// Warnings found loading and checking (errors fail the session instead).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Sources {
+    pub fn current(&self) -> &Registry {
+        // `load` always pushes the current site last.
+        &self.regs[self.regs.len() - 1]
+    }
+
+    pub fn current_mut(&mut self) -> &mut Registry {
+        let last = self.regs.len() - 1;
+        &mut self.regs[last]
+    }
+
+    /// The records of the current site: what the summary line counts.
+    pub fn records(&self) -> usize {
+        let reg = self.current();
+        reg.actors.len() + reg.initiatives.len() + reg.events.len() + reg.pages.len()
+    }
+}
+
+/// What the preview keeps from one session to the next, so that a save costs what it
+/// changed: the files read, the theme, the Markdown rendered and the search weights.
+/// A one-off build has none of it.
+#[derive(Default)]
+pub struct Caches {
+    load: LoadCache,
+    versions: BTreeMap<String, LoadCache>,
+    pub markdown: MarkdownCache,
+    pub search: Weights,
+    theme: Option<(String, Arc<Theme>)>,
+    /// How many times a theme has been loaded: outputs rendered with another load of
+    /// the theme are never reused.
+    pub theme_loads: u64,
+}
+
+impl Caches {
+    /// Reads again one page file of the current site that the last load found (see
+    /// `LoadCache::reread_page`).
+    pub fn reread_page(
+        &mut self,
+        config: &Config,
+        path: &std::path::Path,
+    ) -> Option<Result<crate::model::Page, Diagnostic>> {
+        self.load.reread_page(config, path)
+    }
+
+    /// The theme `config` names, loaded again only when a file under themes/ changed or
+    /// the site names another.
+    fn theme(
+        &mut self,
+        config: &Config,
+        changed: Option<&BTreeSet<PathBuf>>,
+    ) -> Result<Arc<Theme>, Error> {
+        let themes = config.root.join("themes");
+        let touched = changed.is_none_or(|c| c.iter().any(|p| p.starts_with(&themes)));
+        match &self.theme {
+            Some((name, theme)) if !touched && *name == config.theme => Ok(Arc::clone(theme)),
+            _ => {
+                self.theme = None;
+                let theme = Arc::new(Theme::load(config)?);
+                self.theme = Some((config.theme.clone(), Arc::clone(&theme)));
+                self.theme_loads += 1;
+                Ok(theme)
+            }
+        }
+    }
+}
+
+/// Errors as a session reports them: with the warnings found so far, sorted by file.
+pub fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
+    let mut d = Diagnostics::default();
+    d.extend(errors);
+    d.extend(warnings.iter().cloned());
+    Error::Content(d.sorted())
+}
+
+/// Reads and checks everything, going on past a broken file so that one run reports
+/// every independent problem: the records, the references, the theme. When any of that
+/// failed, the link checks (which need records and theme) run here too, so their
+/// problems join the rest; otherwise `prepare` runs them. With `caches`, only the files
+/// in `changed` (all when `None`) are read again.
+pub fn load(
+    paths: &Paths,
+    mut caches: Option<&mut Caches>,
+    changed: Option<&BTreeSet<PathBuf>>,
+) -> Result<Sources, Error> {
+    let (loaded, mut warnings) = match caches.as_deref_mut() {
+        Some(c) => crate::load::load_all_reusing(paths, &mut c.load, changed)?,
+        None => crate::load::load_all(paths)?,
+    };
+    let (reg, found) = Registry::check_all(loaded);
+    warnings.extend(found);
+    let failed = warnings.iter().any(|d| d.severity == Severity::Error);
+    let theme = match caches.as_deref_mut() {
+        Some(c) => c.theme(&reg.config, changed),
+        None => Theme::load(&reg.config).map(Arc::new),
+    };
+    let theme = match theme {
+        Ok(theme) if !failed => theme,
+        Ok(theme) => {
+            let urls = Urls::new(reg.config.lang, "", &reg.config.base_path);
+            let errors = render::prepare(&reg, &theme, urls)
+                .err()
+                .unwrap_or_default();
+            return Err(content_error(errors, &warnings));
+        }
+        Err(e) => return Err(content_error(e.diagnostics().to_vec(), &warnings)),
+    };
+    let versions = crate::versions::list(&paths.root).map_err(|e| content_error(e, &warnings))?;
+    let caches = caches.map(|c| &mut c.versions);
+    let mut regs = crate::versions::load(paths, &reg.config, &versions, caches, changed)
+        .map_err(|e| content_error(e, &warnings))?;
+    regs.push(reg);
+    Ok(Sources {
+        regs,
+        versions,
+        theme,
+        warnings,
+    })
+}
+
+/// Prepares every site in parallel, then ties them together: the history every page's
+/// version switcher reads, and what changed from each site to the next. `markdown` (the
+/// current site's bodies from an earlier session) and `search` (weights of search
+/// documents) are the preview's caches.
+pub fn prepare<'a>(
+    sources: &'a Sources,
+    markdown: Option<&mut MarkdownCache>,
+    search: Option<&'a Weights>,
+) -> Result<Vec<Prepared<'a>>, Vec<Diagnostic>> {
+    let names: Vec<String> = sources.versions.iter().map(|v| v.name.clone()).collect();
+    let last = sources.regs.len() - 1;
+    let one = |i: usize, cache: Option<&mut MarkdownCache>| {
+        let reg = &sources.regs[i];
+        let prefix = names
+            .get(i)
+            .map_or_else(String::new, |n| Urls::version_prefix(n));
+        let urls = Urls::new(reg.config.lang, &prefix, &reg.config.base_path);
+        let around = if names.is_empty() {
+            Around::default()
+        } else {
+            history::around(&urls, i == last, &names)
+        };
+        let mut p = render::prepare_in(reg, &sources.theme, urls, &around, cache)?;
+        p.search = search;
+        Ok(p)
+    };
+    let (versions, current): (Vec<Result<Prepared, Vec<Diagnostic>>>, _) = rayon::join(
+        || (0..last).into_par_iter().map(|i| one(i, None)).collect(),
+        || one(last, markdown),
+    );
+    let mut prepared = Vec::new();
+    let mut errors = Vec::new();
+    for r in versions.into_iter().chain([current]) {
+        match r {
+            Ok(p) => prepared.push(p),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if names.is_empty() {
+        return Ok(prepared);
+    }
+    let errors = history::reserved(&prepared[last]);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let all_changes: Vec<Option<changes::Changes>> = (0..prepared.len())
+        .into_par_iter()
+        .map(|i| Some(compare(&prepared[i.checked_sub(1)?], &prepared[i])))
+        .collect();
+    let mut list: Vec<Site> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match sources.versions.get(i) {
+            Some(v) => Site::of(p, Some(&v.name), Some(v.date), v.label.as_deref()),
+            None => Site::of(p, None, None, None),
+        })
+        .collect();
+    for (site, c) in list.iter_mut().zip(all_changes) {
+        site.changes = c;
+    }
+    let history = Arc::new(History { sites: list });
+    for (i, p) in prepared.iter_mut().enumerate() {
+        p.history = Some((Arc::clone(&history), i));
+    }
+    Ok(prepared)
+}
+
+/// What changed from the site `before` to the site `after`.
+pub fn compare(before: &Prepared, after: &Prepared) -> changes::Changes {
+    changes::compare((before.reg, &before.urls), (after.reg, &after.urls))
+}
+
+/// Every output of every site, the long jobs first, so that no core is left waiting for
+/// one at the end.
+pub fn outputs<'p>(prepared: &'p [Prepared<'p>]) -> Vec<(&'p Prepared<'p>, &'p String, &'p Job)> {
+    let mut plan: Vec<(&Prepared, &String, &Job)> = prepared
+        .iter()
+        .flat_map(|p| p.plan.iter().map(move |(path, job)| (p, path, job)))
+        .collect();
+    plan.sort_by_key(|(_, _, job)| job.cost());
+    plan
+}
+
+/// Loads and prepares the whole site and reports every problem and warning, without
+/// rendering anything: `mandat check`. Adds the warnings only `check` gives (pages no
+/// link leads to).
+pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
+    let sources = load(paths, None, None)?;
+    let prepared =
+        prepare(&sources, None, None).map_err(|e| content_error(e, &sources.warnings))?;
+    let mut all = Diagnostics::default();
+    all.extend(sources.warnings.iter().cloned());
+    if let Some(current) = prepared.last() {
+        all.extend(crate::check::orphaned_pages(current));
+    }
+    Ok(all.sorted())
+}

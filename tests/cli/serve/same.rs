@@ -1,0 +1,234 @@
+//! The preview is the published site: every file that `mandat build --base-url <the
+//! preview's address>` writes is served by the preview with the same bytes (pages apart
+//! from the live-reload script), the preview has no file more, and every address its
+//! pages link to answers. Checked on the default site, on every fixture site, and on a
+//! site with a version after edits to its current pages and to the version.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+
+use super::harness::{Server, SOON};
+use crate::*;
+
+/// The one thing the preview adds to a page.
+const RELOAD: &str = "<script src=\"/__mandat/reload.js\" defer></script>\n";
+
+/// Status and body of `GET path`, as bytes.
+fn fetch(port: u16, path: &str) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(SOON)).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("the answer");
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no end of headers for {path}"));
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status for {path}: {head}"));
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    let mut body = raw[end + 4..].to_vec();
+    if chunked {
+        body = unchunk(&body);
+    }
+    (status, body)
+}
+
+fn unchunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = data.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16)
+            .expect("a chunk size");
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
+        data = &data[eol + 4 + size..];
+    }
+}
+
+/// The address a file of the output is served at.
+fn address(rel: &str) -> String {
+    match rel.strip_suffix("index.html") {
+        Some(folder) => format!("/{folder}"),
+        None => format!("/{rel}"),
+    }
+}
+
+/// Every `href="…"` and `src="…"` of a page that stays on the preview, as a site path.
+fn local_links(html: &str, origin: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for attr in ["href=\"", "src=\""] {
+        for (at, _) in html.match_indices(attr) {
+            let rest = &html[at + attr.len()..];
+            let Some(end) = rest.find('"') else { continue };
+            let url = rest[..end].replace("&amp;", "&");
+            let url = url.strip_prefix(origin).unwrap_or(&url);
+            if !url.starts_with('/') || url.starts_with("//") {
+                continue;
+            }
+            let path = url.split(['#', '?']).next().unwrap_or("");
+            if !path.is_empty() {
+                out.insert(path.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// Builds `root` for the preview's address and compares the two, file by file.
+fn assert_preview_is_build(server: &Server, root: &Path, step: &str) {
+    let origin = format!("http://127.0.0.1:{}", server.port);
+    let out = tempfile::tempdir().unwrap();
+    let o = mandat(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--base-url",
+        &origin,
+    ]);
+    assert!(o.status.success(), "{step}: build: {:?}", text(&o));
+    let built: BTreeMap<String, Vec<u8>> = tree(out.path())
+        .into_iter()
+        .filter(|(rel, _)| !rel.starts_with(".mandat"))
+        .collect();
+    let mut links = BTreeSet::new();
+    for (rel, bytes) in &built {
+        let path = address(rel);
+        let (status, served) = fetch(server.port, &path);
+        assert_eq!(status, 200, "{step}: the preview answers {path}");
+        let served = if rel.ends_with(".html") {
+            let html = String::from_utf8(served).expect("a page is text");
+            assert_eq!(
+                html.matches(RELOAD).count(),
+                1,
+                "{step}: {path} has the reload script once"
+            );
+            links.extend(local_links(&html, &origin));
+            html.replace(RELOAD, "").into_bytes()
+        } else {
+            served
+        };
+        if &served != bytes {
+            panic!(
+                "{step}: {path} differs between the preview and the build\n--- preview\n{}\n--- build\n{}",
+                String::from_utf8_lossy(&served),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+    // No file more in the preview: its summary counts the same files as the build's.
+    let (o_out, _) = text(&o);
+    let files = |line: &str| {
+        let at = line.find(" files)").expect("a count of files");
+        let from = line[..at].rfind('(').expect("(") + 1;
+        line[from..at].to_owned()
+    };
+    let served_line = server
+        .out()
+        .lines()
+        .rfind(|l| l.starts_with("built ") || l.starts_with("rebuilt "))
+        .map(str::to_owned)
+        .expect("the preview's summary");
+    if served_line.starts_with("built ") {
+        assert_eq!(files(&served_line), files(&o_out), "{step}: as many files");
+    }
+    for path in links {
+        if path.starts_with("/__mandat/") {
+            continue;
+        }
+        let (status, _) = fetch(server.port, &path);
+        assert_eq!(status, 200, "{step}: a link of the preview to {path}");
+    }
+}
+
+#[test]
+fn the_default_site_is_previewed_as_it_is_built() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let server = Server::start(root);
+    assert_preview_is_build(&server, root, "content/");
+    for path in ["/v/", "/v/2021/", "/endringer/", "/v/2021/endringer/"] {
+        assert_eq!(fetch(server.port, path).0, 200, "{path}");
+    }
+}
+
+#[test]
+fn every_fixture_site_is_previewed_as_it_is_built() {
+    for name in ["basic", "timeline"] {
+        let site = copy_site(name);
+        let server = Server::start(site.path());
+        assert_preview_is_build(&server, site.path(), name);
+    }
+}
+
+#[test]
+fn a_site_with_a_version_stays_equal_through_edits() {
+    let site = copy_site("basic");
+    let root = site.path();
+    let o = mandat(&[
+        "release",
+        "2024",
+        "--root",
+        root.to_str().unwrap(),
+        "--date",
+        "2024-06-01",
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let mut server = Server::start(root);
+    assert_preview_is_build(&server, root, "released");
+
+    let rebuilds = |s: &Server| s.count("rebuilt");
+    let mut edit = |rel: &str, from: &str, to: &str, step: &str| {
+        let before = rebuilds(&server);
+        let path = root.join(rel);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} holds {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        server.wait_for(SOON, step, |s| rebuilds(s) > before);
+        // A save may be built in two steps (the page, then what lists it).
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        assert_preview_is_build(&server, root, step);
+    };
+    edit(
+        "content/pages/artikler/nyhet.md",
+        "Ei nyheit",
+        "Ei ny nyheit",
+        "a page's title in the current site",
+    );
+    edit(
+        "content/pages/artikler/nyhet.md",
+        "\n\n",
+        "\n\nEin ny setning her.\n\n",
+        "a page's text in the current site",
+    );
+    edit(
+        "content/versions/2024/pages/artikler/nyhet.md",
+        "Ei nyheit",
+        "Ei endra nyheit",
+        "a page in the version",
+    );
+    edit(
+        "content/site.yaml",
+        "title:",
+        "title: Nytt namn på",
+        "the site's settings",
+    );
+}
