@@ -144,6 +144,9 @@ pub enum Error {
     Content(Vec<Diagnostic>),
     /// The command was called wrongly: exit code 2.
     Usage(String),
+    /// The system failed the command (a folder that cannot be watched, a thread that
+    /// cannot start), not the site's files nor how it was called: exit code 1.
+    Io(String),
 }
 
 impl Error {
@@ -158,7 +161,7 @@ impl Error {
 
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Content(_) => 1,
+            Error::Content(_) | Error::Io(_) => 1,
             Error::Usage(_) => 2,
         }
     }
@@ -166,7 +169,7 @@ impl Error {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             Error::Content(d) => d,
-            Error::Usage(_) => &[],
+            Error::Usage(_) | Error::Io(_) => &[],
         }
     }
 }
@@ -197,7 +200,7 @@ pub fn io_diagnostic(path: &Path, action: &str, err: &std::io::Error) -> Diagnos
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(m) => write!(f, "{m}"),
+            Error::Usage(m) | Error::Io(m) => write!(f, "{m}"),
             Error::Content(d) => {
                 for diag in d {
                     write!(f, "{}", diag.render(false))?;
@@ -209,6 +212,61 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// The problems a command found, errors and warnings, printed the same way by every
+/// command: each in full (up to `SHOWN`), then the count of the rest, then one line
+/// that sums up the errors.
+pub struct Report<'a>(pub &'a [Diagnostic]);
+
+impl Report<'_> {
+    /// How many problems are printed in full before the rest are only counted.
+    pub const SHOWN: usize = 50;
+
+    /// Every diagnostic as the terminal shows it.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        for d in self.0.iter().take(Self::SHOWN) {
+            out.push_str(&d.render(color));
+            out.push('\n');
+        }
+        if self.0.len() > Self::SHOWN {
+            out.push_str(&format!(
+                "… and {} more problems not shown\n",
+                self.0.len() - Self::SHOWN
+            ));
+        }
+        out
+    }
+
+    /// The errors only.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.severity == Severity::Error)
+    }
+
+    /// "3 problems in 2 files".
+    pub fn summary(&self) -> String {
+        let errors = self.errors().count();
+        let files: std::collections::BTreeSet<&str> =
+            self.errors().map(|d| d.path.as_str()).collect();
+        format!(
+            "{errors} problem{} in {} file{}",
+            if errors == 1 { "" } else { "s" },
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+        )
+    }
+
+    /// The report for editors and tools (docs/check.md): counts and every diagnostic.
+    pub fn json(&self) -> String {
+        let errors = self.errors().count();
+        let doc = serde_json::json!({
+            "errors": errors,
+            "warnings": self.0.len() - errors,
+            "diagnostics": self.0,
+        });
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
+}
 
 /// Collects diagnostics across a stage so the user sees every problem in one run.
 #[derive(Debug, Default)]

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use mandat::build::{self, BuildOptions};
 use mandat::config::resolve_paths;
-use mandat::error::{Diagnostic, Error, Severity};
+use mandat::error::{Diagnostic, Error, Report};
 use mandat::model::{Date, ACCEPTED_FORMS};
 
 /// A static site generator for public policy records: mandates, agreements and
@@ -94,9 +94,6 @@ enum Format {
     Json,
 }
 
-/// How many problems are printed in full before the rest are only counted.
-const SHOWN: usize = 50;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal()
@@ -131,12 +128,12 @@ fn main() -> ExitCode {
             let paths = resolve_paths(root.as_deref(), None, None);
             match (mandat::session::check(&paths), format) {
                 (Ok(warnings), Format::Json) => {
-                    println!("{}", json_report(&warnings));
+                    println!("{}", Report(&warnings).json());
                     Ok(())
                 }
                 (Err(e), Format::Json) => {
-                    println!("{}", json_report(e.diagnostics()));
-                    if let Error::Usage(m) = &e {
+                    println!("{}", Report(e.diagnostics()).json());
+                    if let Error::Usage(m) | Error::Io(m) = &e {
                         eprintln!("error: {m}");
                     }
                     return ExitCode::from(e.exit_code() as u8);
@@ -197,22 +194,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             match &e {
-                Error::Usage(m) => eprintln!("error: {m}"),
+                Error::Usage(m) | Error::Io(m) => eprintln!("error: {m}"),
                 Error::Content(ds) => {
-                    print_diagnostics(ds, color);
-                    let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
-                    let files: std::collections::BTreeSet<&str> = ds
-                        .iter()
-                        .filter(|d| d.severity == Severity::Error)
-                        .map(|d| d.path.as_str())
-                        .collect();
-                    eprintln!(
-                        "error: {errors} problem{} in {} file{}{}",
-                        if errors == 1 { "" } else { "s" },
-                        files.len(),
-                        if files.len() == 1 { "" } else { "s" },
-                        nothing_written,
-                    );
+                    let report = Report(ds);
+                    eprint!("{}", report.render(color));
+                    eprintln!("error: {}{nothing_written}", report.summary());
                 }
             }
             ExitCode::from(e.exit_code() as u8)
@@ -221,22 +207,7 @@ fn main() -> ExitCode {
 }
 
 fn print_diagnostics(ds: &[Diagnostic], color: bool) {
-    for d in ds.iter().take(SHOWN) {
-        eprintln!("{}", d.render(color));
-    }
-    if ds.len() > SHOWN {
-        eprintln!("… and {} more problems not shown", ds.len() - SHOWN);
-    }
-}
-
-fn json_report(ds: &[Diagnostic]) -> String {
-    let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
-    let doc = serde_json::json!({
-        "errors": errors,
-        "warnings": ds.len() - errors,
-        "diagnostics": ds,
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    eprint!("{}", Report(ds).render(color));
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {

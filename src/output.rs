@@ -107,7 +107,7 @@ impl Urls {
             "{}/{}/{}/",
             self.prefix,
             self.words.tags,
-            crate::render::slug::slugify(tag)
+            crate::model::slugify(tag)
         )
     }
     pub fn search(&self) -> String {

@@ -183,7 +183,9 @@ pub fn load(
             let (loaded, _) =
                 crate::load::load_reusing(config, cache, changed).map_err(|e| match e {
                     Error::Content(ds) => ds,
-                    Error::Usage(m) => vec![Diagnostic::error(format!("{FOLDER}/{}", v.name), m)],
+                    Error::Usage(m) | Error::Io(m) => {
+                        vec![Diagnostic::error(format!("{FOLDER}/{}", v.name), m)]
+                    }
                 })?;
             Registry::build(loaded).map(|(reg, _)| reg)
         })

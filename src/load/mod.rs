@@ -14,22 +14,7 @@ use crate::config::{Config, Paths};
 use crate::error::{did_you_mean, Diagnostic, Diagnostics, Error};
 use crate::model::actor::ActorFile;
 use crate::model::initiative::InitiativeMeta;
-use crate::model::{Actor, Event, Initiative, Page, PageMeta, SourceFile};
-
-/// Everything read from a site folder, parsed but not yet cross-checked.
-#[derive(Debug)]
-pub struct Loaded {
-    pub config: Config,
-    pub actors: Vec<Actor>,
-    pub initiatives: Vec<Initiative>,
-    pub event_files: Vec<(SourceFile, Vec<Event>)>,
-    pub pages: Vec<Page>,
-    /// Other files under `content/pages/`, copied as they are: (file, path below pages/).
-    pub assets: Vec<(PathBuf, String)>,
-    /// Record files that could not be read (content-relative: `actors/ks.yaml`). Later
-    /// checks skip references to them, so one mistake does not show up as many.
-    pub broken: BTreeSet<String>,
-}
+use crate::model::{Actor, Event, Initiative, Loaded, Page, PageMeta, SourceFile};
 
 const FOLDERS: [&str; 5] = ["actors", "initiatives", "events", "pages", "versions"];
 
@@ -461,7 +446,7 @@ fn record_id(source: &SourceFile, rel: &str) -> Result<String, Diagnostic> {
         return Err(Diagnostic::error(source.path.clone(), format!("`{id}` cannot be used as an id"))
             .hint(format!(
                 "rename the file using only a–z, 0–9 and `-` (the name becomes part of the address), e.g. `{}`",
-                crate::render::slug::slugify(id)
+                crate::model::slugify(id)
             )));
     }
     Ok(id.to_owned())
@@ -609,7 +594,7 @@ fn parse_text_record(
                     )
                     .hint(format!(
                         "rename it using only a–z, 0–9 and `-`, e.g. `{}`",
-                        crate::render::slug::slugify(segment)
+                        crate::model::slugify(segment)
                     )));
                 }
             }

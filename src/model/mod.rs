@@ -7,13 +7,15 @@ mod event;
 pub(crate) mod initiative;
 mod page;
 mod registry;
+mod slug;
 
 pub use actor::{Actor, ActorKind, ActorName};
 pub use date::{suggest_date, Date, ACCEPTED_FORMS};
 pub use event::Event;
 pub use initiative::{Initiative, InitiativeKind, Measure, Period, Role, SourceDoc, Status};
 pub use page::{Page, PageMeta};
-pub use registry::{Registry, RelationKind};
+pub use registry::{Loaded, Registry, RelationKind};
+pub use slug::slugify;
 
 use std::sync::Arc;
 

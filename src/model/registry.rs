@@ -4,10 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
+use super::slug::slugify;
 use crate::config::Config;
 use crate::error::{did_you_mean, Diagnostic, Diagnostics};
-use crate::load::Loaded;
-use crate::render::slug::slugify;
 
 use super::{Actor, Event, Initiative, Page, SourceFile};
 
@@ -15,6 +14,21 @@ use super::{Actor, Event, Initiative, Page, SourceFile};
 pub enum RelationKind {
     Follows,
     Supersedes,
+}
+
+/// Everything read from a site folder, parsed but not yet cross-checked.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: Config,
+    pub actors: Vec<Actor>,
+    pub initiatives: Vec<Initiative>,
+    pub event_files: Vec<(SourceFile, Vec<Event>)>,
+    pub pages: Vec<Page>,
+    /// Other files under `content/pages/`, copied as they are: (file, path below pages/).
+    pub assets: Vec<(PathBuf, String)>,
+    /// Record files that could not be read (content-relative: `actors/ks.yaml`). Later
+    /// checks skip references to them, so one mistake does not show up as many.
+    pub broken: BTreeSet<String>,
 }
 
 #[derive(Debug)]

@@ -8,9 +8,9 @@ use pulldown_cmark::{Event as Md, Parser, Tag, TagEnd};
 
 use crate::model::{Date, Event};
 
-use super::slug::slugify;
 use super::views::Ctx;
 use super::Prepared;
+use crate::model::slugify;
 
 pub fn ics(p: &Prepared, ctx: &Ctx) -> String {
     let cfg = &p.reg.config;

@@ -9,7 +9,7 @@ use crate::error::{did_you_mean, Diagnostic};
 use crate::model::SourceFile;
 use crate::output::Urls;
 
-use super::slug::slugify;
+use crate::model::slugify;
 
 /// An internal link to check once every page is known.
 #[derive(Debug, Clone)]

@@ -23,7 +23,6 @@ pub mod history;
 pub mod markdown;
 pub mod reuse;
 pub mod search;
-pub mod slug;
 pub mod theme;
 pub mod views;
 
@@ -454,7 +453,7 @@ pub fn prepare_in<'a>(
         add(urls.page(&p.slug_path), Job::Page(i), &mut errors);
         for t in &p.meta.tags {
             let entry = tags
-                .entry(slug::slugify(t))
+                .entry(crate::model::slugify(t))
                 .or_insert_with(|| (t.clone(), Vec::new()));
             entry.1.push(i);
         }
@@ -469,7 +468,7 @@ pub fn prepare_in<'a>(
     let mut tag_initiatives: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, ini) in &reg.initiatives {
         for t in &ini.meta.tags {
-            let slug = slug::slugify(t);
+            let slug = crate::model::slugify(t);
             tags.entry(slug.clone())
                 .or_insert_with(|| (t.clone(), Vec::new()));
             tag_initiatives.entry(slug).or_default().push(id.clone());

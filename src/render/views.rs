@@ -404,7 +404,7 @@ pub fn role_anchor(actor: &str) -> String {
 
 pub fn measure_id(m: &crate::model::Measure) -> String {
     m.id.clone()
-        .unwrap_or_else(|| super::slug::slugify(&m.title))
+        .unwrap_or_else(|| crate::model::slugify(&m.title))
 }
 
 fn join_range(start: &str, end: &str) -> String {

@@ -4,8 +4,8 @@
 //! add it here. The match has no catch-all, so a new kind of output must be placed, and
 //! the engine's tests compare every incremental rebuild with a full one.
 
+use crate::model::slugify;
 use crate::model::Page;
-use crate::render::slug::slugify;
 use crate::render::Job;
 
 /// A page whose file changed, with the same address and kind as before.

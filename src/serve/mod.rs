@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::json;
 
 use crate::config::resolve_paths;
-use crate::error::{Diagnostic, Error, Severity};
+use crate::error::{Diagnostic, Error, Report};
 
 use engine::{Built, Engine, Reload, Site};
 use reload::Hub;
@@ -63,8 +63,6 @@ const WORKERS: usize = 16;
 const NUDGE: Duration = Duration::from_millis(250);
 /// Saves that keep coming are shown at least this often.
 const LONGEST_UNSHOWN: Duration = Duration::from_secs(2);
-/// How many problems are printed in full.
-const SHOWN: usize = 50;
 
 pub fn run(options: Options) -> Result<(), Error> {
     let root = resolve_paths(options.root.as_deref(), None, None).root;
@@ -78,7 +76,7 @@ pub fn run(options: Options) -> Result<(), Error> {
         .map_err(|e| Error::Usage(bind_error(&e, options.bind, options.port)))?;
     let addr = listener
         .local_addr()
-        .map_err(|e| Error::Usage(format!("cannot listen: {e}")))?;
+        .map_err(|e| Error::Io(format!("cannot listen: {e}")))?;
     let origin = origin(addr);
     // Pages link to this server, not to the public address in site.yaml.
     let paths = resolve_paths(Some(&root), None, Some(origin.clone()));
@@ -119,7 +117,7 @@ pub fn run(options: Options) -> Result<(), Error> {
     }
 
     let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| Error::Usage(format!("cannot serve on {addr}: {e}")))?;
+        .map_err(|e| Error::Io(format!("cannot serve on {addr}: {e}")))?;
     let server = Arc::new(server);
     for _ in 0..WORKERS {
         let server = Arc::clone(&server);
@@ -131,7 +129,7 @@ pub fn run(options: Options) -> Result<(), Error> {
                     http::handle(request, &state);
                 }
             })
-            .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+            .map_err(|e| Error::Io(format!("cannot start the server: {e}")))?;
     }
     // A connection a browser opened ahead of time and left idle can hold up those behind
     // it until another comes in (see `http::nudge`); one comes in at least this often.
@@ -295,7 +293,7 @@ struct Terminal {
 impl Terminal {
     fn warn(&mut self, warnings: &[Diagnostic]) {
         if warnings != self.warnings.as_slice() {
-            eprint!("{}", render(warnings, self.color));
+            eprint!("{}", Report(warnings).render(self.color));
             self.warnings = warnings.to_vec();
         }
     }
@@ -331,21 +329,10 @@ impl Terminal {
     fn failed(&mut self, e: &Error, shown: bool) -> String {
         self.failing = true;
         let (shown, plain) = match e {
-            Error::Usage(m) => (format!("error: {m}\n"), format!("error: {m}\n")),
+            Error::Usage(m) | Error::Io(m) => (format!("error: {m}\n"), format!("error: {m}\n")),
             Error::Content(ds) => {
-                let errors: Vec<&Diagnostic> = ds
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .collect();
-                let files: BTreeSet<&str> = errors.iter().map(|d| d.path.as_str()).collect();
-                let summary = format!(
-                    "{} problem{} in {} file{}",
-                    errors.len(),
-                    if errors.len() == 1 { "" } else { "s" },
-                    files.len(),
-                    if files.len() == 1 { "" } else { "s" },
-                );
-                let errors: Vec<Diagnostic> = errors.into_iter().cloned().collect();
+                let summary = Report(ds).summary();
+                let errors: Vec<Diagnostic> = Report(ds).errors().cloned().collect();
                 let meanwhile = if shown {
                     "the browser shows the last good version of the site, with the problems over it, until they are fixed"
                 } else {
@@ -354,28 +341,13 @@ impl Terminal {
                 (
                     format!(
                         "{}error: {summary}; {meanwhile}\n",
-                        render(&errors, self.color)
+                        Report(&errors).render(self.color)
                     ),
-                    format!("{}{summary}\n", render(&errors, false)),
+                    format!("{}{summary}\n", Report(&errors).render(false)),
                 )
             }
         };
         eprint!("{shown}");
         plain
     }
-}
-
-fn render(ds: &[Diagnostic], color: bool) -> String {
-    let mut out = String::new();
-    for d in ds.iter().take(SHOWN) {
-        out.push_str(&d.render(color));
-        out.push('\n');
-    }
-    if ds.len() > SHOWN {
-        out.push_str(&format!(
-            "… and {} more problems not shown\n",
-            ds.len() - SHOWN
-        ));
-    }
-    out
 }

@@ -41,24 +41,22 @@ impl Watch {
         let (tx, events) = mpsc::channel();
         let mut watcher: Box<dyn notify::Watcher + Send> = if poll {
             let config = notify::Config::default().with_poll_interval(POLL);
-            Box::new(
-                notify::PollWatcher::new(tx, config).map_err(|e| Error::Usage(failed(root, &e)))?,
-            )
+            Box::new(notify::PollWatcher::new(tx, config).map_err(|e| Error::Io(failed(root, &e)))?)
         } else {
-            Box::new(notify::recommended_watcher(tx).map_err(|e| Error::Usage(failed(root, &e)))?)
+            Box::new(notify::recommended_watcher(tx).map_err(|e| Error::Io(failed(root, &e)))?)
         };
         for folder in ["content", "themes"] {
             let dir = root.join(folder);
             if dir.is_dir() {
                 watcher
                     .watch(&dir, RecursiveMode::Recursive)
-                    .map_err(|e| Error::Usage(failed(&dir, &e)))?;
+                    .map_err(|e| Error::Io(failed(&dir, &e)))?;
             }
         }
         // The site folder itself, to see content/ or themes/ appear.
         watcher
             .watch(root, RecursiveMode::NonRecursive)
-            .map_err(|e| Error::Usage(failed(root, &e)))?;
+            .map_err(|e| Error::Io(failed(root, &e)))?;
         Ok(Watch {
             watcher,
             events,
