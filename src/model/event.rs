@@ -25,4 +25,8 @@ pub struct Event {
     /// The event's anchor on the timeline, unique across the site (set by the registry).
     #[serde(skip)]
     pub anchor: String,
+    /// The initiative whose file the event is written in, whose language it shares
+    /// (set by the registry; `None` for an event in content/events/).
+    #[serde(skip)]
+    pub written_in: Option<String>,
 }

@@ -106,6 +106,7 @@ impl Registry {
             event_sources.push(ini.source.clone());
             events.extend(ini.meta.events.iter().cloned().map(|mut e| {
                 e.file = file;
+                e.written_in = Some(id.clone());
                 if !e.initiatives.contains(id) {
                     e.initiatives.insert(0, id.clone());
                 }

@@ -192,8 +192,14 @@ pub(crate) fn origin(reg: &Registry, job: &Job) -> (String, bool) {
     let built_in = |s: String| (s, false);
     match job {
         Job::Page(i) | Job::Section(_, Some(i)) => file(reg.pages[*i].source.path.clone()),
-        Job::Initiative(id) => file(format!("{dir}/initiatives/{id}.md")),
-        Job::Actor(id) => file(format!("{dir}/actors/{id}.yaml")),
+        Job::Initiative(id) => match reg.initiatives.get(id) {
+            Some(i) => file(i.source.path.clone()),
+            None => file(format!("{dir}/initiatives/{id}.md")),
+        },
+        Job::Actor(id) => match reg.actors.get(id) {
+            Some(a) => file(a.source.path.clone()),
+            None => file(format!("{dir}/actors/{id}.yaml")),
+        },
         Job::Asset(p) => file(p.strip_prefix(&reg.config.content_dir).map_or_else(
             |_| p.display().to_string(),
             |rel| format!("{dir}/{}", rel.to_string_lossy()),

@@ -152,11 +152,8 @@ impl Ctx<'_> {
     /// The language an event is written in: its initiative's, for an event written inside
     /// an initiative's file; else the site's.
     pub fn event_lang(&self, e: &Event) -> Lang {
-        self.reg
-            .event_sources
-            .get(e.file)
-            .and_then(|s| s.path.strip_prefix("content/initiatives/"))
-            .and_then(|f| f.strip_suffix(".md"))
+        e.written_in
+            .as_ref()
             .and_then(|id| self.reg.initiatives.get(id))
             .map_or(self.reg.config.lang, |i| i.lang)
     }

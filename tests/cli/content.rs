@@ -158,6 +158,16 @@ fn the_real_content_builds_cleanly_and_states_the_documents_facts() {
     }
     assert!(missing.is_empty(), "facts missing:\n{}", missing.join("\n"));
 
+    // An event written in a nynorsk initiative's file is marked nynorsk in every version
+    // (WCAG 3.1.2): a frozen version's files are not below content/initiatives/.
+    for timeline in ["tidslinje/index.html", "v/2021/tidslinje/index.html"] {
+        assert!(
+            read(&out, timeline)
+                .contains("<h3 class=\"event-title\" lang=\"nn\">Tillitsavtalen signert"),
+            "{timeline}: the nynorsk event keeps lang=\"nn\""
+        );
+    }
+
     let o = mandat(&["check", "--root", root.to_str().unwrap()]);
     assert!(o.status.success(), "{:?}", text(&o));
     assert!(
