@@ -15,7 +15,7 @@ use crate::config::Paths;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::fs::MARKER;
 use crate::output::file_for;
-use crate::render::{self, Job};
+use crate::render::{self, plan::Job};
 use crate::session::{self, content_error};
 
 #[derive(Debug, Default)]

@@ -17,10 +17,11 @@ use crate::model::Registry;
 use crate::output::Urls;
 use crate::render::changes;
 use crate::render::history::{self, History, Site};
+use crate::render::plan::{Around, Job};
 use crate::render::reuse::MarkdownCache;
 use crate::render::search::Weights;
 use crate::render::theme::Theme;
-use crate::render::{self, Around, Job, Prepared};
+use crate::render::{self, Prepared};
 use crate::versions::Version;
 
 /// The current site and its frozen versions, loaded and checked, with the one theme

@@ -7,8 +7,9 @@ use serde_json::{json, Value};
 
 use crate::model::Date;
 
+use super::plan::Job;
 use super::views::{measure_id, Ctx};
-use super::{Job, Prepared};
+use super::Prepared;
 
 pub(crate) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -10,8 +10,9 @@ use crate::model::{Date, Lang};
 use crate::output::{Urls, VERSIONS};
 
 use super::changes::Changes;
+use super::plan::{Around, Job};
 use super::views::Ctx;
-use super::{Job, Prepared};
+use super::Prepared;
 
 /// One site of the history: a frozen version, or the current site (the last).
 #[derive(Debug, Clone)]
@@ -109,7 +110,7 @@ impl History {
 
 /// The pages a site gets when the site has versions, and the addresses outside it that
 /// its links may point to.
-pub fn around(urls: &Urls, current: bool, names: &[String]) -> super::Around {
+pub fn around(urls: &Urls, current: bool, names: &[String]) -> Around {
     let mut pages = vec![(urls.changes(), Job::Changes)];
     if current {
         pages.push((VERSIONS.to_owned(), Job::Versions));
@@ -121,7 +122,7 @@ pub fn around(urls: &Urls, current: bool, names: &[String]) -> super::Around {
     for name in names {
         outside.insert(Urls::version(name));
     }
-    super::Around { pages, outside }
+    Around { pages, outside }
 }
 
 /// With versions, `/v/` belongs to them: no page of the current site may live below it.
@@ -132,7 +133,7 @@ pub fn reserved(current: &Prepared) -> Vec<Diagnostic> {
         .filter(|(path, _)| path.starts_with(VERSIONS) && path.len() > VERSIONS.len())
         .map(|(path, job)| {
             Diagnostic::error(
-                super::origin(current.reg, job).0,
+                super::plan::origin(current.reg, job).0,
                 format!("this would be published at {path}, but the addresses below {VERSIONS} belong to the site's versions"),
             )
             .hint("move or rename the file")

@@ -2,7 +2,7 @@
 //! `prepare`, and a prepared site taken apart, so that a save that changed some pages
 //! (but not their addresses or tags) costs those pages, not a pass over the whole site.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -13,9 +13,10 @@ use crate::output::Urls;
 
 use super::history::History;
 use super::markdown::{self, Linker, Rendered};
+use super::plan::Job;
 use super::search::Weights;
 use super::theme::Theme;
-use super::{markdown_files, Job, Prepared};
+use super::{markdown_files, Prepared};
 
 /// What a body was rendered from. The file's text is compared by identity: a rebuild
 /// that did not re-read a file keeps the same `Arc`, so an unchanged file costs one
@@ -265,47 +266,5 @@ impl<'a> Prepared<'a> {
             );
         }
         Ok(prepared)
-    }
-
-    /// Checks the links in the bodies of the pages at `changed`, and every link that
-    /// points into one of their pages (whose anchors may have changed).
-    fn check_links_into(&self, files: &[&SourceFile], changed: &[usize]) -> Vec<Diagnostic> {
-        let targets: BTreeMap<&str, BTreeSet<String>> = self
-            .plan
-            .iter()
-            .filter(|(_, job)| match job {
-                Job::Page(i) | Job::Section(_, Some(i)) => changed.contains(i),
-                Job::Home => changed.iter().any(|&i| {
-                    let p = &self.reg.pages[i];
-                    p.is_section && p.slug_path.is_empty()
-                }),
-                _ => false,
-            })
-            .map(|(path, job)| (path.as_str(), self.anchors_at(job)))
-            .collect();
-        // Their own links, and links elsewhere to an #anchor on their pages (a link
-        // without one still finds the page, as the addresses are unchanged).
-        let own = changed
-            .iter()
-            .filter_map(|i| self.bodies.get(&format!("page:{i}")))
-            .flat_map(|r| r.links.iter());
-        let into = self.bodies.values().flat_map(|r| {
-            r.links
-                .iter()
-                .filter(|l| l.anchor.is_some() && targets.contains_key(l.path.as_str()))
-        });
-        let mut links: Vec<&super::markdown::LinkRef> = own.chain(into).collect();
-        links.sort_by_key(|l| (l.file, l.line, l.column));
-        links.dedup_by_key(|l| (l.file, l.line, l.column));
-        links
-            .into_iter()
-            .filter_map(|link| {
-                let anchors = match targets.get(link.path.as_str()) {
-                    Some(a) => Some(a.clone()),
-                    None => self.plan.get(&link.path).map(|job| self.anchors_at(job)),
-                };
-                self.check_link(link, files, anchors.as_ref())
-            })
-            .collect()
     }
 }

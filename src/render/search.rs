@@ -241,13 +241,7 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
             also: m.short_title.clone().unwrap_or_default(),
             body,
             text,
-            date: Some(
-                ctx.period(&m.period, ini.lang)["text"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_owned(),
-            )
-            .filter(|s| !s.is_empty()),
+            date: Some(ctx.period(&m.period, ini.lang).text).filter(|s| !s.is_empty()),
         });
     }
 

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::model::{
     Actor, Date, Event, Initiative, Lang, Page, Period, Registry, RelationKind, Status,
@@ -24,7 +25,240 @@ pub struct Ctx<'a> {
     pub bodies: &'a BTreeMap<String, Arc<Rendered>>,
 }
 
-impl Ctx<'_> {
+/// A date as templates see it: `{iso, text, label, year}`.
+#[derive(Serialize)]
+pub struct DateView {
+    pub iso: String,
+    pub text: String,
+    /// The words a source gives ("høsten 2018"), else the text.
+    pub label: String,
+    pub year: i32,
+}
+
+/// A period: `{years, start, end, text, sep, from_word}`.
+#[derive(Serialize)]
+pub struct PeriodView {
+    pub years: String,
+    pub start: DateView,
+    pub end: Option<DateView>,
+    pub text: String,
+    pub sep: &'static str,
+    pub from_word: Option<String>,
+}
+
+/// An actor named with something, by the name it had at that thing's date.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum ActorRef<'a> {
+    Known {
+        id: &'a str,
+        name: &'a str,
+        short: &'a Option<String>,
+        current_name: &'a str,
+        renamed: bool,
+        href: String,
+        kind: String,
+        kind_label: String,
+    },
+    /// An id the registry does not know (never in a checked site).
+    Unknown {
+        id: &'a str,
+        name: &'a str,
+        href: Option<String>,
+    },
+}
+
+impl ActorRef<'_> {
+    pub fn name(&self) -> &str {
+        match self {
+            ActorRef::Known { name, .. } | ActorRef::Unknown { name, .. } => name,
+        }
+    }
+}
+
+/// An initiative in a list: `{id, title, short_title, kind, status, period, …}`.
+#[derive(Serialize)]
+pub struct InitiativeSummary<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub short_title: &'a str,
+    pub kind: &'static str,
+    pub kind_label: String,
+    pub status: Option<&'static str>,
+    pub status_label: Option<String>,
+    pub period: PeriodView,
+    pub summary: &'a Option<String>,
+    pub lang: &'static str,
+    pub other_lang: bool,
+    pub href: String,
+    pub owner: Option<ActorRef<'a>>,
+}
+
+/// A link to an initiative.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum InitiativeRef<'a> {
+    Known {
+        id: &'a str,
+        title: &'a str,
+        short_title: &'a str,
+        lang: &'static str,
+        other_lang: bool,
+        href: String,
+    },
+    Unknown {
+        id: &'a str,
+        title: &'a str,
+    },
+}
+
+/// An event of a timeline.
+#[derive(Serialize)]
+pub struct EventView<'a> {
+    pub anchor: &'a str,
+    pub lang: &'static str,
+    pub other_lang: bool,
+    pub date: DateView,
+    pub title: &'a str,
+    pub description_html: &'a str,
+    pub initiatives: Vec<InitiativeRef<'a>>,
+    pub actors: Vec<ActorRef<'a>>,
+    pub source: &'a Option<String>,
+    pub href: String,
+}
+
+/// The events of one year: `{year, id, events}`.
+#[derive(Serialize)]
+pub struct YearView<'a> {
+    pub year: i32,
+    pub id: String,
+    pub events: Vec<EventView<'a>>,
+}
+
+/// An initiative's page: its summary and everything the page shows.
+#[derive(Serialize)]
+pub struct InitiativeView<'a> {
+    #[serde(flatten)]
+    pub summary: InitiativeSummary<'a>,
+    pub body_html: &'a str,
+    pub parties: Vec<ActorRef<'a>>,
+    pub source: Option<SourceView<'a>>,
+    pub roles: Vec<RoleView<'a>>,
+    pub topics: &'a [String],
+    pub measures: Vec<MeasureView<'a>>,
+    pub relations: Vec<RelationView<'a>>,
+    pub tags: Vec<TagView<'a>>,
+    pub pages: Vec<PageSummary<'a>>,
+    pub events_by_year: Vec<YearView<'a>>,
+    pub timeline_href: String,
+}
+
+/// The document an initiative comes from.
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    pub title: &'a str,
+    pub publisher: Option<ActorRef<'a>>,
+    pub date: Option<DateView>,
+    pub reference: &'a Option<String>,
+    pub url: &'a Option<String>,
+}
+
+/// An actor's entry in an initiative's list of roles.
+#[derive(Serialize)]
+pub struct RoleView<'a> {
+    pub actor: ActorRef<'a>,
+    pub role: String,
+    pub tasks: &'a [String],
+    /// The entry's id, on the actor's first entry: where the roles matrix links.
+    pub anchor: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct MeasureView<'a> {
+    pub id: String,
+    pub title: &'a str,
+    pub description_html: &'a str,
+    pub date: Option<DateView>,
+    pub end: Option<DateView>,
+    pub actors: Vec<ActorRef<'a>>,
+    pub figures: &'a [String],
+}
+
+/// An initiative this one follows, supersedes, or is followed or superseded by.
+#[derive(Serialize)]
+pub struct RelationView<'a> {
+    pub label: String,
+    pub initiative: InitiativeRef<'a>,
+}
+
+#[derive(Serialize)]
+pub struct TagView<'a> {
+    pub name: &'a str,
+    pub href: String,
+}
+
+/// A page in a list: `{title, summary, date, href, lang, other_lang}`.
+#[derive(Serialize)]
+pub struct PageSummary<'a> {
+    pub title: &'a str,
+    pub summary: &'a Option<String>,
+    pub date: Option<DateView>,
+    pub href: String,
+    pub lang: &'static str,
+    pub other_lang: bool,
+}
+
+/// An actor's page: its names over time and what it holds in each initiative.
+#[derive(Serialize)]
+pub struct ActorView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub short: &'a Option<String>,
+    pub names: Vec<NameView<'a>>,
+    pub kind: String,
+    pub kind_label: String,
+    pub url: &'a Option<String>,
+    pub description: &'a Option<String>,
+    pub holdings: Vec<Holding<'a>>,
+    pub events_by_year: Vec<YearView<'a>>,
+    pub href: String,
+    pub timeline_href: String,
+}
+
+/// One of an actor's names, with when it was used.
+#[derive(Serialize)]
+pub struct NameView<'a> {
+    pub name: &'a str,
+    pub short: &'a Option<String>,
+    pub from: Option<DateView>,
+    pub to: Option<DateView>,
+}
+
+/// What an actor holds in one initiative: roles with tasks, and measures.
+#[derive(Serialize)]
+pub struct Holding<'a> {
+    pub initiative: InitiativeSummary<'a>,
+    /// The actor's name when the initiative started.
+    pub name_then: &'a str,
+    pub roles: Vec<HeldRole<'a>>,
+    pub measures: Vec<HeldMeasure<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct HeldRole<'a> {
+    pub role: String,
+    pub tasks: &'a [String],
+    pub href: String,
+}
+
+#[derive(Serialize)]
+pub struct HeldMeasure<'a> {
+    pub title: &'a str,
+    pub href: String,
+    pub date: Option<DateView>,
+}
+
+impl<'a> Ctx<'a> {
     pub fn t(&self, lang: Lang, key: &str) -> String {
         self.strings
             .get(&lang)
@@ -37,26 +271,31 @@ impl Ctx<'_> {
         self.urls.href(site_path)
     }
 
-    pub fn body(&self, key: &str) -> &str {
+    pub fn body(&self, key: &str) -> &'a str {
         self.bodies.get(key).map_or("", |r| r.html.as_str())
     }
 
-    pub fn date(&self, date: &Date, label: Option<&str>, lang: Lang) -> Value {
+    pub fn date(&self, date: &Date, label: Option<&str>, lang: Lang) -> DateView {
         let text = date.text(lang);
-        json!({
-            "iso": date.iso(),
-            "text": text,
-            "label": label.unwrap_or(&text),
-            "year": date.year,
-        })
+        DateView {
+            iso: date.iso(),
+            label: label.map_or_else(|| text.clone(), str::to_owned),
+            text,
+            year: date.year,
+        }
     }
 
-    fn opt_date(&self, date: Option<&Date>, label: Option<&str>, lang: Lang) -> Value {
-        date.map_or(Value::Null, |d| self.date(d, label, lang))
+    pub fn opt_date(
+        &self,
+        date: Option<&Date>,
+        label: Option<&str>,
+        lang: Lang,
+    ) -> Option<DateView> {
+        date.map(|d| self.date(d, label, lang))
     }
 
     /// "2018–2024", "1. september 2005 – 2008": a spaced dash when either side has spaces.
-    pub fn period(&self, p: &Period, lang: Lang) -> Value {
+    pub fn period(&self, p: &Period, lang: Lang) -> PeriodView {
         let start = p.start_label.clone().unwrap_or_else(|| p.start.text(lang));
         let text = match (&p.end, &p.end_label) {
             (_, Some(end)) => join_range(&start, end),
@@ -78,33 +317,37 @@ impl Ctx<'_> {
             Some(e) => format!("{}–{}", p.start.year, e.year),
             None => format!("{} {}", self.t(lang, "period.from"), p.start.year),
         };
-        json!({
-            "years": years,
-            "start": self.date(&p.start, p.start_label.as_deref(), lang),
-            "end": self.opt_date(p.end.as_ref(), p.end_label.as_deref(), lang),
-            "text": text,
-            "sep": sep,
-            "from_word": if p.end.is_none() { Some(self.t(lang, "period.from")) } else { None },
-        })
+        PeriodView {
+            years,
+            start: self.date(&p.start, p.start_label.as_deref(), lang),
+            end: self.opt_date(p.end.as_ref(), p.end_label.as_deref(), lang),
+            text,
+            sep,
+            from_word: p.end.is_none().then(|| self.t(lang, "period.from")),
+        }
     }
 
-    pub fn actor_ref(&self, id: &str, at: Option<&Date>, lang: Lang) -> Value {
+    pub fn actor_ref(&self, id: &'a str, at: Option<&Date>, lang: Lang) -> ActorRef<'a> {
         match self.reg.actors.get(id) {
             Some(a) => {
                 let n = a.name_at(at);
                 let current = a.current();
-                json!({
-                    "id": id,
-                    "name": n.name,
-                    "short": n.short,
-                    "current_name": current.name,
-                    "renamed": n.name != current.name,
-                    "href": self.href(&self.urls.actor(id)),
-                    "kind": a.kind.key(),
-                    "kind_label": self.t(lang, &format!("kind.{}", a.kind.key())),
-                })
+                ActorRef::Known {
+                    id,
+                    name: &n.name,
+                    short: &n.short,
+                    current_name: &current.name,
+                    renamed: n.name != current.name,
+                    href: self.href(&self.urls.actor(id)),
+                    kind: a.kind.key(),
+                    kind_label: self.t(lang, &format!("kind.{}", a.kind.key())),
+                }
             }
-            None => json!({ "id": id, "name": id, "href": Value::Null }),
+            None => ActorRef::Unknown {
+                id,
+                name: id,
+                href: None,
+            },
         }
     }
 
@@ -116,36 +359,40 @@ impl Ctx<'_> {
             .map(|as_of| ini.meta.period.status(as_of))
     }
 
-    pub fn initiative_summary(&self, ini: &Initiative, lang: Lang) -> Value {
+    pub fn initiative_summary(&self, ini: &'a Initiative, lang: Lang) -> InitiativeSummary<'a> {
         let status = self.status(ini);
-        json!({
-            "id": ini.id,
-            "title": ini.meta.title,
-            "short_title": ini.short_title(),
-            "kind": ini.meta.kind.key(),
-            "kind_label": self.t(lang, &format!("initiative_kind.{}", ini.meta.kind.key())),
-            "status": status.map(Status::key),
-            "status_label": status.map(|s| self.t(lang, &format!("status.{}", s.key()))),
-            "period": self.period(&ini.meta.period, lang),
-            "summary": ini.meta.summary,
-            "lang": ini.lang.code(),
-            "other_lang": ini.lang != lang,
-            "href": self.href(&self.urls.initiative(&ini.id)),
-            "owner": ini.meta.owner.as_deref().map(|o| self.actor_ref(o, Some(&ini.meta.period.start), lang)),
-        })
+        InitiativeSummary {
+            id: &ini.id,
+            title: &ini.meta.title,
+            short_title: ini.short_title(),
+            kind: ini.meta.kind.key(),
+            kind_label: self.t(lang, &format!("initiative_kind.{}", ini.meta.kind.key())),
+            status: status.map(Status::key),
+            status_label: status.map(|s| self.t(lang, &format!("status.{}", s.key()))),
+            period: self.period(&ini.meta.period, lang),
+            summary: &ini.meta.summary,
+            lang: ini.lang.code(),
+            other_lang: ini.lang != lang,
+            href: self.href(&self.urls.initiative(&ini.id)),
+            owner: ini
+                .meta
+                .owner
+                .as_deref()
+                .map(|o| self.actor_ref(o, Some(&ini.meta.period.start), lang)),
+        }
     }
 
-    pub fn initiative_ref(&self, id: &str, lang: Lang) -> Value {
+    pub fn initiative_ref(&self, id: &'a str, lang: Lang) -> InitiativeRef<'a> {
         match self.reg.initiatives.get(id) {
-            Some(i) => json!({
-                "id": id,
-                "title": i.meta.title,
-                "short_title": i.short_title(),
-                "lang": i.lang.code(),
-                "other_lang": i.lang != lang,
-                "href": self.href(&self.urls.initiative(id)),
-            }),
-            None => json!({ "id": id, "title": id }),
+            Some(i) => InitiativeRef::Known {
+                id,
+                title: &i.meta.title,
+                short_title: i.short_title(),
+                lang: i.lang.code(),
+                other_lang: i.lang != lang,
+                href: self.href(&self.urls.initiative(id)),
+            },
+            None => InitiativeRef::Unknown { id, title: id },
         }
     }
 
@@ -158,93 +405,106 @@ impl Ctx<'_> {
             .map_or(self.reg.config.lang, |i| i.lang)
     }
 
-    pub fn event(&self, e: &Event, lang: Lang) -> Value {
+    pub fn event(&self, e: &'a Event, lang: Lang) -> EventView<'a> {
         let own = self.event_lang(e);
-        json!({
-            "anchor": e.anchor,
-            "lang": own.code(),
-            "other_lang": own != lang,
-            "date": self.date(&e.date, e.date_label.as_deref(), lang),
-            "title": e.title,
-            "description_html": self.body(&format!("event:{}", e.anchor)),
-            "initiatives": e.initiatives.iter().map(|i| self.initiative_ref(i, lang)).collect::<Vec<_>>(),
-            "actors": e.actors.iter().map(|a| self.actor_ref(a, Some(&e.date), lang)).collect::<Vec<_>>(),
-            "source": e.source,
-            "href": format!("{}#{}", self.href(&self.urls.timeline()), e.anchor),
-        })
+        EventView {
+            anchor: &e.anchor,
+            lang: own.code(),
+            other_lang: own != lang,
+            date: self.date(&e.date, e.date_label.as_deref(), lang),
+            title: &e.title,
+            description_html: self.body(&format!("event:{}", e.anchor)),
+            initiatives: e
+                .initiatives
+                .iter()
+                .map(|i| self.initiative_ref(i, lang))
+                .collect(),
+            actors: e
+                .actors
+                .iter()
+                .map(|a| self.actor_ref(a, Some(&e.date), lang))
+                .collect(),
+            source: &e.source,
+            href: format!("{}#{}", self.href(&self.urls.timeline()), e.anchor),
+        }
     }
 
-    /// Events grouped by year, oldest first: `[{year, events}]`.
-    pub fn events_by_year<'e>(
+    /// Events grouped by year, oldest first.
+    pub fn events_by_year(
         &self,
-        events: impl Iterator<Item = &'e Event>,
+        events: impl Iterator<Item = &'a Event>,
         lang: Lang,
-    ) -> Vec<Value> {
-        let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
+    ) -> Vec<YearView<'a>> {
+        let mut years: Vec<YearView> = Vec::new();
         for e in events {
             let v = self.event(e, lang);
             match years.last_mut() {
-                Some((y, list)) if *y == e.date.year => list.push(v),
-                _ => years.push((e.date.year, vec![v])),
+                Some(y) if y.year == e.date.year => y.events.push(v),
+                _ => years.push(YearView {
+                    year: e.date.year,
+                    id: format!("y{}", e.date.year),
+                    events: vec![v],
+                }),
             }
         }
         years
-            .into_iter()
-            .map(|(year, events)| json!({ "year": year, "id": format!("y{year}"), "events": events }))
-            .collect()
     }
 
-    pub fn initiative(&self, ini: &Initiative, lang: Lang) -> Value {
+    pub fn initiative(&self, ini: &'a Initiative, lang: Lang) -> InitiativeView<'a> {
         let m = &ini.meta;
         let start = Some(&m.period.start);
-        let mut v = self.initiative_summary(ini, lang);
-        let source = m.source.as_ref().map(|s| {
-            json!({
-                "title": s.title,
-                "publisher": s.publisher.as_deref().map(|p| self.actor_ref(p, s.date.as_ref().or(start), lang)),
-                "date": self.opt_date(s.date.as_ref(), None, lang),
-                "reference": s.reference,
-                "url": s.url,
-            })
+        let source = m.source.as_ref().map(|s| SourceView {
+            title: &s.title,
+            publisher: s
+                .publisher
+                .as_deref()
+                .map(|p| self.actor_ref(p, s.date.as_ref().or(start), lang)),
+            date: self.opt_date(s.date.as_ref(), None, lang),
+            reference: &s.reference,
+            url: &s.url,
         });
         // Every actor the roles matrix names gets an entry (and its first entry an anchor),
         // so each cell of the matrix links straight to the tasks.
-        let mut roles: Vec<Value> = Vec::new();
+        let mut roles: Vec<RoleView> = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
-        let mut push = |actor: &str, role: &str, tasks: &[String]| {
-            let first = seen.insert(actor.to_owned());
-            roles.push(json!({
-                "actor": self.actor_ref(actor, start, lang),
-                "role": role,
-                "tasks": tasks,
-                "anchor": first.then(|| role_anchor(actor)),
-            }));
+        let mut push = |actor: &'a str, role: String, tasks: &'a [String]| {
+            let first = seen.insert(actor);
+            roles.push(RoleView {
+                actor: self.actor_ref(actor, start, lang),
+                role,
+                tasks,
+                anchor: first.then(|| role_anchor(actor)),
+            });
         };
         for r in &m.roles {
-            push(&r.actor, &r.role, &r.tasks);
+            push(&r.actor, r.role.clone(), &r.tasks);
         }
         let owner = m.owner.iter().map(|o| (o, "role.owner"));
         let mut added: Vec<&String> = Vec::new();
         for (a, key) in owner.chain(m.parties.iter().map(|p| (p, "role.party"))) {
             if !m.roles.iter().any(|r| &r.actor == a) && !added.contains(&a) {
                 added.push(a);
-                push(a, &self.t(lang, key), &[]);
+                push(a, self.t(lang, key), &[]);
             }
         }
-        let measures: Vec<Value> = m
+        let measures: Vec<MeasureView> = m
             .measures
             .iter()
             .map(|x| {
                 let id = measure_id(x);
-                json!({
-                    "id": id,
-                    "title": x.title,
-                    "description_html": self.body(&format!("measure:{}:{id}", ini.id)),
-                    "date": self.opt_date(x.date.as_ref(), x.date_label.as_deref(), lang),
-                    "end": self.opt_date(x.end.as_ref(), None, lang),
-                    "actors": x.actors.iter().map(|a| self.actor_ref(a, x.date.as_ref().or(start), lang)).collect::<Vec<_>>(),
-                    "figures": x.figures,
-                })
+                MeasureView {
+                    description_html: self.body(&format!("measure:{}:{id}", ini.id)),
+                    id,
+                    title: &x.title,
+                    date: self.opt_date(x.date.as_ref(), x.date_label.as_deref(), lang),
+                    end: self.opt_date(x.end.as_ref(), None, lang),
+                    actors: x
+                        .actors
+                        .iter()
+                        .map(|a| self.actor_ref(a, x.date.as_ref().or(start), lang))
+                        .collect(),
+                    figures: &x.figures,
+                }
             })
             .collect();
         let mut relations = Vec::new();
@@ -256,44 +516,47 @@ impl Ctx<'_> {
                 RelationKind::Supersedes if *to == ini.id => ("relation.superseded_by", from),
                 _ => continue,
             };
-            relations.push(json!({ "label": self.t(lang, key), "initiative": self.initiative_ref(other, lang) }));
+            relations.push(RelationView {
+                label: self.t(lang, key),
+                initiative: self.initiative_ref(other, lang),
+            });
         }
-        let pages: Vec<Value> = self
+        let pages = self
             .reg
             .pages
             .iter()
             .filter(|p| !p.is_section && p.meta.initiatives.contains(&ini.id))
             .map(|p| self.page_summary(p, lang))
             .collect();
-        let events = self.events_by_year(self.reg.events_of_initiative(&ini.id), lang);
-        let extra = json!({
-            "body_html": self.body(&format!("initiative:{}", ini.id)),
-            "parties": m.parties.iter().map(|p| self.actor_ref(p, start, lang)).collect::<Vec<_>>(),
-            "source": source,
-            "roles": roles,
-            "topics": m.topics,
-            "measures": measures,
-            "relations": relations,
-            "tags": self.tags(&m.tags),
-            "pages": pages,
-            "events_by_year": events,
-            "timeline_href": self.href(&self.urls.timeline_of(&ini.id)),
-        });
-        merge(&mut v, extra);
-        v
+        InitiativeView {
+            summary: self.initiative_summary(ini, lang),
+            body_html: self.body(&format!("initiative:{}", ini.id)),
+            parties: m
+                .parties
+                .iter()
+                .map(|p| self.actor_ref(p, start, lang))
+                .collect(),
+            source,
+            roles,
+            topics: &m.topics,
+            measures,
+            relations,
+            tags: self.tags(&m.tags),
+            pages,
+            events_by_year: self.events_by_year(self.reg.events_of_initiative(&ini.id), lang),
+            timeline_href: self.href(&self.urls.timeline_of(&ini.id)),
+        }
     }
 
-    pub fn actor(&self, a: &Actor, lang: Lang) -> Value {
-        let names: Vec<Value> = a
+    pub fn actor(&self, a: &'a Actor, lang: Lang) -> ActorView<'a> {
+        let names = a
             .names
             .iter()
-            .map(|n| {
-                json!({
-                    "name": n.name,
-                    "short": n.short,
-                    "from": self.opt_date(n.from.as_ref(), None, lang),
-                    "to": self.opt_date(n.to.as_ref(), None, lang),
-                })
+            .map(|n| NameView {
+                name: &n.name,
+                short: &n.short,
+                from: self.opt_date(n.from.as_ref(), None, lang),
+                to: self.opt_date(n.to.as_ref(), None, lang),
             })
             .collect();
         let mut holdings = Vec::new();
@@ -314,41 +577,47 @@ impl Ctx<'_> {
                 self.href(&self.urls.initiative(&ini.id)),
                 role_anchor(&a.id)
             );
-            let roles: Vec<Value> = roles
+            let roles = roles
                 .into_iter()
-                .map(|(role, tasks)| json!({ "role": role, "tasks": tasks, "href": href }))
-                .collect();
-            let measures: Vec<Value> = measures
-                .map(|x| {
-                    json!({
-                        "title": x.title,
-                        "href": format!("{}#{}", self.href(&self.urls.initiative(&ini.id)), measure_id(x)),
-                        "date": self.opt_date(x.date.as_ref(), x.date_label.as_deref(), lang),
-                    })
+                .map(|(role, tasks)| HeldRole {
+                    role,
+                    tasks,
+                    href: href.clone(),
                 })
                 .collect();
-            holdings.push(json!({
-                "initiative": self.initiative_summary(ini, lang),
-                "name_then": a.name_at(Some(&m.period.start)).name,
-                "roles": roles,
-                "measures": measures,
-            }));
+            let measures = measures
+                .map(|x| HeldMeasure {
+                    title: &x.title,
+                    href: format!(
+                        "{}#{}",
+                        self.href(&self.urls.initiative(&ini.id)),
+                        measure_id(x)
+                    ),
+                    date: self.opt_date(x.date.as_ref(), x.date_label.as_deref(), lang),
+                })
+                .collect();
+            holdings.push(Holding {
+                initiative: self.initiative_summary(ini, lang),
+                name_then: &a.name_at(Some(&m.period.start)).name,
+                roles,
+                measures,
+            });
         }
         let current = a.current();
-        json!({
-            "id": a.id,
-            "name": current.name,
-            "short": current.short,
-            "names": names,
-            "kind": a.kind.key(),
-            "kind_label": self.t(lang, &format!("kind.{}", a.kind.key())),
-            "url": a.url,
-            "description": a.description,
-            "holdings": holdings,
-            "events_by_year": self.events_by_year(self.reg.events_of_actor(&a.id), lang),
-            "href": self.href(&self.urls.actor(&a.id)),
-            "timeline_href": self.href(&self.urls.timeline_of_actor(&a.id)),
-        })
+        ActorView {
+            id: &a.id,
+            name: &current.name,
+            short: &current.short,
+            names,
+            kind: a.kind.key(),
+            kind_label: self.t(lang, &format!("kind.{}", a.kind.key())),
+            url: &a.url,
+            description: &a.description,
+            holdings,
+            events_by_year: self.events_by_year(self.reg.events_of_actor(&a.id), lang),
+            href: self.href(&self.urls.actor(&a.id)),
+            timeline_href: self.href(&self.urls.timeline_of_actor(&a.id)),
+        }
     }
 
     /// What an actor does in an initiative: `(role, tasks)`, the owner's part first; an
@@ -376,20 +645,23 @@ impl Ctx<'_> {
         roles
     }
 
-    pub fn page_summary(&self, p: &Page, lang: Lang) -> Value {
-        object!({
-            "title": p.meta.title.as_str(),
-            "summary": p.meta.summary.as_deref(),
-            "date": self.opt_date(p.meta.date.as_ref(), None, lang),
-            "href": self.href(&self.urls.page(&p.slug_path)),
-            "lang": p.lang.code(),
-            "other_lang": p.lang != lang,
-        })
+    pub fn page_summary(&self, p: &'a Page, lang: Lang) -> PageSummary<'a> {
+        PageSummary {
+            title: &p.meta.title,
+            summary: &p.meta.summary,
+            date: self.opt_date(p.meta.date.as_ref(), None, lang),
+            href: self.href(&self.urls.page(&p.slug_path)),
+            lang: p.lang.code(),
+            other_lang: p.lang != lang,
+        }
     }
 
-    pub fn tags(&self, tags: &[String]) -> Vec<Value> {
+    pub fn tags(&self, tags: &'a [String]) -> Vec<TagView<'a>> {
         tags.iter()
-            .map(|t| json!({ "name": t, "href": self.href(&self.urls.tag(t)) }))
+            .map(|t| TagView {
+                name: t,
+                href: self.href(&self.urls.tag(t)),
+            })
             .collect()
     }
 }

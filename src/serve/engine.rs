@@ -1,6 +1,6 @@
 //! The dev server's builds, held in memory: the build session every command runs
 //! (crate::session), its outputs kept as bytes instead of written, and after each save
-//! only the outputs that depend on what changed rendered again (depends.rs says which;
+//! only the outputs that depend on what changed rendered again (render/plan.rs says which;
 //! the rest is taken from the last build). A save that changed pages but not their
 //! addresses or tags is the quick case: those pages are read and checked, their bodies
 //! rendered and their links checked, without reading or preparing the rest of the site
@@ -19,11 +19,10 @@ use crate::config::Paths;
 use crate::error::{Diagnostic, Error};
 use crate::model::{Page, Registry, SourceFile};
 use crate::render::history::History;
+use crate::render::plan::{self, Job, PageChange};
 use crate::render::reuse::Kept;
-use crate::render::{Contexts, Job, Prepared};
+use crate::render::{Contexts, Prepared};
 use crate::session::{self, content_error, Caches, Sources};
-
-use super::depends::{self, PageChange};
 
 /// A finished build: what the server answers from. Replaced whole, never changed.
 pub struct Site {
@@ -165,7 +164,7 @@ impl Engine {
             {
                 return None;
             }
-            let front = depends::front_matter(&page) != depends::front_matter(old);
+            let front = plan::front_matter(&page) != plan::front_matter(old);
             let problems = reg.check_page(&page);
             if !problems.is_empty() {
                 return Some(Err(content_error(problems, &warnings)));
@@ -374,7 +373,7 @@ fn good_total(kept: &[Option<Kept>], current: &Prepared) -> usize {
 /// sites came or went or changed their addresses (every page's version switcher lists
 /// them). A version is rendered again when its files changed; its what-changed page also
 /// when the site before it changed. The current site renders what its changed pages
-/// show when only pages changed (depends.rs), and everything otherwise.
+/// show when only pages changed (render/plan.rs), and everything otherwise.
 fn to_render<'p>(
     good: &'p Good,
     sources: &Sources,
@@ -424,7 +423,7 @@ fn to_render<'p>(
                             || (*job == Job::Versions && !same.iter().all(|s| *s))
                             || changes
                                 .iter()
-                                .any(|c| depends::affected(job, c, |j| &p.reg.pages[j]))
+                                .any(|c| plan::affected(job, c, |j| &p.reg.pages[j]))
                     }
                     None => true,
                 }
@@ -453,7 +452,7 @@ fn affected_jobs<'p>(
             .filter(|(_, job)| {
                 changes
                     .iter()
-                    .any(|c| depends::affected(job, c, |i| &pages[i]))
+                    .any(|c| plan::affected(job, c, |i| &pages[i]))
             })
             .collect(),
         None => prepared.plan.iter().collect(),
@@ -553,7 +552,7 @@ fn page_changes<'a>(
                 index,
                 old: o,
                 new: n,
-                front: depends::front_matter(o) != depends::front_matter(n),
+                front: plan::front_matter(o) != plan::front_matter(n),
             });
         }
     }

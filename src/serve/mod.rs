@@ -3,7 +3,6 @@
 //! breaks the site shows the problem in the terminal and over the last good version in
 //! the browser; the server keeps going.
 
-mod depends;
 pub mod engine;
 mod http;
 mod reload;

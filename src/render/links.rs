@@ -1,0 +1,190 @@
+//! Internal links: the `#anchors` each page offers, and every link of every body (and
+//! every menu address) checked against the plan, with a did-you-mean.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::{did_you_mean, Diagnostic};
+use crate::model::SourceFile;
+
+use super::markdown::LinkRef;
+use super::plan::{initiative_ids, Job};
+use super::Prepared;
+
+impl Prepared<'_> {
+    /// The ids each HTML page offers as `#anchors`.
+    fn anchors(&self) -> BTreeMap<&str, BTreeSet<String>> {
+        self.plan
+            .iter()
+            .map(|(path, job)| (path.as_str(), self.anchors_at(job)))
+            .collect()
+    }
+
+    /// The ids the page `job` makes offers as `#anchors`.
+    pub(super) fn anchors_at(&self, job: &Job) -> BTreeSet<String> {
+        let mut set: BTreeSet<String> = ["main", "top"].map(String::from).into();
+        let body = match job {
+            Job::Page(i) | Job::Section(_, Some(i)) => Some(format!("page:{i}")),
+            Job::Initiative(id) => {
+                if let Some(ini) = self.reg.initiatives.get(id) {
+                    set.extend(initiative_ids(ini));
+                }
+                Some(format!("initiative:{id}"))
+            }
+            Job::Timeline => {
+                set.extend(self.reg.events.iter().map(|e| e.anchor.clone()));
+                set.extend(self.reg.events.iter().map(|e| format!("y{}", e.date.year)));
+                None
+            }
+            Job::Home => self
+                .reg
+                .pages
+                .iter()
+                .position(|p| p.is_section && p.slug_path.is_empty())
+                .map(|i| format!("page:{i}")),
+            _ => None,
+        };
+        if let Some(r) = body.and_then(|k| self.bodies.get(&k)) {
+            set.extend(r.anchors.iter().cloned());
+        }
+        set
+    }
+
+    /// Every internal link and menu address, except those into `incomplete` pages; links
+    /// to `outside` addresses (other versions) are allowed.
+    pub(super) fn check_links(
+        &self,
+        files: &[&SourceFile],
+        outside: &BTreeSet<String>,
+        incomplete: &BTreeSet<String>,
+    ) -> Vec<Diagnostic> {
+        let anchors = self.anchors();
+        let mut links: Vec<&LinkRef> = self.bodies.values().flat_map(|r| r.links.iter()).collect();
+        links.sort_by_key(|l| (l.file, l.line, l.column));
+        let mut errors: Vec<Diagnostic> = links
+            .into_iter()
+            .filter(|link| !incomplete.contains(&link.path) && !outside.contains(&link.path))
+            .filter_map(|link| self.check_link(link, files, anchors.get(link.path.as_str())))
+            .collect();
+        let cfg = &self.reg.config;
+        for item in &cfg.menu {
+            let target = self.urls.site(item.url.split('#').next().unwrap_or(""));
+            if item.url.starts_with('/')
+                && !self.plan.contains_key(&target)
+                && !outside.contains(&target)
+                && !incomplete.contains(&target)
+            {
+                errors.push(
+                    cfg.source
+                        .error_at(&["menu:"], &item.url, format!("the menu links to {}, which is not a page of this site", item.url))
+                        .hint(match did_you_mean(&item.url, self.plan.keys().map(String::as_str)) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "write the address of a page of this site, such as `/tidslinje/`".into(),
+                        }),
+                );
+            }
+        }
+        errors
+    }
+
+    /// What is wrong with one link, if anything; `anchors` are those of the page it
+    /// points to.
+    pub(super) fn check_link(
+        &self,
+        link: &LinkRef,
+        files: &[&SourceFile],
+        anchors: Option<&BTreeSet<String>>,
+    ) -> Option<Diagnostic> {
+        let src = files.get(link.file)?;
+        let fail = |msg: String, hint: String| {
+            Diagnostic::error(src.path.clone(), msg)
+                .at(
+                    &src.text,
+                    link.line,
+                    link.column,
+                    link.written.chars().count() + 4,
+                )
+                .hint(hint)
+        };
+        match anchors {
+            None if self.plan.contains_key(&link.path) => None,
+            None => {
+                let with_slash = format!("{}/", link.path);
+                let hint = if self.plan.contains_key(&with_slash) {
+                    format!("did you mean `{with_slash}`? Page addresses end with `/`")
+                } else {
+                    match did_you_mean(&link.path, self.plan.keys().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "link to a page of this site, such as `/tidslinje/`, or to a file by its relative path".into(),
+                    }
+                };
+                Some(fail(
+                    format!(
+                        "broken link `{}`: there is no page {}",
+                        link.written, link.path
+                    ),
+                    hint,
+                ))
+            }
+            Some(set) => {
+                let a = link.anchor.as_ref().filter(|a| !set.contains(*a))?;
+                let hint = match did_you_mean(a, set.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `#{s}`?"),
+                    None => "an #anchor is the id of a heading: the heading's text in lower case, with `-` for spaces".into(),
+                };
+                Some(fail(
+                    format!(
+                        "broken link `{}`: {} has no anchor `#{a}`",
+                        link.written, link.path
+                    ),
+                    hint,
+                ))
+            }
+        }
+    }
+
+    /// Checks the links in the bodies of the pages at `changed`, and every link that
+    /// points into one of their pages (whose anchors may have changed).
+    pub(super) fn check_links_into(
+        &self,
+        files: &[&SourceFile],
+        changed: &[usize],
+    ) -> Vec<Diagnostic> {
+        let targets: BTreeMap<&str, BTreeSet<String>> = self
+            .plan
+            .iter()
+            .filter(|(_, job)| match job {
+                Job::Page(i) | Job::Section(_, Some(i)) => changed.contains(i),
+                Job::Home => changed.iter().any(|&i| {
+                    let p = &self.reg.pages[i];
+                    p.is_section && p.slug_path.is_empty()
+                }),
+                _ => false,
+            })
+            .map(|(path, job)| (path.as_str(), self.anchors_at(job)))
+            .collect();
+        // Their own links, and links elsewhere to an #anchor on their pages (a link
+        // without one still finds the page, as the addresses are unchanged).
+        let own = changed
+            .iter()
+            .filter_map(|i| self.bodies.get(&format!("page:{i}")))
+            .flat_map(|r| r.links.iter());
+        let into = self.bodies.values().flat_map(|r| {
+            r.links
+                .iter()
+                .filter(|l| l.anchor.is_some() && targets.contains_key(l.path.as_str()))
+        });
+        let mut links: Vec<&super::markdown::LinkRef> = own.chain(into).collect();
+        links.sort_by_key(|l| (l.file, l.line, l.column));
+        links.dedup_by_key(|l| (l.file, l.line, l.column));
+        links
+            .into_iter()
+            .filter_map(|link| {
+                let anchors = match targets.get(link.path.as_str()) {
+                    Some(a) => Some(a.clone()),
+                    None => self.plan.get(&link.path).map(|job| self.anchors_at(job)),
+                };
+                self.check_link(link, files, anchors.as_ref())
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,178 @@
+//! Fact pages and articles, and the section pages of their folders.
+
+use serde::Serialize;
+
+use crate::model::{Lang, Page};
+use crate::render::plan::Job;
+use crate::render::views::{Ctx, DateView, InitiativeRef, PageSummary, TagView};
+use crate::render::Prepared;
+
+use super::View;
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    summary: &'a Option<String>,
+    date: Option<DateView>,
+    updated: Option<DateView>,
+    author: &'a Option<String>,
+    tags: Vec<TagView<'a>>,
+    initiatives: Vec<InitiativeRef<'a>>,
+    section: Option<SectionRef>,
+    body_html: &'a str,
+}
+
+/// The section a page is in, for its breadcrumb.
+#[derive(Serialize)]
+struct SectionRef {
+    title: String,
+    href: String,
+    lang: &'static str,
+    other_lang: bool,
+}
+
+#[derive(Serialize)]
+struct Section<'a> {
+    title: String,
+    summary: Option<&'a str>,
+    body_html: Option<&'a str>,
+    pages: Vec<PageSummary<'a>>,
+    subsections: Vec<Subsection>,
+}
+
+#[derive(Serialize)]
+struct Subsection {
+    title: String,
+    href: String,
+}
+
+pub fn page<'a>(p: &'a Prepared, ctx: &Ctx<'a>, i: usize) -> View {
+    let page = &p.reg.pages[i];
+    let lang = page.lang;
+    let m = &page.meta;
+    View::of(
+        "page.html",
+        lang,
+        PageView {
+            title: &m.title,
+            summary: &m.summary,
+            date: ctx.opt_date(m.date.as_ref(), None, lang),
+            updated: ctx.opt_date(m.updated.as_ref(), None, lang),
+            author: &m.author,
+            tags: ctx.tags(&m.tags),
+            initiatives: m
+                .initiatives
+                .iter()
+                .map(|id| ctx.initiative_ref(id, lang))
+                .collect(),
+            section: section_of(p, ctx, page.section(), lang),
+            body_html: ctx.body(&format!("page:{i}")),
+        },
+    )
+}
+
+pub fn section<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug_path: &str, index: Option<usize>) -> View {
+    let reg = p.reg;
+    let lang = index.map_or(reg.config.lang, |i| reg.pages[i].lang);
+    let pages = sorted_pages_in(p, slug_path)
+        .into_iter()
+        .map(|page| ctx.page_summary(page, lang))
+        .collect();
+    let subsections = p
+        .plan
+        .values()
+        .filter_map(|j| match j {
+            Job::Section(s, idx)
+                if s.rsplit_once('/').map_or("", |(parent, _)| parent) == slug_path
+                    && s != slug_path =>
+            {
+                Some(Subsection {
+                    title: section_title(p, s, *idx),
+                    href: ctx.href(&p.urls.page(s)),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    View::of(
+        "section.html",
+        lang,
+        Section {
+            title: section_title(p, slug_path, index),
+            summary: index.and_then(|i| reg.pages[i].meta.summary.as_deref()),
+            body_html: index.map(|i| ctx.body(&format!("page:{i}"))),
+            pages,
+            subsections,
+        },
+    )
+}
+
+/// A section's title: its `_index.md`'s, or the folder's name.
+pub fn section_title(p: &Prepared, slug_path: &str, index: Option<usize>) -> String {
+    index.map_or_else(
+        || title_from_folder(slug_path),
+        |i| p.reg.pages[i].meta.title.clone(),
+    )
+}
+
+fn section_of(p: &Prepared, ctx: &Ctx, section: &str, lang: Lang) -> Option<SectionRef> {
+    if section.is_empty() {
+        return None;
+    }
+    // The plan already knows each section's `_index.md`: no scan of every page per page.
+    let idx = match p.plan.get(&p.urls.page(section)) {
+        Some(Job::Section(_, idx)) => *idx,
+        _ => None,
+    };
+    let own = idx.map_or(p.reg.config.lang, |i| p.reg.pages[i].lang);
+    Some(SectionRef {
+        title: section_title(p, section, idx),
+        href: ctx.href(&p.urls.page(section)),
+        lang: own.code(),
+        other_lang: own != lang,
+    })
+}
+
+/// The pages directly in a section: by weight, then newest first, then title.
+pub fn sorted_pages_in<'a>(p: &'a Prepared, section: &str) -> Vec<&'a Page> {
+    // The registry keeps pages in address order, so a folder's are together.
+    let pages = &p.reg.pages;
+    let prefix = if section.is_empty() {
+        String::new()
+    } else {
+        format!("{section}/")
+    };
+    let first = pages.partition_point(|p| p.slug_path.as_str() < prefix.as_str());
+    let mut list: Vec<&Page> = pages[first..]
+        .iter()
+        .take_while(|p| p.slug_path.starts_with(&prefix))
+        .filter(|p| !p.is_section && p.section() == section)
+        .collect();
+    list.sort_by(|a, b| {
+        (
+            a.meta.weight.unwrap_or(i64::MAX),
+            std::cmp::Reverse(a.meta.date),
+            &a.meta.title,
+        )
+            .cmp(&(
+                b.meta.weight.unwrap_or(i64::MAX),
+                std::cmp::Reverse(b.meta.date),
+                &b.meta.title,
+            ))
+    });
+    list
+}
+
+/// `artikler` to `Artikler`, for a folder without an `_index.md`.
+fn title_from_folder(slug_path: &str) -> String {
+    let last = slug_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(slug_path)
+        .replace(['-', '_'], " ");
+    let mut c = last.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,79 @@
+//! The home page: the site's introduction, the initiatives with status, the latest
+//! events, and the first pages of each section.
+
+use serde::Serialize;
+
+use crate::render::views::{Ctx, EventView, InitiativeSummary, PageSummary};
+use crate::render::Prepared;
+
+use super::View;
+
+#[derive(Serialize)]
+struct Home<'a> {
+    title: String,
+    intro_html: Option<&'a str>,
+    initiatives: Vec<InitiativeSummary<'a>>,
+    latest_events: Vec<EventView<'a>>,
+    sections: Vec<SectionSummary<'a>>,
+}
+
+/// A top-level section on the home page, with its first pages.
+#[derive(Serialize)]
+struct SectionSummary<'a> {
+    title: String,
+    summary: &'a Option<String>,
+    href: String,
+    pages: Vec<PageSummary<'a>>,
+}
+
+pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
+    let reg = p.reg;
+    let lang = reg.config.lang;
+    let intro = reg
+        .pages
+        .iter()
+        .position(|p| p.is_section && p.slug_path.is_empty());
+    let sections = p
+        .plan
+        .iter()
+        .filter_map(|(path, j)| match j {
+            crate::render::plan::Job::Section(s, idx) if !s.contains('/') => Some(SectionSummary {
+                title: super::content::section_title(p, s, *idx),
+                summary: match idx {
+                    Some(i) => &reg.pages[*i].meta.summary,
+                    None => &None,
+                },
+                href: ctx.href(path),
+                pages: super::content::sorted_pages_in(p, s)
+                    .into_iter()
+                    .take(3)
+                    .map(|page| ctx.page_summary(page, lang))
+                    .collect(),
+            }),
+            _ => None,
+        })
+        .collect();
+    View::of(
+        "home.html",
+        lang,
+        Home {
+            title: intro.map_or_else(
+                || reg.config.title.clone(),
+                |i| reg.pages[i].meta.title.clone(),
+            ),
+            intro_html: intro.map(|i| ctx.body(&format!("page:{i}"))),
+            initiatives: p
+                .initiatives_by_start()
+                .map(|i| ctx.initiative_summary(i, lang))
+                .collect(),
+            latest_events: reg
+                .events
+                .iter()
+                .rev()
+                .take(6)
+                .map(|e| ctx.event(e, lang))
+                .collect(),
+            sections,
+        },
+    )
+}

@@ -1,0 +1,84 @@
+//! The list of tags and each tag's page: the pages and initiatives that carry it.
+
+use serde::Serialize;
+
+use crate::model::Page;
+use crate::render::views::{Ctx, InitiativeSummary, PageSummary};
+use crate::render::Prepared;
+
+use super::View;
+
+#[derive(Serialize)]
+struct List<'a> {
+    title: String,
+    tags: Vec<TagCount<'a>>,
+}
+
+#[derive(Serialize)]
+struct TagCount<'a> {
+    name: &'a str,
+    count: usize,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct Tag<'a> {
+    title: String,
+    tag: &'a str,
+    pages: Vec<PageSummary<'a>>,
+    initiatives: Vec<InitiativeSummary<'a>>,
+}
+
+pub fn list<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
+    let lang = p.reg.config.lang;
+    let tags = p
+        .tags
+        .iter()
+        .map(|(slug, (name, pages))| TagCount {
+            name,
+            count: pages.len() + p.tag_initiatives.get(slug).map_or(0, Vec::len),
+            href: ctx.href(&format!("{}{slug}/", p.urls.tags())),
+        })
+        .collect();
+    View::of(
+        "tags.html",
+        lang,
+        List {
+            title: ctx.t(lang, "tags.title"),
+            tags,
+        },
+    )
+}
+
+pub fn one<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug: &str) -> View {
+    let lang = p.reg.config.lang;
+    let (name, pages) = match p.tags.get(slug) {
+        Some((name, pages)) => (name.as_str(), pages.as_slice()),
+        None => ("", &[][..]),
+    };
+    let mut list: Vec<&Page> = pages.iter().map(|i| &p.reg.pages[*i]).collect();
+    list.sort_by(|a, b| {
+        b.meta
+            .date
+            .cmp(&a.meta.date)
+            .then(a.meta.title.cmp(&b.meta.title))
+    });
+    let carriers = p.tag_initiatives.get(slug);
+    View::of(
+        "tag.html",
+        lang,
+        Tag {
+            title: format!("{}: {name}", ctx.t(lang, "tags.one")),
+            tag: name,
+            pages: list
+                .iter()
+                .map(|page| ctx.page_summary(page, lang))
+                .collect(),
+            initiatives: p
+                .initiatives_by_start()
+                .filter(|i| carriers.is_some_and(|ids| ids.contains(&i.id)))
+                .map(|i| ctx.initiative_summary(i, lang))
+                .collect(),
+        },
+    )
+}

@@ -1,0 +1,411 @@
+//! The plan of a site's outputs. Every kind of output is a `Job`, and what the build
+//! and the preview need to know of each kind is here, in one place: whether it is a page,
+//! how long it takes, which file it comes from, which page edits change it, and where
+//! the plan puts it. Adding a kind of output means a variant here (the compiler then
+//! points at each match below), its view in render/pages/ and its template.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use crate::error::Diagnostic;
+use crate::model::{slugify, Page, Registry};
+use crate::output::Urls;
+
+use super::theme::Theme;
+use super::views::{measure_id, role_anchor};
+
+/// One file the build writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    Home,
+    Initiatives,
+    Initiative(String),
+    Actors,
+    Actor(String),
+    Roles,
+    Timeline,
+    InitiativeTimeline(String),
+    ActorTimeline(String),
+    Page(usize),
+    /// A section folder: its `_index.md` page, if it has one.
+    Section(String, Option<usize>),
+    Tags,
+    Tag(String),
+    /// The search page and the index its script reads.
+    Search,
+    SearchIndex,
+    NotFound,
+    Sitemap,
+    Atom,
+    Robots,
+    Records,
+    /// The timeline's events as an iCalendar file.
+    Calendar,
+    /// A theme asset, by its site path.
+    Static(String),
+    /// A file from content/pages/, copied as it is.
+    Asset(PathBuf),
+    /// What changed since the version before (render/changes.rs).
+    Changes,
+    /// The list of versions, `/v/` (render/history.rs).
+    Versions,
+}
+
+impl Job {
+    pub fn is_html(&self) -> bool {
+        !matches!(
+            self,
+            Job::Sitemap
+                | Job::Atom
+                | Job::Robots
+                | Job::Records
+                | Job::Calendar
+                | Job::SearchIndex
+                | Job::Static(_)
+                | Job::Asset(_)
+                | Job::NotFound
+        )
+    }
+
+    /// How long the output takes to render, roughly: 0 for the longest. A build starts
+    /// the long ones first, so that no core is left waiting for one at the end.
+    pub fn cost(&self) -> u8 {
+        match self {
+            Job::SearchIndex | Job::Roles | Job::Timeline => 0,
+            Job::Home
+            | Job::Tag(_)
+            | Job::Section(..)
+            | Job::Records
+            | Job::Sitemap
+            | Job::Calendar
+            | Job::Atom => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// The ids an initiative page's template gives its sections, measures and roles: targets
+/// for `#anchor` links, and ids the body's headings must not take.
+pub(super) fn initiative_ids(ini: &crate::model::Initiative) -> Vec<String> {
+    let m = &ini.meta;
+    let mut ids: Vec<String> = [
+        "main",
+        "top",
+        "fakta",
+        "roller",
+        "tiltak",
+        "tidslinje",
+        "temaer",
+        "relasjoner",
+        "sider",
+    ]
+    .map(String::from)
+    .to_vec();
+    ids.extend(m.measures.iter().map(measure_id));
+    let actors = m.roles.iter().map(|r| &r.actor);
+    ids.extend(
+        actors
+            .chain(m.owner.iter())
+            .chain(m.parties.iter())
+            .map(|a| role_anchor(a)),
+    );
+    ids
+}
+
+/// What a site has besides its own records, when it has versions: its version pages,
+/// and the addresses outside it (`/v/`, other versions' homes) its links may point to.
+#[derive(Debug, Default)]
+pub struct Around {
+    pub pages: Vec<(String, Job)>,
+    pub outside: BTreeSet<String>,
+}
+
+/// Where a planned path came from, to name both when two collide: a file's path as the
+/// writer knows it (and true), or what a built-in page is (and false).
+pub(crate) fn origin(reg: &Registry, job: &Job) -> (String, bool) {
+    let dir = &reg.config.display_dir;
+    let file = |s: String| (s, true);
+    let built_in = |s: String| (s, false);
+    match job {
+        Job::Page(i) | Job::Section(_, Some(i)) => file(reg.pages[*i].source.path.clone()),
+        Job::Initiative(id) => match reg.initiatives.get(id) {
+            Some(i) => file(i.source.path.clone()),
+            None => file(format!("{dir}/initiatives/{id}.md")),
+        },
+        Job::Actor(id) => match reg.actors.get(id) {
+            Some(a) => file(a.source.path.clone()),
+            None => file(format!("{dir}/actors/{id}.yaml")),
+        },
+        Job::Asset(p) => file(p.strip_prefix(&reg.config.content_dir).map_or_else(
+            |_| p.display().to_string(),
+            |rel| format!("{dir}/{}", rel.to_string_lossy()),
+        )),
+        Job::Section(s, None) => file(format!("{dir}/pages/{s}/")),
+        Job::Home => built_in("the home page".into()),
+        Job::Initiatives => built_in("the list of initiatives".into()),
+        Job::Actors => built_in("the list of actors".into()),
+        Job::Roles => built_in("the roles page".into()),
+        Job::Timeline => built_in("the timeline".into()),
+        Job::InitiativeTimeline(id) => built_in(format!("the timeline of `{id}`")),
+        Job::ActorTimeline(id) => built_in(format!("the timeline of `{id}`")),
+        Job::Tags => built_in("the list of tags".into()),
+        Job::Tag(t) => built_in(format!("the page of the tag `{t}`")),
+        Job::NotFound => built_in("the \"page not found\" page".into()),
+        Job::Sitemap => built_in("the sitemap".into()),
+        Job::Atom => built_in("the news feed".into()),
+        Job::Robots => built_in("robots.txt".into()),
+        Job::Records => built_in("the open data file".into()),
+        Job::Static(p) => built_in(format!("the theme file {p}")),
+        Job::Search => built_in("the search page".into()),
+        Job::SearchIndex => built_in("the search index".into()),
+        Job::Calendar => built_in("the calendar file".into()),
+        Job::Changes => built_in("the what-changed page".into()),
+        Job::Versions => built_in("the list of versions".into()),
+    }
+}
+
+/// The plan of one site: every address it writes, each exactly once (a second output at
+/// an address is an error naming both sources), with its tags.
+pub struct Plan {
+    pub outputs: BTreeMap<String, Job>,
+    /// Tag slug to (display name, page indexes).
+    pub tags: BTreeMap<String, (String, Vec<usize>)>,
+    /// Tag slug to the initiatives that carry it (their tags link to the tag's page too).
+    pub tag_initiatives: BTreeMap<String, Vec<String>>,
+}
+
+/// Plans every output of the site `reg` at the addresses `urls` makes, with the pages
+/// `around` it (a versioned site's version pages).
+pub fn plan(
+    reg: &Registry,
+    theme: &Theme,
+    urls: &Urls,
+    around: &Around,
+    errors: &mut Vec<Diagnostic>,
+) -> Plan {
+    let errors_out = errors;
+    let mut errors = Vec::new();
+    let mut plan: BTreeMap<String, Job> = BTreeMap::new();
+    let mut add = |path: String, job: Job, errors: &mut Vec<Diagnostic>| {
+        if let Some(existing) = plan.get(&path) {
+            let (first, first_is_file) = origin(reg, existing);
+            let (second, _) = origin(reg, &job);
+            let (message, hint) = if first_is_file {
+                (
+                    format!("two files would be published at the same address {path}: {first} and {second}"),
+                    "rename or move one of them".to_owned(),
+                )
+            } else {
+                (
+                    format!("this file would be published at {path}, the address of {first}"),
+                    format!("rename or move {second}: mandat makes {first} itself"),
+                )
+            };
+            errors.push(Diagnostic::error(second.clone(), message).hint(hint));
+        } else {
+            plan.insert(path, job);
+        }
+    };
+    add(urls.home(), Job::Home, &mut errors);
+    add(urls.initiatives(), Job::Initiatives, &mut errors);
+    add(urls.actors(), Job::Actors, &mut errors);
+    add(urls.roles(), Job::Roles, &mut errors);
+    add(urls.timeline(), Job::Timeline, &mut errors);
+    add(urls.tags(), Job::Tags, &mut errors);
+    add(urls.file("data/records.json"), Job::Records, &mut errors);
+    add(urls.search(), Job::Search, &mut errors);
+    add(urls.search_index(), Job::SearchIndex, &mut errors);
+    add(urls.calendar(), Job::Calendar, &mut errors);
+    // A frozen version shares the current site's assets, feed, sitemap and 404 page.
+    if urls.prefix.is_empty() {
+        add(urls.file("404.html"), Job::NotFound, &mut errors);
+        add(urls.file("sitemap.xml"), Job::Sitemap, &mut errors);
+        add(urls.file("atom.xml"), Job::Atom, &mut errors);
+        add("/robots.txt".into(), Job::Robots, &mut errors);
+        for path in theme.statics.keys() {
+            add(path.clone(), Job::Static(path.clone()), &mut errors);
+        }
+    }
+    for (path, job) in &around.pages {
+        add(path.clone(), job.clone(), &mut errors);
+    }
+    for id in reg.initiatives.keys() {
+        add(
+            urls.initiative(id),
+            Job::Initiative(id.clone()),
+            &mut errors,
+        );
+        add(
+            urls.timeline_of(id),
+            Job::InitiativeTimeline(id.clone()),
+            &mut errors,
+        );
+    }
+    for id in reg.actors.keys() {
+        add(urls.actor(id), Job::Actor(id.clone()), &mut errors);
+        add(
+            urls.timeline_of_actor(id),
+            Job::ActorTimeline(id.clone()),
+            &mut errors,
+        );
+    }
+    let mut sections: BTreeMap<String, Option<usize>> = BTreeMap::new();
+    let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, p) in reg.pages.iter().enumerate() {
+        if p.is_section {
+            if !p.slug_path.is_empty() {
+                sections.insert(p.slug_path.clone(), Some(i));
+            }
+            continue;
+        }
+        let mut folder = p.section();
+        while !folder.is_empty() {
+            sections.entry(folder.to_owned()).or_insert(None);
+            folder = folder.rsplit_once('/').map_or("", |(f, _)| f);
+        }
+        add(urls.page(&p.slug_path), Job::Page(i), &mut errors);
+        for t in &p.meta.tags {
+            let entry = tags
+                .entry(slugify(t))
+                .or_insert_with(|| (t.clone(), Vec::new()));
+            entry.1.push(i);
+        }
+    }
+    for (slug_path, index) in sections {
+        add(
+            urls.page(&slug_path),
+            Job::Section(slug_path, index),
+            &mut errors,
+        );
+    }
+    let mut tag_initiatives: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, ini) in &reg.initiatives {
+        for t in &ini.meta.tags {
+            let slug = slugify(t);
+            tags.entry(slug.clone())
+                .or_insert_with(|| (t.clone(), Vec::new()));
+            tag_initiatives.entry(slug).or_default().push(id.clone());
+        }
+    }
+    for slug in tags.keys() {
+        add(
+            format!("{}{slug}/", urls.tags()),
+            Job::Tag(slug.clone()),
+            &mut errors,
+        );
+    }
+    for (path, below) in &reg.assets {
+        add(urls.file(below), Job::Asset(path.clone()), &mut errors);
+    }
+
+    errors_out.extend(errors);
+    Plan {
+        outputs: plan,
+        tags,
+        tag_initiatives,
+    }
+}
+
+/// A page whose file changed, with the same address and kind as before.
+pub struct PageChange<'a> {
+    pub index: usize,
+    pub old: &'a Page,
+    pub new: &'a Page,
+    /// Whether the front matter changed too (title, date, tags, …); if not, only the body did.
+    pub front: bool,
+}
+
+impl PageChange<'_> {
+    fn pages(&self) -> [&Page; 2] {
+        [self.old, self.new]
+    }
+
+    /// Whether `slug_path` is in the folder this page is the `_index.md` of.
+    fn is_index_above(&self, slug_path: &str) -> bool {
+        let p = self.new;
+        p.is_section && !p.slug_path.is_empty() && is_below(slug_path, &p.slug_path)
+    }
+}
+
+/// Whether rendering `job` may give other bytes after `change`. `page_at` finds a page by
+/// its index in the new registry.
+pub fn affected<'p>(job: &Job, change: &PageChange, page_at: impl Fn(usize) -> &'p Page) -> bool {
+    let i = change.index;
+    let front = change.front;
+    match job {
+        // The home page shows the root `_index.md` and the first pages of each section.
+        Job::Home => front || (change.new.is_section && change.new.slug_path.is_empty()),
+        Job::Page(j) => *j == i || (front && change.is_index_above(&page_at(*j).slug_path)),
+        // A section shows its `_index.md`, its pages and its subsections' titles.
+        Job::Section(s, index) => {
+            *index == Some(i)
+                || (front && change.pages().iter().any(|p| is_below(&p.slug_path, s)))
+                || (front && change.is_index_above(s))
+        }
+        // An initiative lists the pages that name it.
+        Job::Initiative(id) => {
+            front
+                && change
+                    .pages()
+                    .iter()
+                    .any(|p| p.meta.initiatives.contains(id))
+        }
+        Job::Tags | Job::Sitemap => front,
+        Job::Tag(slug) => {
+            front
+                && change
+                    .pages()
+                    .iter()
+                    .any(|p| p.meta.tags.iter().any(|t| slugify(t) == *slug))
+        }
+        // The feed carries the newest pages whole; the search index every page's words;
+        // the what-changed page compares every page with the last release.
+        Job::Atom | Job::SearchIndex | Job::Changes => true,
+        Job::Initiatives
+        | Job::Actors
+        | Job::Actor(_)
+        | Job::Roles
+        | Job::Timeline
+        | Job::InitiativeTimeline(_)
+        | Job::ActorTimeline(_)
+        | Job::NotFound
+        | Job::Robots
+        | Job::Records
+        | Job::Static(_)
+        | Job::Asset(_)
+        | Job::Search
+        | Job::Calendar
+        | Job::Versions => false,
+    }
+}
+
+fn is_below(slug_path: &str, folder: &str) -> bool {
+    slug_path
+        .strip_prefix(folder)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The front matter of a page's file: every line before the body.
+pub fn front_matter(p: &Page) -> &str {
+    let text = &p.source.text;
+    if p.source.body_line <= 1 {
+        return "";
+    }
+    let end = text
+        .match_indices('\n')
+        .nth(p.source.body_line - 2)
+        .map_or(text.len(), |(at, _)| at);
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_contain_only_their_own_pages() {
+        assert!(is_below("artikler/nyhet", "artikler"));
+        assert!(!is_below("artikler-gamle/nyhet", "artikler"));
+        assert!(!is_below("artikler", "artikler"));
+    }
+}
