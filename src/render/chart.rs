@@ -10,11 +10,11 @@
 
 use std::fmt::Write;
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::model::{Date, Event, Initiative, Lang, Measure, Registry, Status};
 
-use super::views::{measure_id, Ctx};
+use super::views::{measure_id, Ctx, DateView, PeriodView};
 
 /// One initiative (or the events that belong to none) with what is drawn in its rows.
 pub struct Lane<'a> {
@@ -423,10 +423,77 @@ fn years_text(start: &Date, end: Option<&Date>, from_word: &str) -> String {
     }
 }
 
-/// The chart of `lanes` and its text equivalent, for a template: `{id, title, svg_html,
-/// legend, rows, undated, as_of}`. `id` prefixes every id in the drawing, so two charts
-/// can share a page. `None` when there is nothing to draw.
-pub fn view(ctx: &Ctx, id: &str, title: &str, lanes: &[Lane], lang: Lang) -> Option<Value> {
+/// A chart as templates see it: the drawing, its legend, and its text equivalent.
+#[derive(Serialize)]
+pub struct ChartView<'a> {
+    id: String,
+    title: String,
+    svg_html: String,
+    legend: Vec<LegendItem>,
+    rows: Vec<TableRow<'a>>,
+    undated: Vec<Undated<'a>>,
+    as_of: Option<DateView>,
+}
+
+/// One row of the chart's text equivalent.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum TableRow<'a> {
+    /// The events that belong to no initiative.
+    Loose {
+        title: String,
+        events: Vec<Mark<'a>>,
+    },
+    Initiative {
+        title: &'a str,
+        href: String,
+        lang: &'static str,
+        other_lang: bool,
+        period: PeriodView,
+        status_label: Option<String>,
+        events: Vec<Mark<'a>>,
+        events_href: String,
+    },
+    Measure {
+        title: &'a str,
+        href: String,
+        date: DateView,
+        end: Option<DateView>,
+    },
+}
+
+/// An event marked on a lane.
+#[derive(Serialize)]
+struct Mark<'a> {
+    date: DateView,
+    title: &'a str,
+    anchor: &'a str,
+}
+
+/// How many of an initiative's measures have no date, and so are not drawn.
+#[derive(Serialize)]
+struct Undated<'a> {
+    count: usize,
+    initiative: &'a str,
+    href: String,
+}
+
+/// What one kind of mark means, with a small drawing of it.
+#[derive(Serialize)]
+struct LegendItem {
+    label: String,
+    swatch_html: String,
+}
+
+/// The chart of `lanes` and its text equivalent, for a template. `id` prefixes every id
+/// in the drawing, so two charts can share a page. `None` when there is nothing to draw.
+pub fn view<'a>(
+    ctx: &Ctx<'a>,
+    id: &str,
+    title: &str,
+    lanes: &[Lane<'a>],
+    lang: Lang,
+) -> Option<ChartView<'a>> {
     if lanes.is_empty() {
         return None;
     }
@@ -449,10 +516,14 @@ pub fn view(ctx: &Ctx, id: &str, title: &str, lanes: &[Lane], lang: Lang) -> Opt
             see(&e.date);
         }
         let marks: Vec<(i64, i64)> = lane.events.iter().map(|e| span(&e.date)).collect();
-        let events: Vec<Value> = lane
+        let events: Vec<Mark> = lane
             .events
             .iter()
-            .map(|e| json!({ "date": ctx.date(&e.date, e.date_label.as_deref(), lang), "title": e.title, "anchor": e.anchor }))
+            .map(|e| Mark {
+                date: ctx.date(&e.date, e.date_label.as_deref(), lang),
+                title: &e.title,
+                anchor: &e.anchor,
+            })
             .collect();
         let Some(ini) = lane.initiative else {
             let title = ctx.t(lang, "chart.other_events");
@@ -465,7 +536,7 @@ pub fn view(ctx: &Ctx, id: &str, title: &str, lanes: &[Lane], lang: Lang) -> Opt
                 open: false,
                 marks,
             });
-            table.push(json!({ "kind": "loose", "title": title, "events": events }));
+            table.push(TableRow::Loose { title, events });
             continue;
         };
         let p = &ini.meta.period;
@@ -499,17 +570,16 @@ pub fn view(ctx: &Ctx, id: &str, title: &str, lanes: &[Lane], lang: Lang) -> Opt
             marks,
         });
         let href = ctx.href(&ctx.urls.initiative(&ini.id));
-        table.push(json!({
-            "kind": "initiative",
-            "title": ini.short_title(),
-            "href": href,
-            "lang": ini.lang.code(),
-            "other_lang": ini.lang != lang,
-            "period": ctx.period(p, lang),
-            "status_label": status_label,
-            "events": events,
-            "events_href": ctx.href(&ctx.urls.timeline_of(&ini.id)),
-        }));
+        table.push(TableRow::Initiative {
+            title: ini.short_title(),
+            href: href.clone(),
+            lang: ini.lang.code(),
+            other_lang: ini.lang != lang,
+            period: ctx.period(p, lang),
+            status_label,
+            events,
+            events_href: ctx.href(&ctx.urls.timeline_of(&ini.id)),
+        });
         let mut missing = 0;
         for m in &lane.measures {
             let Some(date) = &m.date else {
@@ -535,20 +605,19 @@ pub fn view(ctx: &Ctx, id: &str, title: &str, lanes: &[Lane], lang: Lang) -> Opt
                 open: false,
                 marks: Vec::new(),
             });
-            table.push(json!({
-                "kind": "measure",
-                "title": m.title,
-                "href": format!("{href}#{}", measure_id(m)),
-                "date": ctx.date(date, m.date_label.as_deref(), lang),
-                "end": m.end.as_ref().map(|e| ctx.date(e, None, lang)),
-            }));
+            table.push(TableRow::Measure {
+                title: &m.title,
+                href: format!("{href}#{}", measure_id(m)),
+                date: ctx.date(date, m.date_label.as_deref(), lang),
+                end: m.end.as_ref().map(|e| ctx.date(e, None, lang)),
+            });
         }
         if missing > 0 {
-            undated.push(json!({
-                "count": missing,
-                "initiative": ini.short_title(),
-                "href": format!("{href}#tiltak"),
-            }));
+            undated.push(Undated {
+                count: missing,
+                initiative: ini.short_title(),
+                href: format!("{href}#tiltak"),
+            });
         }
     }
     if first > last {
@@ -569,20 +638,20 @@ pub fn view(ctx: &Ctx, id: &str, title: &str, lanes: &[Lane], lang: Lang) -> Opt
         }),
     };
     let legend = legend(ctx, &drawing, lang);
-    Some(json!({
-        "id": id,
-        "title": drawing.title,
-        "svg_html": drawing.svg(),
-        "legend": legend,
-        "rows": table,
-        "undated": undated,
-        "as_of": as_of.map(|a| ctx.date(&a, None, lang)),
-    }))
+    Some(ChartView {
+        id: id.to_owned(),
+        svg_html: drawing.svg(),
+        title: drawing.title,
+        legend,
+        rows: table,
+        undated,
+        as_of: as_of.map(|a| ctx.date(&a, None, lang)),
+    })
 }
 
 /// What the marks mean, each with a small drawing of its own (hidden from screen readers:
 /// the text says it).
-fn legend(ctx: &Ctx, d: &Drawing, lang: Lang) -> Vec<Value> {
+fn legend(ctx: &Ctx, d: &Drawing, lang: Lang) -> Vec<LegendItem> {
     let mut out = Vec::new();
     let has = |style: Style| d.rows.iter().any(|r| r.style == style);
     let swatch = |body: String| {
@@ -619,30 +688,35 @@ fn legend(ctx: &Ctx, d: &Drawing, lang: Lang) -> Vec<Value> {
         } else {
             bar(style, "")
         };
-        out.push(json!({ "label": ctx.t(lang, key), "swatch_html": html }));
+        out.push(LegendItem {
+            label: ctx.t(lang, key),
+            swatch_html: html,
+        });
     }
     let marks: Vec<&(i64, i64)> = d.rows.iter().flat_map(|r| &r.marks).collect();
     if !marks.is_empty() {
-        out.push(json!({
-            "label": ctx.t(lang, "chart.event"),
-            "swatch_html": swatch(format!(r##"<path d="M14 1.5 L20.5 8 L14 14.5 L7.5 8 Z" fill="{TEXT}"/>"##)),
-        }));
+        out.push(LegendItem {
+            label: ctx.t(lang, "chart.event"),
+            swatch_html: swatch(format!(
+                r##"<path d="M14 1.5 L20.5 8 L14 14.5 L7.5 8 Z" fill="{TEXT}"/>"##
+            )),
+        });
     }
     if marks.iter().any(|(a, b)| b - a > 1) {
-        out.push(json!({
-            "label": ctx.t(lang, "chart.span"),
-            "swatch_html": swatch(format!(
+        out.push(LegendItem {
+            label: ctx.t(lang, "chart.span"),
+            swatch_html: swatch(format!(
                 r#"<path d="M2 8 H26 M2 3 V13 M26 3 V13" stroke="{TEXT}" stroke-width="2" fill="none"/>"#
             )),
-        }));
+        });
     }
     if let Some((_, label)) = &d.as_of {
-        out.push(json!({
-            "label": label,
-            "swatch_html": swatch(format!(
+        out.push(LegendItem {
+            label: label.clone(),
+            swatch_html: swatch(format!(
                 r#"<path d="M14 0 V16" stroke="{AS_OF}" stroke-width="2" stroke-dasharray="4 3"/>"#
             )),
-        }));
+        });
     }
     out
 }

@@ -438,6 +438,8 @@ impl Prepared<'_> {
     /// The chart of the periods a page shows, if any: every initiative on the home page and
     /// the timeline, one initiative on its page and filter page, an actor's on its pages.
     fn chart(&self, ctx: &Ctx, job: &Job, lang: Lang) -> Option<Value> {
+        // A view is plain data: it always serializes.
+        let value = |c: chart::ChartView| serde_json::to_value(c).ok();
         let reg = self.reg;
         let over_time = |name: &str| format!("{name} {}", ctx.t(lang, "chart.over_time"));
         match job {
@@ -447,7 +449,8 @@ impl Prepared<'_> {
                 &ctx.t(lang, "chart.title"),
                 &chart::lanes_all(reg),
                 lang,
-            ),
+            )
+            .and_then(value),
             Job::Initiative(id) | Job::InitiativeTimeline(id) => {
                 let ini = reg.initiatives.get(id)?;
                 chart::view(
@@ -457,6 +460,7 @@ impl Prepared<'_> {
                     &chart::lanes_of_initiative(reg, id),
                     lang,
                 )
+                .and_then(value)
             }
             Job::Actor(id) | Job::ActorTimeline(id) => {
                 let a = reg.actors.get(id)?;
@@ -467,6 +471,7 @@ impl Prepared<'_> {
                     &chart::lanes_of_actor(reg, id),
                     lang,
                 )
+                .and_then(value)
             }
             _ => None,
         }
