@@ -3,15 +3,16 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::error::Diagnostic;
 use crate::model::{Date, Lang};
 use crate::output::{Urls, VERSIONS};
 
 use super::changes::Changes;
+use super::pages::View;
 use super::plan::{Around, Job};
-use super::views::Ctx;
+use super::views::{Ctx, DateView};
 use super::Prepared;
 
 /// One site of the history: a frozen version, or the current site (the last).
@@ -146,23 +147,70 @@ fn below<'p>(site: &Site, path: &'p str) -> &'p str {
     path.strip_prefix(site.prefix.as_str()).unwrap_or(path)
 }
 
-/// A site as templates see it: `{name, current, date, label, as_of, href, changes_href}`.
-pub fn site_view(site: &Site, ctx: &Ctx, lang: Lang) -> Value {
-    json!({
-        "name": site.name,
-        "current": site.name.is_none(),
-        "date": site.date.as_ref().map(|d| ctx.date(d, None, lang)),
-        "label": site.label,
-        "lang": site.lang.code(),
-        "as_of": site.as_of.as_ref().map(|d| ctx.date(d, None, lang)),
-        "href": ctx.href(&format!("{}/", site.prefix)),
-        "changes_href": ctx.href(&site.changes_path),
-    })
+/// A site as templates see it: `{name, current, date, label, lang, as_of, href,
+/// changes_href}`.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    name: &'a Option<String>,
+    current: bool,
+    date: Option<DateView>,
+    label: &'a Option<String>,
+    lang: &'static str,
+    as_of: Option<DateView>,
+    href: String,
+    changes_href: String,
+}
+
+/// A site in the version switcher: `href` is this page there, or that site's home.
+#[derive(Serialize)]
+pub struct SwitcherItem<'a> {
+    #[serde(flatten)]
+    site: SiteView<'a>,
+    same_page: bool,
+    this: bool,
+}
+
+/// The banner on a frozen version's pages.
+#[derive(Serialize)]
+pub struct Banner<'a> {
+    #[serde(flatten)]
+    site: SiteView<'a>,
+    current_href: String,
+    current_same_page: bool,
+    list_href: String,
+}
+
+/// `/v/`: every site, newest first.
+#[derive(Serialize)]
+struct VersionsView<'a> {
+    title: String,
+    versions: Vec<VersionItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct VersionItem<'a> {
+    #[serde(flatten)]
+    site: SiteView<'a>,
+    /// The oldest version has nothing before it to list changes against.
+    first: bool,
+}
+
+pub fn site_view<'a>(site: &'a Site, ctx: &Ctx, lang: Lang) -> SiteView<'a> {
+    SiteView {
+        name: &site.name,
+        current: site.name.is_none(),
+        date: site.date.as_ref().map(|d| ctx.date(d, None, lang)),
+        label: &site.label,
+        lang: site.lang.code(),
+        as_of: site.as_of.as_ref().map(|d| ctx.date(d, None, lang)),
+        href: ctx.href(&format!("{}/", site.prefix)),
+        changes_href: ctx.href(&site.changes_path),
+    }
 }
 
 /// The switcher: every site, newest first, each linking to this page there (or to its
 /// home). Empty when the site has no versions.
-pub fn switcher(p: &Prepared, ctx: &Ctx, path: &str) -> Vec<Value> {
+pub fn switcher<'a>(p: &'a Prepared, ctx: &Ctx, path: &str) -> Vec<SwitcherItem<'a>> {
     let Some((history, me)) = &p.history else {
         return Vec::new();
     };
@@ -175,59 +223,52 @@ pub fn switcher(p: &Prepared, ctx: &Ctx, path: &str) -> Vec<Value> {
         .rev()
         .map(|(i, site)| {
             let (target, same) = site.same_page(here);
-            let mut v = site_view(site, ctx, lang);
-            super::views::merge(
-                &mut v,
-                json!({ "href": ctx.href(&target), "same_page": same, "this": i == *me }),
-            );
-            v
+            let mut view = site_view(site, ctx, lang);
+            view.href = ctx.href(&target);
+            SwitcherItem {
+                site: view,
+                same_page: same,
+                this: i == *me,
+            }
         })
         .collect()
 }
 
 /// On a frozen version's pages: which version this is, and the same page in the current
-/// site. Null on the current site.
-pub fn banner(p: &Prepared, ctx: &Ctx, path: &str) -> Value {
-    let Some((history, me)) = &p.history else {
-        return Value::Null;
-    };
+/// site. None on the current site.
+pub fn banner<'a>(p: &'a Prepared, ctx: &Ctx, path: &str) -> Option<Banner<'a>> {
+    let (history, me) = p.history.as_ref()?;
     let site = &history.sites[*me];
-    let Some(current) = history.current().filter(|_| site.name.is_some()) else {
-        return Value::Null;
-    };
+    let current = history.current().filter(|_| site.name.is_some())?;
     let (target, same) = current.same_page(below(site, path));
-    let mut v = site_view(site, ctx, p.reg.config.lang);
-    super::views::merge(
-        &mut v,
-        json!({
-            "current_href": ctx.href(&target),
-            "current_same_page": same,
-            "list_href": ctx.href(VERSIONS),
-        }),
-    );
-    v
+    Some(Banner {
+        site: site_view(site, ctx, p.reg.config.lang),
+        current_href: ctx.href(&target),
+        current_same_page: same,
+        list_href: ctx.href(VERSIONS),
+    })
 }
 
 /// `/v/`: the current site and every version, newest first.
-pub fn index_view(p: &Prepared, ctx: &Ctx) -> (&'static str, Lang, Value) {
+pub fn index_view(p: &Prepared, ctx: &Ctx) -> View {
     let lang = p.reg.config.lang;
-    let sites: Vec<Value> = p.history.as_ref().map_or_else(Vec::new, |(h, _)| {
+    let versions = p.history.as_ref().map_or_else(Vec::new, |(h, _)| {
         h.sites
             .iter()
             .rev()
             .enumerate()
-            .map(|(i, s)| {
-                let mut v = site_view(s, ctx, lang);
-                // The oldest version has nothing before it to list changes against.
-                let first = i + 1 == h.sites.len();
-                super::views::merge(&mut v, json!({ "first": first }));
-                v
+            .map(|(i, s)| VersionItem {
+                site: site_view(s, ctx, lang),
+                first: i + 1 == h.sites.len(),
             })
             .collect()
     });
-    (
+    View::of(
         "versions.html",
         lang,
-        json!({ "title": ctx.t(lang, "versions.title"), "versions": sites }),
+        VersionsView {
+            title: ctx.t(lang, "versions.title"),
+            versions,
+        },
     )
 }

@@ -20,7 +20,8 @@ pub mod views;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::Diagnostic;
 use crate::model::{Lang, Registry, SourceFile};
@@ -247,6 +248,63 @@ pub fn prepare_in<'a>(
     }
 }
 
+/// What every page of a site in one language shares (docs/themes.md: "every page").
+#[derive(Serialize)]
+struct Shared<'a> {
+    urls: SiteUrls,
+    statement_href: Option<String>,
+    t: BTreeMap<String, String>,
+    assets: BTreeMap<&'a str, String>,
+}
+
+/// The addresses of the site's own pages, for the header and footer.
+#[derive(Serialize)]
+struct SiteUrls {
+    home: String,
+    initiatives: String,
+    actors: String,
+    roles: String,
+    timeline: String,
+    tags: String,
+    search: String,
+    records: String,
+    versions: Option<String>,
+    changes: Option<String>,
+}
+
+/// What each page gets besides what it shares: the site's header, its own address, the
+/// versions, and its view under `page`.
+#[derive(Serialize)]
+struct Common<'a> {
+    site: SiteHeader<'a>,
+    lang: &'static str,
+    path: &'a str,
+    canonical: Option<String>,
+    description: String,
+    versions: Vec<history::SwitcherItem<'a>>,
+    version: Option<history::Banner<'a>>,
+    page: Value,
+}
+
+#[derive(Serialize)]
+struct SiteHeader<'a> {
+    title: &'a str,
+    description: &'a Option<String>,
+    lang: &'static str,
+    as_of: Option<views::DateView>,
+    menu: Vec<MenuLink<'a>>,
+    home: String,
+    atom: String,
+}
+
+/// A menu entry, and whether the page is in it.
+#[derive(Serialize)]
+struct MenuLink<'a> {
+    label: &'a str,
+    href: String,
+    current: bool,
+}
+
 impl Prepared<'_> {
     /// Renders the file at `path`.
     pub fn render(&self, path: &str, job: &Job, extra: &Value) -> Result<Vec<u8>, Diagnostic> {
@@ -294,8 +352,8 @@ impl Prepared<'_> {
             Job::Records => return bytes(feeds::records(self, &ctx).into_bytes(), out),
             Job::Calendar => return bytes(calendar::ics(self, &ctx).into_bytes(), out),
             Job::SearchIndex => return bytes(search::index(self, &ctx).into_bytes(), out),
-            Job::Changes => changes::view(self, &ctx).into(),
-            Job::Versions => history::index_view(self, &ctx).into(),
+            Job::Changes => changes::view(self, &ctx),
+            Job::Versions => history::index_view(self, &ctx),
             Job::Home => pages::home::view(self, &ctx),
             Job::Initiatives => pages::initiatives::list(self, &ctx),
             Job::Initiative(id) => pages::initiatives::one(self, &ctx, path, id)?,
@@ -336,12 +394,8 @@ impl Prepared<'_> {
         if let (Some(c), Value::Object(map)) = (self.chart(&ctx, job, lang), &mut page) {
             map.insert("chart".into(), c);
         }
-        let mut own = self.common(&ctx, path, lang, &page);
-        if let Value::Object(map) = &mut own {
-            map.insert("page".into(), page);
-        }
-        let own =
-            tera::Context::from_value(own).map_err(|e| Diagnostic::error(path, e.to_string()))?;
+        let own = tera::Context::from_serialize(self.common(&ctx, path, lang, page))
+            .map_err(|e| Diagnostic::error(path, e.to_string()))?;
         // Every page sets the same keys, so the shared context only ever holds this page's.
         let key = (std::ptr::from_ref(self) as usize, lang);
         let context = contexts
@@ -358,39 +412,52 @@ impl Prepared<'_> {
     /// What every page of this site in `lang` gets and no page changes: the strings, the
     /// assets, the addresses, and the caller's extra values (the dev server's script).
     fn shared_context(&self, ctx: &Ctx, lang: Lang, extra: &Value) -> tera::Context {
-        let assets: BTreeMap<&str, String> = self
-            .theme
-            .assets
-            .iter()
-            .map(|(k, v)| (k.as_str(), ctx.href(v)))
-            .collect();
         let statement = self.urls.page("tilgjengelighet");
-        let mut shared = json!({
-            "urls": {
-                "home": ctx.href(&self.urls.home()),
-                "initiatives": ctx.href(&self.urls.initiatives()),
-                "actors": ctx.href(&self.urls.actors()),
-                "roles": ctx.href(&self.urls.roles()),
-                "timeline": ctx.href(&self.urls.timeline()),
-                "tags": ctx.href(&self.urls.tags()),
-                "search": ctx.href(&self.urls.search()),
-                "records": ctx.href(&self.urls.file("data/records.json")),
-                "versions": self.history.as_ref().map(|_| ctx.href(crate::output::VERSIONS)),
-                "changes": self.history.as_ref().map(|_| ctx.href(&self.urls.changes())),
+        let shared = Shared {
+            urls: SiteUrls {
+                home: ctx.href(&self.urls.home()),
+                initiatives: ctx.href(&self.urls.initiatives()),
+                actors: ctx.href(&self.urls.actors()),
+                roles: ctx.href(&self.urls.roles()),
+                timeline: ctx.href(&self.urls.timeline()),
+                tags: ctx.href(&self.urls.tags()),
+                search: ctx.href(&self.urls.search()),
+                records: ctx.href(&self.urls.file("data/records.json")),
+                versions: self
+                    .history
+                    .as_ref()
+                    .map(|_| ctx.href(crate::output::VERSIONS)),
+                changes: self
+                    .history
+                    .as_ref()
+                    .map(|_| ctx.href(&self.urls.changes())),
             },
-            "statement_href": self.plan.contains_key(&statement).then(|| ctx.href(&statement)),
-            "t": self.theme.strings.get(&lang).cloned().unwrap_or_default(),
-            "assets": assets,
-        });
-        views::merge(&mut shared, extra.clone());
-        tera::Context::from_value(shared).unwrap_or_default()
+            statement_href: self
+                .plan
+                .contains_key(&statement)
+                .then(|| ctx.href(&statement)),
+            t: self.theme.strings.get(&lang).cloned().unwrap_or_default(),
+            assets: self
+                .theme
+                .assets
+                .iter()
+                .map(|(k, v)| (k.as_str(), ctx.href(v)))
+                .collect(),
+        };
+        let mut context = tera::Context::from_serialize(shared).unwrap_or_default();
+        if let Value::Object(extra) = extra {
+            for (key, value) in extra {
+                context.insert(key, value);
+            }
+        }
+        context
     }
 
     /// What changes from page to page: the site's menu (which entry is current), the
-    /// page's address, description and version links.
-    fn common(&self, ctx: &Ctx, path: &str, lang: Lang, page: &Value) -> Value {
+    /// page's address, description and version links, and the page's own view.
+    fn common<'p>(&'p self, ctx: &Ctx, path: &'p str, lang: Lang, page: Value) -> Common<'p> {
         let cfg = &self.reg.config;
-        let menu: Vec<Value> = cfg
+        let menu = cfg
             .menu
             .iter()
             .map(|m| {
@@ -402,7 +469,11 @@ impl Prepared<'_> {
                 } else {
                     (m.url.clone(), false)
                 };
-                json!({ "label": m.label, "href": href, "current": current })
+                MenuLink {
+                    label: &m.label,
+                    href,
+                    current,
+                }
             })
             .collect();
         let description = page
@@ -411,24 +482,25 @@ impl Prepared<'_> {
             .or(cfg.description.as_deref())
             .unwrap_or("")
             .to_owned();
-        json!({
-            "site": {
-                "title": cfg.title,
-                "description": cfg.description,
-                "lang": cfg.lang.code(),
-                "as_of": cfg.as_of.as_ref().map(|d| ctx.date(d, None, lang)),
-                "menu": menu,
-                "home": ctx.href(&self.urls.home()),
+        Common {
+            site: SiteHeader {
+                title: &cfg.title,
+                description: &cfg.description,
+                lang: cfg.lang.code(),
+                as_of: cfg.as_of.as_ref().map(|d| ctx.date(d, None, lang)),
+                menu,
+                home: ctx.href(&self.urls.home()),
                 // Versions have no feed of their own: readers subscribe to the current site.
-                "atom": ctx.href("/atom.xml"),
+                atom: ctx.href("/atom.xml"),
             },
-            "lang": lang.code(),
-            "path": path,
-            "canonical": if cfg.origin.is_empty() { Value::Null } else { Value::from(cfg.absolute(&ctx.href(path))) },
-            "description": description,
-            "versions": history::switcher(self, ctx, path),
-            "version": history::banner(self, ctx, path),
-        })
+            lang: lang.code(),
+            path,
+            canonical: (!cfg.origin.is_empty()).then(|| cfg.absolute(&ctx.href(path))),
+            description,
+            versions: history::switcher(self, ctx, path),
+            version: history::banner(self, ctx, path),
+            page,
+        }
     }
 
     pub fn initiatives_by_start(&self) -> impl Iterator<Item = &crate::model::Initiative> {

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use crate::model::{
     Actor, Date, Event, Initiative, Lang, Page, Period, Registry, RelationKind, Status,
@@ -681,14 +680,6 @@ fn join_range(start: &str, end: &str) -> String {
         format!("{start} – {end}")
     } else {
         format!("{start}–{end}")
-    }
-}
-
-/// Adds the keys of `extra` (an object) to `v` (an object).
-pub fn merge(v: &mut Value, extra: Value) {
-    if let (Value::Object(a), Value::Object(b)) = (v, extra) {
-        let b: Map<String, Value> = b;
-        a.extend(b);
     }
 }
 

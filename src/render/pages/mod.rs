@@ -31,17 +31,6 @@ impl View {
     }
 }
 
-/// The views of render/changes.rs and render/history.rs, built as JSON.
-impl From<(&'static str, Lang, serde_json::Value)> for View {
-    fn from((template, lang, page): (&'static str, Lang, serde_json::Value)) -> View {
-        View {
-            template,
-            lang,
-            page,
-        }
-    }
-}
-
 /// A page with a title only: the search page, the 404 page.
 #[derive(Serialize)]
 pub struct Titled {
