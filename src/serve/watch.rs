@@ -1,6 +1,7 @@
 //! Watches content/ and themes/ (never the output) and hands the rebuild loop one batch
 //! per burst of saves: events are gathered until the files have been quiet for a moment,
-//! and editors' temporary and swap files are left out.
+//! and editors' temporary and swap files are left out. When content/ or themes/ itself is
+//! deleted, created or moved, it is watched anew and everything is read again.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,9 @@ use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::RecursiveMode;
 
 use crate::error::Error;
+
+/// The folders watched, below the site's root.
+const FOLDERS: [&str; 2] = ["content", "themes"];
 
 /// How long the files must be quiet before a rebuild starts: saving a file is a few
 /// events within a millisecond or two, a `git checkout` a stream of them.
@@ -31,6 +35,9 @@ pub struct Watch {
     root: PathBuf,
     /// Events read while checking for more, not yet handed out.
     carried: Option<Batch>,
+    /// content/ or themes/ itself came, went or was renamed since the last batch: its
+    /// watch must be set up again, and files may have come without events meanwhile.
+    replaced: bool,
 }
 
 impl Watch {
@@ -47,7 +54,7 @@ impl Watch {
         } else {
             Box::new(notify::recommended_watcher(tx).map_err(|e| Error::Usage(failed(root, &e)))?)
         };
-        for folder in ["content", "themes"] {
+        for folder in FOLDERS {
             let dir = root.join(folder);
             if dir.is_dir() {
                 watcher
@@ -64,6 +71,7 @@ impl Watch {
             events,
             root: root.to_path_buf(),
             carried: None,
+            replaced: false,
         })
     }
 
@@ -96,17 +104,21 @@ impl Watch {
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
             }
         }
-        self.rewatch(&batch);
+        if std::mem::take(&mut self.replaced) || batch.is_none() {
+            self.rewatch();
+            // Files copied into a new folder before it was watched sent no events, and
+            // any with the old names must not be taken for the old files: read all.
+            batch = None;
+        }
         Some(batch)
     }
 
-    /// Watches content/ or themes/ again when the folder itself came back (a watch
-    /// ends with the folder it was on).
-    fn rewatch(&mut self, batch: &Batch) {
-        for folder in ["content", "themes"] {
+    /// Watches content/ and themes/ again: a watch ends with the folder it was on, and
+    /// one that came (back) has none yet. Watching a watched folder changes nothing.
+    fn rewatch(&mut self) {
+        for folder in FOLDERS {
             let dir = self.root.join(folder);
-            let touched = batch.as_ref().is_none_or(|b| b.contains(&dir));
-            if touched && dir.is_dir() {
+            if dir.is_dir() {
                 if let Err(e) = self.watcher.watch(&dir, RecursiveMode::Recursive) {
                     eprintln!("{}", failed(&dir, &e));
                 }
@@ -128,7 +140,7 @@ impl Watch {
     }
 
     /// The paths of an event that can change the site, if any.
-    fn relevant(&self, event: notify::Result<notify::Event>) -> Option<Batch> {
+    fn relevant(&mut self, event: notify::Result<notify::Event>) -> Option<Batch> {
         let event = match event {
             Ok(e) => e,
             Err(e) => {
@@ -145,6 +157,17 @@ impl Watch {
                 return None
             }
             _ => {}
+        }
+        let comes_or_goes = matches!(
+            event.kind,
+            EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+        );
+        if comes_or_goes
+            && FOLDERS
+                .iter()
+                .any(|f| event.paths.contains(&self.root.join(f)))
+        {
+            self.replaced = true;
         }
         let paths: BTreeSet<PathBuf> = event
             .paths

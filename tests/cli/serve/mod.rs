@@ -3,6 +3,7 @@
 //! stopped when a test ends, passing or failing.
 
 mod harness;
+mod limits;
 
 use std::fs;
 use std::io::{BufReader, Write};
