@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::RecursiveMode;
 
-use crate::error::Error;
+use crate::error::{Diagnostic, Error};
 
 /// The folders watched, below the site's root.
 const FOLDERS: [&str; 2] = ["content", "themes"];
@@ -48,24 +48,22 @@ impl Watch {
         let (tx, events) = mpsc::channel();
         let mut watcher: Box<dyn notify::Watcher + Send> = if poll {
             let config = notify::Config::default().with_poll_interval(POLL);
-            Box::new(
-                notify::PollWatcher::new(tx, config).map_err(|e| Error::Usage(failed(root, &e)))?,
-            )
+            Box::new(notify::PollWatcher::new(tx, config).map_err(|e| failed(root, &e))?)
         } else {
-            Box::new(notify::recommended_watcher(tx).map_err(|e| Error::Usage(failed(root, &e)))?)
+            Box::new(notify::recommended_watcher(tx).map_err(|e| failed(root, &e))?)
         };
         for folder in FOLDERS {
             let dir = root.join(folder);
             if dir.is_dir() {
                 watcher
                     .watch(&dir, RecursiveMode::Recursive)
-                    .map_err(|e| Error::Usage(failed(&dir, &e)))?;
+                    .map_err(|e| failed(&dir, &e))?;
             }
         }
         // The site folder itself, to see content/ or themes/ appear.
         watcher
             .watch(root, RecursiveMode::NonRecursive)
-            .map_err(|e| Error::Usage(failed(root, &e)))?;
+            .map_err(|e| failed(root, &e))?;
         Ok(Watch {
             watcher,
             events,
@@ -120,7 +118,7 @@ impl Watch {
             let dir = self.root.join(folder);
             if dir.is_dir() {
                 if let Err(e) = self.watcher.watch(&dir, RecursiveMode::Recursive) {
-                    eprintln!("{}", failed(&dir, &e));
+                    eprint!("{}", failed(&dir, &e));
                 }
             }
         }
@@ -201,13 +199,21 @@ pub fn merge(batch: &mut Batch, more: Batch) {
     }
 }
 
-fn failed(path: &Path, e: &notify::Error) -> String {
+/// A folder that cannot be watched: a problem of the system, not of how mandat was
+/// called, so it is reported as one with the folder's path (exit code 1, not 2).
+fn failed(path: &Path, e: &notify::Error) -> Error {
     let hint = if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) {
         "the system's limit on watched folders is reached; raise it (fs.inotify.max_user_watches) or run with --poll"
     } else {
         "run with --poll to look for changes without the system's file events"
     };
-    format!("cannot watch {}: {e}; {hint}", path.display())
+    Error::one(
+        Diagnostic::error(
+            path.display().to_string(),
+            format!("cannot watch the folder: {e}"),
+        )
+        .hint(hint),
+    )
 }
 
 #[cfg(test)]
@@ -232,5 +238,18 @@ mod tests {
         assert!(!is_source(root, Path::new("/site/content/pages/om.md~")));
         assert!(!is_source(root, Path::new("/site/content/pages/4913")));
         assert!(!is_source(root, Path::new("/other/content/x.md")));
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_watched_is_not_a_usage_error() {
+        let full = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
+        let e = failed(Path::new("/site/content"), &full);
+        assert_eq!(e.exit_code(), 1);
+        let text = e.to_string();
+        assert!(
+            text.starts_with("/site/content: error: cannot watch the folder"),
+            "{text}"
+        );
+        assert!(text.contains("fs.inotify.max_user_watches"), "{text}");
     }
 }
