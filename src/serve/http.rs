@@ -4,13 +4,11 @@
 //! that try to climb out (`..`, encoded slashes or dots, backslashes) are refused.
 
 use std::io::Write;
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
-use std::time::Duration;
-
-use tiny_http::{Method, Request, StatusCode};
 
 use super::engine::{Content, Site};
+use super::listen::{self, Request};
 use super::State;
 
 /// The dev server's own addresses; no site page can be there.
@@ -22,27 +20,29 @@ const ERRORS: &str = "/__mandat/errors";
 const LIVE_JS: &str = include_str!("live.js");
 
 pub fn handle(request: Request, state: &State) {
-    let head = *request.method() == Method::Head;
-    if !matches!(request.method(), Method::Get | Method::Head) {
+    let head = request.method == "HEAD";
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
         let reply =
             Reply::text(405, "only GET and HEAD are answered here\n").with("Allow", "GET, HEAD");
-        return reply.send(request, head);
+        return reply.send(request.stream, head);
     }
-    let url = request.url().to_owned();
-    let path = match request_path(&url) {
+    let url = request.target.as_str();
+    let path = match request_path(url) {
         Ok(p) => p,
-        Err(why) => return Reply::text(400, &format!("refused: {why}\n")).send(request, head),
+        Err(why) => {
+            return Reply::text(400, &format!("refused: {why}\n")).send(request.stream, head)
+        }
     };
     if let Some(own) = path.strip_prefix(PREFIX) {
         let reply = match own {
             "events" => {
-                let query = query(&url);
-                let since = last_event_id(&request).or_else(|| param(query, "since"));
+                let query = query(url);
+                let since = request
+                    .header("Last-Event-ID")
+                    .map(str::to_owned)
+                    .or_else(|| param(query, "since"));
                 let page = param(query, "path").unwrap_or_default();
-                state.hub.subscribe(request, since, &page);
-                // The stream holds one of tiny_http's threads: make sure that no
-                // connection waits behind it (see `nudge`).
-                nudge(state.address);
+                state.hub.subscribe(request.stream, since, &page);
                 return;
             }
             "reload.js" => {
@@ -58,12 +58,12 @@ pub fn handle(request: Request, state: &State) {
             }
             _ => Reply::text(404, "not found\n"),
         };
-        return reply.send(request, head);
+        return reply.send(request.stream, head);
     }
     let Some(site) = state.site() else {
         // No build has succeeded yet: every page is the list of problems.
         let page = errors_page(state.hub.error().as_deref());
-        return Reply::new(500, page.into_bytes(), HTML).send(request, head);
+        return Reply::new(500, page.into_bytes(), HTML).send(request.stream, head);
     };
     let reply = match find(&site, &path) {
         Found::Content(key, content) => serve(&key, content, &state.content_dir),
@@ -81,17 +81,7 @@ pub fn handle(request: Request, state: &State) {
             _ => Reply::text(404, "not found\n"),
         },
     };
-    reply.send(request, head);
-}
-
-/// Connects to the server and hangs up at once. tiny_http hands each connection to a
-/// thread of its pool for as long as the connection is open, and can leave a new
-/// connection queued behind busy threads until another connection comes in; an event
-/// stream or an idle connection a browser opened ahead of time keeps a thread busy.
-/// This connection is that other one: the thread that takes it finds it closed and
-/// goes on to whatever waits. (Every answer closes its connection for the same reason.)
-pub fn nudge(address: SocketAddr) {
-    let _ = TcpStream::connect_timeout(&address, Duration::from_secs(1));
+    reply.send(request.stream, head);
 }
 
 enum Found<'a> {
@@ -165,16 +155,15 @@ impl Reply {
         )
     }
 
-    fn with(mut self, name: &str, value: &str) -> Reply {
+    pub fn with(mut self, name: &str, value: &str) -> Reply {
         self.headers.push((name.into(), value.into()));
         self
     }
 
-    /// Writes the answer (without the body for HEAD) and closes the connection.
-    pub fn send(self, request: Request, head: bool) {
-        let mut w = request.into_writer();
-        let reason = StatusCode(self.status).default_reason_phrase();
-        let mut out = format!("HTTP/1.1 {} {reason}\r\n", self.status);
+    /// Writes the answer (without the body for HEAD) and closes the connection: one
+    /// request per connection, so that no idle connection holds a thread.
+    pub fn send(self, mut w: TcpStream, head: bool) {
+        let mut out = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         for (name, value) in &self.headers {
             out.push_str(&format!("{name}: {value}\r\n"));
         }
@@ -192,6 +181,24 @@ impl Reply {
                 }
             })
             .and_then(|()| w.flush());
+        listen::close(w);
+    }
+}
+
+/// The words that go with a status this server sends.
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "",
     }
 }
 
@@ -306,14 +313,6 @@ fn param(query: &str, name: &str) -> Option<String> {
         let (k, v) = pair.split_once('=')?;
         (k == name).then(|| percent_decode(&v.replace('+', " "), false).unwrap_or_default())
     })
-}
-
-fn last_event_id(request: &Request) -> Option<String> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Last-Event-ID"))
-        .map(|h| h.value.as_str().to_owned())
 }
 
 /// The page listing the problems of the last build (or saying there are none). It loads

@@ -5,6 +5,7 @@
 
 use std::collections::VecDeque;
 use std::io::Write;
+use std::net::TcpStream;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -15,7 +16,9 @@ use super::engine::Reload;
 
 /// How many builds are remembered for pages that come back.
 const LOG: usize = 64;
-/// How many pages may listen at once; more are asked to wait.
+/// How many pages may listen at once; more are asked to wait. Half of the connections
+/// the server keeps (`listen::MOST_CONNECTIONS`), so that pages still load when every
+/// place is taken.
 const MOST_CLIENTS: usize = 256;
 /// A comment sent this often finds the streams whose pages have gone.
 const PING: Duration = Duration::from_secs(15);
@@ -88,17 +91,23 @@ impl Hub {
         broadcast(&mut inner, &event(&id, &data));
     }
 
-    /// Takes over a request's connection as an event stream. `since` is the build the
-    /// page shows and `path` its address; the first event tells it whether to reload.
-    pub fn subscribe(&self, request: tiny_http::Request, since: Option<String>, path: &str) {
+    /// Turns a request's connection into an event stream, on the connection's thread,
+    /// until the page goes. `since` is the build the page shows and `path` its address;
+    /// the first event tells it whether to reload.
+    pub fn subscribe(&self, mut stream: TcpStream, since: Option<String>, path: &str) {
         let (tx, rx) = mpsc::channel::<String>();
         let first = {
             let mut inner = self.lock();
+            // A stream that ended dropped its receiver: its place is free.
             inner.clients.retain(|c| c.send(String::new()).is_ok());
             if inner.clients.len() >= MOST_CLIENTS {
                 drop(inner);
-                super::http::Reply::text(503, "too many pages are listening\n")
-                    .send(request, false);
+                super::http::Reply::text(
+                    503,
+                    "too many pages are listening for changes; close some tabs of the preview\n",
+                )
+                .with("Retry-After", "1")
+                .send(stream, false);
                 return;
             }
             inner.clients.push(tx);
@@ -108,28 +117,20 @@ impl Hub {
                 json!({ "type": "hello", "build": id, "reload": reload, "error": inner.error });
             event(&id, &data)
         };
-        let spawned = std::thread::Builder::new()
-            .name("mandat-reload".into())
-            .spawn(move || {
-                let mut w = request.into_writer();
-                let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
-                if write!(w, "{head}{first}").and_then(|()| w.flush()).is_err() {
-                    return;
-                }
-                loop {
-                    let text = match rx.recv_timeout(PING) {
-                        Ok(t) if t.is_empty() => continue,
-                        Ok(t) => t,
-                        Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_owned(),
-                        Err(RecvTimeoutError::Disconnected) => return,
-                    };
-                    if w.write_all(text.as_bytes()).and_then(|()| w.flush()).is_err() {
-                        return;
-                    }
-                }
-            });
-        if spawned.is_err() {
-            self.lock().clients.pop();
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
+        if write!(stream, "{head}{first}").is_err() {
+            return;
+        }
+        loop {
+            let text = match rx.recv_timeout(PING) {
+                Ok(t) if t.is_empty() => continue,
+                Ok(t) => t,
+                Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_owned(),
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            if stream.write_all(text.as_bytes()).is_err() {
+                return;
+            }
         }
     }
 

@@ -44,7 +44,24 @@ fn capture(from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
 
 impl Server {
     pub fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mandat"))
+        Server::start_in(Command::new(env!("CARGO_BIN_EXE_mandat")), root)
+    }
+
+    /// As `start`, with the process allowed at most `files` open files (sockets
+    /// included), as a low `ulimit -n` does.
+    #[cfg(unix)]
+    pub fn start_with_open_files(root: &Path, files: u32) -> Server {
+        let mut sh = Command::new("sh");
+        sh.args([
+            "-c",
+            &format!("ulimit -n {files} && exec \"$0\" \"$@\""),
+            env!("CARGO_BIN_EXE_mandat"),
+        ]);
+        Server::start_in(sh, root)
+    }
+
+    fn start_in(mut command: Command, root: &Path) -> Server {
+        let mut child = command
             .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -157,6 +174,13 @@ impl Server {
             reader: BufReader::new(s),
             data: String::new(),
         }
+    }
+
+    /// The server's resident memory in KiB, where the system says.
+    pub fn memory_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
     }
 
     pub fn count(&self, word: &str) -> usize {

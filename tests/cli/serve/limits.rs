@@ -1,11 +1,118 @@
-//! The preview under abuse and accident: it follows a content/ folder that is deleted
-//! and put back. Every load is bounded in count and time.
+//! The preview under abuse and accident: it stays up when connections or open files run
+//! out, reads no more of a request than it needs, and follows a content/ folder that is
+//! deleted and put back. Every load is bounded in count and time.
 
 use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
 use crate::*;
 
 use super::harness::{Server, SOON};
+
+/// Connects, or gives up after a second (a server that does not accept leaves the
+/// connection waiting in the queue, or refuses it).
+fn connect(port: u16) -> Option<TcpStream> {
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    TcpStream::connect_timeout(&address, Duration::from_secs(1)).ok()
+}
+
+/// `/` answers 200 within `limit`, asked again until it does.
+fn answers_within(server: &Server, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if let Some(mut s) = connect(server.port) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let sent =
+                s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            let mut line = String::new();
+            if sent.is_ok()
+                && BufReader::new(s).read_line(&mut line).is_ok()
+                && line.starts_with("HTTP/1.1 200")
+            {
+                return true;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+#[cfg(unix)]
+#[test]
+fn running_out_of_open_files_does_not_stop_the_preview() {
+    let site = copy_site("basic");
+    // 64 files: a few for the process itself, the rest run out below.
+    let mut server = Server::start_with_open_files(site.path(), 64);
+    assert_eq!(server.get("/").status, 200);
+
+    // More idle connections than the process may have files: some are taken, the rest
+    // wait in the queue (or are refused once it is full).
+    let idle: Vec<TcpStream> = (0..150).filter_map(|_| connect(server.port)).collect();
+    assert!(idle.len() > 64, "only {} connections were made", idle.len());
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server stopped\n{}",
+        server.err()
+    );
+    drop(idle);
+
+    assert!(
+        answers_within(&server, SOON),
+        "no page after the connections closed\n--- stderr\n{}",
+        server.err()
+    );
+    // And it keeps answering, page after page.
+    for _ in 0..20 {
+        assert_eq!(server.get("/artikler/nyhet/").status, 200);
+    }
+    server.wait_for(SOON, "the server to say why it waited", |s| {
+        s.err().contains("open files")
+    });
+}
+
+#[test]
+fn a_request_head_without_end_is_cut_off() {
+    let site = copy_site("basic");
+    let server = Server::start(site.path());
+    let before = server.memory_kib();
+
+    let stream = connect(server.port).expect("connect");
+    stream.set_read_timeout(Some(SOON)).unwrap();
+    stream.set_write_timeout(Some(SOON)).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    // 64 MB of one header line that never ends, written while the answer is read.
+    const TOTAL: usize = 64 << 20;
+    let sending = std::thread::spawn(move || {
+        let chunk = vec![b'a'; 64 << 10];
+        let mut sent = 0;
+        let _ = writer.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Long: ");
+        while sent < TOTAL {
+            if writer.write_all(&chunk).is_err() {
+                break;
+            }
+            sent += chunk.len();
+        }
+        sent
+    });
+    let mut line = String::new();
+    let _ = BufReader::new(&stream).read_line(&mut line);
+    let sent = sending.join().unwrap();
+    assert!(
+        line.starts_with("HTTP/1.1 431"),
+        "answer {line:?} after {sent} bytes"
+    );
+    assert!(sent < TOTAL, "the server read all {sent} bytes");
+    if let (Some(before), Some(after)) = (before, server.memory_kib()) {
+        assert!(
+            after < before + 32 * 1024,
+            "memory grew from {before} KiB to {after} KiB"
+        );
+    }
+    assert_eq!(server.get("/").status, 200);
+}
 
 #[test]
 fn content_deleted_and_put_back_is_followed() {
