@@ -1,10 +1,11 @@
 //! Answers requests from the last good build, held in memory: pages, assets, the site's
 //! 404 page, and the dev server's own files under `/__mandat/`. A request's path is only
 //! ever looked up among the build's addresses, never joined to a folder, and requests
-//! that try to climb out (`..`, encoded slashes or dots, backslashes) are refused.
+//! that try to climb out (`..`, encoded slashes or dots, backslashes) are refused, as
+//! are requests for a host name that does not reach the preview on this computer.
 
 use std::io::Write;
-use std::net::TcpStream;
+use std::net::{IpAddr, TcpStream};
 use std::path::Path;
 
 use super::engine::{Content, Site};
@@ -21,6 +22,11 @@ const LIVE_JS: &str = include_str!("live.js");
 
 pub fn handle(request: Request, state: &State) {
     let head = request.method == "HEAD";
+    // Before anything else: a page on another site that has its name point at this
+    // computer (DNS rebinding) must not read the preview, its errors least of all.
+    if !from_this_computer(&request) {
+        return Reply::text(403, ELSEWHERE).send(request.stream, head);
+    }
     if !matches!(request.method.as_str(), "GET" | "HEAD") {
         let reply =
             Reply::text(405, "only GET and HEAD are answered here\n").with("Allow", "GET, HEAD");
@@ -82,6 +88,50 @@ pub fn handle(request: Request, state: &State) {
         },
     };
     reply.send(request.stream, head);
+}
+
+const ELSEWHERE: &str = "refused: this preview answers only when opened at localhost, 127.0.0.1, [::1] or this computer's own address, not under another name\n";
+
+/// Whether the request names this computer as its host. One without a Host header
+/// does not come from a browser (which always sends one); two are one too many.
+fn from_this_computer(request: &Request) -> bool {
+    let mut hosts = request.headers("Host");
+    match (hosts.next(), hosts.next()) {
+        (None, _) => true,
+        (Some(host), None) => local_host(host, request.local),
+        (Some(_), Some(_)) => false,
+    }
+}
+
+/// Whether a Host header names this computer as its own browser reaches it: `localhost`
+/// (and names under it, which browsers keep on this computer), a loopback address, or
+/// `local`, the address the connection came in on (what another computer on the network
+/// opens when the preview listens there). Any port: a forwarded port changes it, while
+/// only the name tells a foreign page from the preview's own.
+fn local_host(host: &str, local: IpAddr) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((ip, port)) if port.is_empty() || port.strip_prefix(':').is_some_and(digits) => ip,
+            _ => return false,
+        },
+        None => match host.split_once(':') {
+            Some((name, port)) if digits(port) => name,
+            Some(_) => return false,
+            None => host,
+        },
+    };
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    name.parse::<IpAddr>().is_ok_and(|ip| {
+        let ip = ip.to_canonical();
+        ip.is_loopback() || ip == local.to_canonical()
+    })
+}
+
+fn digits(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit())
 }
 
 enum Found<'a> {
@@ -402,6 +452,49 @@ mod tests {
         assert_eq!(param(q, "path").unwrap(), "/artikler/nyhet/");
         assert_eq!(param(q, "since").unwrap(), "a-1");
         assert_eq!(param(q, "other"), None);
+    }
+
+    #[test]
+    fn knows_the_names_of_this_computer() {
+        let loopback: IpAddr = "127.0.0.1".parse().unwrap();
+        let lan: IpAddr = "192.168.1.5".parse().unwrap();
+        for host in [
+            "localhost",
+            "localhost:8000",
+            "LOCALHOST:8000",
+            "localhost.:8000",
+            "preview.localhost:8000",
+            "127.0.0.1",
+            "127.0.0.1:8000",
+            "127.1.2.3:8000",
+            "[::1]",
+            "[::1]:8000",
+            "[::ffff:127.0.0.1]:8000",
+        ] {
+            assert!(local_host(host, loopback), "{host}");
+            assert!(local_host(host, lan), "{host}");
+        }
+        assert!(local_host("192.168.1.5:8000", lan));
+        assert!(local_host(
+            "192.168.1.5:8000",
+            "::ffff:192.168.1.5".parse().unwrap()
+        ));
+        for host in [
+            "evil.example.com",
+            "evil.example.com:8000",
+            "localhost.evil.example.com",
+            "127.0.0.1.evil.example.com:8000",
+            "localhost:8000@evil.example.com",
+            "localhost:80:80",
+            "[::1]x",
+            "[::1]8000",
+            "10.0.0.1:8000",
+            "0.0.0.0:8000",
+            "",
+        ] {
+            assert!(!local_host(host, lan), "{host}");
+        }
+        assert!(!local_host("192.168.1.5:8000", loopback));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! the end of the server.
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,10 +33,20 @@ pub struct Request {
     /// The request target as sent: a path with its query.
     pub target: String,
     headers: Vec<(String, String)>,
+    /// The address of this computer the connection came in on.
+    pub local: IpAddr,
     pub stream: TcpStream,
 }
 
 impl Request {
+    /// The values of every header called `name` (any case).
+    pub fn headers<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -138,12 +148,16 @@ fn refuse(mut stream: TcpStream) {
 fn answer(mut stream: TcpStream, state: &State) {
     let _ = stream.set_write_timeout(Some(WRITE_TIME));
     let _ = stream.set_nodelay(true);
+    let local = stream
+        .local_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |a| a.ip());
     match read_head(&mut stream) {
         Ok(Some(head)) => http::handle(
             Request {
                 method: head.method,
                 target: head.target,
                 headers: head.headers,
+                local,
                 stream,
             },
             state,

@@ -1,6 +1,7 @@
 //! The preview under abuse and accident: it stays up when connections or open files run
-//! out, reads no more of a request than it needs, and follows a content/ folder that is
-//! deleted and put back. Every load is bounded in count and time.
+//! out, reads no more of a request than it needs, answers only the names it is reached by
+//! on this computer, and follows a content/ folder that is deleted and put back. Every
+//! load is bounded in count and time.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -112,6 +113,67 @@ fn a_request_head_without_end_is_cut_off() {
         );
     }
     assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn answers_only_the_names_it_is_reached_by() {
+    let site = copy_site("basic");
+    let mut server = Server::start(site.path());
+    // A problem, so that /__mandat/errors has file paths and lines to leak.
+    let file = site.path().join("content/pages/artikler/nyhet.md");
+    let good = fs::read_to_string(&file).unwrap();
+    fs::write(&file, good.replace("title: Ei nyheit", "title: [Ei nyheit")).unwrap();
+    server.wait_for(SOON, "the error", |s| s.err().contains("nyhet.md:2:"));
+
+    let port = server.port;
+    for path in [
+        "/",
+        "/artikler/nyhet/",
+        "/__mandat/errors",
+        "/__mandat/events",
+    ] {
+        for host in [
+            "evil.example.com".to_owned(),
+            format!("evil.example.com:{port}"),
+            format!("127.0.0.1.evil.example.com:{port}"),
+            format!("localhost.evil.example.com:{port}"),
+            "10.1.2.3".to_owned(),
+        ] {
+            let reply = server.send(&format!(
+                "GET {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nConnection: close\r\n\r\n"
+            ));
+            assert_eq!(reply.status, 403, "{host} {path}");
+            assert!(!reply.body.contains("nyhet.md"), "{host} {path}");
+            assert!(reply.body.contains("localhost"), "says why: {}", reply.body);
+        }
+        if path.ends_with("events") {
+            continue;
+        }
+        for host in [
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("LocalHost:{port}"),
+            "127.0.0.1".to_owned(),
+            format!("[::1]:{port}"),
+        ] {
+            let reply = server.send(&format!(
+                "GET {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://evil.example.com\r\nConnection: close\r\n\r\n"
+            ));
+            assert_ne!(reply.status, 403, "{host} {path}");
+            assert!(
+                reply
+                    .headers
+                    .iter()
+                    .all(|(k, _)| !k.starts_with("access-control-")),
+                "{host} {path}: {:?}",
+                reply.headers
+            );
+        }
+    }
+    assert!(server
+        .send("GET /__mandat/errors HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .body
+        .contains("nyhet.md:2:"));
 }
 
 #[test]
