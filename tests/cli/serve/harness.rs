@@ -176,6 +176,32 @@ impl Server {
         }
     }
 
+    /// Opens the live-reload stream and reads the answer's status line: the stream
+    /// when it is 200, else the status.
+    pub fn try_listen(&self, path: &str) -> Result<Events, u16> {
+        let mut events = self.listen(path);
+        let deadline = Instant::now() + SOON;
+        let mut line = String::new();
+        while line.is_empty() {
+            assert!(Instant::now() < deadline, "no answer to the event stream");
+            match events.reader.read_line(&mut line) {
+                Ok(0) => panic!("the event stream closed without an answer"),
+                Ok(_) => {}
+                Err(_) => line.clear(),
+            }
+        }
+        let status = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {line:?}"));
+        if status == 200 {
+            Ok(events)
+        } else {
+            Err(status)
+        }
+    }
+
     /// The server's resident memory in KiB, where the system says.
     pub fn memory_kib(&self) -> Option<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;

@@ -1,7 +1,7 @@
-//! The preview under abuse and accident: it stays up when connections or open files run
-//! out, reads no more of a request than it needs, answers only the names it is reached by
-//! on this computer, and follows a content/ folder that is deleted and put back. Every
-//! load is bounded in count and time.
+//! The preview under abuse: it stays up when connections or open files run out, reads
+//! no more of a request than it needs, answers only the names it is reached by on this
+//! computer, frees live-reload slots as soon as pages go, and follows a content/ folder
+//! that is deleted and put back. Every load is bounded in count and time.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::*;
 
-use super::harness::{Server, SOON};
+use super::harness::{Events, Server, SOON};
 
 /// Connects, or gives up after a second (a server that does not accept leaves the
 /// connection waiting in the queue, or refuses it).
@@ -174,6 +174,42 @@ fn answers_only_the_names_it_is_reached_by() {
         .send("GET /__mandat/errors HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         .body
         .contains("nyhet.md:2:"));
+}
+
+#[test]
+fn a_reload_slot_is_free_as_soon_as_its_page_goes() {
+    let site = copy_site("basic");
+    let server = Server::start(site.path());
+    // Open streams until the server asks to wait: there is a limit, and it is generous.
+    let mut streams: Vec<Events> = Vec::new();
+    let refused = loop {
+        assert!(streams.len() < 2000, "no limit on event streams");
+        match server.try_listen("/") {
+            Ok(events) => streams.push(events),
+            Err(status) => break status,
+        }
+    };
+    assert_eq!(refused, 503);
+    assert!(streams.len() >= 64, "only {} streams", streams.len());
+    assert!(streams.len() <= 1024, "{} streams", streams.len());
+    // Pages still load while every slot is taken.
+    assert_eq!(server.get("/").status, 200);
+
+    // Every page goes; a new one gets a slot within a few seconds.
+    drop(streams);
+    let started = Instant::now();
+    let mut last = 0;
+    while started.elapsed() < Duration::from_secs(5) {
+        match server.try_listen("/") {
+            Ok(mut events) => {
+                events.until(SOON, |e| e["type"] == "hello");
+                return;
+            }
+            Err(status) => last = status,
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("still refused ({last}) 5 s after every page closed");
 }
 
 #[test]
