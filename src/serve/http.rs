@@ -1,16 +1,15 @@
 //! Answers requests from the last good build, held in memory: pages, assets, the site's
 //! 404 page, and the dev server's own files under `/__mandat/`. A request's path is only
 //! ever looked up among the build's addresses, never joined to a folder, and requests
-//! that try to climb out (`..`, encoded slashes or dots, backslashes) are refused.
+//! that try to climb out (`..`, encoded slashes or dots, backslashes) are refused, as
+//! are requests for a host name that does not reach the preview on this computer.
 
 use std::io::Write;
-use std::net::{SocketAddr, TcpStream};
+use std::net::{IpAddr, TcpStream};
 use std::path::Path;
-use std::time::Duration;
-
-use tiny_http::{Method, Request, StatusCode};
 
 use super::engine::{Content, Site};
+use super::listen::{self, Request};
 use super::State;
 
 /// The dev server's own addresses; no site page can be there.
@@ -22,27 +21,34 @@ const ERRORS: &str = "/__mandat/errors";
 const LIVE_JS: &str = include_str!("live.js");
 
 pub fn handle(request: Request, state: &State) {
-    let head = *request.method() == Method::Head;
-    if !matches!(request.method(), Method::Get | Method::Head) {
+    let head = request.method == "HEAD";
+    // Before anything else: a page on another site that has its name point at this
+    // computer (DNS rebinding) must not read the preview, its errors least of all.
+    if !from_this_computer(&request) {
+        return Reply::text(403, ELSEWHERE).send(request.stream, head);
+    }
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
         let reply =
             Reply::text(405, "only GET and HEAD are answered here\n").with("Allow", "GET, HEAD");
-        return reply.send(request, head);
+        return reply.send(request.stream, head);
     }
-    let url = request.url().to_owned();
-    let path = match request_path(&url) {
+    let url = request.target.as_str();
+    let path = match request_path(url) {
         Ok(p) => p,
-        Err(why) => return Reply::text(400, &format!("refused: {why}\n")).send(request, head),
+        Err(why) => {
+            return Reply::text(400, &format!("refused: {why}\n")).send(request.stream, head)
+        }
     };
     if let Some(own) = path.strip_prefix(PREFIX) {
         let reply = match own {
             "events" => {
-                let query = query(&url);
-                let since = last_event_id(&request).or_else(|| param(query, "since"));
+                let query = query(url);
+                let since = request
+                    .header("Last-Event-ID")
+                    .map(str::to_owned)
+                    .or_else(|| param(query, "since"));
                 let page = param(query, "path").unwrap_or_default();
-                state.hub.subscribe(request, since, &page);
-                // The stream holds one of tiny_http's threads: make sure that no
-                // connection waits behind it (see `nudge`).
-                nudge(state.address);
+                state.hub.subscribe(request.stream, since, &page);
                 return;
             }
             "reload.js" => {
@@ -58,12 +64,12 @@ pub fn handle(request: Request, state: &State) {
             }
             _ => Reply::text(404, "not found\n"),
         };
-        return reply.send(request, head);
+        return reply.send(request.stream, head);
     }
     let Some(site) = state.site() else {
         // No build has succeeded yet: every page is the list of problems.
         let page = errors_page(state.hub.error().as_deref());
-        return Reply::new(500, page.into_bytes(), HTML).send(request, head);
+        return Reply::new(500, page.into_bytes(), HTML).send(request.stream, head);
     };
     let reply = match find(&site, &path) {
         Found::Content(key, content) => serve(&key, content, &state.content_dir),
@@ -81,17 +87,51 @@ pub fn handle(request: Request, state: &State) {
             _ => Reply::text(404, "not found\n"),
         },
     };
-    reply.send(request, head);
+    reply.send(request.stream, head);
 }
 
-/// Connects to the server and hangs up at once. tiny_http hands each connection to a
-/// thread of its pool for as long as the connection is open, and can leave a new
-/// connection queued behind busy threads until another connection comes in; an event
-/// stream or an idle connection a browser opened ahead of time keeps a thread busy.
-/// This connection is that other one: the thread that takes it finds it closed and
-/// goes on to whatever waits. (Every answer closes its connection for the same reason.)
-pub fn nudge(address: SocketAddr) {
-    let _ = TcpStream::connect_timeout(&address, Duration::from_secs(1));
+const ELSEWHERE: &str = "refused: this preview answers only when opened at localhost, 127.0.0.1, [::1] or this computer's own address, not under another name\n";
+
+/// Whether the request names this computer as its host. One without a Host header
+/// does not come from a browser (which always sends one); two are one too many.
+fn from_this_computer(request: &Request) -> bool {
+    let mut hosts = request.headers("Host");
+    match (hosts.next(), hosts.next()) {
+        (None, _) => true,
+        (Some(host), None) => local_host(host, request.local),
+        (Some(_), Some(_)) => false,
+    }
+}
+
+/// Whether a Host header names this computer as its own browser reaches it: `localhost`
+/// (and names under it, which browsers keep on this computer), a loopback address, or
+/// `local`, the address the connection came in on (what another computer on the network
+/// opens when the preview listens there). Any port: a forwarded port changes it, while
+/// only the name tells a foreign page from the preview's own.
+fn local_host(host: &str, local: IpAddr) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((ip, port)) if port.is_empty() || port.strip_prefix(':').is_some_and(digits) => ip,
+            _ => return false,
+        },
+        None => match host.split_once(':') {
+            Some((name, port)) if digits(port) => name,
+            Some(_) => return false,
+            None => host,
+        },
+    };
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    name.parse::<IpAddr>().is_ok_and(|ip| {
+        let ip = ip.to_canonical();
+        ip.is_loopback() || ip == local.to_canonical()
+    })
+}
+
+fn digits(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit())
 }
 
 enum Found<'a> {
@@ -165,16 +205,15 @@ impl Reply {
         )
     }
 
-    fn with(mut self, name: &str, value: &str) -> Reply {
+    pub fn with(mut self, name: &str, value: &str) -> Reply {
         self.headers.push((name.into(), value.into()));
         self
     }
 
-    /// Writes the answer (without the body for HEAD) and closes the connection.
-    pub fn send(self, request: Request, head: bool) {
-        let mut w = request.into_writer();
-        let reason = StatusCode(self.status).default_reason_phrase();
-        let mut out = format!("HTTP/1.1 {} {reason}\r\n", self.status);
+    /// Writes the answer (without the body for HEAD) and closes the connection: one
+    /// request per connection, so that no idle connection holds a thread.
+    pub fn send(self, mut w: TcpStream, head: bool) {
+        let mut out = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         for (name, value) in &self.headers {
             out.push_str(&format!("{name}: {value}\r\n"));
         }
@@ -192,6 +231,24 @@ impl Reply {
                 }
             })
             .and_then(|()| w.flush());
+        listen::close(w);
+    }
+}
+
+/// The words that go with a status this server sends.
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "",
     }
 }
 
@@ -308,14 +365,6 @@ fn param(query: &str, name: &str) -> Option<String> {
     })
 }
 
-fn last_event_id(request: &Request) -> Option<String> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Last-Event-ID"))
-        .map(|h| h.value.as_str().to_owned())
-}
-
 /// The page listing the problems of the last build (or saying there are none). It loads
 /// the live-reload script, so it turns into the site once the problems are fixed.
 fn errors_page(error: Option<&str>) -> String {
@@ -403,6 +452,49 @@ mod tests {
         assert_eq!(param(q, "path").unwrap(), "/artikler/nyhet/");
         assert_eq!(param(q, "since").unwrap(), "a-1");
         assert_eq!(param(q, "other"), None);
+    }
+
+    #[test]
+    fn knows_the_names_of_this_computer() {
+        let loopback: IpAddr = "127.0.0.1".parse().unwrap();
+        let lan: IpAddr = "192.168.1.5".parse().unwrap();
+        for host in [
+            "localhost",
+            "localhost:8000",
+            "LOCALHOST:8000",
+            "localhost.:8000",
+            "preview.localhost:8000",
+            "127.0.0.1",
+            "127.0.0.1:8000",
+            "127.1.2.3:8000",
+            "[::1]",
+            "[::1]:8000",
+            "[::ffff:127.0.0.1]:8000",
+        ] {
+            assert!(local_host(host, loopback), "{host}");
+            assert!(local_host(host, lan), "{host}");
+        }
+        assert!(local_host("192.168.1.5:8000", lan));
+        assert!(local_host(
+            "192.168.1.5:8000",
+            "::ffff:192.168.1.5".parse().unwrap()
+        ));
+        for host in [
+            "evil.example.com",
+            "evil.example.com:8000",
+            "localhost.evil.example.com",
+            "127.0.0.1.evil.example.com:8000",
+            "localhost:8000@evil.example.com",
+            "localhost:80:80",
+            "[::1]x",
+            "[::1]8000",
+            "10.0.0.1:8000",
+            "0.0.0.0:8000",
+            "",
+        ] {
+            assert!(!local_host(host, lan), "{host}");
+        }
+        assert!(!local_host("192.168.1.5:8000", loopback));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod engine;
 mod http;
+mod listen;
 mod reload;
 #[cfg(test)]
 mod tests;
@@ -42,8 +43,6 @@ pub struct State {
     hub: Hub,
     /// The site's content/ folder, resolved: files served must be inside it.
     content_dir: PathBuf,
-    /// Where the server can be reached from this computer.
-    address: SocketAddr,
 }
 
 impl State {
@@ -56,10 +55,6 @@ impl State {
     }
 }
 
-/// Threads answering requests; the event streams of open pages have their own.
-const WORKERS: usize = 16;
-/// How often the server connects to itself so that no connection waits long.
-const NUDGE: Duration = Duration::from_millis(250);
 /// Saves that keep coming are shown at least this often.
 const LONGEST_UNSHOWN: Duration = Duration::from_secs(2);
 
@@ -90,7 +85,6 @@ pub fn run(options: Options) -> Result<(), Error> {
             .join("content")
             .canonicalize()
             .unwrap_or_else(|_| root.join("content")),
-        address: reachable(addr),
     });
     let mut terminal = Terminal {
         color: options.color,
@@ -115,28 +109,13 @@ pub fn run(options: Options) -> Result<(), Error> {
         }
     }
 
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| Error::Io(format!("cannot serve on {addr}: {e}")))?;
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let server = Arc::clone(&server);
-        let state = Arc::clone(&state);
-        std::thread::Builder::new()
-            .name("mandat-http".into())
-            .spawn(move || {
-                while let Ok(request) = server.recv() {
-                    http::handle(request, &state);
-                }
-            })
-            .map_err(|e| Error::Io(format!("cannot start the server: {e}")))?;
-    }
-    // A connection a browser opened ahead of time and left idle can hold up those behind
-    // it until another comes in (see `http::nudge`); one comes in at least this often.
-    let address = state.address;
-    std::thread::spawn(move || loop {
-        std::thread::sleep(NUDGE);
-        http::nudge(address);
-    });
+    // Connections are taken on a thread of their own (listen.rs), each answered on
+    // another, with limits on how many and how large.
+    let serving = Arc::clone(&state);
+    std::thread::Builder::new()
+        .name("mandat-listen".into())
+        .spawn(move || listen::run(listener, &serving))
+        .map_err(|e| Error::io(&root, "start the preview server", &e))?;
     // Nothing is written to disk, so stopping needs no clean-up beyond a last line.
     let _ = ctrlc::set_handler(|| {
         println!("\nstopped");

@@ -1,13 +1,15 @@
 //! Live reload: each open page holds an event stream (Server-Sent Events) and hears
 //! about every build: reload, swap the stylesheets, or show the error that stopped it.
 //! A page that connects late, or again after its tab was hidden, says which build it
-//! shows, and is told whether it is out of date.
+//! shows, and is told whether it is out of date. A page that goes gives up its place
+//! at once: each stream looks every moment whether its page has hung up.
 
 use std::collections::VecDeque;
-use std::io::Write;
+use std::io::{ErrorKind, Write};
+use std::net::TcpStream;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -15,10 +17,15 @@ use super::engine::Reload;
 
 /// How many builds are remembered for pages that come back.
 const LOG: usize = 64;
-/// How many pages may listen at once; more are asked to wait.
+/// How many pages may listen at once; more are asked to wait. Far more tabs than anyone
+/// keeps open on a preview, and half of the connections the server keeps
+/// (`listen::MOST_CONNECTIONS`), so that pages still load when every place is taken.
 const MOST_CLIENTS: usize = 256;
-/// A comment sent this often finds the streams whose pages have gone.
-const PING: Duration = Duration::from_secs(15);
+/// How often a stream looks whether its page has hung up.
+const CHECK: Duration = Duration::from_millis(250);
+/// A stream quiet this long sends a comment: writing to a page that vanished without
+/// hanging up (a computer asleep, a network gone) fails, and frees its place.
+const HEARTBEAT: Duration = Duration::from_secs(5);
 
 pub struct Hub {
     /// Tells this server's builds from an earlier server's.
@@ -88,17 +95,23 @@ impl Hub {
         broadcast(&mut inner, &event(&id, &data));
     }
 
-    /// Takes over a request's connection as an event stream. `since` is the build the
-    /// page shows and `path` its address; the first event tells it whether to reload.
-    pub fn subscribe(&self, request: tiny_http::Request, since: Option<String>, path: &str) {
+    /// Turns a request's connection into an event stream, on the connection's thread,
+    /// until the page goes. `since` is the build the page shows and `path` its address;
+    /// the first event tells it whether to reload.
+    pub fn subscribe(&self, mut stream: TcpStream, since: Option<String>, path: &str) {
         let (tx, rx) = mpsc::channel::<String>();
         let first = {
             let mut inner = self.lock();
+            // A stream that ended dropped its receiver: its place is free.
             inner.clients.retain(|c| c.send(String::new()).is_ok());
             if inner.clients.len() >= MOST_CLIENTS {
                 drop(inner);
-                super::http::Reply::text(503, "too many pages are listening\n")
-                    .send(request, false);
+                super::http::Reply::text(
+                    503,
+                    "too many pages are listening for changes; close some tabs of the preview\n",
+                )
+                .with("Retry-After", "1")
+                .send(stream, false);
                 return;
             }
             inner.clients.push(tx);
@@ -108,28 +121,32 @@ impl Hub {
                 json!({ "type": "hello", "build": id, "reload": reload, "error": inner.error });
             event(&id, &data)
         };
-        let spawned = std::thread::Builder::new()
-            .name("mandat-reload".into())
-            .spawn(move || {
-                let mut w = request.into_writer();
-                let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
-                if write!(w, "{head}{first}").and_then(|()| w.flush()).is_err() {
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
+        if write!(stream, "{head}{first}").is_err() {
+            return;
+        }
+        let mut checked = Instant::now();
+        let mut written = Instant::now();
+        loop {
+            let text = match rx.recv_timeout(CHECK) {
+                Ok(t) => Some(t).filter(|t| !t.is_empty()),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            if checked.elapsed() >= CHECK {
+                if hung_up(&stream) {
                     return;
                 }
-                loop {
-                    let text = match rx.recv_timeout(PING) {
-                        Ok(t) if t.is_empty() => continue,
-                        Ok(t) => t,
-                        Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_owned(),
-                        Err(RecvTimeoutError::Disconnected) => return,
-                    };
-                    if w.write_all(text.as_bytes()).and_then(|()| w.flush()).is_err() {
-                        return;
-                    }
+                checked = Instant::now();
+            }
+            let text = text
+                .or_else(|| (written.elapsed() >= HEARTBEAT).then(|| ": heartbeat\n\n".to_owned()));
+            if let Some(text) = text {
+                if stream.write_all(text.as_bytes()).is_err() {
+                    return;
                 }
-            });
-        if spawned.is_err() {
-            self.lock().clients.pop();
+                written = Instant::now();
+            }
         }
     }
 
@@ -156,6 +173,20 @@ impl Hub {
             .filter(|(g, _)| *g > generation)
             .any(|(_, paths)| paths.as_ref().is_none_or(|p| p.iter().any(|x| x == path)))
     }
+}
+
+/// Whether the page at the other end has closed its connection. A page never sends
+/// anything on its event stream, so the end of its input means it has gone.
+fn hung_up(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let gone = match stream.peek(&mut [0; 1]) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != ErrorKind::WouldBlock,
+    };
+    stream.set_nonblocking(false).is_err() || gone
 }
 
 fn event(id: &str, data: &serde_json::Value) -> String {

@@ -1,6 +1,7 @@
 //! Watches content/ and themes/ (never the output) and hands the rebuild loop one batch
 //! per burst of saves: events are gathered until the files have been quiet for a moment,
-//! and editors' temporary and swap files are left out.
+//! and editors' temporary and swap files are left out. When content/ or themes/ itself is
+//! deleted, created or moved, it is watched anew and everything is read again.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,10 @@ use std::time::{Duration, Instant};
 use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::RecursiveMode;
 
-use crate::error::Error;
+use crate::error::{Diagnostic, Error};
+
+/// The folders watched, below the site's root.
+const FOLDERS: [&str; 2] = ["content", "themes"];
 
 /// How long the files must be quiet before a rebuild starts: saving a file is a few
 /// events within a millisecond or two, a `git checkout` a stream of them.
@@ -31,6 +35,9 @@ pub struct Watch {
     root: PathBuf,
     /// Events read while checking for more, not yet handed out.
     carried: Option<Batch>,
+    /// content/ or themes/ itself came, went or was renamed since the last batch: its
+    /// watch must be set up again, and files may have come without events meanwhile.
+    replaced: bool,
 }
 
 impl Watch {
@@ -41,27 +48,28 @@ impl Watch {
         let (tx, events) = mpsc::channel();
         let mut watcher: Box<dyn notify::Watcher + Send> = if poll {
             let config = notify::Config::default().with_poll_interval(POLL);
-            Box::new(notify::PollWatcher::new(tx, config).map_err(|e| Error::Io(failed(root, &e)))?)
+            Box::new(notify::PollWatcher::new(tx, config).map_err(|e| failed(root, &e))?)
         } else {
-            Box::new(notify::recommended_watcher(tx).map_err(|e| Error::Io(failed(root, &e)))?)
+            Box::new(notify::recommended_watcher(tx).map_err(|e| failed(root, &e))?)
         };
-        for folder in ["content", "themes"] {
+        for folder in FOLDERS {
             let dir = root.join(folder);
             if dir.is_dir() {
                 watcher
                     .watch(&dir, RecursiveMode::Recursive)
-                    .map_err(|e| Error::Io(failed(&dir, &e)))?;
+                    .map_err(|e| failed(&dir, &e))?;
             }
         }
         // The site folder itself, to see content/ or themes/ appear.
         watcher
             .watch(root, RecursiveMode::NonRecursive)
-            .map_err(|e| Error::Io(failed(root, &e)))?;
+            .map_err(|e| failed(root, &e))?;
         Ok(Watch {
             watcher,
             events,
             root: root.to_path_buf(),
             carried: None,
+            replaced: false,
         })
     }
 
@@ -94,19 +102,23 @@ impl Watch {
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
             }
         }
-        self.rewatch(&batch);
+        if std::mem::take(&mut self.replaced) || batch.is_none() {
+            self.rewatch();
+            // Files copied into a new folder before it was watched sent no events, and
+            // any with the old names must not be taken for the old files: read all.
+            batch = None;
+        }
         Some(batch)
     }
 
-    /// Watches content/ or themes/ again when the folder itself came back (a watch
-    /// ends with the folder it was on).
-    fn rewatch(&mut self, batch: &Batch) {
-        for folder in ["content", "themes"] {
+    /// Watches content/ and themes/ again: a watch ends with the folder it was on, and
+    /// one that came (back) has none yet. Watching a watched folder changes nothing.
+    fn rewatch(&mut self) {
+        for folder in FOLDERS {
             let dir = self.root.join(folder);
-            let touched = batch.as_ref().is_none_or(|b| b.contains(&dir));
-            if touched && dir.is_dir() {
+            if dir.is_dir() {
                 if let Err(e) = self.watcher.watch(&dir, RecursiveMode::Recursive) {
-                    eprintln!("{}", failed(&dir, &e));
+                    eprint!("{}", failed(&dir, &e));
                 }
             }
         }
@@ -126,7 +138,7 @@ impl Watch {
     }
 
     /// The paths of an event that can change the site, if any.
-    fn relevant(&self, event: notify::Result<notify::Event>) -> Option<Batch> {
+    fn relevant(&mut self, event: notify::Result<notify::Event>) -> Option<Batch> {
         let event = match event {
             Ok(e) => e,
             Err(e) => {
@@ -143,6 +155,17 @@ impl Watch {
                 return None
             }
             _ => {}
+        }
+        let comes_or_goes = matches!(
+            event.kind,
+            EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+        );
+        if comes_or_goes
+            && FOLDERS
+                .iter()
+                .any(|f| event.paths.contains(&self.root.join(f)))
+        {
+            self.replaced = true;
         }
         let paths: BTreeSet<PathBuf> = event
             .paths
@@ -176,13 +199,21 @@ pub fn merge(batch: &mut Batch, more: Batch) {
     }
 }
 
-fn failed(path: &Path, e: &notify::Error) -> String {
+/// A folder that cannot be watched: a problem of the system, not of how mandat was
+/// called, so it is reported as one with the folder's path (exit code 1, not 2).
+fn failed(path: &Path, e: &notify::Error) -> Error {
     let hint = if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) {
         "the system's limit on watched folders is reached; raise it (fs.inotify.max_user_watches) or run with --poll"
     } else {
         "run with --poll to look for changes without the system's file events"
     };
-    format!("cannot watch {}: {e}; {hint}", path.display())
+    Error::one(
+        Diagnostic::error(
+            path.display().to_string(),
+            format!("cannot watch the folder: {e}"),
+        )
+        .hint(hint),
+    )
 }
 
 #[cfg(test)]
@@ -207,5 +238,18 @@ mod tests {
         assert!(!is_source(root, Path::new("/site/content/pages/om.md~")));
         assert!(!is_source(root, Path::new("/site/content/pages/4913")));
         assert!(!is_source(root, Path::new("/other/content/x.md")));
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_watched_is_not_a_usage_error() {
+        let full = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
+        let e = failed(Path::new("/site/content"), &full);
+        assert_eq!(e.exit_code(), 1);
+        let text = e.to_string();
+        assert!(
+            text.starts_with("/site/content: error: cannot watch the folder"),
+            "{text}"
+        );
+        assert!(text.contains("fs.inotify.max_user_watches"), "{text}");
     }
 }

@@ -44,7 +44,24 @@ fn capture(from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
 
 impl Server {
     pub fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mandat"))
+        Server::start_in(Command::new(env!("CARGO_BIN_EXE_mandat")), root)
+    }
+
+    /// As `start`, with the process allowed at most `files` open files (sockets
+    /// included), as a low `ulimit -n` does.
+    #[cfg(unix)]
+    pub fn start_with_open_files(root: &Path, files: u32) -> Server {
+        let mut sh = Command::new("sh");
+        sh.args([
+            "-c",
+            &format!("ulimit -n {files} && exec \"$0\" \"$@\""),
+            env!("CARGO_BIN_EXE_mandat"),
+        ]);
+        Server::start_in(sh, root)
+    }
+
+    fn start_in(mut command: Command, root: &Path) -> Server {
+        let mut child = command
             .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -157,6 +174,39 @@ impl Server {
             reader: BufReader::new(s),
             data: String::new(),
         }
+    }
+
+    /// Opens the live-reload stream and reads the answer's status line: the stream
+    /// when it is 200, else the status.
+    pub fn try_listen(&self, path: &str) -> Result<Events, u16> {
+        let mut events = self.listen(path);
+        let deadline = Instant::now() + SOON;
+        let mut line = String::new();
+        while line.is_empty() {
+            assert!(Instant::now() < deadline, "no answer to the event stream");
+            match events.reader.read_line(&mut line) {
+                Ok(0) => panic!("the event stream closed without an answer"),
+                Ok(_) => {}
+                Err(_) => line.clear(),
+            }
+        }
+        let status = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {line:?}"));
+        if status == 200 {
+            Ok(events)
+        } else {
+            Err(status)
+        }
+    }
+
+    /// The server's resident memory in KiB, where the system says.
+    pub fn memory_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
     }
 
     pub fn count(&self, word: &str) -> usize {

@@ -3,6 +3,7 @@
 //! stopped when a test ends, passing or failing.
 
 mod harness;
+mod limits;
 mod same;
 
 use std::fs;
@@ -186,7 +187,7 @@ fn an_edit_reloads_the_open_page() {
         .unwrap();
     write!(
         back,
-        "GET /__mandat/events?since={older}&path=/artikler/nyhet/ HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /__mandat/events?since={older}&path=/artikler/nyhet/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
     )
     .unwrap();
     let mut back = Events {
