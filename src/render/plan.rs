@@ -186,8 +186,13 @@ pub fn plan(
     let errors_out = errors;
     let mut errors = Vec::new();
     let mut plan: BTreeMap<String, Job> = BTreeMap::new();
+    // The file each address is written to: `/sok/` and `/sok/index.html` are one file,
+    // so a copied `pages/sok/index.html` would replace the search page.
+    let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut add = |path: String, job: Job, errors: &mut Vec<Diagnostic>| {
-        if let Some(existing) = plan.get(&path) {
+        let file = crate::output::file_for(std::path::Path::new(""), &path);
+        let taken = files.get(&file).and_then(|p| plan.get(p));
+        if let Some(existing) = taken {
             let (first, first_is_file) = origin(reg, existing);
             let (second, _) = origin(reg, &job);
             let (message, hint) = if first_is_file {
@@ -203,6 +208,7 @@ pub fn plan(
             };
             errors.push(Diagnostic::error(second.clone(), message).hint(hint));
         } else {
+            files.insert(file, path.clone());
             plan.insert(path, job);
         }
     };
