@@ -59,6 +59,14 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
     let mut phases = Phases::new(started);
     check_output_folder(paths)?;
+    // Held until the new output is in place: no other build swaps its output in while
+    // this one links files from the previous one.
+    let _lock = crate::fs::lock_output(&paths.out, || {
+        eprintln!(
+            "waiting for another build into {} to finish…",
+            paths.out.display()
+        )
+    })?;
     let sources = session::load(paths, None, None)?;
     phases.done("load and check records");
     let warnings = &sources.warnings;

@@ -88,6 +88,56 @@ pub fn write_or_link(path: &Path, bytes: &[u8], old: Option<&Path>) -> Result<()
     write(path, bytes)
 }
 
+/// Held while a build writes into and replaces an output folder. A second build into the
+/// same folder waits for it: each links unchanged files from the output it found there,
+/// so two at once could mix their files. Released when dropped.
+pub struct OutputLock {
+    _file: fs::File,
+}
+
+/// How long a build waits for another build into the same folder.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Takes the lock on `out` (the file `.<name>.lock` beside it), calling `waiting` once
+/// if another build holds it, and failing after `LOCK_WAIT`.
+pub fn lock_output(out: &Path, waiting: impl FnOnce()) -> Result<OutputLock, Error> {
+    let name = out
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let path = out.with_file_name(format!(".{name}.lock"));
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", &e))?;
+    }
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| Error::io(&path, "create the lock file beside the output", &e))?;
+    let started = std::time::Instant::now();
+    let mut waiting = Some(waiting);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(OutputLock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => {}
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(Error::io(&path, "lock the output folder", &e))
+            }
+        }
+        if let Some(say) = waiting.take() {
+            say();
+        }
+        if started.elapsed() > LOCK_WAIT {
+            return Err(Error::Io(format!(
+                "another build into {} has not finished in {} minutes; stop it, or build into another --out folder",
+                out.display(),
+                LOCK_WAIT.as_secs() / 60
+            )));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// A scratch folder beside `out`, on the same file system so the swap is a rename.
 pub fn staging_dir(out: &Path) -> PathBuf {
     sibling(out, "tmp")

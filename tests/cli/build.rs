@@ -171,7 +171,8 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let leftovers: Vec<_> = fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
-        .filter(|n| n.to_string_lossy().starts_with(".output"))
+        // The lock file beside the output stays: it is the same file every build locks.
+        .filter(|n| n.to_string_lossy().starts_with(".output") && n != ".output.lock")
         .collect();
     assert!(
         leftovers.is_empty(),
@@ -231,7 +232,7 @@ fn a_rebuild_links_unchanged_files_and_removes_the_previous_output() {
         fs::read_dir(site.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".output"))
+            .filter(|n| n.starts_with(".output") && n != ".output.lock")
             .collect()
     };
     for _ in 0..100 {
@@ -342,4 +343,94 @@ fn check_reports_in_json() {
     assert!(o.status.success(), "{:?}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["errors"], 0);
+}
+
+#[test]
+fn a_second_build_into_the_same_folder_waits_for_the_first() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let site = copy_site("basic");
+    let out = site.path().join("out");
+    // Hold the lock a build holds while it writes into out/ and swaps it into place.
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(site.path().join(".out.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mandat"))
+        .args(["build", "--root", site.path().to_str().unwrap()])
+        .args(["--out", out.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the build waits while another holds the folder"
+    );
+    assert!(!out.exists(), "and writes nothing meanwhile");
+    lock.unlock().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the build goes on once the lock is free"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "waiting for another build into {} to finish",
+            out.display()
+        )),
+        "{stderr}"
+    );
+    assert!(out.join("index.html").is_file());
+}
+
+#[test]
+fn two_sites_built_at_once_into_one_folder_never_mix() {
+    let a = copy_site("basic");
+    let b = copy_site("timeline");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let expect_a = tempfile::tempdir().unwrap();
+    let expect_b = tempfile::tempdir().unwrap();
+    assert!(build(a.path(), &expect_a.path().join("o")).status.success());
+    assert!(build(b.path(), &expect_b.path().join("o")).status.success());
+    let clean = |t: BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+        t.into_iter().filter(|(k, _)| !k.starts_with('.')).collect()
+    };
+    let tree_a = clean(tree(&expect_a.path().join("o")));
+    let tree_b = clean(tree(&expect_b.path().join("o")));
+    for round in 0..12 {
+        let (oa, ob) = std::thread::scope(|s| {
+            let ta = s.spawn(|| build(a.path(), &out));
+            let tb = s.spawn(|| build(b.path(), &out));
+            (ta.join().unwrap(), tb.join().unwrap())
+        });
+        assert!(oa.status.success() && ob.status.success(), "round {round}");
+        let got = clean(tree(&out));
+        assert!(
+            got == tree_a || got == tree_b,
+            "round {round}: the output is one site's, whole"
+        );
+    }
 }
