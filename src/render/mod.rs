@@ -352,7 +352,7 @@ impl Prepared<'_> {
             Job::Records => return bytes(feeds::records(self, &ctx).into_bytes(), out),
             Job::Calendar => return bytes(calendar::ics(self, &ctx).into_bytes(), out),
             Job::SearchIndex => return bytes(search::index(self, &ctx).into_bytes(), out),
-            Job::Changes => changes::view(self, &ctx),
+            Job::Changes => pages::changes::view(self, &ctx),
             Job::Versions => history::index_view(self, &ctx),
             Job::Home => pages::home::view(self, &ctx),
             Job::Initiatives => pages::initiatives::list(self, &ctx),

@@ -9,7 +9,7 @@ use std::net::{IpAddr, TcpStream};
 use std::path::Path;
 
 use super::engine::{Content, Site};
-use super::listen::{self, Request};
+use super::listen::{self, Incoming, Request};
 use super::State;
 
 /// The dev server's own addresses; no site page can be there.
@@ -19,6 +19,18 @@ const EVENTS: &str = "/__mandat/events";
 const ERRORS: &str = "/__mandat/errors";
 
 const LIVE_JS: &str = include_str!("live.js");
+
+/// Answers what a connection brought: its request, or the refusal of its head.
+pub fn answer(incoming: Incoming, state: &State) {
+    match incoming {
+        Incoming::Request(request) => handle(request, state),
+        Incoming::Refused {
+            stream,
+            status,
+            why,
+        } => Reply::text(status, why).send(stream, false),
+    }
+}
 
 pub fn handle(request: Request, state: &State) {
     let head = request.method == "HEAD";

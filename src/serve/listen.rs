@@ -9,8 +9,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{http, State};
-
 /// Connections open at once, live-reload streams included. Each holds a thread and a
 /// file; the limit keeps both well below what a system allows a process (often 1,024
 /// open files), so that the builds still have files to read.
@@ -55,9 +53,21 @@ impl Request {
     }
 }
 
-/// Accepts connections for as long as the process runs, each answered on a thread of
-/// its own while fewer than `MOST_CONNECTIONS` are open.
-pub fn run(listener: TcpListener, state: &Arc<State>) {
+/// What a connection brought: a request's head to answer, or a head that is refused
+/// (too large, too slow, malformed) with the status to answer it with.
+pub enum Incoming {
+    Request(Request),
+    Refused {
+        stream: TcpStream,
+        status: u16,
+        why: &'static str,
+    },
+}
+
+/// Accepts connections for as long as the process runs, each given to `handle` on a
+/// thread of its own while fewer than `MOST_CONNECTIONS` are open.
+pub fn run(listener: TcpListener, handle: impl Fn(Incoming) + Send + Sync + 'static) {
+    let handle = Arc::new(handle);
     let open = Arc::new(AtomicUsize::new(0));
     let full = AtomicBool::new(false);
     let mut pause = Duration::ZERO;
@@ -99,12 +109,12 @@ pub fn run(listener: TcpListener, state: &Arc<State>) {
             continue;
         };
         full.store(false, Ordering::Relaxed);
-        let state = Arc::clone(state);
+        let handle = Arc::clone(&handle);
         let spawned = std::thread::Builder::new()
             .name("mandat-http".into())
             .spawn(move || {
                 let _slot = slot;
-                answer(stream, &state);
+                answer(stream, &*handle);
             });
         // Without a thread the connection (moved into the closure) is closed unanswered,
         // and its slot freed; the system is short of something, so pause as above.
@@ -145,26 +155,27 @@ fn refuse(mut stream: TcpStream) {
     );
 }
 
-fn answer(mut stream: TcpStream, state: &State) {
+fn answer(mut stream: TcpStream, handle: &dyn Fn(Incoming)) {
     let _ = stream.set_write_timeout(Some(WRITE_TIME));
     let _ = stream.set_nodelay(true);
     let local = stream
         .local_addr()
         .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |a| a.ip());
     match read_head(&mut stream) {
-        Ok(Some(head)) => http::handle(
-            Request {
-                method: head.method,
-                target: head.target,
-                headers: head.headers,
-                local,
-                stream,
-            },
-            state,
-        ),
+        Ok(Some(head)) => handle(Incoming::Request(Request {
+            method: head.method,
+            target: head.target,
+            headers: head.headers,
+            local,
+            stream,
+        })),
         // Closed, or left silent, before a request: a browser's spare connection.
         Ok(None) => {}
-        Err(refused) => http::Reply::text(refused.status, refused.why).send(stream, false),
+        Err(refused) => handle(Incoming::Refused {
+            stream,
+            status: refused.status,
+            why: refused.why,
+        }),
     }
 }
 

@@ -114,7 +114,7 @@ pub fn run(options: Options) -> Result<(), Error> {
     let serving = Arc::clone(&state);
     std::thread::Builder::new()
         .name("mandat-listen".into())
-        .spawn(move || listen::run(listener, &serving))
+        .spawn(move || listen::run(listener, move |incoming| http::answer(incoming, &serving)))
         .map_err(|e| Error::io(&root, "start the preview server", &e))?;
     // Nothing is written to disk, so stopping needs no clean-up beyond a last line.
     let _ = ctrlc::set_handler(|| {

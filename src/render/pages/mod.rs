@@ -2,6 +2,7 @@
 //! the prepared site. docs/themes.md lists the fields; a view borrows from the model.
 
 pub mod actors;
+pub mod changes;
 pub mod content;
 pub mod home;
 pub mod initiatives;
