@@ -636,6 +636,30 @@ fn require_title(source: &SourceFile, title: &str) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// What a file below content/ holds, by its path there (`actors/ks.yaml`): the one place
+/// outside the walk that reads a record's kind and id from a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileRecord {
+    Actor(String),
+    Initiative(String),
+    Events,
+    /// A page, by the path below pages/ it is published at (`artikler/nyhet`).
+    Page(String),
+    Other,
+}
+
+pub fn file_record(rel: &str) -> FileRecord {
+    let name = rel.rsplit('/').next().unwrap_or("");
+    let id = name.rsplit_once('.').map_or(name, |(s, _)| s).to_owned();
+    match rel.split('/').next() {
+        Some("actors") => FileRecord::Actor(id),
+        Some("initiatives") => FileRecord::Initiative(id),
+        Some("events") => FileRecord::Events,
+        Some("pages") => FileRecord::Page(page_path(rel).0),
+        _ => FileRecord::Other,
+    }
+}
+
 /// The path below `content/pages/` a page file is published at, and whether it is a
 /// section's `_index.md`: `pages/artikler/_index.md` is (`artikler`, true).
 pub fn page_path(rel: &str) -> (String, bool) {

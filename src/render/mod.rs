@@ -128,15 +128,15 @@ pub fn prepare_in<'a>(
     // on pages they feed) are not reported as a second problem.
     let mut incomplete = BTreeSet::new();
     for rel in &reg.broken {
-        let name = rel.rsplit('/').next().unwrap_or("");
-        let id = name.rsplit_once('.').map_or(name, |(s, _)| s);
-        let site = match rel.split('/').next() {
-            Some("initiatives") => urls.initiative(id),
-            Some("actors") => urls.actor(id),
-            Some("pages") => urls.page(&crate::load::page_path(rel).0),
-            _ => String::new(),
+        use crate::load::FileRecord;
+        let record = crate::load::file_record(rel);
+        let site = match &record {
+            FileRecord::Initiative(id) => urls.initiative(id),
+            FileRecord::Actor(id) => urls.actor(id),
+            FileRecord::Page(path) => urls.page(path),
+            FileRecord::Events | FileRecord::Other => String::new(),
         };
-        if rel.starts_with("events/") || rel.starts_with("initiatives/") {
+        if matches!(record, FileRecord::Events | FileRecord::Initiative(_)) {
             incomplete.insert(urls.timeline());
         }
         if !site.is_empty() {
