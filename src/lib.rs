@@ -13,6 +13,7 @@ pub mod fs;
 pub mod init;
 pub mod load;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod serve;

@@ -78,6 +78,17 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Write a new page, event file, actor or initiative with the fields it needs, in the site's language.
+    New {
+        /// What to make.
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// Its name, which becomes its file name and address: e.g. fosterhjem, or fakta/fosterhjem for a page in a section.
+        id: String,
+        /// The site folder, holding content/.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
     /// Create a new site in DIR with one example of each kind of record.
     Init {
         /// The folder for the new site (created if missing).
@@ -86,6 +97,14 @@ enum Command {
     /// Started by `build` to remove the previous output once the new one is in place.
     #[command(name = mandat::fs::REMOVE_COMMAND, hide = true)]
     RemovePrevious { dirs: Vec<PathBuf> },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    Page,
+    Event,
+    Actor,
+    Initiative,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -181,6 +200,17 @@ fn main() -> ExitCode {
             poll,
             color,
         }),
+        Command::New { kind, id, root } => {
+            let paths = resolve_paths(root.as_deref(), None, None);
+            let kind = match kind {
+                NewKind::Page => mandat::new::Kind::Page,
+                NewKind::Event => mandat::new::Kind::Event,
+                NewKind::Actor => mandat::new::Kind::Actor,
+                NewKind::Initiative => mandat::new::Kind::Initiative,
+            };
+            mandat::new::new(&paths, kind, &id)
+                .map(|rel| println!("{}", mandat::new::next_steps(&rel)))
+        }
         Command::Init { dir } => mandat::init::init(&dir).map(|n| {
             println!("created a new site with {n} files in {}", dir.display());
             println!("build it with: mandat build --root {}", dir.display());

@@ -352,7 +352,7 @@ fn add_to_list(root: &Path, version: &Version) -> Result<(), Error> {
 
 /// Today's date (UTC). Only `release` reads the clock: the date is a fact about the
 /// version, written into versions.yaml; builds never read the clock.
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
