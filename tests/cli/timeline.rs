@@ -153,8 +153,12 @@ fn the_roles_matrix_links_each_role_to_its_tasks() {
     assert!(
         etaten[1].contains("<a href=\"/initiativ/strategi/#rolle-etaten\">Gjennomfører tiltak</a>")
     );
-    // Rows are headed by the actor's name today.
-    assert!(page.contains("<th scope=\"row\"><a href=\"/aktorer/dep/\">Nydepartementet</a></th>"));
+    // Rows are headed by the actor's name today, with the names it had in the initiatives;
+    // each cell names the actor as it was called when the initiative began.
+    assert!(page.contains(
+        "<th scope=\"row\"><a href=\"/aktorer/dep/\">Nydepartementet (tidligere Gammeldepartementet)</a></th>"
+    ));
+    assert!(cells("dep")[0].contains("<span class=\"matrix-then\">Gammeldepartementet:</span>"));
     assert!(
         !page.contains("foreningen"),
         "an actor without roles has no row"
@@ -205,9 +209,8 @@ fn actor_and_initiative_pages_show_roles_names_and_relations() {
     assert!(roles.contains("<dd class=\"role-name\">Gjennomfører tiltak</dd>"));
     assert!(roles.contains("<li>Rapporterer hvert år.</li>"));
     // The owner, named as it was when the strategy began, with today's name beside it.
-    assert!(
-        roles.contains("Gammeldepartementet</a> <span class=\"muted\">(Nydepartementet)</span>")
-    );
+    assert!(roles
+        .contains("Gammeldepartementet</a> <span class=\"muted\">(i dag Nydepartementet)</span>"));
     // Relations both ways.
     assert!(strategy.contains("Følger opp: <a href=\"/initiativ/avtale/\" lang=\"nn\">"));
     let agreement = read(&out, "initiativ/avtale/index.html");

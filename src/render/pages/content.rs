@@ -59,7 +59,7 @@ pub fn page<'a>(p: &'a Prepared, ctx: &Ctx<'a>, i: usize) -> View {
             date: ctx.opt_date(m.date.as_ref(), None, lang),
             updated: ctx.opt_date(m.updated.as_ref(), None, lang),
             author: &m.author,
-            tags: ctx.tags(&m.tags),
+            tags: ctx.tags(&m.tags, lang),
             initiatives: m
                 .initiatives
                 .iter()
