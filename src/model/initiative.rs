@@ -189,6 +189,9 @@ pub struct InitiativeMeta {
     pub events: Vec<Event>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The documents the source itself refers to (a strategy's references), as it lists them.
+    #[serde(default)]
+    pub references: Vec<SourceDoc>,
 }
 
 #[derive(Debug, Clone)]

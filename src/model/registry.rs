@@ -218,6 +218,11 @@ impl Registry {
             if let Some(publisher) = m.source.as_ref().and_then(|s| s.publisher.as_ref()) {
                 check_actor(diags, src, &["source:", "publisher:"], publisher);
             }
+            for r in &m.references {
+                if let Some(publisher) = &r.publisher {
+                    check_actor(diags, src, &["references:", r.title.as_str()], publisher);
+                }
+            }
             for r in &m.roles {
                 check_actor(diags, src, &["roles:"], &r.actor);
             }
@@ -371,7 +376,8 @@ impl Registry {
     /// again with this alone, so every check of a page belongs here.
     pub fn check_page(&self, p: &Page) -> Vec<Diagnostic> {
         let ids: Vec<&str> = self.initiatives.keys().map(String::as_str).collect();
-        p.meta
+        let mut diags: Vec<Diagnostic> = p
+            .meta
             .initiatives
             .iter()
             .filter(|i| !self.knows_initiative(i))
@@ -385,7 +391,22 @@ impl Registry {
                     &ids,
                 )
             })
-            .collect()
+            .collect();
+        let publisher = p.meta.source.as_ref().and_then(|s| s.publisher.as_deref());
+        if let Some(a) = publisher.filter(|a| {
+            !self.actors.contains_key(*a) && !self.broken.contains(&format!("actors/{a}.yaml"))
+        }) {
+            let actor_ids: Vec<&str> = self.actors.keys().map(String::as_str).collect();
+            diags.push(unknown(
+                &p.source,
+                &["source:", "publisher:"],
+                a,
+                "actor",
+                "content/actors/",
+                &actor_ids,
+            ));
+        }
+        diags
     }
 
     /// Whether `id` names an initiative, or one whose file could not be read (its own

@@ -240,6 +240,7 @@ pub fn records(p: &Prepared, ctx: &Ctx) -> String {
                     "figures": x.figures,
                 })).collect::<Vec<_>>(),
                 "tags": m.tags,
+                "references": m.references,
                 "page": absolute(p, &p.urls.initiative(&i.id)),
             })
         })

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod changes;
 pub mod chart;
+mod cite;
 pub mod diff;
 pub mod feeds;
 pub mod history;
@@ -428,6 +429,7 @@ impl Prepared<'_> {
             "description": description,
             "versions": history::switcher(self, ctx, path),
             "version": history::banner(self, ctx, path),
+            "cite": serde_json::to_value(cite::view(self, ctx, path)).unwrap_or_default(),
         })
     }
 

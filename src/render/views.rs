@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::model::{
-    Actor, Date, Event, Initiative, Lang, Page, Period, Registry, RelationKind, Status,
+    Actor, Date, Event, Initiative, Lang, Page, Period, Registry, RelationKind, SourceDoc, Status,
 };
 use crate::output::Urls;
 
@@ -175,9 +175,11 @@ pub struct InitiativeView<'a> {
     pub pages: Vec<PageSummary<'a>>,
     pub events_by_year: Vec<YearView<'a>>,
     pub timeline_href: String,
+    /// The documents the source refers to.
+    pub references: Vec<SourceView<'a>>,
 }
 
-/// The document an initiative comes from.
+/// The document an initiative, a page or a reference comes from.
 #[derive(Serialize)]
 pub struct SourceView<'a> {
     pub title: &'a str,
@@ -403,6 +405,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A source document; its publisher by the name it had at the document's date (or at
+    /// `at`, when the document has none).
+    pub fn source(&self, s: &'a SourceDoc, at: Option<&Date>, lang: Lang) -> SourceView<'a> {
+        SourceView {
+            title: &s.title,
+            publisher: s
+                .publisher
+                .as_deref()
+                .map(|p| self.actor_ref(p, s.date.as_ref().or(at), lang)),
+            date: self.opt_date(s.date.as_ref(), None, lang),
+            reference: &s.reference,
+            url: &s.url,
+        }
+    }
+
     /// An actor named for a span of dates (a filter, a list): today's name, and the other
     /// names it had at those dates: "Statsforvalteren (tidligere Fylkesmannen)".
     pub fn names_then<'d>(
@@ -570,16 +587,7 @@ impl<'a> Ctx<'a> {
     pub fn initiative(&self, ini: &'a Initiative, lang: Lang) -> InitiativeView<'a> {
         let m = &ini.meta;
         let start = Some(&m.period.start);
-        let source = m.source.as_ref().map(|s| SourceView {
-            title: &s.title,
-            publisher: s
-                .publisher
-                .as_deref()
-                .map(|p| self.actor_ref(p, s.date.as_ref().or(start), lang)),
-            date: self.opt_date(s.date.as_ref(), None, lang),
-            reference: &s.reference,
-            url: &s.url,
-        });
+        let source = m.source.as_ref().map(|s| self.source(s, start, lang));
         // Every actor the roles matrix names gets an entry (and its first entry an anchor),
         // so each cell of the matrix links straight to the tasks.
         let mut roles: Vec<RoleView> = Vec::new();
@@ -659,6 +667,11 @@ impl<'a> Ctx<'a> {
             measures,
             relations,
             tags: self.tags(&m.tags, lang),
+            references: m
+                .references
+                .iter()
+                .map(|s| self.source(s, start, lang))
+                .collect(),
             pages,
             events_by_year: self.events_by_year(self.reg.events_of_initiative(&ini.id), lang),
             timeline_href: self.href(&self.urls.timeline_of(&ini.id)),
