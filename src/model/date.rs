@@ -21,6 +21,13 @@ pub struct Date {
 pub const ACCEPTED_FORMS: &str =
     "write a date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2018, 2018-09 or 2005-09-01, or a part of a year such as høsten 2018 (see docs/format.md)";
 
+/// How dates sort: by first day, then the last day latest first, then the part.
+pub type SortKey = (
+    (i32, u8, u8),
+    std::cmp::Reverse<(i32, u8, u8)>,
+    Option<Part>,
+);
+
 /// A part of a year as Norwegian documents name it. Each covers the months a reader takes
 /// it to mean (the school and budget year: spring is January to June, autumn August to
 /// December), so it sorts and is drawn as that span.
@@ -237,13 +244,7 @@ impl Date {
 
     /// Sort key: by first day, the wider span first on ties (a year before its months,
     /// "våren 2018" before "tidlig i 2018"), then the part for dates of the same span.
-    pub fn sort_key(
-        &self,
-    ) -> (
-        (i32, u8, u8),
-        std::cmp::Reverse<(i32, u8, u8)>,
-        Option<Part>,
-    ) {
+    pub fn sort_key(&self) -> SortKey {
         (
             self.first_day(),
             std::cmp::Reverse(self.last_day()),

@@ -284,19 +284,6 @@ pub fn records(p: &Prepared, ctx: &Ctx) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_xml() {
-        assert_eq!(
-            xml_escape("a & <b> \"c\""),
-            "a &amp; &lt;b&gt; &quot;c&quot;"
-        );
-    }
-}
-
 /// An actor's name at `date` and today's, in the site's language (the id for an unknown actor).
 fn names_then(
     reg: &crate::model::Registry,
@@ -310,5 +297,18 @@ fn names_then(
             a.current().name_in(lang).to_owned(),
         ),
         None => (id.to_owned(), id.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_xml() {
+        assert_eq!(
+            xml_escape("a & <b> \"c\""),
+            "a &amp; &lt;b&gt; &quot;c&quot;"
+        );
     }
 }
