@@ -160,6 +160,29 @@ const FACTS: &[(&str, &str, &str)] = &[
         "matrix-then\">Fylkesmannen:",
         "002: «Fylkesmannen»",
     ),
+    // The chart names a plan's mark in its legend, not by colour alone.
+    (
+        "index.html",
+        "Planlagt hendelse (hul rute)",
+        "002: the strategy's plans",
+    ),
+    (
+        "tidslinje/index.html",
+        "<time datetime=\"2017\">høsten 2017</time>",
+        "002: «i løpet av høsten 2017»",
+    ),
+    // A record page is cited by its permanent address: the newest version that has it,
+    // else the current one.
+    (
+        "initiativ/tillitsavtalen/index.html",
+        "https://barnevernspolitikk.example.no/v/2021/initiativ/tillitsavtalen/</a> (versjon 2021)",
+        "the 2021 version has the agreement",
+    ),
+    (
+        "initiativ/barnevernsforum/index.html",
+        "https://barnevernspolitikk.example.no/initiativ/barnevernsforum/</a>, per <time datetime=\"2025-01-01\">",
+        "the forum is in no version",
+    ),
     // Nynorsk pages use nynorsk names.
     (
         "initiativ/tillitsavtalen/index.html",
