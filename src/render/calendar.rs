@@ -138,10 +138,10 @@ fn description(ctx: &Ctx, e: &Event) -> String {
             .actors
             .iter()
             .map(|a| {
-                ctx.reg
-                    .actors
-                    .get(a)
-                    .map_or_else(|| a.clone(), |x| x.name_at(Some(&e.date)).name.clone())
+                ctx.reg.actors.get(a).map_or_else(
+                    || a.clone(),
+                    |x| x.name_at(Some(&e.date)).name_in(lang).to_owned(),
+                )
             })
             .collect();
         let _ = write!(out, "\n{}: {}", ctx.t(lang, "calendar.actors"), names(list));

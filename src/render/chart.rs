@@ -612,10 +612,12 @@ pub fn view<'a>(
             }
             let (a, b) = span(date);
             let b = m.end.as_ref().map_or(b, |e| span(e).1.max(b));
-            let label = m
-                .date_label
-                .clone()
-                .unwrap_or_else(|| years_text(date, m.end.as_ref(), &from_word));
+            let label = match (&m.date_label, &m.end) {
+                (Some(label), _) => label.clone(),
+                // "høsten 2018" says more than its year.
+                (None, None) if date.part.is_some() => date.text(lang),
+                (None, _) => years_text(date, m.end.as_ref(), &from_word),
+            };
             rows.push(Row {
                 title: m.title.clone(),
                 when: label,
