@@ -1,6 +1,7 @@
 //! `content/site.yaml` to one resolved, validated `Config`: absolute paths, defaults,
 //! the base URL split into host and path. Nothing downstream reads site.yaml again.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,18 @@ struct SiteFile {
     theme: Option<String>,
     #[serde(default)]
     menu: Vec<MenuItem>,
+    #[serde(default)]
+    tag_names: BTreeMap<String, TagForms>,
+}
+
+/// A tag's name in each written standard, where it differs from the tag as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagForms {
+    #[serde(default)]
+    pub nb: Option<String>,
+    #[serde(default)]
+    pub nn: Option<String>,
 }
 
 /// Where to read from and write to, as the command line resolved it.
@@ -63,6 +76,8 @@ pub struct Config {
     pub as_of: Option<Date>,
     pub theme: String,
     pub menu: Vec<MenuItem>,
+    /// Tags' names on pages in each written standard (`tag_names` in site.yaml).
+    pub tag_names: BTreeMap<String, TagForms>,
     pub source: SourceFile,
 }
 
@@ -156,6 +171,7 @@ impl Config {
             as_of: file.as_of,
             theme,
             menu: file.menu,
+            tag_names: file.tag_names,
             source,
         })
     }
@@ -177,12 +193,23 @@ impl Config {
             as_of: None,
             theme: "default".into(),
             menu: Vec::new(),
+            tag_names: BTreeMap::new(),
             source: SourceFile {
                 path: "content/site.yaml".into(),
                 text: "".into(),
                 body_line: 1,
             },
         }
+    }
+
+    /// A tag as a page in `lang` shows it: its form in that written standard, if given.
+    pub fn tag_name<'a>(&'a self, tag: &'a str, lang: Lang) -> &'a str {
+        let forms = self.tag_names.get(tag);
+        let form = forms.and_then(|f| match lang {
+            Lang::Nb => f.nb.as_deref(),
+            Lang::Nn => f.nn.as_deref(),
+        });
+        form.unwrap_or(tag)
     }
 
     /// The absolute URL of a site path (`/x/`), for feeds, sitemaps and canonical links.

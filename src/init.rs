@@ -24,7 +24,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "content/events/hendelser.yaml",
-        "- date: 2023\n  date_label: høsten 2023\n  title: Avtalen blir evaluert\n  initiatives: [samarbeidsavtale]\n  actors: [departementet]\n",
+        "- date: høsten 2023\n  title: Avtalen skal evalueres\n  plan:\n    source: samarbeidsavtalen\n    date: 2020-12\n  initiatives: [samarbeidsavtale]\n  actors: [departementet]\n",
     ),
     (
         "content/pages/_index.md",

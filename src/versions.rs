@@ -356,12 +356,7 @@ pub(crate) fn today() -> Date {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let (year, month, day) = civil_from_days((secs / 86_400) as i64);
-    Date {
-        year,
-        month: Some(month),
-        day: Some(day),
-    }
+    Date::day(civil_from_days((secs / 86_400) as i64))
 }
 
 /// Days since 1970-01-01 to (year, month, day): Howard Hinnant's civil_from_days.

@@ -247,7 +247,7 @@ fn date_hint(written: &str, place: &Place) -> String {
         }
         Some((year, true)) => match label {
             Some(label) => format!(
-                "write the date you know in `{field}` and the wording in `{label}`: `{field}: {year}` and `{label}: {written}`"
+                "write the date you know in `{field}` and the wording in `{label}`: `{field}: {year}` and `{label}: {written}` (a part of a year such as `høsten {year}`, `våren {year}` or `tidlig i {year}` can stand in `{field}` itself)"
             ),
             None => format!(
                 "write only the date you know, such as `{field}: {year}` (YYYY, YYYY-MM or YYYY-MM-DD)"
@@ -510,8 +510,8 @@ mod tests {
             field: Some("date".into()),
         };
         assert_eq!(
-            date_hint("høsten 2018", &place),
-            "write the date you know in `date` and the wording in `date_label`: `date: 2018` and `date_label: høsten 2018`"
+            date_hint("rundt 2018", &place),
+            "write the date you know in `date` and the wording in `date_label`: `date: 2018` and `date_label: rundt 2018` (a part of a year such as `høsten 2018`, `våren 2018` or `tidlig i 2018` can stand in `date` itself)"
         );
     }
 }

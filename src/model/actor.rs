@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Date, SourceFile};
+use super::{Date, Lang, SourceFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -40,10 +40,39 @@ pub struct ActorName {
     pub name: String,
     #[serde(default)]
     pub short: Option<String>,
+    /// The name in the other written standard, where it differs: used on pages in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_nn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_nb: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_nn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_nb: Option<String>,
     #[serde(default)]
     pub from: Option<Date>,
     #[serde(default)]
     pub to: Option<Date>,
+}
+
+impl ActorName {
+    /// The name on a page in `lang`: its form in that written standard, if given.
+    pub fn name_in(&self, lang: Lang) -> &str {
+        let form = match lang {
+            Lang::Nn => &self.name_nn,
+            Lang::Nb => &self.name_nb,
+        };
+        form.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The short name on a page in `lang`.
+    pub fn short_in(&self, lang: Lang) -> Option<&str> {
+        let form = match lang {
+            Lang::Nn => &self.short_nn,
+            Lang::Nb => &self.short_nb,
+        };
+        form.as_deref().or(self.short.as_deref())
+    }
 }
 
 /// What an actor file holds.
@@ -107,6 +136,10 @@ mod tests {
         let name = |name: &str, from: Option<&str>, to: Option<&str>| ActorName {
             name: name.into(),
             short: None,
+            name_nn: None,
+            name_nb: None,
+            short_nn: None,
+            short_nb: None,
             from: from.map(|d| Date::parse(d).unwrap()),
             to: to.map(|d| Date::parse(d).unwrap()),
         };

@@ -1,5 +1,5 @@
-//! Dates with the precision the source document gives: a year, a month or a day.
-//! The one place dates are parsed, compared and written out.
+//! Dates with the precision the source document gives: a year, a part of a year
+//! ("høsten 2017"), a month or a day. The one place dates are parsed, compared and written out.
 
 use std::fmt;
 
@@ -13,10 +13,82 @@ pub struct Date {
     pub year: i32,
     pub month: Option<u8>,
     pub day: Option<u8>,
+    /// A part of the year the source names instead of a month ("høsten 2017"); only with
+    /// neither month nor day.
+    pub part: Option<Part>,
 }
 
 pub const ACCEPTED_FORMS: &str =
-    "write a date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2018, 2018-09 or 2005-09-01";
+    "write a date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2018, 2018-09 or 2005-09-01, or a part of a year such as høsten 2018 (see docs/format.md)";
+
+/// How dates sort: by first day, then the last day latest first, then the part.
+pub type SortKey = (
+    (i32, u8, u8),
+    std::cmp::Reverse<(i32, u8, u8)>,
+    Option<Part>,
+);
+
+/// A part of a year as Norwegian documents name it. Each covers the months a reader takes
+/// it to mean (the school and budget year: spring is January to June, autumn August to
+/// December), so it sorts and is drawn as that span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Part {
+    Early,
+    EarlySpring,
+    Spring,
+    Summer,
+    Autumn,
+    Late,
+    During,
+}
+
+impl Part {
+    const ALL: [Part; 7] = [
+        Part::Early,
+        Part::EarlySpring,
+        Part::Spring,
+        Part::Summer,
+        Part::Autumn,
+        Part::Late,
+        Part::During,
+    ];
+
+    /// The words before the year: (bokmål, nynorsk).
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Part::Early => ("tidlig i", "tidleg i"),
+            Part::EarlySpring => ("tidlig våren", "tidleg våren"),
+            Part::Spring => ("våren", "våren"),
+            Part::Summer => ("sommeren", "sommaren"),
+            Part::Autumn => ("høsten", "hausten"),
+            Part::Late => ("sent i", "seint i"),
+            Part::During => ("i løpet av", "i løpet av"),
+        }
+    }
+
+    /// The first and last month the part covers.
+    fn months(self) -> (u8, u8) {
+        match self {
+            Part::Early => (1, 4),
+            Part::EarlySpring => (1, 3),
+            Part::Spring => (1, 6),
+            Part::Summer => (6, 8),
+            Part::Autumn => (8, 12),
+            Part::Late => (9, 12),
+            Part::During => (1, 12),
+        }
+    }
+
+    /// Reads "høsten" or "hausten", "tidlig i" or "tidleg i" (any case, any spacing).
+    fn parse(words: &str) -> Option<Part> {
+        let w: Vec<String> = words.split_whitespace().map(str::to_lowercase).collect();
+        let w = w.join(" ");
+        Part::ALL.into_iter().find(|p| {
+            let (nb, nn) = p.words();
+            w == nb || w == nn
+        })
+    }
+}
 
 const MONTHS: [&str; 12] = [
     "januar",
@@ -37,6 +109,18 @@ impl Date {
     pub fn parse(s: &str) -> Result<Date, String> {
         let s = s.trim();
         let bad = || format!("`{s}` is not a date");
+        // "høsten 2017": words, then a year.
+        if let Some((words, year)) = s.rsplit_once(char::is_whitespace) {
+            let part = Part::parse(words).ok_or_else(bad)?;
+            if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            let year: i32 = year.parse().map_err(|_| bad())?;
+            return Ok(Date {
+                part: Some(part),
+                ..Date::year(year)
+            });
+        }
         let mut parts = s.split('-');
         let year_part = parts.next().ok_or_else(bad)?;
         if year_part.len() != 4 || !year_part.bytes().all(|b| b.is_ascii_digit()) {
@@ -71,7 +155,12 @@ impl Date {
                 }
             }
         }
-        Ok(Date { year, month, day })
+        Ok(Date {
+            year,
+            month,
+            day,
+            part: None,
+        })
     }
 
     pub fn year(year: i32) -> Date {
@@ -79,17 +168,38 @@ impl Date {
             year,
             month: None,
             day: None,
+            part: None,
         }
+    }
+
+    /// A day: (year, month, day) as `civil` gives them.
+    pub fn day((year, month, day): (i32, u8, u8)) -> Date {
+        Date {
+            year,
+            month: Some(month),
+            day: Some(day),
+            part: None,
+        }
+    }
+
+    /// The months the date covers when it names no month: all, or its part's.
+    fn months(&self) -> (u8, u8) {
+        self.part.map_or((1, 12), Part::months)
     }
 
     /// The first day the date covers, as (year, month, day).
     pub fn first_day(&self) -> (i32, u8, u8) {
-        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+        (
+            self.year,
+            self.month.unwrap_or(self.months().0),
+            self.day.unwrap_or(1),
+        )
     }
 
-    /// The last day the date covers: `2024` runs to 31 December 2024.
+    /// The last day the date covers: `2024` runs to 31 December 2024, `høsten 2017` to
+    /// 31 December 2017, `våren 2018` to 30 June 2018.
     pub fn last_day(&self) -> (i32, u8, u8) {
-        let month = self.month.unwrap_or(12);
+        let month = self.month.unwrap_or(self.months().1);
         let day = self.day.unwrap_or_else(|| days_in_month(self.year, month));
         (self.year, month, day)
     }
@@ -103,9 +213,22 @@ impl Date {
         }
     }
 
-    /// Running text per Språkrådet: "1. september 2005", "september 2005", "2005".
-    /// Month names are the same in bokmål and nynorsk.
-    pub fn text(&self, _lang: Lang) -> String {
+    /// The date as it is written in a record: the ISO form, or "høsten 2017".
+    pub fn written(&self) -> String {
+        match self.part {
+            Some(p) => format!("{} {}", p.words().0, self.year),
+            None => self.iso(),
+        }
+    }
+
+    /// Running text per Språkrådet: "1. september 2005", "september 2005", "2005",
+    /// "høsten 2017" ("hausten 2017" in nynorsk). Month names are the same in both.
+    pub fn text(&self, lang: Lang) -> String {
+        if let Some(p) = self.part {
+            let (nb, nn) = p.words();
+            let words = if lang == Lang::Nn { nn } else { nb };
+            return format!("{words} {}", self.year);
+        }
         match (self.month, self.day) {
             (Some(m), Some(d)) => format!("{d}. {} {}", MONTHS[usize::from(m) - 1], self.year),
             (Some(m), None) => format!("{} {}", MONTHS[usize::from(m) - 1], self.year),
@@ -119,14 +242,13 @@ impl Date {
         format!("{y:04}-{m:02}-{d:02}T00:00:00Z")
     }
 
-    /// Sort key: by first day, the less precise first on ties (a year before its months).
-    pub fn sort_key(&self) -> (i32, u8, u8, u8) {
-        let (y, m, d) = self.first_day();
+    /// Sort key: by first day, the wider span first on ties (a year before its months,
+    /// "våren 2018" before "tidlig i 2018"), then the part for dates of the same span.
+    pub fn sort_key(&self) -> SortKey {
         (
-            y,
-            m,
-            d,
-            u8::from(self.month.is_some()) + u8::from(self.day.is_some()),
+            self.first_day(),
+            std::cmp::Reverse(self.last_day()),
+            self.part,
         )
     }
 
@@ -244,7 +366,7 @@ impl fmt::Display for Date {
 
 impl Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.iso())
+        s.serialize_str(&self.written())
     }
 }
 
@@ -254,7 +376,9 @@ impl<'de> Deserialize<'de> for Date {
         impl Visitor<'_> for DateVisitor {
             type Value = Date;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+                f.write_str(
+                    "a date (YYYY, YYYY-MM, YYYY-MM-DD or a part of a year such as høsten 2018)",
+                )
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Date, E> {
                 self.visit_str(&v.to_string())
@@ -333,9 +457,30 @@ mod tests {
         assert_eq!(s("2018-9"), Some(("2018-09".into(), false)));
         assert_eq!(s("1. september 2005"), Some(("2005-09-01".into(), false)));
         assert_eq!(s("September 2005"), Some(("2005-09".into(), false)));
-        assert_eq!(s("høsten 2018"), Some(("2018".into(), true)));
+        assert_eq!(s("rundt 2018"), Some(("2018".into(), true)));
         assert_eq!(s("31.02.2021"), None);
         assert_eq!(s("snart"), None);
+    }
+
+    #[test]
+    fn parts_of_a_year_sort_and_span_as_they_mean() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(d("høsten 2017").text(Lang::Nb), "høsten 2017");
+        assert_eq!(d("høsten 2017").text(Lang::Nn), "hausten 2017");
+        assert_eq!(d("Hausten  2017"), d("høsten 2017"));
+        assert_eq!(d("tidleg i 2018").text(Lang::Nb), "tidlig i 2018");
+        assert_eq!(d("våren 2018").last_day(), (2018, 6, 30));
+        assert_eq!(d("høsten 2017").first_day(), (2017, 8, 1));
+        assert_eq!(d("høsten 2017").iso(), "2017");
+        assert_eq!(d("høsten 2017").written(), "høsten 2017");
+        assert!(d("2017-06") < d("høsten 2017"));
+        assert!(d("høsten 2017") < d("2017-11"));
+        assert!(d("2018") < d("våren 2018"));
+        assert!(d("våren 2018") < d("tidlig i 2018"));
+        assert!(d("2018") != d("i løpet av 2018"));
+        for bad in ["snart 2018", "høsten", "høsten 18", "høsten 2018-09"] {
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub enum Status {
     Planned,
     Active,
     Ended,
+    /// The start was only an earliest date, and it has passed: no source says it began.
+    StartUnconfirmed,
+    /// The end was provisional, and it has passed: no source says it ended.
+    PeriodOver,
 }
 
 impl Status {
@@ -42,6 +46,8 @@ impl Status {
             Status::Planned => "planned",
             Status::Active => "active",
             Status::Ended => "ended",
+            Status::StartUnconfirmed => "start_unconfirmed",
+            Status::PeriodOver => "period_over",
         }
     }
 }
@@ -56,9 +62,21 @@ pub struct Period {
     pub start_label: Option<String>,
     #[serde(default)]
     pub end_label: Option<String>,
+    /// `start` is only the earliest date the source gives ("tidligst i 2020").
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub start_earliest: bool,
+    /// `end` is what the source plans, not a recorded end ("i første omgang ut 2023").
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub end_provisional: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 impl Period {
+    /// As honest as the period: a start that was only the earliest possible one is not
+    /// a start, and a provisional end that has passed is not an end.
     pub fn status(&self, as_of: &Date) -> Status {
         if self.start.first_day() > as_of.last_day() {
             Status::Planned
@@ -66,7 +84,13 @@ impl Period {
             .end
             .is_some_and(|end| end.last_day() < as_of.first_day())
         {
-            Status::Ended
+            if self.end_provisional {
+                Status::PeriodOver
+            } else {
+                Status::Ended
+            }
+        } else if self.start_earliest {
+            Status::StartUnconfirmed
         } else {
             Status::Active
         }
@@ -92,8 +116,24 @@ pub struct SourceDoc {
 pub struct Role {
     pub actor: String,
     pub role: String,
+    /// The role in the other written standard, where it differs: used on pages in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_nn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_nb: Option<String>,
     #[serde(default)]
     pub tasks: Vec<String>,
+}
+
+impl Role {
+    /// The role on a page in `lang`.
+    pub fn role_in(&self, lang: Lang) -> &str {
+        let form = match lang {
+            Lang::Nn => &self.role_nn,
+            Lang::Nb => &self.role_nb,
+        };
+        form.as_deref().unwrap_or(&self.role)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -149,6 +189,9 @@ pub struct InitiativeMeta {
     pub events: Vec<Event>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The documents the source itself refers to (a strategy's references), as it lists them.
+    #[serde(default)]
+    pub references: Vec<SourceDoc>,
 }
 
 #[derive(Debug, Clone)]
@@ -183,6 +226,8 @@ mod tests {
             end: end.map(|e| Date::parse(e).unwrap()),
             start_label: None,
             end_label: None,
+            start_earliest: false,
+            end_provisional: false,
         }
     }
 
@@ -198,5 +243,17 @@ mod tests {
         // A period ending in 2021 is still running on 1 June 2021.
         assert_eq!(period("2018", Some("2021")).status(&as_of), Status::Active);
         assert_eq!(period("2018", None).status(&as_of), Status::Active);
+    }
+
+    #[test]
+    fn provisional_ends_and_earliest_starts_are_not_facts() {
+        let as_of = Date::parse("2025-01-01").unwrap();
+        let mut p = period("2021", Some("2023"));
+        p.end_provisional = true;
+        assert_eq!(p.status(&as_of), Status::PeriodOver);
+        let mut p = period("2020", None);
+        p.start_earliest = true;
+        assert_eq!(p.status(&as_of), Status::StartUnconfirmed);
+        assert_eq!(p.status(&Date::parse("2019").unwrap()), Status::Planned);
     }
 }

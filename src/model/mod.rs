@@ -5,13 +5,14 @@ pub(crate) mod actor;
 mod date;
 mod event;
 pub(crate) mod initiative;
+mod order;
 mod page;
 mod registry;
 mod slug;
 
 pub use actor::{Actor, ActorKind, ActorName};
-pub use date::{suggest_date, Date, ACCEPTED_FORMS};
-pub use event::Event;
+pub use date::{suggest_date, Date, Part, ACCEPTED_FORMS};
+pub use event::{Event, Plan};
 pub use initiative::{Initiative, InitiativeKind, Measure, Period, Role, SourceDoc, Status};
 pub use page::{Page, PageMeta};
 pub use registry::{Loaded, Registry, RelationKind};

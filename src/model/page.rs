@@ -26,6 +26,9 @@ pub struct PageMeta {
     pub draft: bool,
     #[serde(default)]
     pub weight: Option<i64>,
+    /// The document the page is written from.
+    #[serde(default)]
+    pub source: Option<super::SourceDoc>,
 }
 
 #[derive(Debug, Clone)]

@@ -114,6 +114,7 @@ impl Registry {
             }));
         }
         events.sort_by(|a, b| (a.date, &a.title).cmp(&(b.date, &b.title)));
+        let mut events = super::order::apply_after(events);
         let mut anchors = BTreeSet::new();
         for e in &mut events {
             let base = format!("{}-{}", e.date.iso(), slugify(&e.title));
@@ -216,6 +217,11 @@ impl Registry {
             }
             if let Some(publisher) = m.source.as_ref().and_then(|s| s.publisher.as_ref()) {
                 check_actor(diags, src, &["source:", "publisher:"], publisher);
+            }
+            for r in &m.references {
+                if let Some(publisher) = &r.publisher {
+                    check_actor(diags, src, &["references:", r.title.as_str()], publisher);
+                }
             }
             for r in &m.roles {
                 check_actor(diags, src, &["roles:"], &r.actor);
@@ -323,6 +329,33 @@ impl Registry {
             }
         }
 
+        diags.extend(super::order::check(&self.events, &self.event_sources));
+        let used: BTreeSet<&str> = self
+            .initiatives
+            .values()
+            .flat_map(|i| &i.meta.tags)
+            .chain(self.pages.iter().flat_map(|p| &p.meta.tags))
+            .map(String::as_str)
+            .collect();
+        for tag in self.config.tag_names.keys() {
+            if !used.contains(tag.as_str()) {
+                let known: Vec<&str> = used.iter().copied().collect();
+                let hint = match did_you_mean(tag, known.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "`tag_names` gives other forms of tags that initiatives or pages use in `tags:`; remove this one, or use the tag".to_owned(),
+                };
+                diags.push(
+                    self.config
+                        .source
+                        .error_at(
+                            &["tag_names:"],
+                            tag,
+                            format!("no initiative or page has the tag `{tag}`"),
+                        )
+                        .hint(hint),
+                );
+            }
+        }
         for p in &self.pages {
             diags.extend(self.check_page(p));
         }
@@ -343,7 +376,8 @@ impl Registry {
     /// again with this alone, so every check of a page belongs here.
     pub fn check_page(&self, p: &Page) -> Vec<Diagnostic> {
         let ids: Vec<&str> = self.initiatives.keys().map(String::as_str).collect();
-        p.meta
+        let mut diags: Vec<Diagnostic> = p
+            .meta
             .initiatives
             .iter()
             .filter(|i| !self.knows_initiative(i))
@@ -357,7 +391,22 @@ impl Registry {
                     &ids,
                 )
             })
-            .collect()
+            .collect();
+        let publisher = p.meta.source.as_ref().and_then(|s| s.publisher.as_deref());
+        if let Some(a) = publisher.filter(|a| {
+            !self.actors.contains_key(*a) && !self.broken.contains(&format!("actors/{a}.yaml"))
+        }) {
+            let actor_ids: Vec<&str> = self.actors.keys().map(String::as_str).collect();
+            diags.push(unknown(
+                &p.source,
+                &["source:", "publisher:"],
+                a,
+                "actor",
+                "content/actors/",
+                &actor_ids,
+            ));
+        }
+        diags
     }
 
     /// Whether `id` names an initiative, or one whose file could not be read (its own
@@ -397,6 +446,14 @@ impl Registry {
         self.by_start
             .iter()
             .filter_map(|id| self.initiatives.get(id))
+    }
+
+    /// The event that records that the planned event `plan` happened (`fulfils:` its id).
+    pub fn fulfilment_of(&self, plan: &Event) -> Option<&Event> {
+        let id = plan.id.as_deref()?;
+        self.events
+            .iter()
+            .find(|e| e.fulfils.as_deref() == Some(id))
     }
 
     /// Events an actor took part in, in date order.

@@ -87,6 +87,8 @@ fn description(ctx: &Ctx, e: &Event) -> String {
     let mut out = String::new();
     let when = e.date.text(lang);
     let precision = match (e.date.month, e.date.day) {
+        // "høsten 2017" says how precise it is.
+        _ if e.date.part.is_some() => String::new(),
         (Some(_), Some(_)) => String::new(),
         (Some(_), None) => format!(" ({})", ctx.t(lang, "calendar.month_only")),
         _ => format!(" ({})", ctx.t(lang, "calendar.year_only")),
@@ -98,6 +100,10 @@ fn description(ctx: &Ctx, e: &Event) -> String {
         _ => {
             let _ = write!(out, "{when}{precision}");
         }
+    }
+    // A plan says so before anything else: "høsten 2018, planlagt, ifølge …".
+    if let Some(plan) = ctx.plan(e, lang) {
+        let _ = write!(out, ", {}", plan.text);
     }
     out.push('.');
     // "høsten 2017" opens a sentence here.
@@ -132,10 +138,10 @@ fn description(ctx: &Ctx, e: &Event) -> String {
             .actors
             .iter()
             .map(|a| {
-                ctx.reg
-                    .actors
-                    .get(a)
-                    .map_or_else(|| a.clone(), |x| x.name_at(Some(&e.date)).name.clone())
+                ctx.reg.actors.get(a).map_or_else(
+                    || a.clone(),
+                    |x| x.name_at(Some(&e.date)).name_in(lang).to_owned(),
+                )
             })
             .collect();
         let _ = write!(out, "\n{}: {}", ctx.t(lang, "calendar.actors"), names(list));

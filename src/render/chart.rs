@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::model::{Date, Event, Initiative, Lang, Measure, Registry, Status};
 
-use super::views::{measure_id, Ctx, DateView, PeriodView};
+use super::views::{measure_id, Ctx, DateView, PeriodView, PlanView};
 
 /// One initiative (or the events that belong to none) with what is drawn in its rows.
 pub struct Lane<'a> {
@@ -113,6 +113,8 @@ enum Style {
     Active,
     Ended,
     Planned,
+    /// A provisional end has passed with no recorded end.
+    PeriodOver,
     /// A period without a status (the site has no `as_of`).
     Plain,
     Measure,
@@ -132,9 +134,10 @@ struct Row {
     bar: Option<(i64, i64)>,
     /// The period has no end: the bar runs on to `as_of` and has no right edge.
     open: bool,
-    /// Event spans [from, to) in days; a span longer than a day is a date known only to
-    /// the month or year, drawn with a bracket over the span.
-    marks: Vec<(i64, i64)>,
+    /// Event spans [from, to) in days, and whether the event is a plan; a span longer
+    /// than a day is a date known only to the month or year, drawn with a bracket over the
+    /// span. A plan is drawn as a hollow diamond.
+    marks: Vec<(i64, i64, bool)>,
 }
 
 #[derive(Debug)]
@@ -162,6 +165,7 @@ fn colours(style: Style) -> (&'static str, &'static str) {
         Style::Active => ("#bfe3ca", "#17512c"),
         Style::Ended => ("#eceef0", "#3b4148"),
         Style::Planned => ("#fdf1dc", "#6b4000"),
+        Style::PeriodOver => ("#eceef0", "#3b4148"),
         Style::Plain => ("#cde0ef", "#0b3d5c"),
         Style::Measure => ("#dbe9f6", "#0a58a3"),
         Style::Loose => ("none", MUTED),
@@ -220,10 +224,10 @@ impl Drawing {
             esc(&self.title),
             esc(&self.desc)
         );
-        // The hatching of ended periods, and the diamond of an event.
+        // The hatching of ended periods, the diamond of an event, the hollow one of a plan.
         let _ = write!(
             s,
-            r##"<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eceef0"/><line x1="0" y1="0" x2="0" y2="6" stroke="#7d8791" stroke-width="2"/></pattern><path id="{id}-mark" d="M0 -6.5 L6.5 0 L0 6.5 L-6.5 0 Z" fill="{TEXT}" stroke="#ffffff" stroke-width="1.5"/></defs>"##
+            r##"<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eceef0"/><line x1="0" y1="0" x2="0" y2="6" stroke="#7d8791" stroke-width="2"/></pattern><path id="{id}-mark" d="M0 -6.5 L6.5 0 L0 6.5 L-6.5 0 Z" fill="{TEXT}" stroke="#ffffff" stroke-width="1.5"/><path id="{id}-plan" d="M0 -6 L6 0 L0 6 L-6 0 Z" fill="#ffffff" stroke="{TEXT}" stroke-width="2"/></defs>"##
         );
         // Years: a line where each begins, the number in the middle of it.
         let bottom = height - FOOT;
@@ -357,7 +361,7 @@ impl Drawing {
                 pct(xa),
                 pct((xb - xa).max(0.0))
             );
-            let dash = if row.style == Style::Planned {
+            let dash = if matches!(row.style, Style::Planned | Style::PeriodOver) {
                 r#" stroke-dasharray="4 3""#
             } else {
                 ""
@@ -383,7 +387,7 @@ impl Drawing {
                 r#"<line x1="0%" y1="{mid}" x2="100%" y2="{mid}" stroke="{GRID}" stroke-width="2"/>"#
             );
         }
-        for &(a, b) in &row.marks {
+        for &(a, b, plan) in &row.marks {
             if b - a > 1 {
                 // Known only to the month or year: a bracket over the whole span.
                 let (x1, x2) = (pct(self.x(a)), pct(self.x(b)));
@@ -397,7 +401,12 @@ impl Drawing {
                 );
             }
             let x = pct(self.x((a + b) / 2));
-            let _ = write!(s, r##"<use href="#{}-mark" x="{x}" y="{mid}"/>"##, self.id);
+            let mark = if plan { "plan" } else { "mark" };
+            let _ = write!(
+                s,
+                r##"<use href="#{}-{mark}" x="{x}" y="{mid}"/>"##,
+                self.id
+            );
         }
         s.push_str("</g>");
     }
@@ -468,6 +477,8 @@ struct Mark<'a> {
     date: DateView,
     title: &'a str,
     anchor: &'a str,
+    /// Set when the event is a plan: how the text says so.
+    plan: Option<PlanView<'a>>,
 }
 
 /// How many of an initiative's measures have no date, and so are not drawn.
@@ -515,7 +526,14 @@ pub fn view<'a>(
         for e in &lane.events {
             see(&e.date);
         }
-        let marks: Vec<(i64, i64)> = lane.events.iter().map(|e| span(&e.date)).collect();
+        let marks: Vec<(i64, i64, bool)> = lane
+            .events
+            .iter()
+            .map(|e| {
+                let (a, b) = span(&e.date);
+                (a, b, e.plan.is_some())
+            })
+            .collect();
         let events: Vec<Mark> = lane
             .events
             .iter()
@@ -523,6 +541,7 @@ pub fn view<'a>(
                 date: ctx.date(&e.date, e.date_label.as_deref(), lang),
                 title: &e.title,
                 anchor: &e.anchor,
+                plan: ctx.plan(e, lang),
             })
             .collect();
         let Some(ini) = lane.initiative else {
@@ -548,7 +567,8 @@ pub fn view<'a>(
         let style = match status {
             Some(Status::Active) => Style::Active,
             Some(Status::Ended) => Style::Ended,
-            Some(Status::Planned) => Style::Planned,
+            Some(Status::Planned | Status::StartUnconfirmed) => Style::Planned,
+            Some(Status::PeriodOver) => Style::PeriodOver,
             None => Style::Plain,
         };
         let status_label = status.map(|s| ctx.t(lang, &format!("status.{}", s.key())));
@@ -592,10 +612,12 @@ pub fn view<'a>(
             }
             let (a, b) = span(date);
             let b = m.end.as_ref().map_or(b, |e| span(e).1.max(b));
-            let label = m
-                .date_label
-                .clone()
-                .unwrap_or_else(|| years_text(date, m.end.as_ref(), &from_word));
+            let label = match (&m.date_label, &m.end) {
+                (Some(label), _) => label.clone(),
+                // "høsten 2018" says more than its year.
+                (None, None) if date.part.is_some() => date.text(lang),
+                (None, _) => years_text(date, m.end.as_ref(), &from_word),
+            };
             rows.push(Row {
                 title: m.title.clone(),
                 when: label,
@@ -663,7 +685,7 @@ fn legend(ctx: &Ctx, d: &Drawing, lang: Lang) -> Vec<LegendItem> {
         let (fill, stroke) = colours(style);
         swatch(format!(
             r#"{extra}<rect x="2" y="3" width="24" height="10" fill="{fill}" stroke="{stroke}" stroke-width="2"{}/>"#,
-            if style == Style::Planned {
+            if matches!(style, Style::Planned | Style::PeriodOver) {
                 r#" stroke-dasharray="4 3""#
             } else {
                 ""
@@ -674,6 +696,7 @@ fn legend(ctx: &Ctx, d: &Drawing, lang: Lang) -> Vec<LegendItem> {
         (Style::Active, "status.active"),
         (Style::Ended, "status.ended"),
         (Style::Planned, "status.planned"),
+        (Style::PeriodOver, "status.period_over"),
         (Style::Measure, "chart.measure"),
     ] {
         if !has(style) {
@@ -693,8 +716,8 @@ fn legend(ctx: &Ctx, d: &Drawing, lang: Lang) -> Vec<LegendItem> {
             swatch_html: html,
         });
     }
-    let marks: Vec<&(i64, i64)> = d.rows.iter().flat_map(|r| &r.marks).collect();
-    if !marks.is_empty() {
+    let marks: Vec<&(i64, i64, bool)> = d.rows.iter().flat_map(|r| &r.marks).collect();
+    if marks.iter().any(|m| !m.2) {
         out.push(LegendItem {
             label: ctx.t(lang, "chart.event"),
             swatch_html: swatch(format!(
@@ -702,7 +725,15 @@ fn legend(ctx: &Ctx, d: &Drawing, lang: Lang) -> Vec<LegendItem> {
             )),
         });
     }
-    if marks.iter().any(|(a, b)| b - a > 1) {
+    if marks.iter().any(|m| m.2) {
+        out.push(LegendItem {
+            label: ctx.t(lang, "chart.planned_event"),
+            swatch_html: swatch(format!(
+                r##"<path d="M14 2 L20 8 L14 14 L8 8 Z" fill="#ffffff" stroke="{TEXT}" stroke-width="2"/>"##
+            )),
+        });
+    }
+    if marks.iter().any(|(a, b, _)| b - a > 1) {
         out.push(LegendItem {
             label: ctx.t(lang, "chart.span"),
             swatch_html: swatch(format!(
@@ -724,6 +755,10 @@ fn legend(ctx: &Ctx, d: &Drawing, lang: Lang) -> Vec<LegendItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn with_plan((a, b): (i64, i64)) -> (i64, i64, bool) {
+        (a, b, false)
+    }
 
     fn drawing(rows: Vec<Row>) -> Drawing {
         Drawing {
@@ -768,7 +803,7 @@ mod tests {
                 style: Style::Ended,
                 bar: Some((Date::days((2005, 9, 1)), Date::days((2009, 1, 1)))),
                 open: false,
-                marks: vec![span(&Date::parse("2005-09-01").unwrap())],
+                marks: vec![with_plan(span(&Date::parse("2005-09-01").unwrap()))],
             },
             Row {
                 title: "Strategi".into(),
@@ -777,7 +812,7 @@ mod tests {
                 style: Style::Active,
                 bar: Some((Date::days((2018, 1, 1)), Date::days((2021, 6, 1)))),
                 open: true,
-                marks: vec![span(&Date::parse("2018").unwrap())],
+                marks: vec![with_plan(span(&Date::parse("2018").unwrap()))],
             },
         ]);
         let svg = d.svg();

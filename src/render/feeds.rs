@@ -197,7 +197,17 @@ pub fn records(p: &Prepared, ctx: &Ctx) -> String {
         .map(|i| {
             let m = &i.meta;
             for r in &m.roles {
-                roles.push(json!({ "initiative": i.id, "actor": r.actor, "role": r.role, "tasks": r.tasks }));
+                let (name, current) = names_then(reg, &r.actor, Some(&m.period.start));
+                roles.push(json!({
+                    "initiative": i.id,
+                    "actor": r.actor,
+                    "actor_name": name,
+                    "actor_current_name": current,
+                    "role": r.role,
+                    "role_nn": r.role_nn,
+                    "role_nb": r.role_nb,
+                    "tasks": r.tasks,
+                }));
             }
             json!({
                 "id": i.id,
@@ -208,7 +218,12 @@ pub fn records(p: &Prepared, ctx: &Ctx) -> String {
                 "summary": m.summary,
                 "owner": m.owner,
                 "parties": m.parties,
-                "period": { "start": m.period.start, "end": m.period.end },
+                "period": {
+                    "start": m.period.start,
+                    "end": m.period.end,
+                    "start_earliest": m.period.start_earliest,
+                    "end_provisional": m.period.end_provisional,
+                },
                 "status": ctx.status(i).map(|s| s.key()),
                 "source": m.source,
                 "follows": m.follows,
@@ -225,6 +240,7 @@ pub fn records(p: &Prepared, ctx: &Ctx) -> String {
                     "figures": x.figures,
                 })).collect::<Vec<_>>(),
                 "tags": m.tags,
+                "references": m.references,
                 "page": absolute(p, &p.urls.initiative(&i.id)),
             })
         })
@@ -241,7 +257,16 @@ pub fn records(p: &Prepared, ctx: &Ctx) -> String {
                 "description": e.description,
                 "initiatives": e.initiatives,
                 "actors": e.actors,
+                "actor_names": e.actors.iter().map(|a| {
+                    let (name, current) = names_then(reg, a, Some(&e.date));
+                    json!({ "id": a, "name": name, "current_name": current })
+                }).collect::<Vec<_>>(),
                 "source": e.source,
+                "source_url": e.source_url,
+                "key": e.id,
+                "after": e.after,
+                "plan": e.plan,
+                "fulfils": e.fulfils,
             })
         })
         .collect();
@@ -257,6 +282,22 @@ pub fn records(p: &Prepared, ctx: &Ctx) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// An actor's name at `date` and today's, in the site's language (the id for an unknown actor).
+fn names_then(
+    reg: &crate::model::Registry,
+    id: &str,
+    date: Option<&crate::model::Date>,
+) -> (String, String) {
+    let lang = reg.config.lang;
+    match reg.actors.get(id) {
+        Some(a) => (
+            a.name_at(date).name_in(lang).to_owned(),
+            a.current().name_in(lang).to_owned(),
+        ),
+        None => (id.to_owned(), id.to_owned()),
+    }
 }
 
 #[cfg(test)]

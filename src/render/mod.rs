@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod changes;
 pub mod chart;
+mod cite;
 pub mod diff;
 pub mod feeds;
 pub mod history;
@@ -283,6 +284,8 @@ struct Common<'a> {
     description: String,
     versions: Vec<history::SwitcherItem<'a>>,
     version: Option<history::Banner<'a>>,
+    /// How to cite this page: its permanent address and the date.
+    cite: cite::CiteView,
     page: Value,
 }
 
@@ -499,6 +502,7 @@ impl Prepared<'_> {
             description,
             versions: history::switcher(self, ctx, path),
             version: history::banner(self, ctx, path),
+            cite: cite::view(self, ctx, path),
             page,
         }
     }

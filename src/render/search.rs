@@ -305,14 +305,26 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
     for e in &reg.events {
         let body = ctx.bodies.get(&format!("event:{}", e.anchor)).cloned();
         let lang = ctx.event_lang(e);
-        let date = e.date_label.clone().unwrap_or_else(|| e.date.text(lang));
+        let mut date = e.date_label.clone().unwrap_or_else(|| e.date.text(lang));
+        // A plan is never listed as a fact, in search results either.
+        if let Some(plan) = ctx.plan(e, lang) {
+            date = format!("{date}, {}", plan.text);
+        }
+        // The actors by the names they had then, so an old name finds the event.
+        let mut also = e.date.year.to_string();
+        for a in &e.actors {
+            if let Some(actor) = reg.actors.get(a) {
+                also.push(' ');
+                also.push_str(actor.name_at(Some(&e.date)).name_in(lang));
+            }
+        }
         docs.push(Doc {
             kind: "event",
             title: e.title.clone(),
             url: format!("{}#{}", ctx.href(&p.urls.timeline()), e.anchor),
             summary: excerpt(&body.as_ref().map(|b| b.text()).unwrap_or_default(), 160),
             lang,
-            also: e.date.year.to_string(),
+            also,
             body,
             text: String::new(),
             date: Some(date),

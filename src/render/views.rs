@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::model::{
-    Actor, Date, Event, Initiative, Lang, Page, Period, Registry, RelationKind, Status,
+    Actor, Date, Event, Initiative, Lang, Page, Period, Registry, RelationKind, SourceDoc, Status,
 };
 use crate::output::Urls;
 
@@ -43,6 +43,10 @@ pub struct PeriodView {
     pub text: String,
     pub sep: &'static str,
     pub from_word: Option<String>,
+    /// The start is only the earliest date the source gives.
+    pub start_earliest: bool,
+    /// The end is what the source plans, not a recorded end.
+    pub end_provisional: bool,
 }
 
 /// An actor named with something, by the name it had at that thing's date.
@@ -52,9 +56,11 @@ pub enum ActorRef<'a> {
     Known {
         id: &'a str,
         name: &'a str,
-        short: &'a Option<String>,
+        short: Option<&'a str>,
         current_name: &'a str,
         renamed: bool,
+        /// "i dag Barne- og familiedepartementet", where the name then is not today's.
+        today: Option<String>,
         href: String,
         kind: String,
         kind_label: String,
@@ -123,7 +129,25 @@ pub struct EventView<'a> {
     pub initiatives: Vec<InitiativeRef<'a>>,
     pub actors: Vec<ActorRef<'a>>,
     pub source: &'a Option<String>,
+    pub source_url: &'a Option<String>,
+    /// Set when the event is a plan.
+    pub plan: Option<PlanView<'a>>,
     pub href: String,
+}
+
+/// How a planned event is shown: `{state, text, source, date, url, fulfilled_href}`.
+/// `state` is `planned` (its date has not passed `as_of`), `unconfirmed` (it has, and no
+/// event records that it happened) or `fulfilled` (an event with `fulfils:` says it did).
+#[derive(Serialize)]
+pub struct PlanView<'a> {
+    pub state: &'static str,
+    /// "planlagt, ifølge kompetansestrategien (oktober 2017)", with "– ikke bekreftet"
+    /// after a plan whose date has passed unconfirmed.
+    pub text: String,
+    pub source: &'a str,
+    pub date: DateView,
+    pub url: &'a Option<String>,
+    pub fulfilled_href: Option<String>,
 }
 
 /// The events of one year: `{year, id, events}`.
@@ -150,9 +174,11 @@ pub struct InitiativeView<'a> {
     pub pages: Vec<PageSummary<'a>>,
     pub events_by_year: Vec<YearView<'a>>,
     pub timeline_href: String,
+    /// The documents the source refers to.
+    pub references: Vec<SourceView<'a>>,
 }
 
-/// The document an initiative comes from.
+/// The document an initiative, a page or a reference comes from.
 #[derive(Serialize)]
 pub struct SourceView<'a> {
     pub title: &'a str,
@@ -294,18 +320,33 @@ impl<'a> Ctx<'a> {
     }
 
     /// "2018–2024", "1. september 2005 – 2008": a spaced dash when either side has spaces.
+    /// An earliest start reads "tidligst 2020", a provisional end "foreløpig 2023", unless
+    /// the record gives the source's own words in `start_label` or `end_label`.
     pub fn period(&self, p: &Period, lang: Lang) -> PeriodView {
-        let start = p.start_label.clone().unwrap_or_else(|| p.start.text(lang));
-        let text = match (&p.end, &p.end_label) {
-            (_, Some(end)) => join_range(&start, end),
-            (Some(end), None) => join_range(&start, &end.text(lang)),
-            (None, None) => format!("{} {start}", self.t(lang, "period.from")),
-        };
+        let start = p.start_label.clone().unwrap_or_else(|| {
+            if p.start_earliest {
+                format!("{} {}", self.t(lang, "period.earliest"), p.start.text(lang))
+            } else {
+                p.start.text(lang)
+            }
+        });
         let end_text = p
             .end_label
             .clone()
-            .or_else(|| p.end.map(|e| e.text(lang)))
+            .or_else(|| {
+                p.end.map(|e| {
+                    if p.end_provisional {
+                        format!("{} {}", self.t(lang, "period.provisional"), e.text(lang))
+                    } else {
+                        e.text(lang)
+                    }
+                })
+            })
             .unwrap_or_default();
+        let text = match &p.end {
+            _ if !end_text.is_empty() => join_range(&start, &end_text),
+            _ => format!("{} {start}", self.t(lang, "period.from")),
+        };
         let sep = if start.contains(' ') || end_text.contains(' ') {
             " – "
         } else {
@@ -318,8 +359,16 @@ impl<'a> Ctx<'a> {
         };
         PeriodView {
             years,
-            start: self.date(&p.start, p.start_label.as_deref(), lang),
-            end: self.opt_date(p.end.as_ref(), p.end_label.as_deref(), lang),
+            start: self.date(&p.start, Some(&start), lang),
+            end: self.opt_date(
+                p.end.as_ref(),
+                Some(&end_text)
+                    .filter(|t| !t.is_empty())
+                    .map(String::as_str),
+                lang,
+            ),
+            start_earliest: p.start_earliest,
+            end_provisional: p.end_provisional,
             text,
             sep,
             from_word: p.end.is_none().then(|| self.t(lang, "period.from")),
@@ -331,12 +380,17 @@ impl<'a> Ctx<'a> {
             Some(a) => {
                 let n = a.name_at(at);
                 let current = a.current();
+                let name = n.name_in(lang);
+                let current_name = current.name_in(lang);
+                let renamed = name != current_name;
                 ActorRef::Known {
                     id,
-                    name: &n.name,
-                    short: &n.short,
-                    current_name: &current.name,
-                    renamed: n.name != current.name,
+                    name,
+                    short: n.short_in(lang),
+                    current_name,
+                    renamed,
+                    today: renamed
+                        .then(|| format!("{} {current_name}", self.t(lang, "now_called"))),
                     href: self.href(&self.urls.actor(id)),
                     kind: a.kind.key(),
                     kind_label: self.t(lang, &format!("kind.{}", a.kind.key())),
@@ -347,6 +401,48 @@ impl<'a> Ctx<'a> {
                 name: id,
                 href: None,
             },
+        }
+    }
+
+    /// A source document; its publisher by the name it had at the document's date (or at
+    /// `at`, when the document has none).
+    pub fn source(&self, s: &'a SourceDoc, at: Option<&Date>, lang: Lang) -> SourceView<'a> {
+        SourceView {
+            title: &s.title,
+            publisher: s
+                .publisher
+                .as_deref()
+                .map(|p| self.actor_ref(p, s.date.as_ref().or(at), lang)),
+            date: self.opt_date(s.date.as_ref(), None, lang),
+            reference: &s.reference,
+            url: &s.url,
+        }
+    }
+
+    /// An actor named for a span of dates (a filter, a list): today's name, and the other
+    /// names it had at those dates: "Statsforvalteren (tidligere Fylkesmannen)".
+    pub fn names_then<'d>(
+        &self,
+        a: &Actor,
+        dates: impl Iterator<Item = &'d Date>,
+        lang: Lang,
+    ) -> String {
+        let current = a.current().name_in(lang);
+        let mut then: Vec<&str> = Vec::new();
+        for d in dates {
+            let n = a.name_at(Some(d)).name_in(lang);
+            if n != current && !then.contains(&n) {
+                then.push(n);
+            }
+        }
+        if then.is_empty() {
+            current.to_owned()
+        } else {
+            format!(
+                "{current} ({} {})",
+                self.t(lang, "names_earlier"),
+                then.join(", ")
+            )
         }
     }
 
@@ -424,8 +520,46 @@ impl<'a> Ctx<'a> {
                 .map(|a| self.actor_ref(a, Some(&e.date), lang))
                 .collect(),
             source: &e.source,
+            source_url: &e.source_url,
+            plan: self.plan(e, lang),
             href: format!("{}#{}", self.href(&self.urls.timeline()), e.anchor),
         }
+    }
+
+    /// How a planned event is shown; `None` for an event that happened.
+    pub fn plan(&self, e: &'a Event, lang: Lang) -> Option<PlanView<'a>> {
+        let plan = e.plan.as_ref()?;
+        let fulfilled = self.reg.fulfilment_of(e);
+        let passed = self
+            .reg
+            .config
+            .as_of
+            .is_some_and(|as_of| e.date.last_day() < as_of.first_day());
+        let state = match (fulfilled, passed) {
+            (Some(_), _) => "fulfilled",
+            (None, true) => "unconfirmed",
+            (None, false) => "planned",
+        };
+        let date = self.date(&plan.date, None, lang);
+        let mut text = format!(
+            "{}, {} {} ({})",
+            self.t(lang, "plan.planned"),
+            self.t(lang, "plan.according_to"),
+            plan.source,
+            date.text
+        );
+        if state != "planned" {
+            text = format!("{text} – {}", self.t(lang, &format!("plan.{state}")));
+        }
+        Some(PlanView {
+            state,
+            text,
+            source: &plan.source,
+            date,
+            url: &plan.url,
+            fulfilled_href: fulfilled
+                .map(|f| format!("{}#{}", self.href(&self.urls.timeline()), f.anchor)),
+        })
     }
 
     /// Events grouped by year, oldest first.
@@ -452,16 +586,7 @@ impl<'a> Ctx<'a> {
     pub fn initiative(&self, ini: &'a Initiative, lang: Lang) -> InitiativeView<'a> {
         let m = &ini.meta;
         let start = Some(&m.period.start);
-        let source = m.source.as_ref().map(|s| SourceView {
-            title: &s.title,
-            publisher: s
-                .publisher
-                .as_deref()
-                .map(|p| self.actor_ref(p, s.date.as_ref().or(start), lang)),
-            date: self.opt_date(s.date.as_ref(), None, lang),
-            reference: &s.reference,
-            url: &s.url,
-        });
+        let source = m.source.as_ref().map(|s| self.source(s, start, lang));
         // Every actor the roles matrix names gets an entry (and its first entry an anchor),
         // so each cell of the matrix links straight to the tasks.
         let mut roles: Vec<RoleView> = Vec::new();
@@ -476,7 +601,7 @@ impl<'a> Ctx<'a> {
             });
         };
         for r in &m.roles {
-            push(&r.actor, r.role.clone(), &r.tasks);
+            push(&r.actor, r.role_in(lang).to_owned(), &r.tasks);
         }
         let owner = m.owner.iter().map(|o| (o, "role.owner"));
         let mut added: Vec<&String> = Vec::new();
@@ -540,7 +665,12 @@ impl<'a> Ctx<'a> {
             topics: &m.topics,
             measures,
             relations,
-            tags: self.tags(&m.tags),
+            tags: self.tags(&m.tags, lang),
+            references: m
+                .references
+                .iter()
+                .map(|s| self.source(s, start, lang))
+                .collect(),
             pages,
             events_by_year: self.events_by_year(self.reg.events_of_initiative(&ini.id), lang),
             timeline_href: self.href(&self.urls.timeline_of(&ini.id)),
@@ -636,7 +766,7 @@ impl<'a> Ctx<'a> {
             m.roles
                 .iter()
                 .filter(|r| r.actor == actor)
-                .map(|r| (r.role.clone(), r.tasks.as_slice())),
+                .map(|r| (r.role_in(lang).to_owned(), r.tasks.as_slice())),
         );
         if roles.is_empty() && m.parties.iter().any(|p| p == actor) {
             roles.push((self.t(lang, "role.party"), &[]));
@@ -655,10 +785,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn tags(&self, tags: &'a [String]) -> Vec<TagView<'a>> {
+    /// Tags as a page in `lang` shows them, linking to the tag's one page.
+    pub fn tags(&self, tags: &'a [String], lang: Lang) -> Vec<TagView<'a>> {
         tags.iter()
             .map(|t| TagView {
-                name: t,
+                name: self.reg.config.tag_name(t, lang),
                 href: self.href(&self.urls.tag(t)),
             })
             .collect()

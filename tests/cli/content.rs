@@ -114,8 +114,90 @@ const FACTS: &[(&str, &str, &str)] = &[
     // 000: the national forum, through 2023, led by the minister; the hearing of 5 November 2020.
     (
         "initiativ/barnevernsforum/index.html",
-        "<time datetime=\"2023\">ut 2023</time>",
-        "000: «for to år, - ut 2023»",
+        "<time datetime=\"2023\">i første omgang ut 2023</time>",
+        "000: «i første omgang for to år, - ut 2023»",
+    ),
+    // A provisional end that has passed is not an end: no source says the forum or the
+    // 2005 agreement ended.
+    (
+        "initiativ/barnevernsforum/index.html",
+        "status-period_over\">Planlagt periode er over",
+        "000: «i første omgang for to år»",
+    ),
+    (
+        "initiativ/utviklingsavtale-2005/index.html",
+        "status-period_over\">Planlagt periode er over",
+        "003: «foreløpig i 3 år frem til 2008»",
+    ),
+    // 002: plans in the October 2017 strategy are shown as plans, and as unconfirmed
+    // once their date has passed.
+    (
+        "tidslinje/index.html",
+        "<strong>planlagt, ifølge kompetansestrategien (oktober 2017) – ikke bekreftet</strong>",
+        "002: «skal starte sitt arbeid i 2018», «med oppstart høsten 2018»",
+    ),
+    // 002: «trer tidligst i kraft i 2020» is a plan; the reform took effect 1 January 2022
+    // (public record, not in the seeds).
+    (
+        "initiativ/barnevernsreformen/index.html",
+        "<time datetime=\"2022-01-01\">1. januar 2022</time>",
+        "public record: the reform took effect 1 January 2022",
+    ),
+    (
+        "initiativ/barnevernsreformen/index.html",
+        "planlagt, ifølge kompetansestrategien (oktober 2017) – gjennomført",
+        "002: «trer tidligst i kraft i 2020»",
+    ),
+    // Names at the time: the strategy's column names the ministry and the county
+    // governors as they were called in 2017.
+    (
+        "roller/index.html",
+        "matrix-then\">Barne- og likestillingsdepartementet:",
+        "002: published by Barne- og likestillingsdepartementet",
+    ),
+    (
+        "roller/index.html",
+        "matrix-then\">Fylkesmannen:",
+        "002: «Fylkesmannen»",
+    ),
+    // The chart names a plan's mark in its legend, not by colour alone.
+    (
+        "index.html",
+        "Planlagt hendelse (hul rute)",
+        "002: the strategy's plans",
+    ),
+    (
+        "tidslinje/index.html",
+        "<time datetime=\"2017\">høsten 2017</time>",
+        "002: «i løpet av høsten 2017»",
+    ),
+    // A record page is cited by its permanent address: the newest version that has it,
+    // else the current one.
+    (
+        "initiativ/tillitsavtalen/index.html",
+        "https://barnevernspolitikk.example.no/v/2021/initiativ/tillitsavtalen/</a> (versjon 2021)",
+        "the 2021 version has the agreement",
+    ),
+    (
+        "initiativ/barnevernsforum/index.html",
+        "https://barnevernspolitikk.example.no/initiativ/barnevernsforum/</a>, per <time datetime=\"2025-01-01\">",
+        "the forum is in no version",
+    ),
+    // Nynorsk pages use nynorsk names.
+    (
+        "initiativ/tillitsavtalen/index.html",
+        ">Koordineringsgruppa for tillitsavtalen<",
+        "001: «ei koordineringsgruppe»",
+    ),
+    (
+        "initiativ/tillitsavtalen/index.html",
+        "href=\"/tags/konsultasjonsordningen/\">konsultasjonsordninga<",
+        "001: «konsultasjonsordninga»",
+    ),
+    (
+        "initiativ/tillitsavtalen/index.html",
+        "href=\"/tags/kommunene/\">kommunane<",
+        "001: «kommunane»",
     ),
     (
         "initiativ/barnevernsforum/index.html",
@@ -157,6 +239,21 @@ fn the_real_content_builds_cleanly_and_states_the_documents_facts() {
         }
     }
     assert!(missing.is_empty(), "facts missing:\n{}", missing.join("\n"));
+
+    // Every timeline lists events in the order the sources give: 000 (the proposal, the
+    // hearing on it, then the committee's recommendation) and 002 (June 2017 before
+    // «høsten 2017»).
+    let timeline = read(&out, "tidslinje/index.html");
+    let at = |title: &str| {
+        timeline
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} is on the timeline"))
+    };
+    assert!(at("Representantforslag om et partssamarbeid") < at("Åpen høring om partssamarbeid"));
+    assert!(at("Åpen høring om partssamarbeid") < at("avgir Innst. 102 S"));
+    assert!(at("Stortinget vedtar barnevernsreformen") < at("Tjenestestøtteprogrammet starter"));
+    let forum = read(&out, "initiativ/barnevernsforum/index.html");
+    assert!(forum.find("Åpen høring om partssamarbeid") < forum.find("avgir Innst. 102 S"));
 
     // An event written in a nynorsk initiative's file is marked nynorsk in every version
     // (WCAG 3.1.2): a frozen version's files are not below content/initiatives/.

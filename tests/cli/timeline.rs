@@ -153,8 +153,12 @@ fn the_roles_matrix_links_each_role_to_its_tasks() {
     assert!(
         etaten[1].contains("<a href=\"/initiativ/strategi/#rolle-etaten\">Gjennomfører tiltak</a>")
     );
-    // Rows are headed by the actor's name today.
-    assert!(page.contains("<th scope=\"row\"><a href=\"/aktorer/dep/\">Nydepartementet</a></th>"));
+    // Rows are headed by the actor's name today, with the names it had in the initiatives;
+    // each cell names the actor as it was called when the initiative began.
+    assert!(page.contains(
+        "<th scope=\"row\"><a href=\"/aktorer/dep/\">Nydepartementet (tidligere Gammeldepartementet)</a></th>"
+    ));
+    assert!(cells("dep")[0].contains("<span class=\"matrix-then\">Gammeldepartementet:</span>"));
     assert!(
         !page.contains("foreningen"),
         "an actor without roles has no row"
@@ -205,9 +209,8 @@ fn actor_and_initiative_pages_show_roles_names_and_relations() {
     assert!(roles.contains("<dd class=\"role-name\">Gjennomfører tiltak</dd>"));
     assert!(roles.contains("<li>Rapporterer hvert år.</li>"));
     // The owner, named as it was when the strategy began, with today's name beside it.
-    assert!(
-        roles.contains("Gammeldepartementet</a> <span class=\"muted\">(Nydepartementet)</span>")
-    );
+    assert!(roles
+        .contains("Gammeldepartementet</a> <span class=\"muted\">(i dag Nydepartementet)</span>"));
     // Relations both ways.
     assert!(strategy.contains("Følger opp: <a href=\"/initiativ/avtale/\" lang=\"nn\">"));
     let agreement = read(&out, "initiativ/avtale/index.html");
@@ -438,4 +441,67 @@ fn links_to_role_anchors_are_checked() {
         "{stderr}"
     );
     assert!(Path::new(&index).exists());
+}
+
+/// Plans are shown as plans in every state, parts of a year sort as the months they
+/// mean, and `after:` orders events whose dates overlap.
+#[test]
+fn plans_parts_of_a_year_and_stated_order() {
+    let site = copy_site("timeline");
+    std::fs::write(
+        site.path().join("content/events/planer.yaml"),
+        "\
+- id: kommer
+  date: høsten 2022
+  title: Planen som kommer
+  initiatives: [strategi]
+  plan: {source: strategien, date: 2018-10}
+- id: passert
+  date: våren 2020
+  title: Planen som ikke er bekreftet
+  initiatives: [strategi]
+  plan: {source: strategien, date: 2018-10}
+- id: holdt
+  date: 2019
+  title: Planen som ble holdt
+  initiatives: [strategi]
+  plan: {source: strategien, date: 2018-10}
+- date: 2019-09
+  title: Det planlagte skjedde
+  fulfils: holdt
+  initiatives: [strategi]
+- date: 2020
+  title: Innstillingen kom etter høringen
+  after: hoering
+  initiatives: [strategi]
+- id: hoering
+  date: 2020-11-05
+  title: Høringen
+  initiatives: [strategi]
+- date: 2020-06
+  title: Juni 2020
+  initiatives: [strategi]
+",
+    )
+    .unwrap();
+    let out = site.path().join("output");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let page = read(&out, "tidslinje/index.html");
+    assert!(page.contains("<strong>planlagt, ifølge strategien (oktober 2018)</strong></p>"));
+    assert!(page
+        .contains("<strong>planlagt, ifølge strategien (oktober 2018) – ikke bekreftet</strong>"));
+    assert!(page.contains("<strong>planlagt, ifølge strategien (oktober 2018) – gjennomført</strong> (<a href=\"/tidslinje/#2019-09-det-planlagte-skjedde\">se hendelsen</a>)"));
+    assert!(page.contains("<time datetime=\"2022\">høsten 2022</time>"));
+    let at = |t: &str| page.find(t).unwrap_or_else(|| panic!("{t}"));
+    // "våren 2020" is January to June: before June 2020, not after it.
+    assert!(at("Planen som ikke er bekreftet") < at("Juni 2020"));
+    assert!(at("Høringen<") < at("Innstillingen kom etter høringen"));
+    // The chart marks a plan with its own mark, named in the legend.
+    assert!(page.contains("-plan\""));
+    assert!(page.contains("Planlagt hendelse (hul rute)"));
+    // The calendar and the search index say it too.
+    assert!(read(&out, "tidslinje.ics").contains("planlagt\\, ifølge strategien"));
+    assert!(read(&out, "sok/index.json")
+        .contains("planlagt, ifølge strategien (oktober 2018) – ikke bekreftet"));
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::model::{Lang, Page};
 use crate::render::plan::Job;
-use crate::render::views::{Ctx, DateView, InitiativeRef, PageSummary, TagView};
+use crate::render::views::{Ctx, DateView, InitiativeRef, PageSummary, SourceView, TagView};
 use crate::render::Prepared;
 
 use super::View;
@@ -20,6 +20,7 @@ struct PageView<'a> {
     initiatives: Vec<InitiativeRef<'a>>,
     section: Option<SectionRef>,
     body_html: &'a str,
+    source: Option<SourceView<'a>>,
 }
 
 /// The section a page is in, for its breadcrumb.
@@ -59,7 +60,7 @@ pub fn page<'a>(p: &'a Prepared, ctx: &Ctx<'a>, i: usize) -> View {
             date: ctx.opt_date(m.date.as_ref(), None, lang),
             updated: ctx.opt_date(m.updated.as_ref(), None, lang),
             author: &m.author,
-            tags: ctx.tags(&m.tags),
+            tags: ctx.tags(&m.tags, lang),
             initiatives: m
                 .initiatives
                 .iter()
@@ -67,6 +68,10 @@ pub fn page<'a>(p: &'a Prepared, ctx: &Ctx<'a>, i: usize) -> View {
                 .collect(),
             section: section_of(p, ctx, page.section(), lang),
             body_html: ctx.body(&format!("page:{i}")),
+            source: m
+                .source
+                .as_ref()
+                .map(|s| ctx.source(s, m.date.as_ref(), lang)),
         },
     )
 }

@@ -56,6 +56,6 @@ pub struct Filter<'a> {
 /// A link in a list: `{title, href}`.
 #[derive(Serialize)]
 pub struct Link<'a> {
-    pub title: &'a str,
+    pub title: std::borrow::Cow<'a, str>,
     pub href: String,
 }

@@ -19,6 +19,9 @@ struct Roles<'a> {
 #[derive(Serialize)]
 struct Row<'a> {
     actor: ActorRef<'a>,
+    /// Today's name and the others it had in these initiatives: "Statsforvalteren
+    /// (tidligere Fylkesmannen)".
+    names: String,
     cells: Vec<Cell<'a>>,
 }
 
@@ -26,6 +29,9 @@ struct Row<'a> {
 #[derive(Serialize)]
 struct Cell<'a> {
     initiative: &'a str,
+    /// The actor's name when the initiative started, where it is not today's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_then: Option<&'a str>,
     roles: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     href: Option<String>,
@@ -49,8 +55,10 @@ pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
                     .map(|(role, _)| role)
                     .collect();
                 let held = !roles.is_empty();
+                let then = a.name_at(Some(&ini.meta.period.start)).name_in(lang);
                 Cell {
                     initiative: ini.short_title(),
+                    name_then: (held && then != a.current().name_in(lang)).then_some(then),
                     roles,
                     href: held.then(|| {
                         format!(
@@ -66,8 +74,14 @@ pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
         if cells.iter().all(|c| c.roles.is_empty()) {
             continue;
         }
+        let starts = initiatives
+            .iter()
+            .zip(&cells)
+            .filter(|(_, c)| !c.roles.is_empty())
+            .map(|(i, _)| &i.meta.period.start);
         rows.push(Row {
             actor: ctx.actor_ref(&a.id, None, lang),
+            names: ctx.names_then(a, starts, lang),
             cells,
         });
     }

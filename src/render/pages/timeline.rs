@@ -24,7 +24,7 @@ pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
     let filter_initiatives = p
         .initiatives_by_start()
         .map(|i| Link {
-            title: i.short_title(),
+            title: i.short_title().into(),
             href: ctx.href(&p.urls.timeline_of(&i.id)),
         })
         .collect();
@@ -37,7 +37,9 @@ pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
     let filter_actors = actors
         .iter()
         .map(|a| Link {
-            title: &a.current().name,
+            title: ctx
+                .names_then(a, reg.events_of_actor(&a.id).map(|e| &e.date), lang)
+                .into(),
             href: ctx.href(&p.urls.timeline_of_actor(&a.id)),
         })
         .collect();
