@@ -88,6 +88,9 @@ impl Config {
             };
             return Err(Diagnostic::error(display, "no site.yaml found").hint(hint));
         }
+        crate::load::links::Allowed::new(&paths.root, &content_dir)
+            .check(&site_path)
+            .map_err(|e| e.diagnostic(display))?;
         let text = crate::fs::read_text(&site_path, display)?;
         Config::parse_in(paths, display_dir, text)
     }

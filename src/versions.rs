@@ -83,6 +83,9 @@ pub fn list(root: &Path) -> Result<Vec<Version>, Vec<Diagnostic>> {
         );
         return Err(errors);
     }
+    crate::load::links::Allowed::new(root, &dir)
+        .check(&path)
+        .map_err(|e| vec![e.diagnostic(LIST)])?;
     let text = crate::fs::read_text(&path, LIST).map_err(|d| vec![d])?;
     let source = SourceFile {
         path: LIST.into(),
@@ -260,7 +263,8 @@ pub fn release(
 /// Copies the content folder, without its versions and editors' scratch files.
 fn copy_content(content: &Path, to: &Path) -> Result<usize, Error> {
     let mut files = 0;
-    for entry in crate::load::content_files(content) {
+    let root = content.parent().unwrap_or(content);
+    for entry in crate::load::content_files(root, content) {
         let entry = entry.map_err(|e| {
             Error::one(Diagnostic::error(
                 "content",

@@ -77,6 +77,13 @@ fn prepare_case(case: &Path, site: &Path) -> bool {
             .unwrap();
         }
         #[cfg(unix)]
+        "symlink-outside-site" => {
+            let pages = site.join("content/pages");
+            std::os::unix::fs::symlink("/etc/passwd", pages.join("passwd.txt")).unwrap();
+            std::os::unix::fs::symlink("/etc/passwd", pages.join("hemmelig.md")).unwrap();
+            std::os::unix::fs::symlink("/etc", pages.join("etc")).unwrap();
+        }
+        #[cfg(unix)]
         "unreadable-file" => {
             use std::os::unix::fs::PermissionsExt;
             let file = site.join("content/pages/om.md");

@@ -1,0 +1,93 @@
+//! Content that must not leak, hang or run: links out of the site, YAML bombs, active
+//! content, tags without an address. Each through the real binary.
+
+use std::fs;
+use std::path::Path;
+
+use crate::*;
+
+/// `mandat check` on `root`.
+fn check(root: &Path) -> std::process::Output {
+    mandat(&["check", "--root", root.to_str().unwrap()])
+}
+
+#[cfg(unix)]
+mod links {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn a_link_out_of_the_site_is_refused_and_nothing_of_it_is_read() {
+        let site = copy_site("basic");
+        let secret = tempfile::tempdir().unwrap();
+        fs::write(
+            secret.path().join("passord.md"),
+            "root:x:0:0:hemmelig\n---\ntitle: x\n",
+        )
+        .unwrap();
+        let pages = site.path().join("content/pages");
+        symlink(secret.path().join("passord.md"), pages.join("passord.txt")).unwrap();
+        symlink(secret.path().join("passord.md"), pages.join("passord.md")).unwrap();
+        symlink(secret.path(), pages.join("arkiv")).unwrap();
+        let out = site.path().join("output");
+        for o in [build(site.path(), &out), check(site.path())] {
+            let (stdout, stderr) = text(&o);
+            assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+            for link in ["passord.txt", "passord.md", "arkiv"] {
+                assert!(
+                    stderr.contains(&format!(
+                        "content/pages/{link}: error: this shortcut (symbolic link) points to {}",
+                        secret.path().display()
+                    )),
+                    "{stderr}"
+                );
+            }
+            assert!(
+                !stderr.contains("hemmelig"),
+                "the target is never read: {stderr}"
+            );
+        }
+        assert!(!out.exists(), "nothing is written");
+    }
+
+    #[test]
+    fn a_link_inside_the_site_is_followed() {
+        let site = copy_site("basic");
+        fs::create_dir(site.path().join("felles")).unwrap();
+        fs::write(site.path().join("felles/kart.svg"), "<svg/>").unwrap();
+        symlink("../../felles", site.path().join("content/pages/felles")).unwrap();
+        let out = site.path().join("output");
+        let o = build(site.path(), &out);
+        assert!(o.status.success(), "{}", text(&o).1);
+        assert_eq!(read(&out, "felles/kart.svg"), "<svg/>");
+    }
+
+    #[test]
+    fn site_yaml_and_theme_files_may_not_lead_out_either() {
+        let secret = tempfile::tempdir().unwrap();
+        fs::write(secret.path().join("s.yaml"), "title: hemmelig\n").unwrap();
+        let site = copy_site("basic");
+        let site_yaml = site.path().join("content/site.yaml");
+        fs::remove_file(&site_yaml).unwrap();
+        symlink(secret.path().join("s.yaml"), &site_yaml).unwrap();
+        let o = build(site.path(), &site.path().join("output"));
+        let stderr = text(&o).1;
+        assert_eq!(o.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.starts_with("content/site.yaml: error: this shortcut (symbolic link) points to"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("hemmelig"), "{stderr}");
+
+        let site = copy_site("basic");
+        let theme = site.path().join("themes/default/static");
+        fs::create_dir_all(&theme).unwrap();
+        symlink(secret.path().join("s.yaml"), theme.join("s.css")).unwrap();
+        let out = site.path().join("output");
+        let o = build(site.path(), &out);
+        let stderr = text(&o).1;
+        assert_eq!(o.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("outside the site folder"), "{stderr}");
+        assert!(!out.exists());
+    }
+}
