@@ -34,13 +34,20 @@ pub struct Version {
 
 /// `name: 2021` is a number to YAML; a version name is text all the same.
 fn name_from_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    match serde_yaml::Value::deserialize(d)? {
-        serde_yaml::Value::String(s) => Ok(s),
-        serde_yaml::Value::Number(n) if n.is_u64() => Ok(n.to_string()),
-        _ => Err(de::Error::custom(
-            "a version name is text: write it in quotes, e.g. `name: \"2021\"`",
-        )),
+    struct Name;
+    impl de::Visitor<'_> for Name {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a version name as text: write it in quotes, e.g. `name: \"2021\"`")
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_owned())
+        }
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<String, E> {
+            Ok(n.to_string())
+        }
     }
+    d.deserialize_any(Name)
 }
 
 /// Reads versions.yaml and checks it against the folders beside it: every version
@@ -296,7 +303,7 @@ fn add_to_list(root: &Path, version: &Version) -> Result<(), Error> {
     } else {
         HEADER.to_owned()
     };
-    let entry = serde_yaml::to_string(&[version]).map_err(|e| {
+    let entry = yaml::to_string(&[version]).map_err(|e| {
         Error::one(Diagnostic::error(
             LIST,
             format!("could not write the entry: {e}"),
@@ -308,17 +315,16 @@ fn add_to_list(root: &Path, version: &Version) -> Result<(), Error> {
     }
     text.push_str(&entry);
     // A list written another way (`[]`, flow style) cannot be appended to: write it anew.
-    let appended_ok =
-        serde_yaml::from_str::<Vec<Version>>(&text).is_ok_and(|l| l.last() == Some(version));
+    let appended_ok = yaml::read::<Vec<Version>>(&text).is_some_and(|l| l.last() == Some(version));
     if !appended_ok {
         let mut all: Vec<Version> = if yaml::is_blank(&existing) {
             Vec::new()
         } else {
-            serde_yaml::from_str(&existing).unwrap_or_default()
+            yaml::read(&existing).unwrap_or_default()
         };
         all.push(version.clone());
         text = HEADER.to_owned();
-        text.push_str(&serde_yaml::to_string(&all).unwrap_or_default());
+        text.push_str(&yaml::to_string(&all).unwrap_or_default());
     }
     let scratch = path.with_file_name(format!(".versions.yaml.tmp-{}", std::process::id()));
     crate::fs::write(&scratch, text.as_bytes())?;
@@ -373,13 +379,13 @@ mod tests {
 
     #[test]
     fn names_may_be_numbers_or_text() {
-        let l: Vec<Version> = serde_yaml::from_str(
+        let l: Vec<Version> = yaml::read(
             "- name: 2021\n  date: 2021-01-01\n- name: \"2022-06\"\n  date: 2022\n  label: x\n",
         )
         .unwrap();
         assert_eq!(l[0].name, "2021");
         assert_eq!(l[1].name, "2022-06");
-        assert!(serde_yaml::from_str::<Vec<Version>>("- name: 2021.10\n  date: 2021\n").is_err());
+        assert!(yaml::read::<Vec<Version>>("- name: 2021.10\n  date: 2021\n").is_none());
     }
 
     #[test]
@@ -399,7 +405,7 @@ mod tests {
         add_to_list(dir.path(), &v).unwrap();
         let text = std::fs::read_to_string(dir.path().join(LIST)).unwrap();
         assert!(text.starts_with("# our versions\n"), "{text}");
-        let l: Vec<Version> = serde_yaml::from_str(&text).unwrap();
+        let l: Vec<Version> = yaml::read(&text).unwrap();
         assert_eq!(l.len(), 2);
         assert_eq!(l[1], v);
     }

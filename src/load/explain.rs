@@ -2,6 +2,7 @@
 //! sequence, expected struct Period") rewritten for a writer who is not a programmer,
 //! each with a hint that says what to type.
 
+use super::yaml::values_of;
 use crate::error::did_you_mean;
 use crate::model::{suggest_date, ACCEPTED_FORMS};
 
@@ -208,21 +209,6 @@ fn missing_hint(field: &str, place: &Place) -> String {
         ),
         ("date" | "start", _) => format!("add a line `{field}: YYYY-MM-DD` {to} (or YYYY, or YYYY-MM)"),
         _ => format!("add a line `{field}: …` {to}"),
-    }
-}
-
-/// The values an enum accepts, as serde lists them when it is given something else.
-fn values_of<T: serde::de::DeserializeOwned>() -> Vec<String> {
-    match serde_yaml::from_str::<T>("\"\"") {
-        Err(e) => {
-            let msg = e.to_string();
-            backticked(&msg)
-                .into_iter()
-                .skip(1)
-                .map(str::to_owned)
-                .collect()
-        }
-        Ok(_) => Vec::new(),
     }
 }
 

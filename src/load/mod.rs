@@ -3,6 +3,7 @@
 
 mod explain;
 pub mod frontmatter;
+pub mod limits;
 pub mod links;
 pub mod yaml;
 

@@ -91,3 +91,35 @@ mod links {
         assert!(!out.exists());
     }
 }
+
+/// The attacks of issue 18 at full size: each used to run for minutes or abort the
+/// build for want of memory; now each is refused at once with its place.
+#[test]
+fn yaml_bombs_are_refused_before_parsing() {
+    let deep = copy_site("basic");
+    let n = 100_000;
+    fs::write(
+        deep.path().join("content/pages/dyp.md"),
+        format!(
+            "---\ntitle: x\ntags: {}{}\n---\n",
+            "[".repeat(n),
+            "]".repeat(n)
+        ),
+    )
+    .unwrap();
+    let aliases = copy_site("basic");
+    let mut bomb = format!("- date: 2018\n  title: &x {}\n", "a".repeat(1_000_000));
+    bomb.push_str(&"- date: 2018\n  title: *x\n".repeat(20_000));
+    fs::write(aliases.path().join("content/events/bombe.yaml"), bomb).unwrap();
+    for (site, want) in [
+        (&deep, "content/pages/dyp.md:3:38: error: the values here are nested more than 32 levels deep"),
+        (&aliases, "content/events/bombe.yaml:2:10: error: `&x` is a YAML anchor, which records may not use"),
+    ] {
+        let started = std::time::Instant::now();
+        let o = check(site.path());
+        let stderr = text(&o).1;
+        assert_eq!(o.status.code(), Some(1), "{stderr}");
+        assert!(stderr.starts_with(want), "{stderr}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+    }
+}
