@@ -34,6 +34,9 @@ struct SiteFile {
     theme: Option<String>,
     #[serde(default)]
     menu: Vec<MenuItem>,
+    /// Publish raw HTML written in Markdown as HTML; otherwise it is shown as text.
+    #[serde(default)]
+    allow_html: bool,
 }
 
 /// Where to read from and write to, as the command line resolved it.
@@ -63,6 +66,9 @@ pub struct Config {
     pub as_of: Option<Date>,
     pub theme: String,
     pub menu: Vec<MenuItem>,
+    /// Raw HTML in Markdown is published as HTML (site.yaml `allow_html: true`), not
+    /// shown as text: only for sites whose every writer may put scripts on the site.
+    pub allow_html: bool,
     pub source: SourceFile,
 }
 
@@ -140,6 +146,23 @@ impl Config {
                 )
                 .hint("write the name of a folder under themes/, such as `default`"));
         }
+        if let Some(item) = file
+            .menu
+            .iter()
+            .find(|m| crate::model::url::refused_scheme(&m.url).is_some())
+        {
+            let scheme = crate::model::url::refused_scheme(&item.url).unwrap_or_default();
+            return Err(source
+                .error_at(
+                    &["menu:"],
+                    item.url.trim(),
+                    format!(
+                        "the menu item `{}` links to a `{scheme}:` address, which is not accepted",
+                        item.label
+                    ),
+                )
+                .hint(crate::model::url::HINT));
+        }
         let lang = file.language.unwrap_or_default();
         let mut languages = file.languages.unwrap_or_else(|| vec![lang]);
         if !languages.contains(&lang) {
@@ -159,6 +182,7 @@ impl Config {
             as_of: file.as_of,
             theme,
             menu: file.menu,
+            allow_html: file.allow_html,
             source,
         })
     }
@@ -180,6 +204,7 @@ impl Config {
             as_of: None,
             theme: "default".into(),
             menu: Vec::new(),
+            allow_html: false,
             source: SourceFile {
                 path: "content/site.yaml".into(),
                 text: "".into(),

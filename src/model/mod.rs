@@ -7,6 +7,7 @@ mod event;
 pub(crate) mod initiative;
 mod page;
 mod registry;
+pub mod url;
 
 pub use actor::{Actor, ActorKind, ActorName};
 pub use date::{suggest_date, Date, ACCEPTED_FORMS};

@@ -199,6 +199,9 @@ impl Registry {
             for p in &m.parties {
                 check_actor(diags, src, &["parties:"], p);
             }
+            if let Some(url) = m.source.as_ref().and_then(|s| s.url.as_ref()) {
+                diags.extend(refused_url(src, &["source:", "url:"], url));
+            }
             if let Some(publisher) = m.source.as_ref().and_then(|s| s.publisher.as_ref()) {
                 check_actor(diags, src, &["source:", "publisher:"], publisher);
             }
@@ -311,6 +314,11 @@ impl Registry {
         for p in &self.pages {
             diags.extend(self.check_page(p));
         }
+        for actor in self.actors.values() {
+            if let Some(url) = &actor.url {
+                diags.extend(refused_url(&actor.source, &["url:"], url));
+            }
+        }
         // A file that could not be read may hold the only reference to an actor.
         let all_read = self.broken.is_empty() && !mistyped_actor.get();
         for (actor_id, actor) in &self.actors {
@@ -388,6 +396,20 @@ impl Registry {
     pub fn events_of_actor<'a>(&'a self, actor: &'a str) -> impl Iterator<Item = &'a Event> + 'a {
         self.indexed(self.events_by_actor.get(actor))
     }
+}
+
+/// An error when `url` (written after the keys `after` in `src`) has a scheme other
+/// than those in `url::SCHEMES`.
+fn refused_url(src: &SourceFile, after: &[&str], url: &str) -> Option<Diagnostic> {
+    let scheme = super::url::refused_scheme(url)?;
+    Some(
+        src.error_at(
+            after,
+            url.trim(),
+            format!("`{scheme}:` addresses are not accepted"),
+        )
+        .hint(super::url::HINT),
+    )
 }
 
 fn unknown(

@@ -123,3 +123,68 @@ fn yaml_bombs_are_refused_before_parsing() {
         assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
     }
 }
+
+/// Every page below `out` that holds `needle`. (The open data and the search index
+/// hold the text as JSON strings, which no browser runs.)
+fn files_with(out: &Path, needle: &str) -> Vec<String> {
+    tree(out)
+        .into_iter()
+        .filter(|(rel, bytes)| {
+            rel.ends_with(".html") && String::from_utf8_lossy(bytes).contains(needle)
+        })
+        .map(|(rel, _)| rel)
+        .collect()
+}
+
+#[test]
+fn raw_html_is_shown_as_text_unless_the_site_allows_it() {
+    let site = copy_site("basic");
+    let content = site.path().join("content");
+    let script = "<script>alert('x')</script>";
+    for file in ["pages/tilgjengelighet.md", "initiatives/strategi.md"] {
+        let path = content.join(file);
+        let body = fs::read_to_string(&path).unwrap();
+        fs::write(
+            &path,
+            format!("{body}\n{script}\n\nTekst med <img src=x onerror=alert(1)>.\n"),
+        )
+        .unwrap();
+    }
+    let events = content.join("events/hendelser.yaml");
+    let list = fs::read_to_string(&events).unwrap();
+    fs::write(
+        &events,
+        format!("{list}- date: 2020\n  title: Skript\n  description: \"{script}\"\n"),
+    )
+    .unwrap();
+    let out = site.path().join("output");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert_eq!(files_with(&out, script), Vec::<String>::new());
+    assert!(files_with(&out, "<img src=x").is_empty());
+    let shown = files_with(&out, "&lt;script&gt;alert('x')&lt;/script&gt;");
+    for page in [
+        "tilgjengelighet/index.html",
+        "initiativ/strategi/index.html",
+        "tidslinje/index.html",
+    ] {
+        assert!(shown.contains(&page.to_owned()), "{page} in {shown:?}");
+    }
+
+    let site_yaml = content.join("site.yaml");
+    let settings = fs::read_to_string(&site_yaml).unwrap();
+    fs::write(&site_yaml, format!("{settings}allow_html: true\n")).unwrap();
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let published = files_with(&out, script);
+    for page in [
+        "tilgjengelighet/index.html",
+        "initiativ/strategi/index.html",
+        "tidslinje/index.html",
+    ] {
+        assert!(
+            published.contains(&page.to_owned()),
+            "{page} in {published:?}"
+        );
+    }
+}
