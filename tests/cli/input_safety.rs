@@ -188,3 +188,56 @@ fn raw_html_is_shown_as_text_unless_the_site_allows_it() {
         );
     }
 }
+
+#[test]
+fn tags_spelled_apart_share_a_page_with_a_warning_naming_both_places() {
+    let site = copy_site("basic");
+    let pages = site.path().join("content/pages/artikler");
+    for (name, tags) in [("a", "[Tillit, til lit]"), ("b", "[tillit, til-lit]")] {
+        fs::write(
+            pages.join(format!("{name}.md")),
+            format!("---\ntitle: Side {name}\ntags: {tags}\n---\nTekst.\n"),
+        )
+        .unwrap();
+    }
+    let out = site.path().join("output");
+    let o = build(site.path(), &out);
+    let stderr = text(&o).1;
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("content/pages/artikler/b.md:3:8: warning: the tag `tillit` shares one page (/tags/tillit/) with the tag `Tillit` at content/pages/artikler/a.md:3:8, which is written differently"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/pages/artikler/b.md:3:16: warning: the tag `til-lit` shares one page (/tags/til-lit/) with the tag `til lit` at content/pages/artikler/a.md:3:16"),
+        "{stderr}"
+    );
+    // nyhet.md comes after a.md and b.md, and writes `tillit` too.
+    assert!(
+        stderr.contains("content/pages/artikler/nyhet.md:"),
+        "{stderr}"
+    );
+    assert!(read(&out, "tags/tillit/index.html").contains("Side b"));
+}
+
+#[test]
+fn a_tag_without_letters_is_an_error_not_a_link_to_tags_slash_slash() {
+    let site = copy_site("basic");
+    fs::write(
+        site.path().join("content/pages/artikler/a.md"),
+        "---\ntitle: A\ntags: [\"\", \"..\"]\n---\nTekst.\n",
+    )
+    .unwrap();
+    let out = site.path().join("output");
+    let o = build(site.path(), &out);
+    let stderr = text(&o).1;
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/pages/artikler/a.md:3:8: error: the tag `` has no letters or digits, so it cannot have a page"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "content/pages/artikler/a.md:3:13: error: the tag `..` has no letters or digits"
+        ),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
