@@ -84,10 +84,16 @@ pub fn list(root: &Path) -> Result<Vec<Version>, Vec<Diagnostic>> {
         if folders.is_empty() && errors.is_empty() {
             return Ok(Vec::new());
         }
-        errors.push(
-            Diagnostic::error(format!("{FOLDER}/"), "there is no versions.yaml listing the versions in this folder")
-                .hint(format!("create {LIST} with an entry per folder: `- name: \"{}\"` and below it `  date: YYYY-MM-DD`", folders.first().map_or("NAME", String::as_str))),
-        );
+        let (cut_short, unlisted): (Vec<&String>, Vec<&String>) = folders
+            .iter()
+            .partition(|f| interrupted(&dir.join(f), f).is_some());
+        errors.extend(cut_short.into_iter().map(|f| cut_short_release(f)));
+        if let Some(first) = unlisted.first() {
+            errors.push(
+                Diagnostic::error(format!("{FOLDER}/"), "there is no versions.yaml listing the versions in this folder")
+                    .hint(format!("create {LIST} with an entry per folder: `- name: \"{first}\"` and below it `  date: YYYY-MM-DD`")),
+            );
+        }
         return Err(errors);
     }
     crate::load::links::Allowed::new(root, &dir)
@@ -144,7 +150,9 @@ pub fn list(root: &Path) -> Result<Vec<Version>, Vec<Diagnostic>> {
         seen.push(&v.name);
     }
     for f in &folders {
-        if !seen.contains(&f.as_str()) {
+        if !seen.contains(&f.as_str()) && interrupted(&dir.join(f), f).is_some() {
+            errors.push(cut_short_release(f));
+        } else if !seen.contains(&f.as_str()) {
             errors.push(
                 Diagnostic::error(format!("{FOLDER}/{f}/"), format!("the folder is not listed in {LIST}"))
                     .hint(format!("add `- name: \"{f}\"` and `  date: YYYY-MM-DD` to the list, or remove the folder")),
@@ -230,6 +238,18 @@ pub fn release(
     let listed = list(&paths.root)
         .map(|l| l.iter().any(|v| v.name == name))
         .unwrap_or(false);
+    if let (false, Some(version)) = (listed, interrupted(&target, name)) {
+        // A release cut short after its folder was in place: the files are complete
+        // (the rename is the last step of the copy), only the list lacks the entry.
+        add_to_list(&paths.root, &version)?;
+        let _ = std::fs::remove_file(target.join(PENDING));
+        return Ok(Released {
+            name: version.name,
+            date: version.date,
+            files: count_files(&target),
+            folder: target,
+        });
+    }
     if target.exists() || listed {
         return Err(Error::Usage(format!(
             "the version `{name}` already exists ({FOLDER}/{name}/): a version is never changed once released, so choose a new name"
@@ -253,18 +273,61 @@ pub fn release(
     let scratch = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     crate::fs::remove_dir_if_exists(&scratch);
     let files = copy_content(&paths.root.join("content"), &scratch)
+        .and_then(|files| {
+            // The entry goes with the files, so that a release cut short between the
+            // rename and the list can be recognised and finished (see `interrupted`).
+            let entry = yaml::to_string(&version).map_err(|e| {
+                Error::one(Diagnostic::error(
+                    LIST,
+                    format!("could not write the entry: {e}"),
+                ))
+            })?;
+            crate::fs::write(&scratch.join(PENDING), entry.as_bytes())?;
+            Ok(files)
+        })
         .inspect_err(|_| crate::fs::remove_dir_if_exists(&scratch))?;
     std::fs::rename(&scratch, &target).map_err(|e| {
         crate::fs::remove_dir_if_exists(&scratch);
         Error::io(&target, "put the new version in place", &e)
     })?;
+    crate::fs::fault("release-renamed");
     add_to_list(&paths.root, &version).inspect_err(|_| crate::fs::remove_dir_if_exists(&target))?;
+    let _ = std::fs::remove_file(target.join(PENDING));
     Ok(Released {
         name: version.name,
         date: version.date,
         files,
         folder: target,
     })
+}
+
+/// The entry of a version whose release has not yet added it to versions.yaml, kept in
+/// its folder (hidden, so never read as content) until it has.
+const PENDING: &str = ".release-pending.yaml";
+
+/// The entry of the version in `folder` when its release was cut short before the list.
+fn interrupted(folder: &Path, name: &str) -> Option<Version> {
+    let text = std::fs::read_to_string(folder.join(PENDING)).ok()?;
+    yaml::read::<Version>(&text).filter(|v| v.name == name)
+}
+
+/// The error for a version folder whose release stopped before versions.yaml.
+fn cut_short_release(name: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("{FOLDER}/{name}/"),
+        format!("the release of the version `{name}` was cut short before it was added to {LIST}"),
+    )
+    .hint(format!(
+        "run `mandat release {name}` again to finish it (the version's files are complete), or remove the folder {FOLDER}/{name}/"
+    ))
+}
+
+fn count_files(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name() != PENDING)
+        .count()
 }
 
 /// Copies the content folder, without its versions and editors' scratch files.

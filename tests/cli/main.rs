@@ -6,6 +6,7 @@ mod check;
 mod content;
 mod input_safety;
 mod invalid;
+mod output_safety;
 mod reader;
 mod serve;
 mod timeline;
