@@ -145,7 +145,7 @@ pub fn write_or_link(path: &Path, bytes: &[u8], old: Option<&Path>) -> Result<()
         if same {
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent)
-                    .map_err(|e| Error::io(parent, "create the folder", &e))?;
+                    .map_err(|e| write_error(parent, "create the folder", &e))?;
             }
             // A file system without hard links gets a copy written instead.
             if fs::hard_link(old, path).is_ok() {
@@ -525,6 +525,44 @@ mod tests {
         assert!(
             other.exists(),
             "a folder not named like a previous output stays"
+        );
+    }
+
+    #[test]
+    fn a_full_disk_is_named_by_the_output_folder() {
+        let out = Path::new("/srv/site/output");
+        let file = staging_dir(out).join("aktorer/ks/index.html");
+        assert_eq!(output_of(&file).as_deref(), Some(out));
+        assert_eq!(output_of(Path::new("/srv/site/output/index.html")), None);
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let a = write_error(&file, "write the file", &full);
+        let b = write_error(
+            &staging_dir(out).join("om/index.html"),
+            "write the file",
+            &full,
+        );
+        assert_eq!(
+            a.diagnostics(),
+            b.diagnostics(),
+            "one message for every file"
+        );
+        assert_eq!(a.diagnostics()[0].path, "/srv/site/output");
+    }
+
+    #[test]
+    fn check_output_refuses_files_and_folders_inside_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        fs::create_dir_all(root.join("content/pages")).unwrap();
+        let file = dir.path().join("fil");
+        fs::write(&file, "x").unwrap();
+        assert!(check_output(&root, &file).is_err());
+        assert!(check_output(&root, &root.join("content/pages/ut/ny")).is_err());
+        assert!(check_output(&root, &root.join("output")).is_ok());
+        assert!(check_output(&root, &dir.path().join("ut")).is_ok());
+        assert!(
+            check_output(&root, dir.path()).is_err(),
+            "a folder holding the site"
         );
     }
 

@@ -442,6 +442,13 @@ fn record_id(source: &SourceFile, rel: &str) -> Result<String, Diagnostic> {
 }
 
 fn read_record(config: &Config, path: &Path, rel: &str, kind: Kind) -> Result<Record, Diagnostic> {
+    // The walk checked the links it found; the dev server re-reads files without walking
+    // again, and a file may have become a link to elsewhere since.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        links::Allowed::new(&config.root, &config.content_dir)
+            .check(path)
+            .map_err(|e| e.diagnostic(&format!("{}/{rel}", config.display_dir)))?;
+    }
     if let Kind::Asset = kind {
         let below = rel.strip_prefix("pages/").unwrap_or(rel).to_owned();
         return Ok(Record::Asset(path.to_path_buf(), below));
@@ -456,13 +463,6 @@ fn read_text_record(
     kind: Kind,
 ) -> Result<Record, Diagnostic> {
     let shown = format!("{}/{rel}", config.display_dir);
-    // The walk checked the links it found; the dev server re-reads files without walking
-    // again, and a file may have become a link to elsewhere since.
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        links::Allowed::new(&config.root, &config.content_dir)
-            .check(path)
-            .map_err(|e| e.diagnostic(&shown))?;
-    }
     let text = crate::fs::read_text(path, &shown)?;
     parse_text_record(config, rel, text, kind)
 }
