@@ -42,4 +42,14 @@ for case in ../tests/fixtures/invalid/*/site/content; do
         $case/actors/bfd.yaml $case/actors/ks.yaml $case/initiatives/kompetansestrategi.md \
         $case/events/hendelser.yaml $case/pages/om.md $case/pages/artikler/nyhet.md
 done
-echo "seeded $(ls corpus/records | wc -l) records, $(ls corpus/markdown | wc -l) markdown bodies"
+# Sites on disk (fuzz_targets/site_on_disk.rs): the same files, then one part per link
+# (a byte for where, a byte for what it points to), or a generator byte and a size.
+mkdir -p corpus/site_on_disk
+cp corpus/site/* corpus/site_on_disk/
+printf '\0\0\0\0\0\0\0\001\001' > corpus/site_on_disk/link-to-outside-folder
+printf '\0\0\0\0\0\0\0\001\012\0\002\005' > corpus/site_on_disk/links-inside
+printf '\0\0\0\0\0\0\0\010\001\0\011\002' > corpus/site_on_disk/theme-and-folder-links
+printf '\0\0\0\0\0\001\377' > corpus/site_on_disk/deep-brackets
+printf '\0\0\0\0\0\002\010' > corpus/site_on_disk/deep-indentation
+printf '\0\003\100' > corpus/site_on_disk/aliases
+echo "seeded $(ls corpus/records | wc -l) records, $(ls corpus/markdown | wc -l) markdown bodies, $(ls corpus/site_on_disk | wc -l) sites on disk"

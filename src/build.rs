@@ -229,6 +229,7 @@ fn progress(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
 /// Refuses an output folder the swap would destroy: the site itself, a folder holding
 /// it, or a folder mandat did not write.
 fn check_output_folder(paths: &Paths) -> Result<(), Error> {
+    crate::fs::check_output(&paths.root, &paths.out)?;
     let out = &paths.out;
     let root = &paths.root;
     if root.starts_with(out)

@@ -37,6 +37,9 @@ struct SiteFile {
     menu: Vec<MenuItem>,
     #[serde(default)]
     tag_names: BTreeMap<String, TagForms>,
+    /// Publish raw HTML written in Markdown as HTML; otherwise it is shown as text.
+    #[serde(default)]
+    allow_html: bool,
 }
 
 /// A tag's name in each written standard, where it differs from the tag as written.
@@ -78,6 +81,9 @@ pub struct Config {
     pub menu: Vec<MenuItem>,
     /// Tags' names on pages in each written standard (`tag_names` in site.yaml).
     pub tag_names: BTreeMap<String, TagForms>,
+    /// Raw HTML in Markdown is published as HTML (site.yaml `allow_html: true`), not
+    /// shown as text: only for sites whose every writer may put scripts on the site.
+    pub allow_html: bool,
     pub source: SourceFile,
 }
 
@@ -103,6 +109,9 @@ impl Config {
             };
             return Err(Diagnostic::error(display, "no site.yaml found").hint(hint));
         }
+        crate::load::links::Allowed::new(&paths.root, &content_dir)
+            .check(&site_path)
+            .map_err(|e| e.diagnostic(display))?;
         let text = crate::fs::read_text(&site_path, display)?;
         Config::parse_in(paths, display_dir, text)
     }
@@ -152,6 +161,23 @@ impl Config {
                 )
                 .hint("write the name of a folder under themes/, such as `default`"));
         }
+        if let Some(item) = file
+            .menu
+            .iter()
+            .find(|m| crate::model::url::refused_scheme(&m.url).is_some())
+        {
+            let scheme = crate::model::url::refused_scheme(&item.url).unwrap_or_default();
+            return Err(source
+                .error_at(
+                    &["menu:"],
+                    item.url.trim(),
+                    format!(
+                        "the menu item `{}` links to a `{scheme}:` address, which is not accepted",
+                        item.label
+                    ),
+                )
+                .hint(crate::model::url::HINT));
+        }
         let lang = file.language.unwrap_or_default();
         let mut languages = file.languages.unwrap_or_else(|| vec![lang]);
         if !languages.contains(&lang) {
@@ -172,6 +198,7 @@ impl Config {
             theme,
             menu: file.menu,
             tag_names: file.tag_names,
+            allow_html: file.allow_html,
             source,
         })
     }
@@ -194,6 +221,7 @@ impl Config {
             theme: "default".into(),
             menu: Vec::new(),
             tag_names: BTreeMap::new(),
+            allow_html: false,
             source: SourceFile {
                 path: "content/site.yaml".into(),
                 text: "".into(),

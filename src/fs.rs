@@ -61,9 +61,80 @@ pub fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
 /// Writes `bytes` to `path`, creating the folders above it.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", &e))?;
+        fs::create_dir_all(parent).map_err(|e| write_error(parent, "create the folder", &e))?;
     }
-    fs::write(path, bytes).map_err(|e| Error::io(path, "write the file", &e))
+    fs::write(path, bytes).map_err(|e| write_error(path, "write the file", &e))
+}
+
+/// An error writing `path`. A full disk fails every file of a build the same way: the
+/// message names the output folder, not the file in the hidden staging folder, so that
+/// the thousands of failures are one message (equal diagnostics are reported once).
+fn write_error(path: &Path, action: &str, err: &std::io::Error) -> Error {
+    if err.kind() == std::io::ErrorKind::StorageFull {
+        let out = output_of(path);
+        let shown = out.as_deref().unwrap_or(path);
+        return Error::one(
+            Diagnostic::error(
+                shown.display().to_string(),
+                "the disk is full: there is no room to write the site",
+            )
+            .hint("free some space on the disk (a build needs about as much room again as the site takes) and build again; the previous output is unchanged"),
+        );
+    }
+    Error::io(path, action, err)
+}
+
+/// The output folder a file in a staging folder (`.NAME.tmp-PID/…`) is written for.
+fn output_of(path: &Path) -> Option<PathBuf> {
+    path.ancestors().find_map(|dir| {
+        let name = dir.file_name()?.to_str()?;
+        let (out, pid) = name.strip_prefix('.')?.rsplit_once(".tmp-")?;
+        (!pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| dir.with_file_name(out))
+    })
+}
+
+/// Refuses an output the build must not write: a file that is not a folder (it would be
+/// moved aside), or a folder inside the site's content or themes, or holding the site,
+/// compared as real paths so that a `content` reached through a link is caught too.
+pub fn check_output(root: &Path, out: &Path) -> Result<(), Error> {
+    if let Ok(meta) = fs::metadata(out) {
+        if !meta.is_dir() {
+            return Err(Error::Usage(format!(
+                "refusing to write the site into {}: it is a file, not a folder; choose a folder with --out (a new one is created)",
+                out.display()
+            )));
+        }
+    }
+    let real_out = real_path(out);
+    let real_root = real_path(root);
+    let inside = |dir: &str| real_out.starts_with(real_path(&root.join(dir)));
+    if real_root.starts_with(&real_out) || inside("content") || inside("themes") {
+        return Err(Error::Usage(format!(
+            "refusing to write the site into {}: it is inside the site's content or themes folder (or holds the site), so every build would copy itself; choose another --out folder",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// `path` with every link and `..` resolved, as far as it exists; the rest (a folder
+/// the build will create) appended as written.
+fn real_path(path: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut at = path;
+    loop {
+        if let Ok(real) = fs::canonicalize(at) {
+            return rest.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                at = parent;
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
 }
 
 /// Writes `bytes` to `path` like `write`, unless the previous build's file `old` holds
@@ -77,7 +148,7 @@ pub fn write_or_link(path: &Path, bytes: &[u8], old: Option<&Path>) -> Result<()
         if same {
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent)
-                    .map_err(|e| Error::io(parent, "create the folder", &e))?;
+                    .map_err(|e| write_error(parent, "create the folder", &e))?;
             }
             // A file system without hard links gets a copy written instead.
             if fs::hard_link(old, path).is_ok() {
@@ -150,9 +221,10 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
 }
 
-/// Puts the finished `staging` folder in place of `out`. The old output is moved aside
-/// first and put back if the swap fails; once the new one is in place, it is returned
-/// for the caller to remove (see `remove_in_background`).
+/// Puts the finished `staging` folder in place of `out`. Where the system can, the two
+/// are exchanged in one step, so there is no moment without an `out`; otherwise the old
+/// output is moved aside first and put back if the swap fails. Once the new one is in
+/// place, the old one is returned for the caller to remove (see `remove_in_background`).
 pub fn swap_into_place(staging: &Path, out: &Path) -> Result<Option<PathBuf>, Error> {
     // Named for this moment too, not only this process: in a container every build is
     // process 1, and a removal cut short must not block the next build's rename.
@@ -160,17 +232,93 @@ pub fn swap_into_place(staging: &Path, out: &Path) -> Result<Option<PathBuf>, Er
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let old = sibling(out, &format!("old-{nanos}"));
-    let had_old = out.exists();
+    let had_old = fs::symlink_metadata(out).is_ok();
     if had_old {
-        fs::rename(out, &old).map_err(|e| Error::io(out, "move the previous output aside", &e))?;
+        match exchange(staging, out) {
+            Ok(()) => {
+                fault("swap-exchanged");
+                // `staging` now holds the previous output: give it the name of one.
+                return Ok(Some(if fs::rename(staging, &old).is_ok() {
+                    old
+                } else {
+                    staging.to_path_buf()
+                }));
+            }
+            Err(e) if is_busy(&e) => return Err(busy(out, &e)),
+            // No exchange on this system or file system: two renames.
+            Err(_) => {}
+        }
+        fs::rename(out, &old).map_err(|e| match is_busy(&e) {
+            true => busy(out, &e),
+            false => Error::io(out, "move the previous output aside", &e),
+        })?;
     }
     if let Err(e) = fs::rename(staging, out) {
         if had_old {
             let _ = fs::rename(&old, out);
         }
-        return Err(Error::io(out, "put the new output in place", &e));
+        return Err(match is_busy(&e) {
+            true => busy(out, &e),
+            false => Error::io(out, "put the new output in place", &e),
+        });
     }
     Ok(had_old.then_some(old))
+}
+
+/// Exchanges two paths in one step (Linux's renameat2 with RENAME_EXCHANGE).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call; renameat2 only
+    // reads them.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// A folder that is a mount point cannot be renamed or exchanged ("Device or resource
+/// busy").
+fn is_busy(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::ResourceBusy
+}
+
+fn busy(out: &Path, e: &std::io::Error) -> Error {
+    let mut d = io_diagnostic(out, "put the new output in place", e);
+    d.hint = Some(format!(
+        "{} is probably a mount point, which cannot be replaced whole: build into a folder inside it (--out {}), or use a folder that is not a mount point",
+        out.display(),
+        out.join("site").display()
+    ));
+    Error::one(d)
+}
+
+/// For tests that must stop a command at a given moment, as `kill -9` would: aborts
+/// when the variable MANDAT_FAULT names `point`. Costs one look-up of the variable.
+pub fn fault(point: &str) {
+    if std::env::var_os("MANDAT_FAULT").is_some_and(|v| v == point) {
+        std::process::abort();
+    }
 }
 
 /// The hidden command a build starts to remove the previous output after it has exited.
@@ -202,25 +350,62 @@ pub fn remove_in_background(out: &Path, old: Option<PathBuf>) {
     }
 }
 
-/// Previous outputs of `out` still beside it: `.NAME.old-PID` folders.
+/// Previous outputs of `out` still beside it: `.NAME.old-PID` folders, and the staging
+/// folders (`.NAME.tmp-PID`) of builds whose process is gone (killed mid-build), which
+/// are marked and renamed as previous outputs so the same removal takes them.
 fn leftovers(out: &Path) -> Vec<PathBuf> {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
         return Vec::new();
     };
-    let prefix = format!(".{}.old-", name.to_string_lossy());
+    let name = name.to_string_lossy();
+    let prefix = format!(".{name}.old-");
+    let staging = format!(".{name}.tmp-");
     let parent = if parent.as_os_str().is_empty() {
         Path::new(".")
     } else {
         parent
     };
-    fs::read_dir(parent)
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-                .map(|e| e.path())
-                .collect()
-        })
-        .unwrap_or_default()
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with(&prefix) {
+            found.push(entry.path());
+        } else if let Some(pid) = file_name.strip_prefix(&staging) {
+            let gone = pid.parse::<u32>().is_ok_and(|pid| !process_alive(pid));
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if gone && is_dir && write(&entry.path().join(MARKER), b"").is_ok() {
+                let old = parent.join(format!("{prefix}stale-{pid}"));
+                if fs::rename(entry.path(), &old).is_ok() {
+                    found.push(old);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Whether process `pid` is running. This process counts as running (its staging
+/// folder is its own), and so does any process that cannot be asked.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
 }
 
 /// Removes each of `dirs` that is a previous output: a `.NAME.old-PID` folder holding
@@ -393,6 +578,44 @@ mod tests {
         assert!(
             other.exists(),
             "a folder not named like a previous output stays"
+        );
+    }
+
+    #[test]
+    fn a_full_disk_is_named_by_the_output_folder() {
+        let out = Path::new("/srv/site/output");
+        let file = staging_dir(out).join("aktorer/ks/index.html");
+        assert_eq!(output_of(&file).as_deref(), Some(out));
+        assert_eq!(output_of(Path::new("/srv/site/output/index.html")), None);
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let a = write_error(&file, "write the file", &full);
+        let b = write_error(
+            &staging_dir(out).join("om/index.html"),
+            "write the file",
+            &full,
+        );
+        assert_eq!(
+            a.diagnostics(),
+            b.diagnostics(),
+            "one message for every file"
+        );
+        assert_eq!(a.diagnostics()[0].path, "/srv/site/output");
+    }
+
+    #[test]
+    fn check_output_refuses_files_and_folders_inside_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        fs::create_dir_all(root.join("content/pages")).unwrap();
+        let file = dir.path().join("fil");
+        fs::write(&file, "x").unwrap();
+        assert!(check_output(&root, &file).is_err());
+        assert!(check_output(&root, &root.join("content/pages/ut/ny")).is_err());
+        assert!(check_output(&root, &root.join("output")).is_ok());
+        assert!(check_output(&root, &dir.path().join("ut")).is_ok());
+        assert!(
+            check_output(&root, dir.path()).is_err(),
+            "a folder holding the site"
         );
     }
 

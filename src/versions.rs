@@ -35,13 +35,20 @@ pub struct Version {
 
 /// `name: 2021` is a number to YAML; a version name is text all the same.
 fn name_from_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    match serde_yaml::Value::deserialize(d)? {
-        serde_yaml::Value::String(s) => Ok(s),
-        serde_yaml::Value::Number(n) if n.is_u64() => Ok(n.to_string()),
-        _ => Err(de::Error::custom(
-            "a version name is text: write it in quotes, e.g. `name: \"2021\"`",
-        )),
+    struct Name;
+    impl de::Visitor<'_> for Name {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a version name as text: write it in quotes, e.g. `name: \"2021\"`")
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_owned())
+        }
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<String, E> {
+            Ok(n.to_string())
+        }
     }
+    d.deserialize_any(Name)
 }
 
 /// Reads versions.yaml and checks it against the folders beside it: every version
@@ -78,12 +85,21 @@ pub fn list(root: &Path) -> Result<Vec<Version>, Vec<Diagnostic>> {
         if folders.is_empty() && errors.is_empty() {
             return Ok(Vec::new());
         }
-        errors.push(
-            Diagnostic::error(format!("{FOLDER}/"), "there is no versions.yaml listing the versions in this folder")
-                .hint(format!("create {LIST} with an entry per folder: `- name: \"{}\"` and below it `  date: YYYY-MM-DD`", folders.first().map_or("NAME", String::as_str))),
-        );
+        let (cut_short, unlisted): (Vec<&String>, Vec<&String>) = folders
+            .iter()
+            .partition(|f| interrupted(&dir.join(f), f).is_some());
+        errors.extend(cut_short.into_iter().map(|f| cut_short_release(f)));
+        if let Some(first) = unlisted.first() {
+            errors.push(
+                Diagnostic::error(format!("{FOLDER}/"), "there is no versions.yaml listing the versions in this folder")
+                    .hint(format!("create {LIST} with an entry per folder: `- name: \"{first}\"` and below it `  date: YYYY-MM-DD`")),
+            );
+        }
         return Err(errors);
     }
+    crate::load::links::Allowed::new(root, &dir)
+        .check(&path)
+        .map_err(|e| vec![e.diagnostic(LIST)])?;
     let text = crate::fs::read_text(&path, LIST).map_err(|d| vec![d])?;
     let source = SourceFile {
         path: LIST.into(),
@@ -135,7 +151,9 @@ pub fn list(root: &Path) -> Result<Vec<Version>, Vec<Diagnostic>> {
         seen.push(&v.name);
     }
     for f in &folders {
-        if !seen.contains(&f.as_str()) {
+        if !seen.contains(&f.as_str()) && interrupted(&dir.join(f), f).is_some() {
+            errors.push(cut_short_release(f));
+        } else if !seen.contains(&f.as_str()) {
             errors.push(
                 Diagnostic::error(format!("{FOLDER}/{f}/"), format!("the folder is not listed in {LIST}"))
                     .hint(format!("add `- name: \"{f}\"` and `  date: YYYY-MM-DD` to the list, or remove the folder")),
@@ -246,6 +264,18 @@ pub fn release(
     let listed = list(&paths.root)
         .map(|l| l.iter().any(|v| v.name == name))
         .unwrap_or(false);
+    if let (false, Some(version)) = (listed, interrupted(&target, name)) {
+        // A release cut short after its folder was in place: the files are complete
+        // (the rename is the last step of the copy), only the list lacks the entry.
+        add_to_list(&paths.root, &version)?;
+        let _ = std::fs::remove_file(target.join(PENDING));
+        return Ok(Released {
+            name: version.name,
+            date: version.date,
+            files: count_files(&target),
+            folder: target,
+        });
+    }
     if target.exists() || listed {
         return Err(Error::Usage(format!(
             "the version `{name}` already exists ({FOLDER}/{name}/): a version is never changed once released, so choose a new name"
@@ -269,12 +299,26 @@ pub fn release(
     let scratch = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     crate::fs::remove_dir_if_exists(&scratch);
     let files = copy_content(&paths.root.join("content"), &scratch)
+        .and_then(|files| {
+            // The entry goes with the files, so that a release cut short between the
+            // rename and the list can be recognised and finished (see `interrupted`).
+            let entry = yaml::to_string(&version).map_err(|e| {
+                Error::one(Diagnostic::error(
+                    LIST,
+                    format!("could not write the entry: {e}"),
+                ))
+            })?;
+            crate::fs::write(&scratch.join(PENDING), entry.as_bytes())?;
+            Ok(files)
+        })
         .inspect_err(|_| crate::fs::remove_dir_if_exists(&scratch))?;
     std::fs::rename(&scratch, &target).map_err(|e| {
         crate::fs::remove_dir_if_exists(&scratch);
         Error::io(&target, "put the new version in place", &e)
     })?;
+    crate::fs::fault("release-renamed");
     add_to_list(&paths.root, &version).inspect_err(|_| crate::fs::remove_dir_if_exists(&target))?;
+    let _ = std::fs::remove_file(target.join(PENDING));
     Ok(Released {
         name: version.name,
         date: version.date,
@@ -283,10 +327,40 @@ pub fn release(
     })
 }
 
+/// The entry of a version whose release has not yet added it to versions.yaml, kept in
+/// its folder (hidden, so never read as content) until it has.
+const PENDING: &str = ".release-pending.yaml";
+
+/// The entry of the version in `folder` when its release was cut short before the list.
+fn interrupted(folder: &Path, name: &str) -> Option<Version> {
+    let text = std::fs::read_to_string(folder.join(PENDING)).ok()?;
+    yaml::read::<Version>(&text).filter(|v| v.name == name)
+}
+
+/// The error for a version folder whose release stopped before versions.yaml.
+fn cut_short_release(name: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("{FOLDER}/{name}/"),
+        format!("the release of the version `{name}` was cut short before it was added to {LIST}"),
+    )
+    .hint(format!(
+        "run `mandat release {name}` again to finish it (the version's files are complete), or remove the folder {FOLDER}/{name}/"
+    ))
+}
+
+fn count_files(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name() != PENDING)
+        .count()
+}
+
 /// Copies the content folder, without its versions and editors' scratch files.
 fn copy_content(content: &Path, to: &Path) -> Result<usize, Error> {
     let mut files = 0;
-    for entry in crate::load::content_files(content) {
+    let root = content.parent().unwrap_or(content);
+    for entry in crate::load::content_files(root, content) {
         let entry = entry.map_err(|e| {
             Error::one(Diagnostic::error(
                 "content",
@@ -318,7 +392,7 @@ fn add_to_list(root: &Path, version: &Version) -> Result<(), Error> {
     } else {
         HEADER.to_owned()
     };
-    let entry = serde_yaml::to_string(&[version]).map_err(|e| {
+    let entry = yaml::to_string(&[version]).map_err(|e| {
         Error::one(Diagnostic::error(
             LIST,
             format!("could not write the entry: {e}"),
@@ -330,17 +404,16 @@ fn add_to_list(root: &Path, version: &Version) -> Result<(), Error> {
     }
     text.push_str(&entry);
     // A list written another way (`[]`, flow style) cannot be appended to: write it anew.
-    let appended_ok =
-        serde_yaml::from_str::<Vec<Version>>(&text).is_ok_and(|l| l.last() == Some(version));
+    let appended_ok = yaml::read::<Vec<Version>>(&text).is_some_and(|l| l.last() == Some(version));
     if !appended_ok {
         let mut all: Vec<Version> = if yaml::is_blank(&existing) {
             Vec::new()
         } else {
-            serde_yaml::from_str(&existing).unwrap_or_default()
+            yaml::read(&existing).unwrap_or_default()
         };
         all.push(version.clone());
         text = HEADER.to_owned();
-        text.push_str(&serde_yaml::to_string(&all).unwrap_or_default());
+        text.push_str(&yaml::to_string(&all).unwrap_or_default());
     }
     let scratch = path.with_file_name(format!(".versions.yaml.tmp-{}", std::process::id()));
     crate::fs::write(&scratch, text.as_bytes())?;
@@ -390,13 +463,13 @@ mod tests {
 
     #[test]
     fn names_may_be_numbers_or_text() {
-        let l: Vec<Version> = serde_yaml::from_str(
+        let l: Vec<Version> = yaml::read(
             "- name: 2021\n  date: 2021-01-01\n- name: \"2022-06\"\n  date: 2022\n  label: x\n",
         )
         .unwrap();
         assert_eq!(l[0].name, "2021");
         assert_eq!(l[1].name, "2022-06");
-        assert!(serde_yaml::from_str::<Vec<Version>>("- name: 2021.10\n  date: 2021\n").is_err());
+        assert!(yaml::read::<Vec<Version>>("- name: 2021.10\n  date: 2021\n").is_none());
     }
 
     #[test]
@@ -416,7 +489,7 @@ mod tests {
         add_to_list(dir.path(), &v).unwrap();
         let text = std::fs::read_to_string(dir.path().join(LIST)).unwrap();
         assert!(text.starts_with("# our versions\n"), "{text}");
-        let l: Vec<Version> = serde_yaml::from_str(&text).unwrap();
+        let l: Vec<Version> = yaml::read(&text).unwrap();
         assert_eq!(l.len(), 2);
         assert_eq!(l[1], v);
     }

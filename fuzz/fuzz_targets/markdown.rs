@@ -27,6 +27,8 @@ fuzz_target!(|data: &[u8]| {
         sources: &sources,
         urls: &urls,
         content_dir: "content",
+        // Both ways: escaped (the default) and raw HTML allowed, picked by the length.
+        allow_html: body.len() % 2 == 1,
     };
     let source = SourceFile {
         path: "content/pages/artikler/nyhet.md".into(),
@@ -45,6 +47,22 @@ fuzz_target!(|data: &[u8]| {
         Ok(r) => {
             for l in &r.links {
                 assert!(l.line >= 4);
+            }
+            // Nothing active gets through: raw HTML is text, other schemes are errors.
+            let html = r.html.to_ascii_lowercase();
+            // (With raw HTML allowed, the writer's own HTML is published as written.)
+            // Text never holds a bare `<` then (it is escaped), so every `<` starts a tag
+            // of the renderer's own, and only those are looked at: `href="javascript:`
+            // written as text in a code block is text.
+            if !linker.allow_html {
+                for tag in html.split('<').skip(1) {
+                    let tag = tag.split('>').next().unwrap_or("");
+                    assert!(!tag.starts_with("script"), "{}", r.html);
+                    for scheme in ["javascript:", "data:", "vbscript:"] {
+                        assert!(!tag.contains(&format!("href=\"{scheme}")), "{}", r.html);
+                        assert!(!tag.contains(&format!("src=\"{scheme}")), "{}", r.html);
+                    }
+                }
             }
         }
         Err(ds) => {

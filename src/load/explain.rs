@@ -2,6 +2,7 @@
 //! sequence, expected struct Period") rewritten for a writer who is not a programmer,
 //! each with a hint that says what to type.
 
+use super::yaml::values_of;
 use crate::error::did_you_mean;
 use crate::model::{suggest_date, ACCEPTED_FORMS};
 
@@ -211,21 +212,6 @@ fn missing_hint(field: &str, place: &Place) -> String {
     }
 }
 
-/// The values an enum accepts, as serde lists them when it is given something else.
-fn values_of<T: serde::de::DeserializeOwned>() -> Vec<String> {
-    match serde_yaml::from_str::<T>("\"\"") {
-        Err(e) => {
-            let msg = e.to_string();
-            backticked(&msg)
-                .into_iter()
-                .skip(1)
-                .map(str::to_owned)
-                .collect()
-        }
-        Ok(_) => Vec::new(),
-    }
-}
-
 /// A date mandat cannot read: the form the writer probably meant, or where the wording goes.
 fn date_hint(written: &str, place: &Place) -> String {
     let field = place.field.as_deref().unwrap_or("date");
@@ -266,11 +252,14 @@ fn type_error(raw: &str, kv: Option<(&str, &str)>, place: &Place) -> Words {
         .unwrap_or(raw);
     let (found_raw, expected_raw) = rest.split_once(", expected ").unwrap_or((rest, ""));
     let found_word = found_raw.split_whitespace().next().unwrap_or("");
+    // The value as written: serde puts it in backticks and may add its type after
+    // ("integer `18446744073709551616` as u128" for a number too large for 64 bits).
     let inner = || {
-        found_raw
-            .split_once(' ')
-            .map_or("", |(_, v)| v)
-            .trim_matches('`')
+        let rest = found_raw.split_once(' ').map_or("", |(_, v)| v);
+        backticked(rest)
+            .first()
+            .copied()
+            .unwrap_or_else(|| rest.trim_matches('`'))
     };
     let found = match found_word {
         "sequence" => "a list".to_owned(),
@@ -299,6 +288,26 @@ fn type_error(raw: &str, kv: Option<(&str, &str)>, place: &Place) -> Words {
     let suffix = place.suffix();
     let key = kv.map_or("key", |(k, _)| k);
     let value = kv.map_or("", |(_, v)| v);
+    let whole = matches!(expected_raw, "i64" | "u64" | "u32" | "i32" | "usize");
+    if whole && found_word == "integer" {
+        return words(
+            format!(
+                "the number {} is too {}{suffix}",
+                inner(),
+                if inner().starts_with('-') {
+                    "small"
+                } else {
+                    "large"
+                }
+            ),
+            Some(format!(
+                "write a whole number between {} and {}, such as `{key}: 10`",
+                i64::MIN,
+                i64::MAX
+            )),
+            None,
+        );
+    }
     if found_word == "unit" {
         return words(
             format!("`{key}:` has no value{suffix}"),
@@ -362,6 +371,13 @@ fn syntax_error(raw: &str, line_text: &str, column: usize, kv: Option<(&str, &st
     }
     let key = kv.map_or("title", |(k, _)| k);
     let value = kv.map_or("…", |(_, v)| v);
+    if line_text.trim_start().starts_with(':') && raw.contains("did not find expected key") {
+        return words(
+            "this line starts with `:`, with no field name before it",
+            Some("write the name of the field before the colon, e.g. `title: Om nettstedet`, or remove the line".into()),
+            Some(1),
+        );
+    }
     if raw.contains("did not find expected ',' or ']'") {
         return words(
             "the list opened with `[` is not closed",

@@ -3,6 +3,8 @@
 
 mod explain;
 pub mod frontmatter;
+pub mod limits;
+pub mod links;
 pub mod yaml;
 
 use std::collections::{BTreeSet, HashMap};
@@ -191,7 +193,7 @@ fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSe
     }
     if rewalk {
         let mut diags = Diagnostics::default();
-        let files = walk(content, &config.display_dir, &mut diags);
+        let files = walk(&config.root, content, &config.display_dir, &mut diags);
         let mut earlier: HashMap<String, Result<Record, Diagnostic>> = cache
             .files
             .iter()
@@ -286,28 +288,35 @@ pub enum Record {
 /// Everything in a content folder in a stable order, leaving out editors' scratch files
 /// and the frozen versions (read on their own by crate::versions, and not copied into a
 /// new one).
+/// Symbolic links that lead out of the site are refused here (see `links`).
 pub(crate) fn content_files(
+    root: &Path,
     content: &Path,
-) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
-    walkdir::WalkDir::new(content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            e.depth() == 0
-                || !(crate::fs::is_editor_temp(&name) || e.depth() == 1 && name == "versions")
-        })
+) -> impl Iterator<Item = Result<walkdir::DirEntry, links::Problem>> {
+    links::walk(content, links::Allowed::new(root, content), |e| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 0
+            || !(crate::fs::is_editor_temp(&name) || e.depth() == 1 && name == "versions")
+    })
 }
 
 /// Lists the files to read, in a stable order, with what each is.
 /// `shown` is the folder as messages name it (`content`, `content/versions/<NAME>`).
-fn walk(content: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<(PathBuf, String, Kind)> {
+fn walk(
+    root: &Path,
+    content: &Path,
+    shown: &str,
+    diags: &mut Diagnostics,
+) -> Vec<(PathBuf, String, Kind)> {
     let mut out = Vec::new();
-    for entry in content_files(content) {
+    for entry in content_files(root, content) {
         let entry = match entry {
             Ok(e) => e,
-            Err(e) => {
+            Err(links::Problem::Escape(escape)) => {
+                diags.push(escape.diagnostic(&display(content, shown, &escape.link)));
+                continue;
+            }
+            Err(links::Problem::Walk(e)) => {
                 let path = e
                     .path()
                     .map(|p| display(content, shown, p))
@@ -453,6 +462,13 @@ fn record_id(source: &SourceFile, rel: &str) -> Result<String, Diagnostic> {
 }
 
 fn read_record(config: &Config, path: &Path, rel: &str, kind: Kind) -> Result<Record, Diagnostic> {
+    // The walk checked the links it found; the dev server re-reads files without walking
+    // again, and a file may have become a link to elsewhere since.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        links::Allowed::new(&config.root, &config.content_dir)
+            .check(path)
+            .map_err(|e| e.diagnostic(&format!("{}/{rel}", config.display_dir)))?;
+    }
     if let Kind::Asset = kind {
         let below = rel.strip_prefix("pages/").unwrap_or(rel).to_owned();
         return Ok(Record::Asset(path.to_path_buf(), below));
@@ -466,7 +482,8 @@ fn read_text_record(
     rel: &str,
     kind: Kind,
 ) -> Result<Record, Diagnostic> {
-    let text = crate::fs::read_text(path, &format!("{}/{rel}", config.display_dir))?;
+    let shown = format!("{}/{rel}", config.display_dir);
+    let text = crate::fs::read_text(path, &shown)?;
     parse_text_record(config, rel, text, kind)
 }
 

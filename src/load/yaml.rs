@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
 use super::explain::{explain, FileKind, Place};
+use super::limits;
 use crate::error::Diagnostic;
 use crate::model::SourceFile;
 
@@ -15,7 +16,94 @@ pub fn parse<T: DeserializeOwned>(
     yaml: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    let cap = if is_events_file(&file.path) {
+        limits::MAX_EVENTS_BYTES
+    } else {
+        limits::MAX_RECORD_BYTES
+    };
+    // Before the parser: what it would hang on or expand without bound never reaches it.
+    limits::check(yaml, cap).map_err(|r| refuse(file, yaml, first_line, cap, &r))?;
     serde_yaml::from_str(yaml).map_err(|e| diagnose(file, yaml, first_line, &e))
+}
+
+/// `content/events/…` or a version's `content/versions/<NAME>/events/…`: a list of
+/// many records, allowed to be larger than one record.
+fn is_events_file(path: &str) -> bool {
+    let rest = match path.strip_prefix("content/versions/") {
+        Some(r) => r.split_once('/').map_or("", |(_, r)| r),
+        None => path.strip_prefix("content/").unwrap_or(""),
+    };
+    rest.starts_with("events/")
+}
+
+/// The error for YAML refused before parsing, at its line of the real file.
+fn refuse(
+    file: &SourceFile,
+    yaml: &str,
+    first_line: usize,
+    cap: usize,
+    r: &limits::Refusal,
+) -> Diagnostic {
+    let line = first_line.max(1) + r.line;
+    let front_matter = file.path.ends_with(".md");
+    let (message, hint) = match &r.what {
+        limits::Refused::Anchor(name) => (
+            format!("`&{name}` is a YAML anchor, which records may not use"),
+            "write each value out in full where it is needed (anchors and aliases can make a small file grow without limit); if this is text that starts with `&`, put the whole value in quotes: `key: \"&…\"`".to_owned(),
+        ),
+        limits::Refused::Alias(name) => (
+            format!("`*{name}` is a YAML alias, which records may not use"),
+            "write the value out in full instead of referring to another; if this is text that starts with `*` (such as *emphasis*), put the whole value in quotes: `title: \"*viktig* sak\"`".to_owned(),
+        ),
+        limits::Refused::TooDeep => (
+            format!("the values here are nested more than {} levels deep", limits::MAX_DEPTH),
+            "a record needs only a few levels of lists and fields: check that every `[` and `{` is closed, and that the indentation does not keep growing".to_owned(),
+        ),
+        limits::Refused::TooLarge => (
+            format!(
+                "{} is {} KiB, more than the {} KiB mandat reads",
+                if front_matter { "the front matter" } else { "the file" },
+                yaml.len().div_ceil(1024),
+                cap / 1024
+            ),
+            if front_matter {
+                "move long text from the front matter into the Markdown text below the second `---`".to_owned()
+            } else {
+                "split it into several files: an actor per file, events over several files in content/events/".to_owned()
+            },
+        ),
+    };
+    Diagnostic::error(file.path.clone(), message)
+        .at(&file.text, line, r.column, r.width)
+        .hint(hint)
+}
+
+/// `value` as YAML text, for files mandat writes itself (versions.yaml).
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}
+
+/// `yaml` read as `T` when it is within the limits and reads as one, else None: for
+/// text mandat checks again right after (its own versions.yaml before replacing it).
+pub fn read<T: DeserializeOwned>(yaml: &str) -> Option<T> {
+    limits::check(yaml, limits::MAX_RECORD_BYTES).ok()?;
+    serde_yaml::from_str(yaml).ok()
+}
+
+/// The values an enum accepts, as serde lists them when it is given something else.
+pub(super) fn values_of<T: DeserializeOwned>() -> Vec<String> {
+    match serde_yaml::from_str::<T>("\"\"") {
+        Err(e) => {
+            let msg = e.to_string();
+            msg.split('`')
+                .skip(1)
+                .step_by(2)
+                .skip(1)
+                .map(str::to_owned)
+                .collect()
+        }
+        Ok(_) => Vec::new(),
+    }
 }
 
 /// True when the YAML holds nothing but blank lines and comments.

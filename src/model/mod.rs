@@ -9,6 +9,7 @@ mod order;
 mod page;
 mod registry;
 mod slug;
+pub mod url;
 
 pub use actor::{Actor, ActorKind, ActorName};
 pub use date::{suggest_date, Date, Part, ACCEPTED_FORMS};

@@ -215,6 +215,9 @@ impl Registry {
             for p in &m.parties {
                 check_actor(diags, src, &["parties:"], p);
             }
+            if let Some(url) = m.source.as_ref().and_then(|s| s.url.as_ref()) {
+                diags.extend(refused_url(src, &["source:", "url:"], url));
+            }
             if let Some(publisher) = m.source.as_ref().and_then(|s| s.publisher.as_ref()) {
                 check_actor(diags, src, &["source:", "publisher:"], publisher);
             }
@@ -359,6 +362,20 @@ impl Registry {
         for p in &self.pages {
             diags.extend(self.check_page(p));
         }
+        for ini in self.initiatives.values() {
+            diags.extend(
+                ini.meta
+                    .tags
+                    .iter()
+                    .filter_map(|t| tag_without_address(&ini.source, t)),
+            );
+        }
+        diags.extend(self.tags_spelled_apart());
+        for actor in self.actors.values() {
+            if let Some(url) = &actor.url {
+                diags.extend(refused_url(&actor.source, &["url:"], url));
+            }
+        }
         // A file that could not be read may hold the only reference to an actor.
         let all_read = self.broken.is_empty() && !mistyped_actor.get();
         for (actor_id, actor) in &self.actors {
@@ -391,6 +408,12 @@ impl Registry {
                     &ids,
                 )
             })
+            .chain(
+                p.meta
+                    .tags
+                    .iter()
+                    .filter_map(|t| tag_without_address(&p.source, t)),
+            )
             .collect();
         let publisher = p.meta.source.as_ref().and_then(|s| s.publisher.as_deref());
         if let Some(a) = publisher.filter(|a| {
@@ -407,6 +430,53 @@ impl Registry {
             ));
         }
         diags
+    }
+
+    /// Warnings for tags written differently that share one tag page ("Tillit" and
+    /// "tillit", "til lit" and "til-lit"): the page shows the first spelling only. A
+    /// warning, not an error: the site is whole and every link works, but the writer
+    /// should know that two spellings became one tag, which may not be what they meant.
+    fn tags_spelled_apart(&self) -> Vec<Diagnostic> {
+        // In the order the tag pages take their names: pages, then initiatives.
+        let tagged = self
+            .pages
+            .iter()
+            .map(|p| (&p.source, &p.meta.tags))
+            .chain(self.initiatives.values().map(|i| (&i.source, &i.meta.tags)));
+        let mut first: BTreeMap<String, (&str, String)> = BTreeMap::new();
+        let mut out = Vec::new();
+        for (src, tags) in tagged {
+            for tag in tags {
+                let slug = slugify(tag);
+                if slug.is_empty() {
+                    continue;
+                }
+                let place = || match src.locate(&["tags:"], tag) {
+                    Some((line, column, _)) => format!("{}:{line}:{column}", src.path),
+                    None => src.path.clone(),
+                };
+                match first.get(&slug) {
+                    None => {
+                        first.insert(slug, (tag.as_str(), place()));
+                    }
+                    Some((seen, at)) if *seen != tag.as_str() => {
+                        let mut d = src.error_at(
+                            &["tags:"],
+                            tag,
+                            format!(
+                                "the tag `{tag}` shares one page (/tags/{slug}/) with the tag `{seen}` at {at}, which is written differently"
+                            ),
+                        );
+                        d.severity = crate::error::Severity::Warning;
+                        out.push(d.hint(format!(
+                            "the page shows `{seen}` for both: write the tag the same way everywhere, or make the two tags differ in letters or digits"
+                        )));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        out
     }
 
     /// Whether `id` names an initiative, or one whose file could not be read (its own
@@ -460,6 +530,41 @@ impl Registry {
     pub fn events_of_actor<'a>(&'a self, actor: &'a str) -> impl Iterator<Item = &'a Event> + 'a {
         self.indexed(self.events_by_actor.get(actor))
     }
+}
+
+/// An error when `tag` has no letter or digit, so no address (`/tags//`) to link to.
+fn tag_without_address(src: &SourceFile, tag: &str) -> Option<Diagnostic> {
+    if !slugify(tag).is_empty() {
+        return None;
+    }
+    // A tag of spaces can only be written in quotes: point at them.
+    let written = if tag.trim().is_empty() {
+        format!("\"{tag}\"")
+    } else {
+        tag.to_owned()
+    };
+    Some(
+        src.error_at(
+            &["tags:"],
+            &written,
+            format!("the tag `{tag}` has no letters or digits, so it cannot have a page"),
+        )
+        .hint("write the tag with at least one letter or digit, or remove it from `tags`"),
+    )
+}
+
+/// An error when `url` (written after the keys `after` in `src`) has a scheme other
+/// than those in `url::SCHEMES`.
+fn refused_url(src: &SourceFile, after: &[&str], url: &str) -> Option<Diagnostic> {
+    let scheme = super::url::refused_scheme(url)?;
+    Some(
+        src.error_at(
+            after,
+            url.trim(),
+            format!("`{scheme}:` addresses are not accepted"),
+        )
+        .hint(super::url::HINT),
+    )
 }
 
 fn unknown(

@@ -187,6 +187,9 @@ pub struct Linker<'a> {
     pub urls: &'a Urls,
     /// The content folder as messages name it: `content` or `content/versions/<NAME>`.
     pub content_dir: &'a str,
+    /// Raw HTML is published as written (site.yaml `allow_html: true`); otherwise it is
+    /// escaped and shown as the text it is.
+    pub allow_html: bool,
 }
 
 pub fn options() -> Options {
@@ -289,6 +292,11 @@ pub fn render(
                 rewritten.push(Event::End(TagEnd::Table));
                 Event::Html(CowStr::Borrowed("</div>"))
             }
+            // Raw HTML could put a script on the site: unless the site opts in, it is
+            // shown as the text it is, a block of it as a paragraph.
+            Event::Start(Tag::HtmlBlock) if !linker.allow_html => Event::Start(Tag::Paragraph),
+            Event::End(TagEnd::HtmlBlock) if !linker.allow_html => Event::End(TagEnd::Paragraph),
+            Event::Html(text) | Event::InlineHtml(text) if !linker.allow_html => Event::Text(text),
             other => other,
         };
         rewritten.push(event);
@@ -383,6 +391,17 @@ fn resolve<'a>(
     errors: &mut Vec<Diagnostic>,
 ) -> CowStr<'a> {
     let written = dest.to_string();
+    if let Some(scheme) = crate::model::url::refused_scheme(&written) {
+        errors.push(
+            Diagnostic::error(
+                source.path.clone(),
+                format!("the link `{written}` is a `{scheme}:` address, which is not accepted"),
+            )
+            .at(&source.text, line, column, written.chars().count() + 4)
+            .hint(crate::model::url::HINT),
+        );
+        return dest.clone();
+    }
     let is_external = written.starts_with("//")
         || written
             .split_once(':')
@@ -551,8 +570,46 @@ mod tests {
             sources: &s,
             urls: &urls,
             content_dir: "content",
+            allow_html: md.contains("<!-- allow_html -->"),
         };
         render(md, &src, 4, "/own/", 0, &linker, &["fakta"])
+    }
+
+    #[test]
+    fn raw_html_is_text_unless_the_site_allows_it() {
+        let md = "<script>alert(1)</script>\n\nTekst med <b onclick=\"x()\">fet</b>.\n";
+        let r = render_in("content/pages/x.md", md).unwrap();
+        assert_eq!(
+            r.html,
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;\n</p>\n<p>Tekst med &lt;b onclick=\"x()\"&gt;fet&lt;/b&gt;.</p>\n"
+        );
+        let allowed = format!("<!-- allow_html -->\n\n{md}");
+        let r = render_in("content/pages/x.md", &allowed).unwrap();
+        assert!(r.html.contains("<script>alert(1)</script>"), "{}", r.html);
+        assert!(r.html.contains("<b onclick=\"x()\">fet</b>"), "{}", r.html);
+    }
+
+    #[test]
+    fn only_web_mail_phone_and_site_addresses_are_linked() {
+        let errs = render_in(
+            "content/pages/x.md",
+            "Tekst\n\n[a](javascript:alert(1)) ![b](data:image/png;base64,AA) <vbscript:x>\n\n[c]: JAVASCRIPT:y\n\n[ref][c]",
+        )
+        .unwrap_err();
+        let found: Vec<(String, String)> = errs
+            .iter()
+            .map(|d| (d.position(), d.message.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("content/pages/x.md:6:1".into(), "the link `javascript:alert(1)` is a `javascript:` address, which is not accepted".into()),
+                ("content/pages/x.md:6:26".into(), "the link `data:image/png;base64,AA` is a `data:` address, which is not accepted".into()),
+                ("content/pages/x.md:6:57".into(), "the link `vbscript:x` is a `vbscript:` address, which is not accepted".into()),
+                ("content/pages/x.md:10:1".into(), "the link `JAVASCRIPT:y` is a `javascript:` address, which is not accepted".into()),
+            ]
+        );
+        assert_eq!(errs[0].hint.as_deref(), Some(crate::model::url::HINT));
     }
 
     #[test]

@@ -149,6 +149,7 @@ pub fn prepare_in<'a>(
         sources: &sources,
         urls: &urls,
         content_dir: &reg.config.display_dir,
+        allow_html: reg.config.allow_html,
     };
 
     let files = markdown_files(reg);

@@ -293,7 +293,8 @@ pub fn plan(
             tag_initiatives.entry(slug).or_default().push(id.clone());
         }
     }
-    for slug in tags.keys() {
+    // A tag without letters has no address: the registry reports it.
+    for slug in tags.keys().filter(|s| !s.is_empty()) {
         add(
             format!("{}{slug}/", urls.tags()),
             Job::Tag(slug.clone()),

@@ -194,6 +194,7 @@ impl<'a> Prepared<'a> {
             sources: &cache.sources,
             urls: &kept.urls,
             content_dir: &reg.config.display_dir,
+            allow_html: reg.config.allow_html,
         };
         let mut fresh = Vec::new();
         let mut errors = Vec::new();

@@ -187,10 +187,8 @@ fn read_overrides(
     theme: &str,
     files: &mut BTreeMap<String, (String, Vec<u8>)>,
 ) -> Result<(), Error> {
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
+    let allowed = crate::load::links::Allowed::new(dir.ancestors().nth(2).unwrap_or(dir), dir);
+    for entry in crate::load::links::walk(dir, allowed, |_| true) {
         let entry = entry.map_err(|e| {
             Error::one(Diagnostic::error(
                 format!("themes/{theme}"),

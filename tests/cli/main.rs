@@ -4,8 +4,10 @@
 mod build;
 mod check;
 mod content;
+mod input_safety;
 mod invalid;
 mod new;
+mod output_safety;
 mod reader;
 mod serve;
 mod timeline;
