@@ -809,11 +809,7 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("Barnevernets «ansvar»."), "{}", r.html);
-        assert!(
-            r.html.contains("<code>\"kode\"</code>"),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains("<code>\"kode\"</code>"), "{}", r.html);
         // An unclosed quotation does not carry into the next paragraph.
         let r = render_in("content/pages/x.md", "\"åpen\n\n\"ny\"\n").unwrap();
         assert!(r.html.contains("<p>«ny»</p>"), "{}", r.html);

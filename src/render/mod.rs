@@ -36,7 +36,7 @@ use theme::Theme;
 use views::{measure_id, Ctx};
 
 /// Ids every page's template uses (base.html), which no heading in a body may take.
-const PAGE_IDS: &[&str] = &["main", "top"];
+const PAGE_IDS: &[&str] = &["main", "top", "kontakt"];
 
 /// Template contexts kept by one worker thread, one per site and language: what every
 /// page shares is built once, and each page adds only its own values.
