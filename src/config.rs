@@ -157,7 +157,7 @@ impl Config {
                 .hint("add at least a line `title: …` with the site's name"));
         }
         let file: SiteFile = yaml::parse(&source, &source.text, 1)?;
-        let public = public_fields(&source, &content_dir, &file)?;
+        let public = public_fields(&source, &paths.root, &file)?;
         let base_url = paths.base_url.clone().or(file.base_url).unwrap_or_default();
         let (origin, base_path) = split_base_url(&base_url).map_err(|msg| {
             if paths.base_url.is_some() {
@@ -257,7 +257,7 @@ impl Config {
 /// contact an address, the brand and logo files that exist in the site folder.
 fn public_fields(
     source: &SourceFile,
-    content_dir: &Path,
+    site_dir: &Path,
     file: &SiteFile,
 ) -> Result<PublicFields, Diagnostic> {
     if let Some(q) = file.language_quota {
@@ -281,8 +281,8 @@ fn public_fields(
                 .hint("write an e-mail address, such as `contact: postmottak@bfd.dep.no`, or a page starting with https://")
         })?),
     };
-    // The files are named from the site folder, one above content/.
-    let site_dir = content_dir.parent().unwrap_or(content_dir);
+    // The files are named from the site folder, the one holding content/ (for a frozen
+    // version too).
     let file_in_site = |key: &str, value: &str, kind: &str, ext: &[&str]| {
         let ok_path = !value.is_empty()
             && !value.starts_with('/')

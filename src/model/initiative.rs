@@ -149,6 +149,9 @@ pub struct InitiativeMeta {
     pub events: Vec<Event>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// When the record was last brought up to date ("Sist oppdatert").
+    #[serde(default)]
+    pub updated: Option<Date>,
 }
 
 #[derive(Debug, Clone)]

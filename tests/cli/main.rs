@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod content;
 mod invalid;
+mod public;
 mod reader;
 mod serve;
 mod timeline;
