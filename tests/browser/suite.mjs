@@ -143,6 +143,10 @@ try {
   }
   endGroup();
 
+  startGroup("layout at 1280 and 390 px");
+  await layoutTests(browser, origin, seen);
+  endGroup();
+
   startGroup("screenshots");
   await attempt("screenshots of every kind of page at 1280 and 390 px", () => screenshots(browser, origin, seen));
   endGroup();
@@ -332,6 +336,55 @@ async function pageTests(browser, origin, pages) {
   }
   await tab.close();
   return seen;
+}
+
+/// The header is one row on a desktop and at most 150 px tall on a phone; the roles
+/// matrix fits the page at 1280 px; running text has at most about 75 characters a line.
+async function layoutTests(browser, origin, seen) {
+  const tab = await browser.newPage();
+  const paths = [...seen.keys()];
+  const sample = ["/", "/roller/", "/endringer/", "/om/", "/initiativ/kompetansestrategi/", "/aktorer/bufdir/", "/tidslinje/"]
+    .filter((p) => paths.includes(p));
+  for (const [width, height] of [[1280, 900], [390, 844]]) {
+    await tab.setViewport({ width, height });
+    for (const p of sample) {
+      await tab.goto(origin + p, { waitUntil: "load" });
+      const problems = await tab.evaluate((width) => {
+        const out = [];
+        const header = document.querySelector(".site-header").getBoundingClientRect();
+        if (width >= 1000) {
+          const tops = [...document.querySelectorAll(".header-row > *")].map((e) => Math.round(e.getBoundingClientRect().top));
+          if (header.height > 90) out.push(`the header is ${Math.round(header.height)} px tall (tops of its parts: ${tops.join(", ")})`);
+        } else if (header.height > 150) {
+          out.push(`the header is ${Math.round(header.height)} px tall on a phone`);
+        }
+        const matrix = document.querySelector(".matrix-wrap");
+        if (matrix && width >= 1000 && matrix.scrollWidth > matrix.clientWidth + 1) {
+          out.push(`the roles matrix is ${matrix.scrollWidth} px wide in ${matrix.clientWidth} px`);
+        }
+        // Characters a line: the width of each block of running text over the average
+        // width of a character of its own text in its own font.
+        const canvas = document.createElement("canvas").getContext("2d");
+        for (const el of document.querySelectorAll("main p, main li")) {
+          // The text a reader sees: labels for screen readers only left out.
+          const shown = el.cloneNode(true);
+          for (const hidden of shown.querySelectorAll(".visually-hidden")) hidden.remove();
+          const text = shown.textContent.replace(/\s+/g, " ").trim();
+          if (text.length < 120 || el.closest("table, .chart, nav, .toc, .facts")) continue;
+          // A list item that holds blocks (an event, a change) is a box, not a line.
+          if (el.querySelector("p, div, ul, ol, dl, h2, h3, h4, section")) continue;
+          const style = getComputedStyle(el);
+          canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          const perChar = canvas.measureText(text).width / text.length;
+          const chars = Math.round(el.getBoundingClientRect().width / perChar);
+          if (chars > 80) { out.push(`lines of about ${chars} characters: <${el.tagName.toLowerCase()} class="${el.className}"> ${text.slice(0, 50)}…`); break; }
+        }
+        return out;
+      }, width);
+      record(`${p} at ${width} px: header, matrix, line length`, problems);
+    }
+  }
+  await tab.close();
 }
 
 /// Every Content-Security-Policy violation on the pages `tab` opens becomes a console
