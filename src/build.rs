@@ -26,6 +26,8 @@ pub struct Summary {
     pub versions: usize,
     pub millis: u128,
     pub warnings: Vec<Diagnostic>,
+    /// The share of each written standard on the published pages.
+    pub language: crate::language::Shares,
 }
 
 impl Summary {
@@ -72,6 +74,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let warnings = &sources.warnings;
     let prepared =
         session::prepare(&sources, None, None).map_err(|e| content_error(e, warnings))?;
+    let (language, found) = session::public_site(&prepared, warnings)?;
     phases.done("render bodies, check links");
     let plan = session::outputs(&prepared);
 
@@ -148,7 +151,12 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         records: sources.records(),
         versions: sources.versions.len(),
         millis: started.elapsed().as_millis(),
-        warnings: sources.warnings.clone(),
+        warnings: {
+            let mut all = Diagnostics::default();
+            all.extend(sources.warnings.iter().cloned().chain(found));
+            all.sorted()
+        },
+        language,
     })
 }
 

@@ -58,3 +58,49 @@ pub fn orphaned_pages(prepared: &Prepared) -> Vec<Diagnostic> {
     }
     out
 }
+
+/// The publisher in site.yaml names an actor, checked like every reference (an error,
+/// for `build` as for `check`).
+pub fn publisher(prepared: &Prepared) -> Option<Diagnostic> {
+    let reg = prepared.reg;
+    let id = reg.config.public.publisher.as_deref()?;
+    if reg.actors.contains_key(id) || reg.broken.contains(&format!("actors/{id}.yaml")) {
+        return None;
+    }
+    let d = reg
+        .config
+        .source
+        .error_at(&["publisher:"], id, format!("unknown actor `{id}`"));
+    Some(
+        match crate::error::did_you_mean(id, reg.actors.keys().map(String::as_str)) {
+            Some(s) => d.hint(format!("did you mean `{s}`?")),
+            None => d.hint(format!(
+                "write the id of an actor in content/actors/ (the file name without .yaml), or create content/actors/{id}.yaml"
+            )),
+        },
+    )
+}
+
+/// A public site names where readers write to: a warning when site.yaml has no
+/// `contact`, or still the placeholder the default site ships with.
+pub fn contact(prepared: &Prepared) -> Option<Diagnostic> {
+    let config = &prepared.reg.config;
+    match &config.public.contact {
+        None => Some(
+            Diagnostic::warning(
+                config.source.path.clone(),
+                "the site has no contact address: the footer and the accessibility statement cannot say where to write",
+            )
+            .hint("add `contact:` with an e-mail address (`contact: postmottak@bfd.dep.no`) or a web address"),
+        ),
+        Some(c) if c.placeholder => {
+            let mut d = config
+                .source
+                .error_at(&["contact:"], &c.written, "the contact address is a placeholder, not a real address")
+                .hint("write the address readers should use, once the body that publishes the site has given it");
+            d.severity = crate::error::Severity::Warning;
+            Some(d)
+        }
+        Some(_) => None,
+    }
+}

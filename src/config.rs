@@ -31,6 +31,19 @@ struct SiteFile {
     languages: Option<Vec<Lang>>,
     #[serde(default)]
     as_of: Option<Date>,
+    // A public body's site (see `PublicFields`).
+    #[serde(default)]
+    language_quota: Option<u8>,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    contact: Option<String>,
+    #[serde(default)]
+    brand: Option<String>,
+    #[serde(default)]
+    logo: Option<String>,
+    #[serde(default)]
+    logo_alt: Option<String>,
     #[serde(default)]
     theme: Option<String>,
     #[serde(default)]
@@ -51,6 +64,37 @@ pub struct TagForms {
     #[serde(default)]
     pub nn: Option<String>,
 }
+
+/// What a public body's site adds (docs/format.md, "A public body's site"): the språklova
+/// quota, who publishes it and how to reach them, and its brand.
+#[derive(Debug, Clone, Default)]
+pub struct PublicFields {
+    /// Percent of the published words each written standard must reach.
+    pub language_quota: Option<u8>,
+    /// The actor id of the body that publishes the site (checked by the registry).
+    pub publisher: Option<String>,
+    /// An e-mail address or web address readers can write to.
+    pub contact: Option<Contact>,
+    /// A CSS file of Designsystemet tokens (`--ds-…`): its path from the site folder.
+    pub brand: Option<String>,
+    /// An image for the header: its path from the site folder, and its text alternative.
+    pub logo: Option<(String, String)>,
+}
+
+/// Where readers write to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// As written: `postmottak@bfd.dep.no` or `https://…`.
+    pub written: String,
+    /// The link: `mailto:…` or the web address.
+    pub href: String,
+    /// Whether it is the placeholder that stands until someone gives the real address.
+    pub placeholder: bool,
+}
+
+/// The contact address the default site ships with until a person gives the real one:
+/// `check` warns about it.
+pub const CONTACT_PLACEHOLDER: &str = "postmottak@kontakt-mangler.invalid";
 
 /// Where to read from and write to, as the command line resolved it.
 #[derive(Debug, Clone)]
@@ -84,6 +128,7 @@ pub struct Config {
     /// Raw HTML in Markdown is published as HTML (site.yaml `allow_html: true`), not
     /// shown as text: only for sites whose every writer may put scripts on the site.
     pub allow_html: bool,
+    pub public: PublicFields,
     pub source: SourceFile,
 }
 
@@ -136,6 +181,7 @@ impl Config {
                 .hint("add at least a line `title: …` with the site's name"));
         }
         let file: SiteFile = yaml::parse(&source, &source.text, 1)?;
+        let public = public_fields(&source, &paths.root, &file)?;
         let base_url = paths.base_url.clone().or(file.base_url).unwrap_or_default();
         let (origin, base_path) = split_base_url(&base_url).map_err(|msg| {
             if paths.base_url.is_some() {
@@ -183,6 +229,20 @@ impl Config {
         if !languages.contains(&lang) {
             languages.insert(0, lang);
         }
+        if public.language_quota.is_some() && languages.len() < 2 {
+            return Err(source
+                .error_at(
+                    &["language_quota:"],
+                    &public
+                        .language_quota
+                        .map(|q| q.to_string())
+                        .unwrap_or_default(),
+                    "a language quota needs both written standards in `languages`",
+                )
+                .hint(
+                    "add `languages: [nb, nn]`: the quota is the share each of them must reach",
+                ));
+        }
         Ok(Config {
             root: paths.root.clone(),
             content_dir,
@@ -199,6 +259,7 @@ impl Config {
             menu: file.menu,
             tag_names: file.tag_names,
             allow_html: file.allow_html,
+            public,
             source,
         })
     }
@@ -222,6 +283,7 @@ impl Config {
             menu: Vec::new(),
             tag_names: BTreeMap::new(),
             allow_html: false,
+            public: PublicFields::default(),
             source: SourceFile {
                 path: "content/site.yaml".into(),
                 text: "".into(),
@@ -244,6 +306,126 @@ impl Config {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.origin, path)
     }
+}
+
+/// Checks what a public body's site adds to site.yaml: the quota is a percent, the
+/// contact an address, the brand and logo files that exist in the site folder.
+fn public_fields(
+    source: &SourceFile,
+    site_dir: &Path,
+    file: &SiteFile,
+) -> Result<PublicFields, Diagnostic> {
+    if let Some(q) = file.language_quota {
+        if q > 50 {
+            return Err(source
+                .error_at(
+                    &["language_quota:"],
+                    &q.to_string(),
+                    format!("a quota of {q} % cannot be met by both written standards"),
+                )
+                .hint(
+                    "write a percent from 0 to 50, such as `language_quota: 25` (språklova § 13)",
+                ));
+        }
+    }
+    let contact = match file.contact.as_deref().map(str::trim) {
+        None => None,
+        Some(c) => Some(parse_contact(c).ok_or_else(|| {
+            source
+                .error_at(&["contact:"], c, format!("`{c}` is neither an e-mail address nor a web address"))
+                .hint("write an e-mail address, such as `contact: postmottak@bfd.dep.no`, or a page starting with https://")
+        })?),
+    };
+    // The files are named from the site folder, the one holding content/ (for a frozen
+    // version too).
+    let file_in_site = |key: &str, value: &str, kind: &str, ext: &[&str]| {
+        let ok_path = !value.is_empty()
+            && !value.starts_with('/')
+            && value.split(['/', '\\']).all(|s| s != ".." && !s.is_empty());
+        let ok_ext = ext.iter().any(|e| value.to_ascii_lowercase().ends_with(e));
+        if !ok_path || !ok_ext {
+            return Err(source
+                .error_at(
+                    &[key],
+                    value,
+                    format!("`{value}` is not a path to a {kind} in the site folder"),
+                )
+                .hint(format!(
+                    "write the path from the site folder, such as `{key} {}`",
+                    if kind == "CSS file" {
+                        "brand/digdir.css"
+                    } else {
+                        "content/logo.svg"
+                    }
+                )));
+        }
+        if !site_dir.join(value).is_file() {
+            return Err(source
+                .error_at(
+                    &[key],
+                    value,
+                    format!("the {kind} `{value}` does not exist"),
+                )
+                .hint(format!(
+                    "the path is read from the site folder ({}); check its spelling",
+                    site_dir.display()
+                )));
+        }
+        Ok(value.to_owned())
+    };
+    let brand = match &file.brand {
+        Some(b) => Some(file_in_site("brand:", b.trim(), "CSS file", &[".css"])?),
+        None => None,
+    };
+    let logo = match (&file.logo, &file.logo_alt) {
+        (Some(l), Some(alt)) if !alt.trim().is_empty() => Some((
+            file_in_site("logo:", l.trim(), "image", &[".svg", ".png", ".jpg", ".jpeg", ".webp"])?,
+            alt.trim().to_owned(),
+        )),
+        (Some(l), _) => {
+            return Err(source
+                .error_at(&["logo:"], l, "the logo has no text alternative")
+                .hint("add `logo_alt:` with what the logo says, usually the body's name, e.g. `logo_alt: Barne- og familiedepartementet`"))
+        }
+        (None, Some(alt)) => {
+            return Err(source
+                .error_at(&["logo_alt:"], alt, "`logo_alt` without a `logo`")
+                .hint("add `logo:` with the path of the image, or remove `logo_alt`"))
+        }
+        (None, None) => None,
+    };
+    Ok(PublicFields {
+        language_quota: file.language_quota,
+        publisher: file.publisher.clone(),
+        contact,
+        brand,
+        logo,
+    })
+}
+
+/// An e-mail address (`a@b.no`, or `mailto:a@b.no`) or a web address, as a link.
+pub fn parse_contact(written: &str) -> Option<Contact> {
+    let placeholder = written == CONTACT_PLACEHOLDER;
+    if written.starts_with("https://") || written.starts_with("http://") {
+        split_base_url(written).ok()?;
+        return Some(Contact {
+            written: written.to_owned(),
+            href: written.to_owned(),
+            placeholder,
+        });
+    }
+    let address = written.strip_prefix("mailto:").unwrap_or(written);
+    let (user, host) = address.split_once('@')?;
+    let ok = !user.is_empty()
+        && host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && !address.contains(|c: char| c.is_whitespace() || "<>\"'(),;:".contains(c));
+    ok.then(|| Contact {
+        written: address.to_owned(),
+        href: format!("mailto:{address}"),
+        placeholder,
+    })
 }
 
 /// A folder or version name that is safe as one path segment and one URL segment.
@@ -303,6 +485,24 @@ mod tests {
         );
         assert_eq!(split_base_url("").unwrap(), ("".into(), "".into()));
         assert!(split_base_url("a.no").is_err());
+    }
+
+    #[test]
+    fn contacts_are_addresses() {
+        let c = parse_contact("postmottak@bfd.dep.no").unwrap();
+        assert_eq!(c.href, "mailto:postmottak@bfd.dep.no");
+        assert!(!c.placeholder);
+        assert_eq!(parse_contact("mailto:a@b.no").unwrap().written, "a@b.no");
+        assert_eq!(
+            parse_contact("https://www.regjeringen.no/kontakt")
+                .unwrap()
+                .href,
+            "https://www.regjeringen.no/kontakt"
+        );
+        assert!(parse_contact(CONTACT_PLACEHOLDER).unwrap().placeholder);
+        for bad in ["", "postmottak", "a@b", "a @b.no", "www.bfd.no", "@b.no"] {
+            assert!(parse_contact(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod fs;
 pub mod init;
+pub mod language;
 pub mod load;
 pub mod model;
 pub mod new;

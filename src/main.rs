@@ -141,13 +141,20 @@ fn main() -> ExitCode {
             .map(|summary| {
                 print_diagnostics(&summary.warnings, color);
                 println!("{}", summary.line(&paths.out));
+                println!("{}", summary.language.line());
             })
         }
         Command::Check { root, format } => {
             let paths = resolve_paths(root.as_deref(), None, None);
-            match (mandat::session::check(&paths), format) {
-                (Ok(warnings), Format::Json) => {
-                    println!("{}", Report(&warnings).json());
+            match (mandat::session::check_with_language(&paths), format) {
+                (Ok((warnings, language)), Format::Json) => {
+                    // The report, with the share of each written standard beside it.
+                    let mut doc: serde_json::Value =
+                        serde_json::from_str(&Report(&warnings).json()).unwrap_or_default();
+                    if let Some(map) = doc.as_object_mut() {
+                        map.insert("language".into(), language.json());
+                    }
+                    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
                     Ok(())
                 }
                 (Err(e), Format::Json) => {
@@ -157,8 +164,9 @@ fn main() -> ExitCode {
                     }
                     return ExitCode::from(e.exit_code() as u8);
                 }
-                (Ok(warnings), Format::Text) => {
+                (Ok((warnings, language)), Format::Text) => {
                     print_diagnostics(&warnings, color);
+                    println!("{}", language.line());
                     println!("no problems found ({} warnings)", warnings.len());
                     Ok(())
                 }

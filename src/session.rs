@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, Paths};
 use crate::error::{Diagnostic, Diagnostics, Error, Severity};
+use crate::language::Shares;
 use crate::load::LoadCache;
 use crate::model::Registry;
 use crate::output::Urls;
@@ -244,13 +245,41 @@ pub fn outputs<'p>(prepared: &'p [Prepared<'p>]) -> Vec<(&'p Prepared<'p>, &'p S
 /// rendering anything: `mandat check`. Adds the warnings only `check` gives (pages no
 /// link leads to).
 pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
+    check_with_language(paths).map(|(warnings, _)| warnings)
+}
+
+/// `check`, with the share of each written standard on the published pages.
+pub fn check_with_language(paths: &Paths) -> Result<(Vec<Diagnostic>, Shares), Error> {
     let sources = load(paths, None, None)?;
     let prepared =
         prepare(&sources, None, None).map_err(|e| content_error(e, &sources.warnings))?;
+    let (shares, found) = public_site(&prepared, &sources.warnings)?;
     let mut all = Diagnostics::default();
     all.extend(sources.warnings.iter().cloned());
+    all.extend(found);
     if let Some(current) = prepared.last() {
         all.extend(crate::check::orphaned_pages(current));
+        all.extend(crate::check::contact(current));
     }
-    Ok(all.sorted())
+    Ok((all.sorted(), shares))
+}
+
+/// What a public body's site is held to, for `build` and `check`: the publisher is a
+/// known actor and every text is in a standard the site lists (errors); the share of
+/// each standard, the quota and texts that read as the other standard (warnings).
+pub fn public_site(
+    prepared: &[Prepared],
+    warnings: &[Diagnostic],
+) -> Result<(Shares, Vec<Diagnostic>), Error> {
+    let Some(current) = prepared.last() else {
+        return Ok((Shares::default(), Vec::new()));
+    };
+    let mut errors = crate::language::unlisted(current);
+    errors.extend(crate::check::publisher(current));
+    if !errors.is_empty() {
+        return Err(content_error(errors, warnings));
+    }
+    let shares = crate::language::shares(current);
+    let found = crate::language::warnings(current, &shares);
+    Ok((shares, found))
 }

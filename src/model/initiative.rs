@@ -192,6 +192,9 @@ pub struct InitiativeMeta {
     /// The documents the source itself refers to (a strategy's references), as it lists them.
     #[serde(default)]
     pub references: Vec<SourceDoc>,
+    /// When the record was last brought up to date ("Sist oppdatert").
+    #[serde(default)]
+    pub updated: Option<Date>,
 }
 
 #[derive(Debug, Clone)]

@@ -22,6 +22,10 @@ impl Prepared<'_> {
     /// The ids the page `job` makes offers as `#anchors`.
     pub(super) fn anchors_at(&self, job: &Job) -> BTreeSet<String> {
         let mut set: BTreeSet<String> = ["main", "top"].map(String::from).into();
+        // The footer's contact block, on every page of a site that names a contact.
+        if self.reg.config.public.contact.is_some() {
+            set.insert("kontakt".into());
+        }
         let body = match job {
             Job::Page(i) | Job::Section(_, Some(i)) => Some(format!("page:{i}")),
             Job::Initiative(id) => {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::error::{did_you_mean, Diagnostic};
 use crate::model::SourceFile;
@@ -301,6 +301,8 @@ pub fn render(
         };
         rewritten.push(event);
     }
+    norwegian_quotes(&mut rewritten);
+    align_with_classes(&mut rewritten);
     out.html.reserve(markdown.len() * 3 / 2);
     html::push_html(&mut out.html, rewritten.into_iter());
     // Every body is held until the site is written: no room to spare.
@@ -309,6 +311,140 @@ pub fn render(
         Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+/// Norwegian quotation marks: smart punctuation gives “…” (and ‘…’); Norwegian writes
+/// «…», with ‘…’ for a quotation inside one. Double quotes become «…» at the outer level
+/// and ‘…’ inside; single quotes (and apostrophes, ’) are left as they are. Whether a
+/// mark opens or closes is decided again here, from the characters on either side across
+/// inline markup (smart punctuation takes the `"` in `**"tillit"**"` for an opening
+/// one), and the depth starts again at each block, so one unclosed mark cannot turn the
+/// rest of a page.
+fn norwegian_quotes(events: &mut [Event]) {
+    // The first character of the text after each event, within its block.
+    let mut next_after = vec![None; events.len()];
+    let mut next: Option<char> = None;
+    for i in (0..events.len()).rev() {
+        next_after[i] = next;
+        match &events[i] {
+            Event::Text(t) | Event::Code(t) => next = t.chars().next().or(next),
+            Event::SoftBreak | Event::HardBreak => next = Some(' '),
+            e if is_block_boundary(e) => next = None,
+            _ => {}
+        }
+    }
+    let (mut depth, mut prev) = (0usize, None::<char>);
+    for (i, event) in events.iter_mut().enumerate() {
+        match event {
+            Event::Text(text) => {
+                if !text.contains(['“', '”']) {
+                    prev = text.chars().next_back().or(prev);
+                    continue;
+                }
+                let mut out = String::with_capacity(text.len());
+                let mut chars = text.chars().peekable();
+                while let Some(c) = chars.next() {
+                    let c = if c == '“' || c == '”' {
+                        let after = chars.peek().copied().or(next_after[i]);
+                        let closes = depth > 0
+                            && (c == '”'
+                                || (prev.is_some_and(|p| !p.is_whitespace())
+                                    && after.is_none_or(|a| {
+                                        a.is_whitespace() || ".,;:!?)]»’“”-–—…/".contains(a)
+                                    })));
+                        if closes {
+                            depth -= 1;
+                            if depth == 0 {
+                                '»'
+                            } else {
+                                '’'
+                            }
+                        } else if c == '”' {
+                            '»'
+                        } else {
+                            depth += 1;
+                            if depth == 1 {
+                                '«'
+                            } else {
+                                '‘'
+                            }
+                        }
+                    } else {
+                        c
+                    };
+                    out.push(c);
+                    prev = Some(c);
+                }
+                *text = CowStr::from(out);
+            }
+            Event::Code(t) => prev = t.chars().next_back().or(prev),
+            Event::SoftBreak | Event::HardBreak => prev = Some(' '),
+            e if is_block_boundary(e) => (depth, prev) = (0, None),
+            _ => {}
+        }
+    }
+}
+
+/// Whether an event starts or ends a block (a paragraph, a list item, a table cell), as
+/// opposed to inline markup inside one.
+fn is_block_boundary(event: &Event) -> bool {
+    let inline = |t: &Tag| {
+        matches!(
+            t,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Superscript
+                | Tag::Subscript
+        )
+    };
+    match event {
+        Event::Start(t) => !inline(t),
+        Event::End(t) => !matches!(
+            t,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+        ),
+        _ => false,
+    }
+}
+
+/// Table columns aligned with `:---:` and `---:` get a class (`left`, `center`, `right`)
+/// instead of the `style="text-align: …"` pulldown-cmark writes, which the site's
+/// Content-Security-Policy (`style-src 'self'`) blocks; the theme's stylesheet aligns them.
+fn align_with_classes(events: &mut [Event]) {
+    let mut columns: Vec<Alignment> = Vec::new();
+    let (mut in_head, mut cell) = (false, 0usize);
+    for event in events.iter_mut() {
+        match event {
+            Event::Start(Tag::Table(alignments)) => {
+                columns = std::mem::take(alignments);
+                alignments.resize(columns.len(), Alignment::None);
+            }
+            Event::Start(Tag::TableHead) => (in_head, cell) = (true, 0),
+            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableRow) => cell = 0,
+            Event::End(TagEnd::TableCell) => cell += 1,
+            Event::Start(Tag::TableCell) => {
+                let class = match columns.get(cell) {
+                    Some(Alignment::Left) => "left",
+                    Some(Alignment::Center) => "center",
+                    Some(Alignment::Right) => "right",
+                    _ => continue,
+                };
+                let element = if in_head { "th" } else { "td" };
+                *event = Event::Html(CowStr::from(format!("<{element} class=\"{class}\">")));
+            }
+            _ => {}
+        }
     }
 }
 
@@ -622,7 +758,7 @@ mod tests {
         let text = r.text();
         assert_eq!(
             text.split_whitespace().collect::<Vec<_>>().join(" "),
-            "Tittel En barnevern-sak & “tillit”. År Tiltak 2020 kurs en to Kart over Norge"
+            "Tittel En barnevern-sak & «tillit». År Tiltak 2020 kurs en to Kart over Norge"
         );
     }
 
@@ -714,6 +850,46 @@ mod tests {
         assert!(r.links.is_empty());
         assert!(r.html.contains("<div class=\"table-scroll\""));
         assert!(r.html.trim_end().ends_with("</div>"));
+    }
+
+    #[test]
+    fn quotation_marks_are_norwegian() {
+        let r = render_in(
+            "content/pages/x.md",
+            "Han sa \"dette er **\"tillit\"**\" og 'slik'.\n\nBarnevernets \"ansvar\".\n\n`\"kode\"`\n",
+        )
+        .unwrap();
+        assert!(
+            r.html
+                .contains("Han sa «dette er <strong>‘tillit’</strong>» og ‘slik’."),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("Barnevernets «ansvar»."), "{}", r.html);
+        assert!(r.html.contains("<code>\"kode\"</code>"), "{}", r.html);
+        // An unclosed quotation does not carry into the next paragraph.
+        let r = render_in("content/pages/x.md", "\"åpen\n\n\"ny\"\n").unwrap();
+        assert!(r.html.contains("<p>«ny»</p>"), "{}", r.html);
+    }
+
+    #[test]
+    fn aligned_columns_get_classes_not_styles() {
+        let r = render_in(
+            "content/pages/x.md",
+            "| År | Tiltak | Kroner |\n|:---|:---:|---:|\n| 2020 | kurs | 1 000 |\n",
+        )
+        .unwrap();
+        assert!(!r.html.contains("style="), "{}", r.html);
+        assert!(
+            r.html.contains("<th class=\"left\">År</th><th class=\"center\">Tiltak</th><th class=\"right\">Kroner</th>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<td class=\"left\">2020</td><td class=\"center\">kurs</td><td class=\"right\">1 000</td>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod changes;
 pub mod chart;
+mod chrome;
 mod cite;
 pub mod diff;
 pub mod feeds;
@@ -37,7 +38,7 @@ use theme::Theme;
 use views::{measure_id, Ctx};
 
 /// Ids every page's template uses (base.html), which no heading in a body may take.
-const PAGE_IDS: &[&str] = &["main", "top"];
+const PAGE_IDS: &[&str] = &["main", "top", "kontakt", "paa-denne-siden"];
 
 /// Template contexts kept by one worker thread, one per site and language: what every
 /// page shares is built once, and each page adds only its own values.
@@ -398,8 +399,10 @@ impl Prepared<'_> {
         if let (Some(c), Value::Object(map)) = (self.chart(&ctx, job, lang), &mut page) {
             map.insert("chart".into(), c);
         }
-        let own = tera::Context::from_serialize(self.common(&ctx, path, lang, page))
+        let page_chrome = chrome::page(self, &ctx, job, lang, &page);
+        let mut own = tera::Context::from_serialize(self.common(&ctx, path, lang, page))
             .map_err(|e| Diagnostic::error(path, e.to_string()))?;
+        own.insert("chrome", &page_chrome);
         // Every page sets the same keys, so the shared context only ever holds this page's.
         let key = (std::ptr::from_ref(self) as usize, lang);
         let context = contexts
@@ -449,6 +452,18 @@ impl Prepared<'_> {
                 .collect(),
         };
         let mut context = tera::Context::from_serialize(shared).unwrap_or_default();
+        // The header and footer are in the site's language, whatever the page's.
+        let site_lang = self.reg.config.lang;
+        context.insert(
+            "st",
+            &self
+                .theme
+                .strings
+                .get(&site_lang)
+                .cloned()
+                .unwrap_or_default(),
+        );
+        context.insert("public", &chrome::site(self, ctx));
         if let Value::Object(extra) = extra {
             for (key, value) in extra {
                 context.insert(key, value);

@@ -231,6 +231,10 @@ pub fn plan(
         for path in theme.statics.keys() {
             add(path.clone(), Job::Static(path.clone()), &mut errors);
         }
+        // site.yaml's brand stylesheet and logo (render/chrome.rs).
+        for (path, file) in super::chrome::brand_files(&reg.config) {
+            add(path, Job::Asset(file), &mut errors);
+        }
     }
     for (path, job) in &around.pages {
         add(path.clone(), job.clone(), &mut errors);

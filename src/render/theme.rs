@@ -22,6 +22,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "i18n/nb.yaml",
     "i18n/nn.yaml",
     "static/favicon.svg",
+    "static/print.js",
     "static/search.js",
     "static/style.css",
     "templates/404.html",

@@ -301,6 +301,8 @@ impl Engine {
             Some(&self.caches.search),
         )
         .map_err(|e| content_error(e, &sources.warnings))?;
+        // The publisher, the written standards and the quota, as `build` checks them.
+        let (_, found) = session::public_site(&prepared, &sources.warnings)?;
 
         let good = self
             .good
@@ -339,7 +341,8 @@ impl Engine {
             files,
             assets: sources.theme.assets.clone(),
         });
-        let warnings = sources.warnings.clone();
+        let mut warnings = sources.warnings.clone();
+        warnings.extend(found);
         self.good = Some(Good {
             sources,
             kept,

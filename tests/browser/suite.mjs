@@ -26,7 +26,9 @@ const require = createRequire(import.meta.url);
 const HERE = import.meta.dirname;
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const SHOTS = path.join(HERE, "screenshots");
+// The suite's screenshots of every kind of page (not committed; screenshots.sh makes the
+// committed ones).
+const SHOTS = path.join(HERE, "screenshots", "all");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
 // ---------------------------------------------------------------- results
@@ -141,9 +143,19 @@ try {
   }
   endGroup();
 
+  startGroup("layout at 1280 and 390 px");
+  await layoutTests(browser, origin, seen);
+  endGroup();
+
   startGroup("screenshots");
   await attempt("screenshots of every kind of page at 1280 and 390 px", () => screenshots(browser, origin, seen));
   endGroup();
+
+  if (!process.env.SITE_OUT && !process.env.SITE_ROOT) {
+    startGroup("the default site with the Digdir brand and a right-aligned table (fixtures/)");
+    await brandTests(browser, work);
+    endGroup();
+  }
 
   const log = fs.existsSync(server.errorLog) ? fs.readFileSync(server.errorLog, "utf8").trim() : "";
   const serious = log.split("\n").filter((l) => /\[(error|crit|alert|emerg)\]/.test(l) && !/No such file|not found/.test(l));
@@ -247,6 +259,7 @@ async function pageTests(browser, origin, pages) {
   let messages = [];
   tab.on("console", (m) => { if (m.type() === "error" || m.type() === "warn") messages.push(`console ${m.type()}: ${m.text()}`); });
   tab.on("pageerror", (e) => messages.push(`script error: ${e.message}`));
+  await reportCspViolations(tab);
   tab.on("requestfailed", (r) => messages.push(`request failed: ${r.url()} ${r.failure() && r.failure().errorText}`));
   tab.on("response", (r) => {
     if (r.status() >= 400 && !r.url().includes("/finnes-ikke")) messages.push(`${r.status()} for ${r.url()}`);
@@ -323,6 +336,124 @@ async function pageTests(browser, origin, pages) {
   }
   await tab.close();
   return seen;
+}
+
+/// The header is one row on a desktop and at most 150 px tall on a phone; the roles
+/// matrix fits the page at 1280 px; running text has at most about 75 characters a line.
+async function layoutTests(browser, origin, seen) {
+  const tab = await browser.newPage();
+  const paths = [...seen.keys()];
+  const sample = ["/", "/roller/", "/endringer/", "/om/", "/initiativ/kompetansestrategi/", "/aktorer/bufdir/", "/tidslinje/"]
+    .filter((p) => paths.includes(p));
+  for (const [width, height] of [[1280, 900], [390, 844]]) {
+    await tab.setViewport({ width, height });
+    for (const p of sample) {
+      await tab.goto(origin + p, { waitUntil: "load" });
+      const problems = await tab.evaluate((width) => {
+        const out = [];
+        const header = document.querySelector(".site-header").getBoundingClientRect();
+        if (width >= 1000) {
+          const tops = [...document.querySelectorAll(".header-row > *")].map((e) => Math.round(e.getBoundingClientRect().top));
+          if (header.height > 90) out.push(`the header is ${Math.round(header.height)} px tall (tops of its parts: ${tops.join(", ")})`);
+        } else if (header.height > 150) {
+          out.push(`the header is ${Math.round(header.height)} px tall on a phone`);
+        }
+        const matrix = document.querySelector(".matrix-wrap");
+        if (matrix && width >= 1000 && matrix.scrollWidth > matrix.clientWidth + 1) {
+          out.push(`the roles matrix is ${matrix.scrollWidth} px wide in ${matrix.clientWidth} px`);
+        }
+        // Characters a line: the width of each block of running text over the average
+        // width of a character of its own text in its own font.
+        const canvas = document.createElement("canvas").getContext("2d");
+        for (const el of document.querySelectorAll("main p, main li")) {
+          // The text a reader sees: labels for screen readers only left out.
+          const shown = el.cloneNode(true);
+          for (const hidden of shown.querySelectorAll(".visually-hidden")) hidden.remove();
+          const text = shown.textContent.replace(/\s+/g, " ").trim();
+          if (text.length < 120 || el.closest("table, .chart, nav, .toc, .facts")) continue;
+          // A list item that holds blocks (an event, a change) is a box, not a line.
+          if (el.querySelector("p, div, ul, ol, dl, h2, h3, h4, section")) continue;
+          const style = getComputedStyle(el);
+          canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          const perChar = canvas.measureText(text).width / text.length;
+          const chars = Math.round(el.getBoundingClientRect().width / perChar);
+          if (chars > 80) { out.push(`lines of about ${chars} characters: <${el.tagName.toLowerCase()} class="${el.className}"> ${text.slice(0, 50)}…`); break; }
+        }
+        return out;
+      }, width);
+      record(`${p} at ${width} px: header, matrix, line length`, problems);
+    }
+  }
+  await tab.close();
+}
+
+/// Every Content-Security-Policy violation on the pages `tab` opens becomes a console
+/// error (Chromium logs most, but not all, of them itself), which the tests fail on.
+async function reportCspViolations(tab) {
+  await tab.evaluateOnNewDocument(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile || ""}:${e.lineNumber}`);
+    });
+  });
+}
+
+/// The default site built with the Digdir brand file (brand: in site.yaml) and a page with
+/// aligned table columns: no axe-core violation, no console error or CSP violation, no
+/// style attribute, the brand's tokens in effect and the columns aligned by the theme.
+async function brandTests(browser, work) {
+  const root = path.join(work, "brand-site");
+  fs.mkdirSync(root, { recursive: true });
+  fs.cpSync(path.join(REPO, "content"), path.join(root, "content"), { recursive: true });
+  fs.cpSync(path.join(HERE, "fixtures", "brand"), path.join(root, "brand"), { recursive: true });
+  fs.copyFileSync(path.join(HERE, "fixtures", "tall.md"), path.join(root, "content", "pages", "artikler", "tall.md"));
+  fs.appendFileSync(path.join(root, "content", "site.yaml"), "brand: brand/digdir.css\n");
+  const docroot = path.join(work, "brand-out");
+  let server = null;
+  try {
+    buildSite(mandatBinary(), root, docroot);
+    record("the branded site builds", []);
+    server = await startNginx(docroot, path.join(work, "brand-nginx"));
+    const tab = await browser.newPage();
+    await tab.setViewport({ width: 1280, height: 900 });
+    let messages = [];
+    tab.on("console", (m) => { if (m.type() === "error" || m.type() === "warn") messages.push(`console ${m.type()}: ${m.text()}`); });
+    tab.on("pageerror", (e) => messages.push(`script error: ${e.message}`));
+    await reportCspViolations(tab);
+    const pages = ["/", "/initiativ/kompetansestrategi/", "/initiativ/tillitsavtalen/", "/roller/", "/tidslinje/",
+      "/aktorer/bufdir/", "/endringer/", "/artikler/tall/", "/tilgjengelighet/", "/sok/"];
+    for (const p of pages) {
+      messages = [];
+      await tab.goto(server.origin + p, { waitUntil: "load" });
+      await tab.evaluate(AXE_SOURCE);
+      const axe = await tab.evaluate((tags) => window.axe.run(document, {
+        runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
+      }), AXE_TAGS);
+      const info = await tab.evaluate(() => ({
+        styleAttrs: document.querySelectorAll("[style]").length,
+        brandLinked: [...document.querySelectorAll('link[rel="stylesheet"]')].map((l) => new URL(l.href).pathname),
+        accent: getComputedStyle(document.documentElement).getPropertyValue("--ds-color-accent-base-default").trim(),
+      }));
+      const problems = [
+        ...axe.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`),
+        ...messages,
+      ];
+      if (info.styleAttrs) problems.push(`${info.styleAttrs} style attributes`);
+      if (info.brandLinked.at(-1) !== "/brand/digdir.css") problems.push(`the stylesheets are ${info.brandLinked.join(", ")}; the brand must come last`);
+      if (info.accent.toLowerCase() !== "#0062ba") problems.push(`--ds-color-accent-base-default is "${info.accent}"`);
+      record(`branded ${p}: axe-core, console and CSP, no style attribute, brand tokens in effect`, problems);
+    }
+    await tab.goto(server.origin + "/artikler/tall/", { waitUntil: "load" });
+    const aligned = await tab.evaluate(() => [...document.querySelectorAll("tbody tr:first-child td")].map((td) => getComputedStyle(td).textAlign));
+    record("a `---:` column is right-aligned and a `:---:` one centred, by classes", 
+      JSON.stringify(aligned) === JSON.stringify(["left", "center", "right"]) ? [] : [`the cells are aligned ${aligned.join(", ")}`]);
+    const quotes = await tab.evaluate(() => document.querySelector(".prose p").textContent);
+    record("quotation marks are «…» with ‘…’ inside", quotes.includes("«sitater med ‘sitater’ inni»") ? [] : [quotes]);
+    await tab.close();
+  } catch (e) {
+    record("the branded site", [`${e && e.stack ? e.stack : e}`]);
+  } finally {
+    if (server) server.stop();
+  }
 }
 
 async function linkTests(origin, seen) {

@@ -163,3 +163,109 @@ fn check_in_text_lists_every_problem_and_counts_them() {
         )
     );
 }
+
+/// The share of each written standard, the quota and text that reads as the other
+/// standard (tests/fixtures/language): exact messages, in text and JSON, for `check`
+/// and `build` alike.
+#[test]
+fn language_shares_quota_and_texts_in_the_other_standard() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("language"), dir.path());
+    let o = check(dir.path(), false);
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stderr}");
+    let expected = "\
+content/pages/nyhet.md: warning: the text reads as bokmål, not nynorsk as its language says: «ikke» ×2, «fra», «hva», «være»
+help: if the text is bokmål, remove `lang: nn` (or write the text in nynorsk)
+
+content/pages/om.md: warning: the text reads as nynorsk, not bokmål as its language says: «dei», «eit», «ikkje», «korleis», «kva», «vere»
+help: if the text is nynorsk, add `lang: nn` to its front matter (or write the text in bokmål)
+
+content/site.yaml:4:17: warning: nynorsk is 24 % of the words on published pages, 1 percentage point short of the quota of 25 %
+  |
+4 | language_quota: 25
+  |                 ^^
+  |
+help: write more pages or records in nynorsk (`lang: nn`) instead of bokmål; never as parallel copies of the same page
+
+";
+    assert_eq!(stderr, expected);
+    assert_eq!(
+        stdout,
+        "language: bokmål 76 %, nynorsk 24 % of words on published pages (fact pages: bokmål 76 %, nynorsk 24 %); quota 25 %\nno problems found (3 warnings)\n"
+    );
+
+    let o = check(dir.path(), true);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["warnings"], 3);
+    assert_eq!(v["language"]["percent"]["nn"], 24);
+    assert_eq!(v["language"]["percent"]["nb"], 76);
+    assert_eq!(v["language"]["quota"], 25);
+    assert_eq!(v["language"]["kinds"]["fact-pages"]["words"]["nn"], 23);
+    let words = &v["language"]["words"];
+    assert_eq!(
+        words["nb"].as_u64().unwrap() + words["nn"].as_u64().unwrap(),
+        95
+    );
+
+    // The build gives the same warnings and the share below its summary line.
+    let out = dir.path().join("out");
+    let o = build(dir.path(), &out);
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert_eq!(stderr, expected);
+    assert!(
+        stdout.ends_with("\nlanguage: bokmål 76 %, nynorsk 24 % of words on published pages (fact pages: bokmål 76 %, nynorsk 24 %); quota 25 %\n"),
+        "{stdout}"
+    );
+
+    // Written as it says, and with the quota met, there is nothing to warn about.
+    fs::write(
+        dir.path().join("content/pages/om.md"),
+        "---\ntitle: Om nettstaden\nlang: nn\n---\nNettstaden viser kva avtalar som gjeld, og korleis dei har endra seg. Det skal ikkje lagast parallelle versjonar av sidene, og eit dokument skal vere på eitt skriftspråk.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("content/pages/nyhet.md"),
+        "---\ntitle: Ny avtale\nlang: nn\n---\nAvtalen er ikkje ferdig enno, og kva som skjer frå neste år, er ikkje klart. Partane vil vere samde før sommaren.\n",
+    )
+    .unwrap();
+    let o = check(dir.path(), false);
+    let (stdout, stderr) = text(&o);
+    assert!(
+        stdout.ends_with("no problems found (0 warnings)\n"),
+        "{stdout}{stderr}"
+    );
+    assert!(
+        stdout.starts_with("language: bokmål 45 %, nynorsk 55 %"),
+        "{stdout}"
+    );
+}
+
+/// `languages` lists the written standards a site publishes in: a text in another is an
+/// error, and a quota needs both.
+#[test]
+fn languages_limit_the_standards_a_site_publishes_in() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("language"), dir.path());
+    let site = dir.path().join("content/site.yaml");
+    fs::write(
+        &site,
+        "title: Språktest\nlanguage: nb\nlanguages: [nb]\ncontact: postmottak@dep.example.no\n",
+    )
+    .unwrap();
+    let o = check(dir.path(), false);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("content/pages/nyhet.md: error: the text is in nynorsk (`lang: nn`), which content/site.yaml's `languages` does not list\nhelp: add it to `languages:` in content/site.yaml (now [nb]), or write the text in bokmål\n"),
+        "{stderr}"
+    );
+    fs::write(&site, "title: Språktest\nlanguage_quota: 25\n").unwrap();
+    let o = check(dir.path(), false);
+    let (_, stderr) = text(&o);
+    assert!(
+        stderr.starts_with("content/site.yaml:2:17: error: a language quota needs both written standards in `languages`"),
+        "{stderr}"
+    );
+}

@@ -8,6 +8,7 @@ mod input_safety;
 mod invalid;
 mod new;
 mod output_safety;
+mod public;
 mod reader;
 mod serve;
 mod timeline;

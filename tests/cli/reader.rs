@@ -96,9 +96,10 @@ fn words_in_the_other_written_standard_carry_their_lang() {
     let article = read(&out, "artikler/nyhet/index.html");
     assert!(article.starts_with("<!DOCTYPE html>\n<html lang=\"nn\">"));
     assert!(
-        article.contains("<ul lang=\"nb\">"),
-        "the nb menu on an nn page"
+        article.contains("<header class=\"site-header\" lang=\"nb\">"),
+        "the nb header (menu, search, switcher) on an nn page"
     );
+    assert!(article.contains("<footer class=\"site-footer\" lang=\"nb\">"));
     // On an nb list, the nn agreement's title is marked nn.
     let list = read(&out, "initiativ/index.html");
     assert!(list.contains("lang=\"nn\""));

@@ -71,15 +71,16 @@ fn release_then_edit_then_build() {
     assert!(!old.contains("statsråden"));
     assert!(new.contains("«Dette er svært viktig», seier statsråden."));
 
-    // The switcher links to the same page in the other version, both ways.
+    // The switcher links to the same page in the other version, both ways; it is in the
+    // header, in the site's language (bokmål) on this nynorsk page.
     assert!(
         new.contains("<a href=\"/v/2020/artikler/nyhet/\">Versjon 2020</a>"),
         "{new}"
     );
     assert!(
-        new.contains("<a href=\"/artikler/nyhet/\" aria-current=\"page\">Gjeldande versjon</a>")
+        new.contains("<a href=\"/artikler/nyhet/\" aria-current=\"page\">Gjeldende versjon</a>")
     );
-    assert!(old.contains("<a href=\"/artikler/nyhet/\">Gjeldande versjon</a>"));
+    assert!(old.contains("<a href=\"/artikler/nyhet/\">Gjeldende versjon</a>"));
     assert!(
         old.contains("<a href=\"/v/2020/artikler/nyhet/\" aria-current=\"page\">Versjon 2020</a>")
     );

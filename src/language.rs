@@ -1,0 +1,534 @@
+//! The two written standards in the published text: the share of words in each (språklova
+//! § 13 asks a state body for at least 25 % of each), and text that reads as the other
+//! standard than the `lang` it is published under.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::error::Diagnostic;
+use crate::model::{Lang, Page};
+use crate::render::markdown::plain_text;
+use crate::render::Prepared;
+
+/// The kinds of published text the shares are given for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    FactPages,
+    Articles,
+    Initiatives,
+    Events,
+}
+
+impl Kind {
+    fn label(self) -> &'static str {
+        match self {
+            Kind::FactPages => "fact pages",
+            Kind::Articles => "articles",
+            Kind::Initiatives => "initiatives",
+            Kind::Events => "events",
+        }
+    }
+}
+
+/// Words in bokmål and in nynorsk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Words {
+    pub nb: usize,
+    pub nn: usize,
+}
+
+impl Words {
+    fn add(&mut self, lang: Lang, n: usize) {
+        match lang {
+            Lang::Nb => self.nb += n,
+            Lang::Nn => self.nn += n,
+        }
+    }
+
+    fn total(&self) -> usize {
+        self.nb + self.nn
+    }
+
+    /// The share of `lang` in whole percent, rounded down, so that a site shown as
+    /// meeting 25 % does meet it (0 when there are no words).
+    pub fn percent(&self, lang: Lang) -> usize {
+        let n = match lang {
+            Lang::Nb => self.nb,
+            Lang::Nn => self.nn,
+        };
+        (n * 100).checked_div(self.total()).unwrap_or(0)
+    }
+
+    /// `bokmål 71 %, nynorsk 29 %`, with the nynorsk share counted down from the
+    /// bokmål one's remainder so the two add up to 100.
+    fn shares(&self) -> String {
+        if self.total() == 0 {
+            return "no words".into();
+        }
+        let nn = self.percent(Lang::Nn);
+        format!("bokmål {} %, nynorsk {nn} %", 100 - nn)
+    }
+}
+
+/// The words of each written standard on the published pages of the current site.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Shares {
+    pub words: Words,
+    pub kinds: BTreeMap<Kind, Words>,
+    /// The percent each standard must reach (site.yaml `language_quota`).
+    pub quota: Option<u8>,
+}
+
+impl Shares {
+    /// `language: bokmål 71 %, nynorsk 29 % of words on published pages (fact pages: …)`.
+    pub fn line(&self) -> String {
+        let mut s = format!(
+            "language: {} of words on published pages",
+            self.words.shares()
+        );
+        let kinds: Vec<String> = self
+            .kinds
+            .iter()
+            .filter(|(_, w)| w.total() > 0)
+            .map(|(k, w)| format!("{}: {}", k.label(), w.shares()))
+            .collect();
+        if !kinds.is_empty() {
+            let _ = write!(s, " ({})", kinds.join("; "));
+        }
+        if let Some(q) = self.quota {
+            let _ = write!(s, "; quota {q} %");
+        }
+        s
+    }
+
+    /// For `check --format json`: the words, and the whole percentages.
+    pub fn json(&self) -> serde_json::Value {
+        let percent = |w: &Words| serde_json::json!({ "nb": 100 - w.percent(Lang::Nn), "nn": w.percent(Lang::Nn) });
+        let kinds: serde_json::Map<String, serde_json::Value> = self
+            .kinds
+            .iter()
+            .map(|(k, w)| {
+                let key = serde_json::to_value(k)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                (
+                    key,
+                    serde_json::json!({ "words": w, "percent": percent(w) }),
+                )
+            })
+            .collect();
+        serde_json::json!({
+            "words": self.words,
+            "percent": percent(&self.words),
+            "kinds": kinds,
+            "quota": self.quota,
+        })
+    }
+}
+
+/// One published text: where it comes from, what it is, the standard it is published
+/// under, and its words as a reader sees them.
+struct Text<'a> {
+    path: &'a str,
+    kind: Kind,
+    lang: Lang,
+    text: String,
+}
+
+/// Every text of the current site that is published, drafts left out.
+fn texts<'a>(p: &'a Prepared) -> Vec<Text<'a>> {
+    let reg = p.reg;
+    let body = |key: &str| p.bodies.get(key).map(|b| b.text()).unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, page) in reg.pages.iter().enumerate() {
+        if page.meta.draft {
+            continue;
+        }
+        let mut text = page_heading(page);
+        text.push(' ');
+        text.push_str(&body(&format!("page:{i}")));
+        out.push(Text {
+            path: &page.source.path,
+            kind: if page.slug_path.contains('/') || (page.is_section && !page.slug_path.is_empty())
+            {
+                Kind::Articles
+            } else {
+                Kind::FactPages
+            },
+            lang: page.lang,
+            text,
+        });
+    }
+    for (id, ini) in &reg.initiatives {
+        let m = &ini.meta;
+        let mut text = format!("{} {}", m.title, m.summary.as_deref().unwrap_or(""));
+        for role in &m.roles {
+            let _ = write!(text, " {} {}", role.role, role.tasks.join(" "));
+        }
+        for measure in &m.measures {
+            let _ = write!(text, " {}", measure.title);
+            if let Some(d) = &measure.description {
+                text.push(' ');
+                text.push_str(&plain_text(d));
+            }
+        }
+        text.push(' ');
+        text.push_str(&body(&format!("initiative:{id}")));
+        out.push(Text {
+            path: &ini.source.path,
+            kind: Kind::Initiatives,
+            lang: ini.lang,
+            text,
+        });
+    }
+    // Events are checked per file (one file holds many short events): those written in
+    // an initiative share its language and are counted with the events.
+    let mut files: BTreeMap<usize, (Lang, String)> = BTreeMap::new();
+    for e in &reg.events {
+        let lang = e
+            .written_in
+            .as_ref()
+            .and_then(|id| reg.initiatives.get(id))
+            .map_or(reg.config.lang, |i| i.lang);
+        let entry = files.entry(e.file).or_insert((lang, String::new()));
+        let _ = write!(
+            entry.1,
+            " {} {}",
+            e.title,
+            body(&format!("event:{}", e.anchor))
+        );
+    }
+    for (file, (lang, text)) in files {
+        if let Some(src) = reg.event_sources.get(file) {
+            out.push(Text {
+                path: &src.path,
+                kind: Kind::Events,
+                lang,
+                text,
+            });
+        }
+    }
+    out
+}
+
+fn page_heading(page: &Page) -> String {
+    format!(
+        "{} {}",
+        page.meta.title,
+        page.meta.summary.as_deref().unwrap_or("")
+    )
+}
+
+/// Counts the words of each standard on the current site's published pages.
+pub fn shares(p: &Prepared) -> Shares {
+    let mut shares = Shares {
+        quota: p.reg.config.public.language_quota,
+        ..Shares::default()
+    };
+    for t in texts(p) {
+        let n = count_words(&t.text);
+        shares.words.add(t.lang, n);
+        shares.kinds.entry(t.kind).or_default().add(t.lang, n);
+    }
+    shares
+}
+
+/// The language warnings of the current site: a standard below the quota, and texts
+/// that read as the other standard than the one they are published under.
+pub fn warnings(p: &Prepared, shares: &Shares) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let config = &p.reg.config;
+    if let Some(quota) = shares.quota {
+        if shares.words.total() > 0 {
+            for &lang in &config.languages {
+                let have = shares.words.percent(lang);
+                if have < quota as usize {
+                    let short = quota as usize - have;
+                    let (name, other) = names(lang);
+                    let mut d = Diagnostic::warning(
+                                config.source.path.clone(),
+                                format!(
+                                    "{name} is {have} % of the words on published pages, {short} percentage point{} short of the quota of {quota} %",
+                                    if short == 1 { "" } else { "s" }
+                                ),
+                            )
+                            .hint(format!(
+                                "write more pages or records in {name} (`lang: {}`) instead of {other}; never as parallel copies of the same page",
+                                lang.code()
+                            ));
+                    if let Some((line, col, width)) = config
+                        .source
+                        .locate(&["language_quota:"], &quota.to_string())
+                    {
+                        d = d.at(&config.source.text, line, col, width);
+                    }
+                    out.push(d);
+                }
+            }
+        }
+    }
+    for t in texts(p) {
+        if let Some(found) = reads_as_other(&t.text, t.lang) {
+            out.push(mismatch(t.path, t.lang, &found));
+        }
+    }
+    out
+}
+
+/// Texts written in a standard the site does not publish in (site.yaml `languages`), as
+/// errors: `languages: [nb]` means the site is in bokmål only.
+pub fn unlisted(p: &Prepared) -> Vec<Diagnostic> {
+    let config = &p.reg.config;
+    texts(p)
+        .into_iter()
+        .filter(|t| !config.languages.contains(&t.lang))
+        .map(|t| {
+            let listed: Vec<&str> = config.languages.iter().map(|l| l.code()).collect();
+            Diagnostic::error(
+                t.path.to_owned(),
+                format!(
+                    "the text is in {} (`lang: {}`), which content/site.yaml's `languages` does not list",
+                    names(t.lang).0,
+                    t.lang.code()
+                ),
+            )
+            .hint(format!(
+                "add it to `languages:` in content/site.yaml (now [{}]), or write the text in {}",
+                listed.join(", "),
+                names(config.lang).0
+            ))
+        })
+        .collect()
+}
+
+fn names(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::Nb => ("bokmål", "nynorsk"),
+        Lang::Nn => ("nynorsk", "bokmål"),
+    }
+}
+
+fn mismatch(path: &str, lang: Lang, found: &[(String, usize)]) -> Diagnostic {
+    let (name, other) = names(lang);
+    let words: Vec<String> = found
+        .iter()
+        .map(|(w, n)| {
+            if *n > 1 {
+                format!("«{w}» ×{n}")
+            } else {
+                format!("«{w}»")
+            }
+        })
+        .collect();
+    let hint = match lang {
+        Lang::Nb => "if the text is nynorsk, add `lang: nn` to its front matter (or write the text in bokmål)".to_owned(),
+        Lang::Nn => "if the text is bokmål, remove `lang: nn` (or write the text in nynorsk)".to_owned(),
+    };
+    Diagnostic::warning(
+        path.to_owned(),
+        format!(
+            "the text reads as {other}, not {name} as its language says: {}",
+            words.join(", ")
+        ),
+    )
+    .hint(hint)
+}
+
+/// Words of running text: tokens with at least one letter.
+pub fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count()
+}
+
+/// Common words only one of the standards writes so (the other's form in the same row's
+/// counterpart list). Kept to words that are frequent in public-sector prose and not
+/// words or names of the other standard.
+const BOKMAL_ONLY: &[&str] = &[
+    "ikke",
+    "et",
+    "hva",
+    "fra",
+    "hvordan",
+    "være",
+    "vært",
+    "de",
+    "dem",
+    "deres",
+    "jeg",
+    "hun",
+    "bare",
+    "noe",
+    "noen",
+    "mye",
+    "hele",
+    "hver",
+    "hvem",
+    "hvor",
+    "hvorfor",
+    "selv",
+    "sammen",
+    "ble",
+    "uten",
+    "flere",
+    "mer",
+    "særlig",
+    "disse",
+    "siden",
+    "fikk",
+    "gikk",
+    "videre",
+    "mens",
+    "hvis",
+    "gjøre",
+    "gjør",
+    "sier",
+    "annet",
+    "helt",
+    "egen",
+    "eget",
+    "egne",
+    "løsninger",
+    "tjenester",
+    "tjenesten",
+    "kommuner",
+    "kommunene",
+    "skole",
+    "skolen",
+    "statlige",
+    "nå",
+];
+const NYNORSK_ONLY: &[&str] = &[
+    "ikkje",
+    "eit",
+    "kva",
+    "frå",
+    "korleis",
+    "vere",
+    "vore",
+    "dei",
+    "deira",
+    "eg",
+    "ho",
+    "berre",
+    "noko",
+    "nokon",
+    "mykje",
+    "heile",
+    "kvar",
+    "kven",
+    "kor",
+    "kvifor",
+    "sjølv",
+    "saman",
+    "vart",
+    "utan",
+    "fleire",
+    "meir",
+    "særleg",
+    "desse",
+    "sidan",
+    "fekk",
+    "gjekk",
+    "vidare",
+    "medan",
+    "viss",
+    "gjere",
+    "gjer",
+    "seier",
+    "anna",
+    "heilt",
+    "eigen",
+    "eige",
+    "eigne",
+    "løysingar",
+    "tenester",
+    "tenesta",
+    "kommunar",
+    "kommunane",
+    "skule",
+    "skulen",
+    "statlege",
+    "ein",
+    "òg",
+    "hjå",
+    "difor",
+];
+
+/// The distinctive words of the other standard than `lang` found in `text`, with their
+/// counts, when they outweigh those of `lang` clearly: at least 3, and more than twice
+/// as many (a quotation or a name in the other standard is not enough).
+pub fn reads_as_other(text: &str, lang: Lang) -> Option<Vec<(String, usize)>> {
+    let (own, other) = match lang {
+        Lang::Nb => (BOKMAL_ONLY, NYNORSK_ONLY),
+        Lang::Nn => (NYNORSK_ONLY, BOKMAL_ONLY),
+    };
+    let mut own_count = 0;
+    let mut found: BTreeMap<&str, usize> = BTreeMap::new();
+    for word in text.split(|c: char| !c.is_alphabetic()) {
+        if word.is_empty() {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        if own.contains(&lower.as_str()) {
+            own_count += 1;
+        } else if let Some(w) = other.iter().find(|w| **w == lower) {
+            *found.entry(w).or_default() += 1;
+        }
+    }
+    let other_count: usize = found.values().sum();
+    if other_count < 3 || other_count <= 2 * own_count {
+        return None;
+    }
+    let mut list: Vec<(String, usize)> =
+        found.into_iter().map(|(w, n)| (w.to_owned(), n)).collect();
+    // The most frequent first; at most eight named.
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    list.truncate(8);
+    Some(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nynorsk_under_bokmal_is_found_with_its_words() {
+        let text = "Dette er eit forum der partane kan drøfte kva som ikkje fungerer, og korleis ein kan gjere det betre. Det skal ikkje vere ein parallell.";
+        let found = reads_as_other(text, Lang::Nb).unwrap();
+        assert_eq!(found[0], ("ein".to_owned(), 2));
+        assert_eq!(found[1], ("ikkje".to_owned(), 2));
+        assert!(reads_as_other(text, Lang::Nn).is_none());
+    }
+
+    #[test]
+    fn bokmal_under_nynorsk_is_found() {
+        let text = "Avtalen skal ikke være en parallell, og hva som skjer fra 2020 er ikke klart.";
+        let found = reads_as_other(text, Lang::Nn).unwrap();
+        assert_eq!(found[0], ("ikke".to_owned(), 2));
+        assert!(reads_as_other(text, Lang::Nb).is_none());
+    }
+
+    #[test]
+    fn a_quotation_or_a_few_words_are_not_enough() {
+        // A bokmål text quoting a nynorsk sentence: its own words outweigh.
+        let text = "Departementet sier at det ikke er klart hva som skjer, men avtalen sier «det skal ikkje lagast parallelle versjonar» og det er ikke nytt fra 2020.";
+        assert!(reads_as_other(text, Lang::Nb).is_none());
+        assert!(reads_as_other("Kva no?", Lang::Nb).is_none());
+    }
+
+    #[test]
+    fn shares_add_up_and_round_down() {
+        let w = Words { nb: 71, nn: 29 };
+        assert_eq!(w.shares(), "bokmål 71 %, nynorsk 29 %");
+        let w = Words { nb: 2, nn: 1 };
+        assert_eq!(w.percent(Lang::Nn), 33);
+        assert_eq!(w.shares(), "bokmål 67 %, nynorsk 33 %");
+        assert_eq!(Words::default().shares(), "no words");
+        assert_eq!(count_words("Det er 2020 – og «slik» er det."), 6);
+    }
+}
