@@ -72,9 +72,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let sources = session::load(paths, None, None)?;
     phases.done("load and check records");
     let warnings = &sources.warnings;
-    let prepared =
-        session::prepare(&sources, None, None).map_err(|e| content_error(e, warnings))?;
-    let (language, found) = session::public_site(&prepared, warnings)?;
+    let (prepared, language, found) = session::prepare_checked(&sources, None, None)?;
     phases.done("render bodies, check links");
     let plan = session::outputs(&prepared);
 

@@ -251,9 +251,7 @@ pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
 /// `check`, with the share of each written standard on the published pages.
 pub fn check_with_language(paths: &Paths) -> Result<(Vec<Diagnostic>, Shares), Error> {
     let sources = load(paths, None, None)?;
-    let prepared =
-        prepare(&sources, None, None).map_err(|e| content_error(e, &sources.warnings))?;
-    let (shares, found) = public_site(&prepared, &sources.warnings)?;
+    let (prepared, shares, found) = prepare_checked(&sources, None, None)?;
     let mut all = Diagnostics::default();
     all.extend(sources.warnings.iter().cloned());
     all.extend(found);
@@ -264,10 +262,24 @@ pub fn check_with_language(paths: &Paths) -> Result<(Vec<Diagnostic>, Shares), E
     Ok((all.sorted(), shares))
 }
 
+/// A site prepared as every command needs it: `prepare`, then what a public body's site
+/// is held to (`public_site`): the sites, the share of each written standard, and the
+/// warnings found on it.
+pub fn prepare_checked<'a>(
+    sources: &'a Sources,
+    markdown: Option<&mut MarkdownCache>,
+    search: Option<&'a Weights>,
+) -> Result<(Vec<Prepared<'a>>, Shares, Vec<Diagnostic>), Error> {
+    let prepared =
+        prepare(sources, markdown, search).map_err(|e| content_error(e, &sources.warnings))?;
+    let (shares, found) = public_site(&prepared, &sources.warnings)?;
+    Ok((prepared, shares, found))
+}
+
 /// What a public body's site is held to, for `build` and `check`: the publisher is a
 /// known actor and every text is in a standard the site lists (errors); the share of
 /// each standard, the quota and texts that read as the other standard (warnings).
-pub fn public_site(
+fn public_site(
     prepared: &[Prepared],
     warnings: &[Diagnostic],
 ) -> Result<(Shares, Vec<Diagnostic>), Error> {

@@ -295,14 +295,12 @@ impl Engine {
         started: Instant,
     ) -> Result<Built, Error> {
         let sources = session::load(&self.paths, Some(&mut self.caches), changed)?;
-        let prepared = session::prepare(
+        // The publisher, the written standards and the quota are checked as `build` does.
+        let (prepared, _, found) = session::prepare_checked(
             &sources,
             Some(&mut self.caches.markdown),
             Some(&self.caches.search),
-        )
-        .map_err(|e| content_error(e, &sources.warnings))?;
-        // The publisher, the written standards and the quota, as `build` checks them.
-        let (_, found) = session::public_site(&prepared, &sources.warnings)?;
+        )?;
 
         let good = self
             .good
