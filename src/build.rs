@@ -28,12 +28,25 @@ pub struct Summary {
     pub warnings: Vec<Diagnostic>,
     /// The share of each written standard on the published pages.
     pub language: crate::language::Shares,
+    /// Resized copies of images: made by this build, and taken from the cache.
+    pub images: crate::images::Counts,
 }
 
 impl Summary {
     pub fn line(&self, out: &Path) -> String {
+        let crate::images::Counts { made, reused } = self.images;
+        let images = if made + reused > 0 {
+            format!(
+                "; {} image size{} ({made} made now, {reused} from {}/)",
+                made + reused,
+                if made + reused == 1 { "" } else { "s" },
+                crate::images::CACHE_DIR
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "built {} pages ({} files) from {} records, {} version{}, in {} ms into {}",
+            "built {} pages ({} files) from {} records, {} version{}, in {} ms into {}{images}",
             self.pages,
             self.files,
             self.records,
@@ -155,6 +168,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
             all.sorted()
         },
         language,
+        images: crate::images::counts(),
     })
 }
 

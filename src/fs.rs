@@ -9,10 +9,25 @@ use crate::error::{io_diagnostic, Diagnostic, Error};
 /// Marks a folder as one mandat wrote, so it may be replaced by the next build.
 pub const MARKER: &str = ".mandat-output";
 
+/// A hash of `bytes` (FNV-1a, 64 bits), stable across builds and platforms: enough to tell
+/// versions of a file apart, for names that change when the content does.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 /// Files editors write beside the real one while saving: never content.
 pub fn is_editor_temp(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
+        // Office's lock file beside an open document, and the folder notes of Windows.
+        || name.starts_with("~$")
+        || name.eq_ignore_ascii_case("Thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")

@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod error;
 pub mod fs;
+pub mod images;
 pub mod init;
 pub mod language;
 pub mod load;

@@ -2,6 +2,7 @@
 //! Every problem found is collected, so one run reports them all.
 
 mod explain;
+pub mod files;
 pub mod frontmatter;
 pub mod limits;
 pub mod links;
@@ -26,7 +27,8 @@ enum Kind {
     Initiative,
     Events,
     Page,
-    Asset,
+    /// A file below pages/ published as it is (an image is also measured and resized).
+    Asset(files::PageFile),
 }
 
 /// Reads the whole site. On failure, the error holds every problem found.
@@ -253,6 +255,7 @@ pub fn assemble(
         event_files: Vec::new(),
         pages: Vec::new(),
         assets: Vec::new(),
+        images: Default::default(),
         broken: Default::default(),
     };
     for (rel, r) in records {
@@ -265,7 +268,12 @@ pub fn assemble(
                     loaded.pages.push(*p);
                 }
             }
-            Ok(Record::Asset(path, rel)) => loaded.assets.push((path, rel)),
+            Ok(Record::Asset(path, rel, image)) => {
+                if let Some(image) = image {
+                    loaded.images.insert(rel.clone(), image);
+                }
+                loaded.assets.push((path, rel));
+            }
             Err(d) => {
                 loaded.broken.insert(rel);
                 diags.push(d);
@@ -282,7 +290,12 @@ pub enum Record {
     Initiative(Box<Initiative>),
     Events(SourceFile, Vec<Event>),
     Page(Box<Page>),
-    Asset(PathBuf, String),
+    /// A file below pages/: where it is, its path below pages/, and what it is as an image.
+    Asset(
+        PathBuf,
+        String,
+        Option<std::sync::Arc<crate::images::Image>>,
+    ),
 }
 
 /// Everything in a content folder in a stable order, leaving out editors' scratch files
@@ -401,8 +414,14 @@ fn walk(
             ("actors", "yaml" | "yml") if entry.depth() == 2 => Kind::Actor,
             ("initiatives", "md") if entry.depth() == 2 => Kind::Initiative,
             ("events", "yaml" | "yml") => Kind::Events,
-            ("pages", "md") => Kind::Page,
-            ("pages", _) => Kind::Asset,
+            ("pages", _) => match files::page_file(rel.rsplit('/').next().unwrap_or(&rel)) {
+                Ok(files::PageFile::Page) => Kind::Page,
+                Ok(kind) => Kind::Asset(kind),
+                Err((message, hint)) => {
+                    diags.push(Diagnostic::error(format!("{shown}/{rel}"), message).hint(hint));
+                    continue;
+                }
+            },
             ("actors", _) | ("initiatives", _) => {
                 let want = if top == "actors" {
                     "<id>.yaml"
@@ -469,9 +488,16 @@ fn read_record(config: &Config, path: &Path, rel: &str, kind: Kind) -> Result<Re
             .check(path)
             .map_err(|e| e.diagnostic(&format!("{}/{rel}", config.display_dir)))?;
     }
-    if let Kind::Asset = kind {
+    if let Kind::Asset(file) = kind {
         let below = rel.strip_prefix("pages/").unwrap_or(rel).to_owned();
-        return Ok(Record::Asset(path.to_path_buf(), below));
+        let image = match file {
+            files::PageFile::Raster | files::PageFile::AsIs => {
+                let shown = format!("{}/{rel}", config.display_dir);
+                Some(crate::images::read(&config.root, path, &below, &shown)?)
+            }
+            _ => None,
+        };
+        return Ok(Record::Asset(path.to_path_buf(), below, image));
     }
     read_text_record(config, path, rel, kind)
 }
@@ -639,7 +665,7 @@ fn parse_text_record(
                 source,
             })))
         }
-        Kind::Asset => Err(Diagnostic::error(source.path, "this file is not a record")),
+        Kind::Asset(_) => Err(Diagnostic::error(source.path, "this file is not a record")),
     }
 }
 

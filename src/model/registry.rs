@@ -26,6 +26,8 @@ pub struct Loaded {
     pub pages: Vec<Page>,
     /// Other files under `content/pages/`, copied as they are: (file, path below pages/).
     pub assets: Vec<(PathBuf, String)>,
+    /// The images among them, measured and resized, by their path below pages/.
+    pub images: crate::images::Images,
     /// Record files that could not be read (content-relative: `actors/ks.yaml`). Later
     /// checks skip references to them, so one mistake does not show up as many.
     pub broken: BTreeSet<String>,
@@ -43,6 +45,7 @@ pub struct Registry {
     /// Pages and sections, by path.
     pub pages: Vec<Page>,
     pub assets: Vec<(PathBuf, String)>,
+    pub images: crate::images::Images,
     /// (from, kind, to): `from` follows or supersedes `to`.
     pub relations: Vec<(String, RelationKind, String)>,
     /// Record files that could not be read (`actors/ks.yaml`); references to them are
@@ -81,6 +84,7 @@ impl Registry {
             event_files,
             mut pages,
             assets,
+            images,
             broken,
         } = loaded;
         let actors: BTreeMap<String, Actor> =
@@ -162,6 +166,7 @@ impl Registry {
             event_sources,
             pages,
             assets,
+            images,
             relations: Vec::new(),
             broken,
             events_by_initiative,

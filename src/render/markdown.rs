@@ -190,6 +190,8 @@ pub struct Linker<'a> {
     /// Raw HTML is published as written (site.yaml `allow_html: true`); otherwise it is
     /// escaped and shown as the text it is.
     pub allow_html: bool,
+    /// The site's images, by their path below pages/ (render/figure.rs).
+    pub images: &'a crate::images::Images,
 }
 
 pub fn options() -> Options {
@@ -226,6 +228,18 @@ pub fn render(
         .strip_prefix(linker.content_dir)
         .and_then(|p| p.strip_prefix('/'))
         .unwrap_or(&source.path);
+    let skip: Vec<std::ops::Range<usize>> = events
+        .iter()
+        .filter(|(e, _)| {
+            matches!(
+                e,
+                Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) | Event::Code(_)
+            )
+        })
+        .map(|(_, r)| r.clone())
+        .collect();
+    super::figure::unparsed(markdown, &skip, line_offset, source, &mut errors);
+    let mut images = Vec::new();
     let mut rewritten = Vec::with_capacity(events.len() + 8);
     for (event, range) in events {
         let event = match event {
@@ -255,31 +269,12 @@ pub fn render(
                     id,
                 })
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            // Images are made into `<img>` with their sizes once every event is known
+            // (render/figure.rs): here only where each is written is noted.
+            Event::Start(Tag::Image { .. }) => {
                 let (line, column) = line_col(markdown, range.start, line_offset);
-                let dest = resolve(
-                    &dest_url,
-                    content_rel,
-                    own_path,
-                    file,
-                    line,
-                    column,
-                    source,
-                    linker,
-                    &mut out,
-                    &mut errors,
-                );
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
+                images.push(super::figure::At { line, column });
+                event
             }
             Event::Start(Tag::Table(a)) => {
                 // A wide table scrolls inside its own focusable region on a phone.
@@ -301,6 +296,12 @@ pub fn render(
         };
         rewritten.push(event);
     }
+    let figures = super::figure::Context {
+        source,
+        content_rel,
+        linker,
+    };
+    let mut rewritten = super::figure::rewrite(rewritten, &images, &figures, &mut errors);
     norwegian_quotes(&mut rewritten);
     align_with_classes(&mut rewritten);
     out.html.reserve(markdown.len() * 3 / 2);
@@ -505,7 +506,7 @@ fn heading_number(level: HeadingLevel) -> u8 {
     }
 }
 
-fn line_col(markdown: &str, offset: usize, line_offset: usize) -> (usize, usize) {
+pub(super) fn line_col(markdown: &str, offset: usize, line_offset: usize) -> (usize, usize) {
     let before = &markdown[..offset.min(markdown.len())];
     let line = before.matches('\n').count() + line_offset;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -527,15 +528,8 @@ fn resolve<'a>(
     errors: &mut Vec<Diagnostic>,
 ) -> CowStr<'a> {
     let written = dest.to_string();
-    if let Some(scheme) = crate::model::url::refused_scheme(&written) {
-        errors.push(
-            Diagnostic::error(
-                source.path.clone(),
-                format!("the link `{written}` is a `{scheme}:` address, which is not accepted"),
-            )
-            .at(&source.text, line, column, written.chars().count() + 4)
-            .hint(crate::model::url::HINT),
-        );
+    if let Some(d) = refused(&written, source, line, column) {
+        errors.push(d);
         return dest.clone();
     }
     let is_external = written.starts_with("//")
@@ -635,6 +629,24 @@ fn resolve<'a>(
     }
 }
 
+/// The error for an address of a kind that is not accepted (`javascript:`), if it is one.
+pub(super) fn refused(
+    written: &str,
+    source: &SourceFile,
+    line: usize,
+    column: usize,
+) -> Option<Diagnostic> {
+    let scheme = crate::model::url::refused_scheme(written)?;
+    Some(
+        Diagnostic::error(
+            source.path.clone(),
+            format!("the link `{written}` is a `{scheme}:` address, which is not accepted"),
+        )
+        .at(&source.text, line, column, written.chars().count() + 4)
+        .hint(crate::model::url::HINT),
+    )
+}
+
 fn link_error(
     source: &SourceFile,
     line: usize,
@@ -656,7 +668,7 @@ fn link_error(
 }
 
 /// `dir` + `rel` with `.` and `..` resolved; None when it climbs out of content/.
-fn normalize(dir: &str, rel: &str) -> Option<String> {
+pub(super) fn normalize(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     for seg in rel.split('/') {
         match seg {
@@ -694,6 +706,32 @@ mod tests {
         .collect()
     }
 
+    /// `kart.png` (1600 × 900, in three sizes) and `logo.svg` (no size), at the top of pages/.
+    pub(crate) fn test_images() -> crate::images::Images {
+        use crate::images::{Image, Variant};
+        let variant = |width: u32, height: u32| Variant {
+            width,
+            height,
+            rel: format!("kart-{width}.0123456789.png"),
+            file: format!("/cache/{width}.png").into(),
+            bytes: 1000,
+        };
+        let kart = Image {
+            rel: "kart.png".into(),
+            size: Some((1600, 900)),
+            variants: vec![variant(480, 270), variant(800, 450), variant(1200, 675)],
+        };
+        let logo = Image {
+            rel: "logo.svg".into(),
+            size: None,
+            variants: Vec::new(),
+        };
+        [kart, logo]
+            .into_iter()
+            .map(|i| (i.rel.clone(), std::sync::Arc::new(i)))
+            .collect()
+    }
+
     fn render_in(path: &str, md: &str) -> Result<Rendered, Vec<Diagnostic>> {
         let src = SourceFile {
             path: path.into(),
@@ -702,11 +740,13 @@ mod tests {
         };
         let s = sources();
         let urls = Urls::new(crate::model::Lang::Nb, "", "");
+        let images = test_images();
         let linker = Linker {
             sources: &s,
             urls: &urls,
             content_dir: "content",
             allow_html: md.contains("<!-- allow_html -->"),
+            images: &images,
         };
         render(md, &src, 4, "/own/", 0, &linker, &["fakta"])
     }

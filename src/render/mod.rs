@@ -9,6 +9,7 @@ mod chrome;
 mod cite;
 pub mod diff;
 pub mod feeds;
+pub mod figure;
 pub mod history;
 mod links;
 pub mod markdown;
@@ -151,6 +152,7 @@ pub fn prepare_in<'a>(
         urls: &urls,
         content_dir: &reg.config.display_dir,
         allow_html: reg.config.allow_html,
+        images: &reg.images,
     };
 
     let files = markdown_files(reg);

@@ -308,6 +308,14 @@ pub fn plan(
     for (path, below) in &reg.assets {
         add(urls.file(below), Job::Asset(path.clone()), &mut errors);
     }
+    // The images' resized copies (crate::images), from the cache; two equal images in
+    // one folder with names alike share theirs.
+    let mut copies = BTreeSet::new();
+    for v in reg.images.values().flat_map(|i| &i.variants) {
+        if copies.insert(&v.rel) {
+            add(urls.file(&v.rel), Job::Asset(v.file.clone()), &mut errors);
+        }
+    }
 
     errors_out.extend(errors);
     Plan {

@@ -35,6 +35,8 @@ struct Entry {
 pub struct MarkdownCache {
     sources: BTreeMap<String, String>,
     base_path: String,
+    /// The images bodies were rendered with: an image changed, every body may show it.
+    images: crate::images::Images,
     entries: BTreeMap<String, Entry>,
     /// Counts the times links started to resolve differently; a `Kept` site can be
     /// updated with this cache only while it is the same.
@@ -43,10 +45,16 @@ pub struct MarkdownCache {
 
 impl MarkdownCache {
     /// Starts a run: everything kept is dropped when links resolve differently now.
-    pub(super) fn start(&mut self, sources: &BTreeMap<String, String>, base_path: &str) {
-        if self.base_path != base_path || self.sources != *sources {
+    pub(super) fn start(
+        &mut self,
+        sources: &BTreeMap<String, String>,
+        base_path: &str,
+        images: &crate::images::Images,
+    ) {
+        if self.base_path != base_path || self.sources != *sources || self.images != *images {
             self.sources = sources.clone();
             self.base_path = base_path.to_owned();
+            self.images = images.clone();
             self.entries.clear();
             self.epoch += 1;
         }
@@ -101,7 +109,7 @@ pub(super) fn render_bodies(
     mut cache: Option<&mut MarkdownCache>,
 ) -> Vec<Body> {
     if let Some(c) = cache.as_deref_mut() {
-        c.start(linker.sources, &linker.urls.base_path);
+        c.start(linker.sources, &linker.urls.base_path, linker.images);
     }
     let earlier = cache.as_deref();
     let rendered: Vec<(Body, bool)> = work
@@ -195,6 +203,7 @@ impl<'a> Prepared<'a> {
             urls: &kept.urls,
             content_dir: &reg.config.display_dir,
             allow_html: reg.config.allow_html,
+            images: &reg.images,
         };
         let mut fresh = Vec::new();
         let mut errors = Vec::new();

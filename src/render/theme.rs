@@ -238,13 +238,7 @@ pub fn escape_html(input: &str) -> String {
 /// `style.css` to `style.1a2b3c4d5e.css`: the name changes when the content does, so
 /// hosts can cache assets for a year.
 fn hashed_name(name: &str, bytes: &[u8]) -> String {
-    // FNV-1a: stable across builds and platforms, enough to tell versions of a file apart.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    let hash = format!("{h:016x}");
+    let hash = format!("{:016x}", crate::fs::content_hash(bytes));
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{}.{ext}", &hash[..10]),
         None => format!("{name}.{}", &hash[..10]),
