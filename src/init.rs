@@ -7,6 +7,10 @@ use crate::error::Error;
 
 const FILES: &[(&str, &str)] = &[
     (
+        ".gitignore",
+        "# What mandat makes: the site, and the resized images it keeps between builds.\n/output/\n/.mandat-cache/\n",
+    ),
+    (
         "content/site.yaml",
         "title: Mitt nettsted\ndescription: Mandater, avtaler og strategier, med tidslinje og roller.\nlanguage: nb\nlanguages: [nb, nn]\nas_of: 2024-01-01\nmenu:\n  - label: Tidslinje\n    url: /tidslinje/\n  - label: Roller\n    url: /roller/\n  - label: Aktører\n    url: /aktorer/\n  - label: Om nettstedet\n    url: /om/\n",
     ),

@@ -34,6 +34,8 @@ const SIZES: &str = "(min-width: 44rem) 42rem, 100vw";
 pub struct At {
     pub line: usize,
     pub column: usize,
+    /// How many characters it takes, `![` to `)`.
+    pub width: usize,
 }
 
 /// What rewriting the images of one piece of Markdown needs.
@@ -186,12 +188,7 @@ fn image(events: &[Event], at: Option<&At>, cx: &Context, errors: &mut Vec<Diagn
     let written = dest_url.as_ref();
     let fail = |message: String, hint: String| {
         Diagnostic::error(cx.source.path.clone(), message)
-            .at(
-                &cx.source.text,
-                at.line,
-                at.column,
-                written.chars().count() + 4,
-            )
+            .at(&cx.source.text, at.line, at.column, at.width)
             .hint(hint)
     };
     if alt.is_empty() {
@@ -224,8 +221,8 @@ fn image(events: &[Event], at: Option<&At>, cx: &Context, errors: &mut Vec<Diagn
     } else {
         match find(written, cx) {
             Ok(image) => Some(image),
-            Err((message, hint)) => {
-                errors.push(fail(message, hint));
+            Err(problem) => {
+                errors.extend(problem.map(|(message, hint)| fail(message, hint)));
                 return String::new();
             }
         }
@@ -271,8 +268,11 @@ fn image(events: &[Event], at: Option<&At>, cx: &Context, errors: &mut Vec<Diagn
     tag
 }
 
-/// The image a local address names, or what is wrong (message, hint).
-fn find<'i>(written: &str, cx: &'i Context) -> Result<&'i Image, (String, String)> {
+/// The image a local address names, or what is wrong (message, hint): nothing for an
+/// image that could not be read, which is reported already.
+type Problem = Option<(String, String)>;
+
+fn find<'i>(written: &str, cx: &'i Context) -> Result<&'i Image, Problem> {
     let path = written.split(['#', '?']).next().unwrap_or("");
     let decoded = percent_decoded(path);
     let dir = cx.content_rel.rsplit_once('/').map_or("", |(d, _)| d);
@@ -282,22 +282,26 @@ fn find<'i>(written: &str, cx: &'i Context) -> Result<&'i Image, (String, String
     };
     let content = cx.linker.content_dir;
     let Some(below) = target.as_deref().and_then(|t| t.strip_prefix("pages/")) else {
-        return Err((
+        return Err(Some((
             format!("the image `{written}` is not in {content}/pages/"),
             "put the image in content/pages/, beside the page that shows it, and write its name: `![Hva bildet viser](bilde.jpg)`".into(),
-        ));
+        )));
     };
     if let Some(image) = cx.linker.images.get(below) {
         return Ok(image);
+    }
+    // A file that could not be read keeps its place among the sources (render/mod.rs).
+    if cx.linker.sources.contains_key(&format!("pages/{below}")) {
+        return Err(None);
     }
     let name = below.rsplit('/').next().unwrap_or(below);
     if let Ok(crate::load::files::PageFile::Document | crate::load::files::PageFile::Page) =
         crate::load::files::page_file(name)
     {
-        return Err((
+        return Err(Some((
             format!("`{written}` is not an image"),
             format!("link to it instead: `[Les dokumentet]({written})`"),
-        ));
+        )));
     }
     let folder = below.rsplit_once('/').map_or("", |(d, _)| d);
     let beside = cx
@@ -314,10 +318,10 @@ fn find<'i>(written: &str, cx: &'i Context) -> Result<&'i Image, (String, String
         }
         None => format!("put the image in {content}/pages/{}, or correct the name (letter case counts: `Bilde.JPG` is not `bilde.jpg`)", if folder.is_empty() { String::new() } else { format!("{folder}/") }),
     };
-    Err((
+    Err(Some((
         format!("the image `{written}` does not exist: there is no file {content}/pages/{below}"),
         hint,
-    ))
+    )))
 }
 
 /// `mitt%20bilde.jpg` as the file name it is; an escape that is not UTF-8 is left as it is.

@@ -273,7 +273,12 @@ pub fn render(
             // (render/figure.rs): here only where each is written is noted.
             Event::Start(Tag::Image { .. }) => {
                 let (line, column) = line_col(markdown, range.start, line_offset);
-                images.push(super::figure::At { line, column });
+                let width = markdown[range.clone()].trim_end().chars().count();
+                images.push(super::figure::At {
+                    line,
+                    column,
+                    width,
+                });
                 event
             }
             Event::Start(Tag::Table(a)) => {

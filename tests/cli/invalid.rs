@@ -68,6 +68,11 @@ fn prepare_case(case: &Path, site: &Path) -> bool {
             ),
         )
         .unwrap(),
+        // An image over 20 MB: its size is checked before it is read, so a file of
+        // nothing but zeros (taking no room on disk) shows it.
+        "image-file-too-large" => fs::File::create(site.join("content/pages/stort.jpg"))
+            .and_then(|f| f.set_len(21 * 1024 * 1024))
+            .unwrap(),
         "invalid-utf8" => fs::write(
             site.join("content/pages/om.md"),
             b"---\ntitle: Om\n---\nBj\xf8rn\n",
