@@ -316,6 +316,8 @@ pub fn render(
     if errors.is_empty() {
         Ok(out)
     } else {
+        // Images are checked after the rest: the problems go in the order they are written.
+        errors.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
         Err(errors)
     }
 }
@@ -935,6 +937,93 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn images_get_their_sizes_and_alt_text() {
+        let r = render_in(
+            "content/pages/x.md",
+            "Se ![Kart over Norge](kart.png) her.\n",
+        )
+        .unwrap();
+        assert_eq!(
+            r.html,
+            "<p>Se <img src=\"/kart-800.0123456789.png\" srcset=\"/kart-480.0123456789.png 480w, /kart-800.0123456789.png 800w, /kart-1200.0123456789.png 1200w\" sizes=\"(min-width: 44rem) 42rem, 100vw\" width=\"1200\" height=\"675\" alt=\"Kart over Norge\" loading=\"lazy\" decoding=\"async\"> her.</p>\n"
+        );
+        // Decoration, an SVG (no size given), the file name in brackets or escaped.
+        let r = render_in(
+            "content/pages/a/x.md",
+            "![Dekorativ](../logo.svg) ![Kart](<../kart.png>) ![Kart](/kart%2Epng)",
+        )
+        .unwrap();
+        assert!(
+            r.html.contains("<img src=\"/logo.svg\" alt=\"\" loading"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches("srcset=").count(), 2, "{}", r.html);
+        // An image elsewhere on the web is left as it is, and still needs alt text.
+        let r = render_in("content/pages/x.md", "![Logo](https://example.no/l.png)").unwrap();
+        assert!(
+            r.html
+                .contains("<img src=\"https://example.no/l.png\" alt=\"Logo\">"),
+            "{}",
+            r.html
+        );
+        let errs = render_in("content/pages/x.md", "![ ](https://example.no/l.png)").unwrap_err();
+        assert!(
+            errs[0].message.contains("has no alt text"),
+            "{}",
+            errs[0].message
+        );
+    }
+
+    #[test]
+    fn an_image_with_a_line_in_italics_is_a_figure() {
+        let r = render_in(
+            "content/pages/x.md",
+            "![Kart over Norge](kart.png)\n*Fylkene i 2020, med \"nye\" grenser. Foto: Kartverket*\n",
+        )
+        .unwrap();
+        assert!(
+            r.html
+                .starts_with("<figure><img src=\"/kart-800.0123456789.png\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.ends_with(" alt=\"Kart over Norge\" loading=\"lazy\" decoding=\"async\"><figcaption>Fylkene i 2020, med «nye» grenser. <span class=\"credit\">Foto: Kartverket</span></figcaption></figure>\n"),
+            "{}",
+            r.html
+        );
+        // Italics in running text after an image, or bold below it, are no caption.
+        let r = render_in("content/pages/x.md", "![Kart](kart.png)\n**Fet**\n").unwrap();
+        assert!(!r.html.contains("<figure>"), "{}", r.html);
+        let r = render_in("content/pages/x.md", "Tekst ![Kart](kart.png)\n*kursiv*\n").unwrap();
+        assert!(!r.html.contains("<figure>"), "{}", r.html);
+    }
+
+    #[test]
+    fn image_mistakes_name_the_place_and_the_fix() {
+        let errs = render_in(
+            "content/pages/x.md",
+            "Tekst\n\n![](kart.png)\n\n![Kart](kartt.png) ![Rapport](rapport.pdf)\n\n![Et bilde](mitt bilde.jpg)\n",
+        )
+        .unwrap_err();
+        let found: Vec<(String, String)> = errs
+            .iter()
+            .map(|d| (d.position(), d.message.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("content/pages/x.md:6:1".into(), "the image `kart.png` has no alt text".into()),
+                ("content/pages/x.md:8:1".into(), "the image `kartt.png` does not exist: there is no file content/pages/kartt.png".into()),
+                ("content/pages/x.md:8:20".into(), "`rapport.pdf` is not an image".into()),
+                ("content/pages/x.md:10:1".into(), "this image would be published as text: its file name `mitt bilde.jpg` has a space".into()),
+            ]
+        );
+        assert_eq!(errs[1].hint.as_deref(), Some("did you mean `kart.png`?"));
     }
 
     #[test]

@@ -522,6 +522,8 @@ fn same_records(old: &Registry, new: &Registry, pages: bool) -> bool {
             .zip(&new.event_sources)
             .all(|(a, b)| same(a, b))
         && old.assets == new.assets
+        // An image's size is written into every page that shows it.
+        && old.images == new.images
         && old.pages.len() == new.pages.len()
         && (!pages
             || old
