@@ -71,7 +71,7 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
 fn pixels(value: &str) -> Option<u32> {
     let number = value.trim().strip_suffix("px").unwrap_or(value.trim());
     let n: f64 = number.parse().ok()?;
-    (n >= 1.0 && n < 100_000.0).then(|| n.round() as u32)
+    (1.0..100_000.0).contains(&n).then(|| n.round() as u32)
 }
 
 #[cfg(test)]

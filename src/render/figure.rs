@@ -230,7 +230,7 @@ fn image(events: &[Event], at: Option<&At>, cx: &Context, errors: &mut Vec<Diagn
     if let Some(image) = found {
         let urls = cx.linker.urls;
         let href = |rel: &str| urls.href(&urls.file(rel));
-        match image.variants.iter().filter(|v| v.width <= 800).next_back() {
+        match image.variants.iter().rfind(|v| v.width <= 800) {
             Some(src) if image.variants.len() > 1 => {
                 attributes(&mut tag, &href(&src.rel));
                 tag.push_str(" srcset=\"");

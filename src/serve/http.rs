@@ -84,7 +84,9 @@ pub fn handle(request: Request, state: &State) {
         return Reply::new(500, page.into_bytes(), HTML).send(request.stream, head);
     };
     let reply = match find(&site, &path) {
-        Found::Content(key, content) => serve(&key, content, &state.content_dir),
+        Found::Content(key, content) => {
+            serve(&key, content, &[&state.content_dir, &state.cache_dir])
+        }
         Found::Redirect(to) => {
             // The query goes along, unless it holds what cannot stand in a header.
             let query = url
@@ -169,15 +171,16 @@ fn find<'a>(site: &'a Site, path: &str) -> Found<'a> {
     Found::Nothing
 }
 
-fn serve(key: &str, content: &Content, content_dir: &Path) -> Reply {
+fn serve(key: &str, content: &Content, folders: &[&Path]) -> Reply {
     let kind = content_type(key);
     match content {
         Content::Bytes(b) => Reply::new(200, b.to_vec(), kind),
         Content::File(file) => {
-            // A file from content/pages/: never one a link leads out of the site to.
+            // A file from content/pages/ or a resized image: never one a link leads out
+            // of the site to.
             let inside = file
                 .canonicalize()
-                .is_ok_and(|real| real.starts_with(content_dir));
+                .is_ok_and(|real| folders.iter().any(|f| real.starts_with(f)));
             if !inside {
                 eprintln!(
                     "refused to serve {}: it leads to a file outside the site's content folder",

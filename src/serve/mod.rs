@@ -41,8 +41,10 @@ pub struct Options {
 pub struct State {
     site: RwLock<Option<Arc<Site>>>,
     hub: Hub,
-    /// The site's content/ folder, resolved: files served must be inside it.
+    /// The site's content/ folder, resolved: files served must be inside it, or inside
+    /// the image cache (resized images, crate::images).
     content_dir: PathBuf,
+    cache_dir: PathBuf,
 }
 
 impl State {
@@ -85,6 +87,10 @@ pub fn run(options: Options) -> Result<(), Error> {
             .join("content")
             .canonicalize()
             .unwrap_or_else(|_| root.join("content")),
+        cache_dir: root
+            .canonicalize()
+            .unwrap_or_else(|_| root.clone())
+            .join(crate::images::CACHE_DIR),
     });
     let mut terminal = Terminal {
         color: options.color,

@@ -247,3 +247,25 @@ fn a_site_with_a_version_stays_equal_through_edits() {
         "the site's settings",
     );
 }
+
+#[test]
+fn an_edited_image_is_previewed_as_it_is_built() {
+    let site = copy_site("basic");
+    let root = site.path();
+    let mut server = Server::start(root);
+    assert_preview_is_build(&server, root, "before");
+    let page =
+        |s: &Server| String::from_utf8_lossy(&fetch(s.port, "/artikler/nyhet/").1).into_owned();
+    let before = page(&server);
+    // Another picture of another size under the same name: new copies, new width.
+    fs::write(
+        root.join("content/pages/artikler/sol.jpg"),
+        crate::images::photo(700, 400, 2),
+    )
+    .unwrap();
+    server.wait_for(SOON, "the image's rebuild", |s| {
+        page(s).contains("width=\"700\" height=\"400\"")
+    });
+    assert_ne!(page(&server), before);
+    assert_preview_is_build(&server, root, "an edited image");
+}
