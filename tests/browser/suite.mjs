@@ -406,6 +406,8 @@ async function brandTests(browser, work) {
   fs.cpSync(path.join(REPO, "content"), path.join(root, "content"), { recursive: true });
   fs.cpSync(path.join(HERE, "fixtures", "brand"), path.join(root, "brand"), { recursive: true });
   fs.copyFileSync(path.join(HERE, "fixtures", "tall.md"), path.join(root, "content", "pages", "artikler", "tall.md"));
+  // A page with a photo (caption and credit), a screenshot and a decorative drawing.
+  fs.cpSync(path.join(HERE, "fixtures", "bilder"), path.join(root, "content", "pages", "artikler"), { recursive: true });
   fs.appendFileSync(path.join(root, "content", "site.yaml"), "brand: brand/digdir.css\n");
   const docroot = path.join(work, "brand-out");
   let server = null;
@@ -420,7 +422,7 @@ async function brandTests(browser, work) {
     tab.on("pageerror", (e) => messages.push(`script error: ${e.message}`));
     await reportCspViolations(tab);
     const pages = ["/", "/initiativ/kompetansestrategi/", "/initiativ/tillitsavtalen/", "/roller/", "/tidslinje/",
-      "/aktorer/bufdir/", "/endringer/", "/artikler/tall/", "/tilgjengelighet/", "/sok/"];
+      "/aktorer/bufdir/", "/endringer/", "/artikler/tall/", "/artikler/bilder/", "/tilgjengelighet/", "/sok/"];
     for (const p of pages) {
       messages = [];
       await tab.goto(server.origin + p, { waitUntil: "load" });
@@ -448,7 +450,30 @@ async function brandTests(browser, work) {
       JSON.stringify(aligned) === JSON.stringify(["left", "center", "right"]) ? [] : [`the cells are aligned ${aligned.join(", ")}`]);
     const quotes = await tab.evaluate(() => document.querySelector(".prose p").textContent);
     record("quotation marks are «…» with ‘…’ inside", quotes.includes("«sitater med ‘sitater’ inni»") ? [] : [quotes]);
+    // Images: every one loads, and a phone gets the narrowest copy of the photo.
+    for (const [width, want] of [[1280, "-800."], [390, "-480."]]) {
+      await tab.setViewport({ width, height: 900 });
+      await tab.goto(server.origin + "/artikler/bilder/", { waitUntil: "load" });
+      const imgs = await tab.evaluate(async () => {
+        const all = [...document.querySelectorAll("main img")];
+        for (const i of all) { i.loading = "eager"; await i.decode().catch(() => {}); }
+        return all.map((i) => ({ alt: i.alt, src: i.currentSrc, w: i.naturalWidth }));
+      });
+      const problems = imgs.filter((i) => !i.w).map((i) => `${i.src} did not load`);
+      if (imgs.length !== 3) problems.push(`${imgs.length} images`);
+      const photo = imgs.find((i) => i.alt.startsWith("Sola"));
+      if (!photo || !photo.src.includes(want)) problems.push(`at ${width} px the photo is ${photo && photo.src}`);
+      record(`images at ${width} px: all load, the photo from its ${want.slice(1, -1)} px copy`, problems);
+    }
+    const figure = await tab.evaluate(() => document.querySelector("figure figcaption .credit")?.textContent);
+    record("a caption's credit is marked", figure === "Foto: Redaksjonen" ? [] : [`${figure}`]);
     await tab.close();
+    // The W3C checker on the page with images.
+    const one = path.join(work, "vnu-images");
+    fs.mkdirSync(one, { recursive: true });
+    fs.copyFileSync(path.join(docroot, "artikler", "bilder", "index.html"), path.join(one, "index.html"));
+    const checked = await runVnu(one, path.join(HERE, "atom.rnc"));
+    record("vnu /artikler/bilder/ (figure, srcset, sizes, width, height)", [...checked.files.values()].flat());
   } catch (e) {
     record("the branded site", [`${e && e.stack ? e.stack : e}`]);
   } finally {
