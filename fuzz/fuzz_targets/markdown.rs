@@ -23,12 +23,14 @@ fuzz_target!(|data: &[u8]| {
     .map(|(a, b)| (a.to_owned(), b.to_owned()))
     .collect();
     let urls = Urls::new(Lang::Nb, "", "/base");
+    let images = mandat::images::Images::new();
     let linker = Linker {
         sources: &sources,
         urls: &urls,
         content_dir: "content",
         // Both ways: escaped (the default) and raw HTML allowed, picked by the length.
         allow_html: body.len() % 2 == 1,
+        images: &images,
     };
     let source = SourceFile {
         path: "content/pages/artikler/nyhet.md".into(),

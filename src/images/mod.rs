@@ -100,6 +100,12 @@ pub fn read(root: &Path, path: &Path, below: &str, shown: &str) -> Result<Arc<Im
     }
     let source = encode::Source::open(&bytes).map_err(|e| unreadable(shown, &e))?;
     let (w, h) = source.size;
+    if w == 0 || h == 0 {
+        return Err(fail(
+            "this image has no pixels (its width or height is 0)".into(),
+            "open it in an image program and save it again",
+        ));
+    }
     if u64::from(w) * u64::from(h) > MAX_PIXELS {
         return Err(fail(
             format!(

@@ -256,6 +256,12 @@ fn init_makes_a_site_that_builds_without_a_theme_folder() {
     assert!(site
         .join("output/initiativ/samarbeidsavtale/index.html")
         .is_file());
+    // What a build makes stays out of git: the output and the resized images.
+    let ignored = fs::read_to_string(site.join(".gitignore")).unwrap();
+    assert!(
+        ignored.lines().any(|l| l == "/output/") && ignored.lines().any(|l| l == "/.mandat-cache/"),
+        "{ignored}"
+    );
     // A second init refuses to overwrite.
     let o = mandat(&["init", site.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
