@@ -5,6 +5,7 @@
 // boxing them everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod advice;
 pub mod build;
 pub mod check;
 pub mod config;

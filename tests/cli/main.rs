@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod content;
+mod editors;
 mod input_safety;
 mod invalid;
 mod new;
