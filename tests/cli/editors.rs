@@ -144,3 +144,85 @@ fn init_writes_a_site_that_builds_with_base_url_as_a_comment() {
     let o = build(&site, &site.join("output"));
     assert_eq!(text(&o).1, "", "{:?}", text(&o));
 }
+
+#[test]
+fn old_addresses_send_readers_on_and_become_nginx_rules() {
+    let site = copy_site("basic");
+    let out = site.path().join("out");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let page = read(&out, "nyheter/avtalen-er-signert/index.html");
+    for part in [
+        "<html lang=\"nn\">",
+        "<title>Sida har flytta – Testnettsted</title>",
+        "<link rel=\"canonical\" href=\"https://test.example.no/artikler/nyhet/\">",
+        "<meta http-equiv=\"refresh\" content=\"0; url=/artikler/nyhet/\">",
+        "<meta name=\"robots\" content=\"noindex\">",
+        "<a href=\"/artikler/nyhet/\">Ei nyheit</a>",
+    ] {
+        assert!(page.contains(part), "{part} in\n{page}");
+    }
+    // An actor's page is in the site's language; an old address may end in .html.
+    assert!(
+        read(&out, "aktorer/kommunesektorens-organisasjon/index.html")
+            .contains("<a href=\"/aktorer/ks/\">KS</a>")
+    );
+    assert!(read(&out, "avtaler/samarbeid.html").contains("url=/initiativ/avtale/"));
+    assert_eq!(
+        read(&out, ".mandat-redirects.conf")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>(),
+        [
+            "location = \"/aktorer/kommunesektorens-organisasjon/\" { return 301 \"/aktorer/ks/\"; }",
+            "location = \"/aktorer/kommunesektorens-organisasjon\" { return 301 \"/aktorer/ks/\"; }",
+            "location = \"/avtaler/samarbeid.html\" { return 301 \"/initiativ/avtale/\"; }",
+            "location = \"/nyheter/avtalen-er-signert/\" { return 301 \"/artikler/nyhet/\"; }",
+            "location = \"/nyheter/avtalen-er-signert\" { return 301 \"/artikler/nyhet/\"; }",
+        ]
+    );
+    // Old addresses are not pages: not in the sitemap, not counted.
+    assert!(!read(&out, "sitemap.xml").contains("avtalen-er-signert"));
+    assert!(text(&o).0.starts_with("built 23 pages"), "{:?}", text(&o));
+
+    // Below a base path, both sides of each rule carry it.
+    let o = mandat(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://example.no/politikk/",
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(read(&out, ".mandat-redirects.conf").contains(
+        "location = \"/politikk/avtaler/samarbeid.html\" { return 301 \"/politikk/initiativ/avtale/\"; }"
+    ));
+    assert!(read(&out, "avtaler/samarbeid.html").contains("url=/politikk/initiativ/avtale/"));
+}
+
+#[test]
+fn old_addresses_belong_to_the_current_site_only() {
+    let site = copy_site("basic");
+    let root = site.path().to_str().unwrap();
+    let o = mandat(&["release", "2024", "--root", root, "--date", "2024-06-01"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let out = site.path().join("out");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(out.join("nyheter/avtalen-er-signert/index.html").is_file());
+    assert!(out.join("v/2024/artikler/nyhet/index.html").is_file());
+    assert!(!out.join("v/2024/nyheter").exists());
+    assert!(!read(&out, ".mandat-redirects.conf").contains("/v/"));
+}
+
+#[test]
+fn a_site_without_old_addresses_writes_rules_without_any() {
+    let site = copy_site("timeline");
+    let out = site.path().join("out");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let rules = read(&out, ".mandat-redirects.conf");
+    assert!(rules.lines().all(|l| l.starts_with('#')), "{rules}");
+}
