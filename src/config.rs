@@ -19,7 +19,7 @@ pub struct MenuItem {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SiteFile {
+pub(crate) struct SiteFile {
     title: String,
     #[serde(default)]
     description: Option<String>,

@@ -18,6 +18,7 @@ pub mod model;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod schema;
 pub mod serve;
 pub mod session;
 pub mod versions;

@@ -226,3 +226,150 @@ fn a_site_without_old_addresses_writes_rules_without_any() {
     let rules = read(&out, ".mandat-redirects.conf");
     assert!(rules.lines().all(|l| l.starts_with('#')), "{rules}");
 }
+
+/// The kind of record a file below a content folder is, by its path there (`pages/om.md`):
+/// the schema it is checked against.
+fn schema_kind(rel: &str) -> Option<&'static str> {
+    let top = rel.split('/').next()?;
+    match (top, rel.rsplit_once('.')?.1) {
+        ("site.yaml", _) => Some("site"),
+        ("actors", "yaml") => Some("actor"),
+        ("initiatives", "md") => Some("initiative"),
+        ("events", "yaml") => Some("event"),
+        ("pages", "md") => Some("page"),
+        _ => None,
+    }
+}
+
+/// The YAML of a record file as JSON, as an editor's YAML support reads it: the front
+/// matter of a Markdown file, the whole of a YAML file.
+fn as_json(rel: &str, text: &str) -> serde_json::Value {
+    let yaml = if rel.ends_with(".md") {
+        mandat::load::frontmatter::split(text).unwrap().yaml
+    } else {
+        text
+    };
+    serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn validators(dir: &Path) -> std::collections::BTreeMap<&'static str, jsonschema::Validator> {
+    ["site", "actor", "initiative", "page", "event"]
+        .into_iter()
+        .map(|kind| {
+            let text = read(dir, &format!("{kind}.schema.json"));
+            let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let v = jsonschema::draft7::new(&schema).unwrap_or_else(|e| panic!("{kind}: {e}"));
+            (kind, v)
+        })
+        .collect()
+}
+
+#[test]
+fn every_file_of_the_default_site_fits_the_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("schema");
+    let o = mandat(&["schema", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(
+        text(&o).0.starts_with("wrote 5 schema files into "),
+        "{:?}",
+        text(&o)
+    );
+    let validators = validators(&out);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for site in [
+        "content",
+        "tests/fixtures/basic/content",
+        "tests/fixtures/timeline/content",
+        "tests/fixtures/language/content",
+    ] {
+        for entry in walkdir::WalkDir::new(repo.join(site)) {
+            let entry = entry.unwrap();
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            // A frozen version is a content folder of its own.
+            let rel = entry
+                .path()
+                .strip_prefix(repo.join(site))
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let rel = match rel.strip_prefix("versions/") {
+                Some(r) => r.split_once('/').map_or("", |(_, r)| r).to_owned(),
+                None => rel,
+            };
+            let Some(kind) = schema_kind(&rel) else {
+                continue;
+            };
+            let value = as_json(&rel, &fs::read_to_string(entry.path()).unwrap());
+            for e in validators[kind].iter_errors(&value) {
+                problems.push(format!("{site}/{rel}: {e} at {}", e.instance_path()));
+            }
+            checked += 1;
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked > 60, "only {checked} files checked");
+}
+
+#[test]
+fn the_schemas_catch_the_mistakes_mandat_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = mandat(&["schema", "--root", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let validators = validators(&dir.path().join("schema"));
+    let valid =
+        |kind: &str, yaml: &str| validators[kind].is_valid(&serde_yaml::from_str(yaml).unwrap());
+    assert!(valid(
+        "page",
+        "title: Om\ndate: høsten 2017\naliases: [/om-oss/]\n"
+    ));
+    for (kind, yaml) in [
+        ("page", "titel: Om\n"),
+        ("page", "title: Om\nsumary: Kort\n"),
+        ("page", "title: Om\ndate: 01.09.2005\n"),
+        ("page", "title: Om\nlang: no\n"),
+        ("page", "title: Om\ndraft: ja\n"),
+        ("site", "title: X\nbase_url: barnevern.example.no\n"),
+        ("site", "title: X\nmenu:\n  - label: A\n"),
+        ("site", "title: X\nlanguage_quota: 60\n"),
+        ("actor", "kind: ministry\nnames: []\n"),
+        ("actor", "kind: departement\nnames:\n  - name: X\n"),
+        (
+            "actor",
+            "kind: ministry\nnames:\n  - name: X\n    fra: 2019\n",
+        ),
+        (
+            "initiative",
+            "title: X\nkind: strategi\nperiod:\n  start: 2018\n",
+        ),
+        (
+            "initiative",
+            "title: X\nkind: strategy\nperiod:\n  end: 2018\n",
+        ),
+        (
+            "initiative",
+            "title: X\nkind: strategy\nperiod:\n  start: 2018\nroles:\n  - actor: ks\n",
+        ),
+        ("event", "- date: 2018\n  title: X\n  aliases: [/x/]\n"),
+        ("event", "- date: 2018-13\n  title: X\n"),
+        ("event", "- title: X\n"),
+    ] {
+        assert!(!valid(kind, yaml), "{kind}: {yaml}");
+        // mandat refuses the same.
+        let site = copy_site("basic");
+        let (rel, text) = match kind {
+            "page" => ("content/pages/feil.md", format!("---\n{yaml}---\nTekst.\n")),
+            "site" => ("content/site.yaml", yaml.to_owned()),
+            "actor" => ("content/actors/feil.yaml", yaml.to_owned()),
+            "initiative" => ("content/initiatives/feil.md", format!("---\n{yaml}---\n")),
+            _ => ("content/events/feil.yaml", yaml.to_owned()),
+        };
+        fs::write(site.path().join(rel), text).unwrap();
+        let o = mandat(&["check", "--root", site.path().to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "mandat accepts {kind}: {yaml}");
+    }
+}
