@@ -373,3 +373,33 @@ fn the_schemas_catch_the_mistakes_mandat_refuses() {
         assert_eq!(o.status.code(), Some(1), "mandat accepts {kind}: {yaml}");
     }
 }
+
+#[test]
+fn a_version_links_to_the_page_that_took_its_address() {
+    let site = copy_site("basic");
+    let root = site.path().to_str().unwrap();
+    let o = mandat(&["release", "2024", "--root", root, "--date", "2024-06-01"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    // The article is renamed, and keeps its old address as an alias.
+    let pages = site.path().join("content/pages/artikler");
+    fs::rename(pages.join("nyhet.md"), pages.join("signert.md")).unwrap();
+    set(
+        site.path(),
+        "content/pages/artikler/signert.md",
+        "aliases: [/nyheter/avtalen-er-signert/]",
+        "aliases: [/nyheter/avtalen-er-signert/, /artikler/nyhet/]",
+    );
+    set(
+        site.path(),
+        "content/initiatives/strategi.md",
+        "../pages/artikler/nyhet.md",
+        "../pages/artikler/signert.md",
+    );
+    let out = site.path().join("out");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(read(&out, "artikler/nyhet/index.html").contains("url=/artikler/signert/"));
+    // The version's banner and switcher lead to the page where it is now.
+    let old = read(&out, "v/2024/artikler/nyhet/index.html");
+    assert!(old.contains("<li><a href=\"/artikler/signert/\">"), "{old}");
+}
