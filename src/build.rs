@@ -139,6 +139,13 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         crate::fs::remove_dir_if_exists(&staging);
         return Err(content_error(errors.items, warnings));
     }
+    // The old addresses as nginx rules, for deploy/nginx.conf (hidden from readers).
+    if let Some(current) = prepared.last() {
+        crate::fs::write(
+            &staging.join(render::aliases::REDIRECTS_FILE),
+            render::aliases::nginx(current).as_bytes(),
+        )?;
+    }
     crate::fs::write(
         &staging.join(MARKER),
         b"This folder is written by `mandat build` and replaced whole by the next build.\n",

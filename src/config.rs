@@ -19,7 +19,7 @@ pub struct MenuItem {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SiteFile {
+pub(crate) struct SiteFile {
     title: String,
     #[serde(default)]
     description: Option<String>,
@@ -46,6 +46,9 @@ struct SiteFile {
     logo_alt: Option<String>,
     #[serde(default)]
     theme: Option<String>,
+    /// Where a page's source file can be edited: this address + its path from the site root.
+    #[serde(default)]
+    edit_url: Option<String>,
     #[serde(default)]
     menu: Vec<MenuItem>,
     #[serde(default)]
@@ -122,6 +125,9 @@ pub struct Config {
     pub languages: Vec<Lang>,
     pub as_of: Option<Date>,
     pub theme: String,
+    /// Where a file can be edited: this address, ending in `/`, + the file's path from the
+    /// site folder (`content/pages/om.md`); site.yaml `edit_url`.
+    pub edit_url: Option<String>,
     pub menu: Vec<MenuItem>,
     /// Tags' names on pages in each written standard (`tag_names` in site.yaml).
     pub tag_names: BTreeMap<String, TagForms>,
@@ -224,6 +230,10 @@ impl Config {
                 )
                 .hint(crate::model::url::HINT));
         }
+        let edit_url = match file.edit_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) => Some(edit_url(&source, url)?),
+        };
         let lang = file.language.unwrap_or_default();
         let mut languages = file.languages.unwrap_or_else(|| vec![lang]);
         if !languages.contains(&lang) {
@@ -256,6 +266,7 @@ impl Config {
             languages,
             as_of: file.as_of,
             theme,
+            edit_url,
             menu: file.menu,
             tag_names: file.tag_names,
             allow_html: file.allow_html,
@@ -280,6 +291,7 @@ impl Config {
             languages: vec![Lang::default()],
             as_of: None,
             theme: "default".into(),
+            edit_url: None,
             menu: Vec::new(),
             tag_names: BTreeMap::new(),
             allow_html: false,
@@ -400,6 +412,21 @@ fn public_fields(
         contact,
         brand,
         logo,
+    })
+}
+
+/// `edit_url` as written: a web address, which gets a `/` at its end if it has none.
+fn edit_url(source: &SourceFile, url: &str) -> Result<String, Diagnostic> {
+    let bad = url.contains(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>');
+    if bad || split_base_url(url).is_err() {
+        return Err(source
+            .error_at(&["edit_url:"], url, format!("`{url}` is not a web address"))
+            .hint("write the address that a file's path is added to, starting with https://, e.g. `edit_url: https://github.com/ORG/REPO/edit/main/`"));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
     })
 }
 

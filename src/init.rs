@@ -12,7 +12,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "content/site.yaml",
-        "title: Mitt nettsted\ndescription: Mandater, avtaler og strategier, med tidslinje og roller.\nlanguage: nb\nlanguages: [nb, nn]\nas_of: 2024-01-01\nmenu:\n  - label: Tidslinje\n    url: /tidslinje/\n  - label: Roller\n    url: /roller/\n  - label: Aktører\n    url: /aktorer/\n  - label: Om nettstedet\n    url: /om/\n",
+        "title: Mitt nettsted\ndescription: Mandater, avtaler og strategier, med tidslinje og roller.\n# Adressen nettstedet publiseres på: gir hver side sin kanoniske adresse og\n# nettstedskartet fulle adresser. Fjern # og skriv den inn, f.eks.:\n# base_url: https://www.eksempel.no/\nlanguage: nb\nlanguages: [nb, nn]\n# Datoen nettstedet beskriver verden per: flytt den fram når du legger til nyere hendelser.\nas_of: 2024-01-01\nmenu:\n  - label: Tidslinje\n    url: /tidslinje/\n  - label: Roller\n    url: /roller/\n  - label: Aktører\n    url: /aktorer/\n  - label: Om nettstedet\n    url: /om/\n",
     ),
     (
         "content/actors/departementet.yaml",

@@ -5,6 +5,7 @@
 // boxing them everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod advice;
 pub mod build;
 pub mod check;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod schema;
 pub mod serve;
 pub mod session;
 pub mod versions;

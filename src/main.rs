@@ -89,6 +89,15 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Write JSON Schema files for site.yaml, actors, initiatives, pages and events, for editors' completion and checks.
+    Schema {
+        /// Where to write them [default: DIR/schema].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The site folder.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
     /// Create a new site in DIR with one example of each kind of record.
     Init {
         /// The folder for the new site (created if missing).
@@ -223,6 +232,17 @@ fn main() -> ExitCode {
             println!("created a new site with {n} files in {}", dir.display());
             println!("build it with: mandat build --root {}", dir.display());
         }),
+        Command::Schema { out, root } => {
+            let root = root.unwrap_or_else(|| PathBuf::from("."));
+            let dir = out.unwrap_or_else(|| root.join(mandat::schema::DEFAULT_DIR));
+            mandat::schema::write(&dir).map(|files| {
+                println!(
+                    "wrote {} schema files into {} (docs/editors.md shows how to use them)",
+                    files.len(),
+                    dir.display()
+                );
+            })
+        }
         Command::RemovePrevious { dirs } => {
             mandat::fs::remove_previous_outputs(&dirs);
             Ok(())

@@ -292,6 +292,7 @@ fn public_site(
         return Err(content_error(errors, warnings));
     }
     let shares = crate::language::shares(current);
-    let found = crate::language::warnings(current, &shares);
+    let mut found = crate::language::warnings(current, &shares);
+    found.extend(crate::advice::warnings(current.reg));
     Ok((shares, found))
 }

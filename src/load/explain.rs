@@ -120,6 +120,10 @@ pub fn explain(raw: &str, line_text: &str, column: usize, place: &Place) -> Word
         let expected = &names[1.min(names.len())..];
         let list = expected.join(", ");
         let hint = match did_you_mean(field, expected.iter().copied()) {
+            // An event is shown on timelines, never on a page of its own.
+            None if field == "aliases" && place.element == Some("event") => format!(
+                "an event has no page of its own, so no old address to keep: put `aliases:` on the page or initiative that had the address. The fields here are: {list}"
+            ),
             Some(s) => format!("did you mean `{s}`? The fields here are: {list}"),
             None if rest.contains("there are no fields") => "this entry takes no fields".into(),
             None => format!("the fields here are: {list}"),

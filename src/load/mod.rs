@@ -596,6 +596,7 @@ fn parse_text_record(
                 kind: file.kind,
                 url: file.url,
                 description: file.description,
+                aliases: file.aliases,
                 source,
             })))
         }

@@ -87,6 +87,9 @@ pub struct ActorFile {
     pub url: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// Old addresses of the actor's page, which send readers on to it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +99,7 @@ pub struct Actor {
     pub kind: ActorKind,
     pub url: Option<String>,
     pub description: Option<String>,
+    pub aliases: Vec<String>,
     pub source: SourceFile,
 }
 
@@ -157,6 +161,7 @@ mod tests {
             kind: ActorKind::Ministry,
             url: None,
             description: None,
+            aliases: Vec::new(),
             source: SourceFile {
                 path: "content/actors/bfd.yaml".into(),
                 text: "".into(),

@@ -195,6 +195,9 @@ pub struct InitiativeMeta {
     /// When the record was last brought up to date ("Sist oppdatert").
     #[serde(default)]
     pub updated: Option<Date>,
+    /// Old addresses of the initiative's page, which send readers on to it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

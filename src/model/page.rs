@@ -29,6 +29,9 @@ pub struct PageMeta {
     /// The document the page is written from.
     #[serde(default)]
     pub source: Option<super::SourceDoc>,
+    /// Old addresses of the page, which send readers on to it (render/aliases.rs).
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -111,6 +111,9 @@ pub struct PageChrome {
     toc: Vec<Link>,
     /// Whether the page offers a print link (pages about something, not lists).
     print: bool,
+    /// Where to edit the file the page is made from (site.yaml `edit_url`): pages of the
+    /// current site made from one file; lists and frozen versions have none.
+    edit: Option<String>,
 }
 
 /// The breadcrumbs, date, sections and print link of the output `job`, whose view is `page`.
@@ -223,7 +226,30 @@ pub fn page(p: &Prepared, ctx: &Ctx, job: &Job, lang: Lang, page: &Value) -> Pag
     if c.toc.len() < TOC_MIN {
         c.toc.clear();
     }
+    c.edit = edit_link(p, job);
     c
+}
+
+/// `edit_url` + the path from the site folder of the file `job` is made from.
+fn edit_link(p: &Prepared, job: &Job) -> Option<String> {
+    let reg = p.reg;
+    let base = reg.config.edit_url.as_deref()?;
+    if !p.urls.prefix.is_empty() {
+        return None;
+    }
+    let file = match job {
+        Job::Page(i) | Job::Section(_, Some(i)) => &reg.pages.get(*i)?.source,
+        Job::Initiative(id) => &reg.initiatives.get(id)?.source,
+        Job::Actor(id) => &reg.actors.get(id)?.source,
+        Job::Home => {
+            &reg.pages
+                .iter()
+                .find(|q| q.is_section && q.slug_path.is_empty())?
+                .source
+        }
+        _ => return None,
+    };
+    Some(format!("{base}{}", file.path))
 }
 
 /// The sections of an initiative's page, in the order the template shows them: the

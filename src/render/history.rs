@@ -1,7 +1,7 @@
 //! Every version of a site seen together: the version switcher on every page, the banner
 //! on a frozen version's pages, and the list of versions at `/v/`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -33,6 +33,9 @@ pub struct Site {
     pub pages: BTreeSet<String>,
     /// Its what-changed page (a site path).
     pub changes_path: String,
+    /// Its old addresses (`aliases:`, the current site's only), below the prefix, to the
+    /// address of the page now: a renamed page is still the same page.
+    pub moved: BTreeMap<String, String>,
     /// What changed since the site before it; None for the oldest version.
     pub changes: Option<Changes>,
 }
@@ -47,7 +50,16 @@ impl Site {
             .filter(|(_, j)| j.is_html())
             .filter_map(|(path, _)| path.strip_prefix(prefix.as_str()).map(str::to_owned))
             .collect();
+        let moved = p
+            .plan
+            .iter()
+            .filter_map(|(path, job)| match job {
+                super::plan::Job::Redirect(t) => Some((path.clone(), t.path(p.reg, &p.urls))),
+                _ => None,
+            })
+            .collect();
         Site {
+            moved,
             name: name.map(str::to_owned),
             date,
             label: label.map(str::to_owned),
@@ -91,6 +103,8 @@ impl Site {
     fn same_page(&self, below: &str) -> (String, bool) {
         if self.pages.contains(below) {
             (format!("{}{below}", self.prefix), true)
+        } else if let Some(now) = self.moved.get(below) {
+            (format!("{}{now}", self.prefix), true)
         } else {
             (format!("{}/", self.prefix), false)
         }

@@ -109,6 +109,15 @@ impl Prepared<'_> {
                 )
                 .hint(hint)
         };
+        if let Some(to) = super::aliases::moved_to(self, &link.path) {
+            return Some(fail(
+                format!(
+                    "`{}` links to an old address of {to}, which only sends readers on",
+                    link.written
+                ),
+                format!("link to `{to}` instead"),
+            ));
+        }
         match anchors {
             None if self.plan.contains_key(&link.path) => None,
             None => {

@@ -2,6 +2,7 @@
 //! the plan of every output path (collisions found before anything is written), and
 //! each output rendered through the theme's templates.
 
+pub mod aliases;
 pub mod calendar;
 pub mod changes;
 pub mod chart;
@@ -359,6 +360,7 @@ impl Prepared<'_> {
             Job::Records => return bytes(feeds::records(self, &ctx).into_bytes(), out),
             Job::Calendar => return bytes(calendar::ics(self, &ctx).into_bytes(), out),
             Job::SearchIndex => return bytes(search::index(self, &ctx).into_bytes(), out),
+            Job::Redirect(target) => return aliases::render(self, &ctx, target, extra, out),
             Job::Changes => pages::changes::view(self, &ctx),
             Job::Versions => history::index_view(self, &ctx),
             Job::Home => pages::home::view(self, &ctx),

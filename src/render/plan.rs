@@ -49,6 +49,8 @@ pub enum Job {
     Changes,
     /// The list of versions, `/v/` (render/history.rs).
     Versions,
+    /// An old address of a record's page, sending readers on (render/aliases.rs).
+    Redirect(super::aliases::Target),
 }
 
 impl Job {
@@ -64,6 +66,7 @@ impl Job {
                 | Job::Static(_)
                 | Job::Asset(_)
                 | Job::NotFound
+                | Job::Redirect(_)
         )
     }
 
@@ -161,6 +164,10 @@ pub(crate) fn origin(reg: &Registry, job: &Job) -> (String, bool) {
         Job::Calendar => built_in("the calendar file".into()),
         Job::Changes => built_in("the what-changed page".into()),
         Job::Versions => built_in("the list of versions".into()),
+        Job::Redirect(t) => built_in(format!(
+            "an old address of {}",
+            t.path(reg, &Urls::new(reg.config.lang, "", ""))
+        )),
     }
 }
 
@@ -316,6 +323,7 @@ pub fn plan(
             add(urls.file(&v.rel), Job::Asset(v.file.clone()), &mut errors);
         }
     }
+    super::aliases::plan(reg, urls, &mut plan, &mut files, &mut errors);
 
     errors_out.extend(errors);
     Plan {
@@ -370,6 +378,8 @@ pub fn affected<'p>(job: &Job, change: &PageChange, page_at: impl Fn(usize) -> &
                     .any(|p| p.meta.initiatives.contains(id))
         }
         Job::Tags | Job::Sitemap => front,
+        // The page at an old address shows the title of the page it leads to.
+        Job::Redirect(super::aliases::Target::Page(j)) => front && *j == i,
         Job::Tag(slug) => {
             front
                 && change
@@ -394,7 +404,8 @@ pub fn affected<'p>(job: &Job, change: &PageChange, page_at: impl Fn(usize) -> &
         | Job::Asset(_)
         | Job::Search
         | Job::Calendar
-        | Job::Versions => false,
+        | Job::Versions
+        | Job::Redirect(_) => false,
     }
 }
 

@@ -36,6 +36,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/initiatives.html",
     "templates/macros.html",
     "templates/page.html",
+    "templates/redirect.html",
     "templates/roles.html",
     "templates/search.html",
     "templates/section.html",

@@ -161,6 +161,7 @@ impl Engine {
                 || page.is_section != old.is_section
                 || page.meta.draft
                 || page.meta.tags != old.meta.tags
+                || page.meta.aliases != old.meta.aliases
             {
                 return None;
             }

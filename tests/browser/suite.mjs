@@ -18,9 +18,9 @@ import { createRequire } from "node:module";
 
 import puppeteer from "puppeteer-core";
 
-import { REPO, buildSite, htmlPages, mandatBinary, startNginx } from "./lib/site.mjs";
+import { REPO, buildSite, htmlPages, mandatBinary, redirectPages, startNginx } from "./lib/site.mjs";
 import { checkFeed, checkSitemap } from "./lib/feeds.mjs";
-import { runVnu } from "./lib/vnu.mjs";
+import { runVnu, vnuFiles } from "./lib/vnu.mjs";
 
 const require = createRequire(import.meta.url);
 const HERE = import.meta.dirname;
@@ -118,6 +118,12 @@ try {
   startGroup("links and anchors");
   await linkTests(origin, seen);
   endGroup();
+
+  if (redirectPages(docroot).length) {
+    startGroup("pages at old addresses (aliases)");
+    await redirectPageTests(browser, origin, docroot);
+    endGroup();
+  }
 
   startGroup("keyboard, motion and print");
   await keyboardTests(browser, origin);
@@ -233,6 +239,7 @@ async function headerTests(origin, docroot, icsProbe) {
   const redirect = await get("/tidslinje");
   expect("/tidslinje redirects to /tidslinje/", redirect, 301, null,
     redirect.headers.get("location") === "/tidslinje/" ? [] : [`Location "${redirect.headers.get("location")}"`]);
+  await redirectTests(origin, docroot);
   const missing = await get("/finnes-ikke/");
   const body = await missing.text();
   expect("an unknown address answers 404 with the site's page", missing, 404, "text/html",
@@ -474,11 +481,84 @@ async function brandTests(browser, work) {
     fs.copyFileSync(path.join(docroot, "artikler", "bilder", "index.html"), path.join(one, "index.html"));
     const checked = await runVnu(one, path.join(HERE, "atom.rnc"));
     record("vnu /artikler/bilder/ (figure, srcset, sizes, width, height)", [...checked.files.values()].flat());
+    // The fixture page has an old address (`aliases:`): nginx answers it with 301, and the
+    // page the build writes there passes axe-core and the Nu checker.
+    const redirects = redirectPages(docroot);
+    record("the fixture's old address is built", redirects.length ? [] : ["no page at an old address"]);
+    await redirectTests(server.origin, docroot);
+    await redirectPageTests(browser, server.origin, docroot);
+    for (const [file, problems] of await vnuFiles(redirects.map((p) => p.file))) {
+      record(`vnu ${path.relative(docroot, file)}`, problems);
+    }
   } catch (e) {
     record("the branded site", [`${e && e.stack ? e.stack : e}`]);
   } finally {
     if (server) server.stop();
   }
+}
+
+/// Every old address (`aliases:`) answers 301 with the page's address through nginx (the
+/// rules the build writes, included by deploy/nginx.conf), with and without its last `/`.
+async function redirectTests(origin, docroot) {
+  for (const p of redirectPages(docroot)) {
+    for (const from of p.path.endsWith("/") ? [p.path, p.path.slice(0, -1)] : [p.path]) {
+      const r = await fetch(origin + from, { redirect: "manual" });
+      const problems = [];
+      if (r.status !== 301) problems.push(`status ${r.status}, expected 301`);
+      if (r.headers.get("location") !== p.to) problems.push(`Location "${r.headers.get("location")}", expected ${p.to}`);
+      record(`the old address ${from} answers 301 with ${p.to}`, problems);
+    }
+  }
+}
+
+/// The page a build writes at each old address, for servers without the rules: opened as
+/// its file (the refresh it makes answered with 204, so the page stays), with axe-core and
+/// the basics every page has.
+async function redirectPageTests(browser, origin, docroot) {
+  const tab = await browser.newPage();
+  for (const p of redirectPages(docroot)) {
+    const file = "/" + path.relative(docroot, p.file).split(path.sep).join("/");
+    await attempt(`${file}: axe-core, lang, title, one h1, a link to ${p.to}`, async () => {
+      await tab.setRequestInterception(true);
+      const stay = (r) => {
+        if (r.isNavigationRequest() && new URL(r.url()).pathname === p.to) r.respond({ status: 204, body: "" });
+        else r.continue();
+      };
+      tab.on("request", stay);
+      try {
+        await tab.goto(origin + file, { waitUntil: "load" });
+        await new Promise((r) => setTimeout(r, 300));
+        await tab.evaluate(AXE_SOURCE);
+        const axe = await tab.evaluate((tags) => window.axe.run(document, {
+          runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
+        }), AXE_TAGS);
+        const info = await tab.evaluate(() => ({
+          at: location.pathname,
+          lang: document.documentElement.lang,
+          title: document.title,
+          h1: document.querySelectorAll("h1").length,
+          links: [...document.querySelectorAll("main a[href]")].map((a) => new URL(a.href).pathname),
+          canonical: (document.querySelector('link[rel="canonical"]') || {}).href || "",
+          description: (document.querySelector('meta[name="description"]') || {}).content || "",
+          scripts: document.querySelectorAll("script:not([src])").length + document.querySelectorAll("[style]").length,
+        }));
+        const problems = axe.violations.map((v) => `${v.id} (${v.impact}): ${v.help}`);
+        if (info.at !== file) problems.push(`the page moved on to ${info.at} before it was checked`);
+        if (!["nb", "nn"].includes(info.lang)) problems.push(`<html lang="${info.lang}">`);
+        if (!info.title) problems.push("no <title>");
+        if (!info.description) problems.push("no meta description");
+        if (info.h1 !== 1) problems.push(`${info.h1} <h1> elements`);
+        if (!info.links.includes(p.to)) problems.push(`no visible link to ${p.to}: ${info.links.join(", ")}`);
+        if (!info.canonical.endsWith(p.to)) problems.push(`canonical "${info.canonical}"`);
+        if (info.scripts) problems.push("an inline script or style attribute");
+        return problems;
+      } finally {
+        tab.off("request", stay);
+        await tab.setRequestInterception(false);
+      }
+    });
+  }
+  await tab.close();
 }
 
 async function linkTests(origin, seen) {

@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod content;
 mod images;
+mod editors;
 mod input_safety;
 mod invalid;
 mod new;

@@ -84,6 +84,14 @@ http {
     }
 }
 `;
+  // The build's old addresses as nginx rules, linked where deploy/nginx.conf includes
+  // them from (relative to the folder of the main configuration), as a deployment does.
+  const redirects = path.join(docroot, ".mandat-redirects.conf");
+  if (fs.existsSync(redirects)) {
+    fs.mkdirSync(path.join(temp, "snippets"), { recursive: true });
+    fs.rmSync(path.join(temp, "snippets", "mandat-redirects.conf"), { force: true });
+    fs.symlinkSync(redirects, path.join(temp, "snippets", "mandat-redirects.conf"));
+  }
   const confPath = path.join(temp, "nginx.conf");
   fs.writeFileSync(confPath, conf);
   const test = spawnSync(nginx, ["-t", "-q", "-p", temp, "-e", `${temp}/error.log`, "-c", confPath], { encoding: "utf8" });
@@ -110,8 +118,22 @@ http {
   };
 }
 
-/// Every HTML file below `dir`, as site paths: `index.html` to `/`, `a/index.html` to `/a/`.
+/// The pages a build writes at old addresses (`aliases:`), which only send readers on:
+/// [{file, path, to}], `to` being the address their refresh leads to.
+export function redirectPages(dir) {
+  return htmlFiles(dir)
+    .map((p) => ({ ...p, to: (fs.readFileSync(p.file, "utf8").match(/<meta http-equiv="refresh" content="0; url=([^"]*)">/) || [])[1] }))
+    .filter((p) => p.to);
+}
+
+/// Every HTML page below `dir` but those at old addresses, as site paths: `index.html` to
+/// `/`, `a/index.html` to `/a/`.
 export function htmlPages(dir) {
+  const redirects = new Set(redirectPages(dir).map((p) => p.file));
+  return htmlFiles(dir).filter((p) => !redirects.has(p.file));
+}
+
+function htmlFiles(dir) {
   const out = [];
   const walk = (d) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {

@@ -32,6 +32,20 @@ function messages(json) {
 
 const where = (m) => `${m.lastLine ?? "?"}:${m.firstColumn ?? m.lastColumn ?? "?"}: ${m.message}${m.extract ? ` [${m.extract.replace(/\s+/g, " ").trim().slice(0, 80)}]` : ""}`;
 
+/// The HTML files `paths` checked on their own: resolves to Map(file → [problem]).
+export async function vnuFiles(paths) {
+  const files = new Map(paths.map((p) => [p, []]));
+  const r = await java(["--format", "json", ...paths]);
+  for (const m of messages(r.err || r.out)) {
+    if (m.type === "error" || m.type === "non-document-error") {
+      const file = m.url ? fileURLToPath(m.url) : "(vnu)";
+      if (!files.has(file)) files.set(file, []);
+      files.get(file).push(where(m));
+    }
+  }
+  return files;
+}
+
 /// Resolves to {files: Map(file → [problem]), feed: [problem], warnings: [text]}.
 export async function runVnu(docroot, atomSchema) {
   const files = new Map();
