@@ -86,7 +86,7 @@ impl Job {
 
 /// The ids an initiative page's template gives its sections, measures and roles: targets
 /// for `#anchor` links, and ids the body's headings must not take.
-pub(super) fn initiative_ids(ini: &crate::model::Initiative) -> Vec<String> {
+pub(crate) fn initiative_ids(ini: &crate::model::Initiative) -> Vec<String> {
     let m = &ini.meta;
     let mut ids: Vec<String> = [
         "main",
