@@ -125,6 +125,16 @@ pub fn marker(n: usize) -> String {
     format!("<!--mandat-embed:{n}-->")
 }
 
+/// A body's HTML without its embeds, for the feed: a feed entry carries the page's own
+/// text, and readers follow its link for the rest.
+pub fn without_markers(body: &crate::render::markdown::Rendered) -> std::borrow::Cow<'_, str> {
+    let mut html = std::borrow::Cow::Borrowed(body.html.as_str());
+    for n in 0..body.embeds.len() {
+        html = std::borrow::Cow::Owned(html.replacen(&format!("{}\n", marker(n)), "", 1));
+    }
+    html
+}
+
 /// Whether a paragraph is written as an embed: `{{`, a name, `(`. Anything else is text,
 /// such as `{{ a }}`, or `\{{ roles(…) }}` (the backslash is how to show one as text).
 pub fn is_embed(paragraph: &str) -> bool {
@@ -175,6 +185,12 @@ impl Reader<'_> {
         self.at += rest.len() - rest.trim_start().len();
     }
 
+    /// Where a problem with what follows is shown: here, or at the end of the last line
+    /// when nothing follows (not on the empty line after the paragraph).
+    fn here(&self) -> usize {
+        self.at.min(self.text.trim_end().len())
+    }
+
     fn eat(&mut self, s: &str) -> bool {
         self.skip_space();
         if self.rest().starts_with(s) {
@@ -214,11 +230,7 @@ enum Value {
 /// Reads one embed paragraph (`text`, which `is_embed`). Offsets in the result are bytes
 /// into `text`; the caller turns them into lines and columns. `level` is the heading level
 /// the embed gets, `file` where it is written.
-pub fn parse(
-    text: &str,
-    level: u8,
-    file: usize,
-) -> Result<(Embed, Vec<Span>), Vec<Problem>> {
+pub fn parse(text: &str, level: u8, file: usize) -> Result<(Embed, Vec<Span>), Vec<Problem>> {
     const HINT: &str = "an embed is written `{{ roles(initiative=\"tillitsavtalen\") }}` on a line of its own (see docs/format.md, Embeds)";
     let mut r = Reader { text, at: 0 };
     r.eat("{{");
@@ -276,14 +288,14 @@ pub fn parse(
                     r.rest().chars().next().unwrap_or(' ')
                 )
             };
-            problems.push(problem(r.at, r.token_width(), what, HINT));
+            problems.push(problem(r.here(), r.token_width(), what, HINT));
             return Err(problems);
         }
         if !r.eat("=") {
             let width = r.token_width();
             r.skip_space();
             problems.push(problem(
-                r.at,
+                r.here(),
                 width,
                 format!("expected `=` after `{arg}`"),
                 format!("write the argument as `{arg}=\"…\"`"),
@@ -313,7 +325,7 @@ pub fn parse(
             let w = r.word().to_owned();
             if w.is_empty() {
                 problems.push(problem(
-                    r.at,
+                    r.here(),
                     r.token_width(),
                     format!("`{arg}=` has no value"),
                     format!("write the value after `=`: `{arg}=\"…\"`"),
@@ -398,13 +410,13 @@ pub fn parse(
                 r.rest().chars().next().unwrap_or(' ')
             )
         };
-        problems.push(problem(r.at, r.token_width(), what, HINT));
+        problems.push(problem(r.here(), r.token_width(), what, HINT));
         return Err(problems);
     }
     if !r.eat("}}") {
         r.skip_space();
         problems.push(problem(
-            r.at,
+            r.here(),
             r.token_width(),
             "the embed is not closed: `}}` is missing after `)`",
             HINT,
@@ -415,13 +427,17 @@ pub fn parse(
     if !r.rest().is_empty() {
         problems.push(problem(
             r.at,
-            r.rest().trim_end().chars().count(),
+            r.rest().trim_end().len(),
             "an embed stands alone in its paragraph: there is text after it",
             "put the text in a paragraph of its own, with an empty line between",
         ));
     }
+    // An argument misspelt is reported as such, not again as one missing.
+    let misspelt = problems
+        .iter()
+        .any(|p| p.message.contains("has no argument"));
     for (param, _, required) in params {
-        if *required && !seen.contains(*param) {
+        if *required && !seen.contains(*param) && !misspelt {
             problems.push(problem(
                 name_at,
                 name.len(),

@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod content;
+mod embeds;
 mod input_safety;
 mod invalid;
 mod new;

@@ -254,7 +254,9 @@ fn view(
             });
             let mut title = ctx.t(lang, "events");
             if let Some(tag) = target {
-                title = format!("{title} – {}", reg.config.tag_name(tag, lang));
+                // The tag as the records write it (`Kompetanse`), in the page's language.
+                let written = p.tags.get(&slugify(tag)).map_or(tag, |(name, _)| name);
+                title = format!("{title} – {}", reg.config.tag_name(written, lang));
             }
             let years = match (e.from, e.to) {
                 (Some(f), Some(t)) if f == t => Some(f.to_string()),
