@@ -43,6 +43,7 @@ fuzz_target!(|data: &[u8]| {
         0,
         &linker,
         &["main", "top"],
+        true,
     ) {
         Ok(r) => {
             for l in &r.links {
@@ -65,8 +66,8 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
-        Err(ds) => {
-            for d in ds {
+        Err(failed) => {
+            for d in failed.errors {
                 let _ = d.render(false);
             }
         }
