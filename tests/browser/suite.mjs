@@ -20,7 +20,7 @@ import puppeteer from "puppeteer-core";
 
 import { REPO, buildSite, htmlPages, mandatBinary, startNginx } from "./lib/site.mjs";
 import { checkFeed, checkSitemap } from "./lib/feeds.mjs";
-import { runVnu } from "./lib/vnu.mjs";
+import { runVnu, vnuFiles } from "./lib/vnu.mjs";
 
 const require = createRequire(import.meta.url);
 const HERE = import.meta.dirname;
@@ -406,6 +406,7 @@ async function brandTests(browser, work) {
   fs.cpSync(path.join(REPO, "content"), path.join(root, "content"), { recursive: true });
   fs.cpSync(path.join(HERE, "fixtures", "brand"), path.join(root, "brand"), { recursive: true });
   fs.copyFileSync(path.join(HERE, "fixtures", "tall.md"), path.join(root, "content", "pages", "artikler", "tall.md"));
+  fs.copyFileSync(path.join(HERE, "fixtures", "innebygd.md"), path.join(root, "content", "pages", "artikler", "innebygd.md"));
   fs.appendFileSync(path.join(root, "content", "site.yaml"), "brand: brand/digdir.css\n");
   const docroot = path.join(work, "brand-out");
   let server = null;
@@ -420,7 +421,7 @@ async function brandTests(browser, work) {
     tab.on("pageerror", (e) => messages.push(`script error: ${e.message}`));
     await reportCspViolations(tab);
     const pages = ["/", "/initiativ/kompetansestrategi/", "/initiativ/tillitsavtalen/", "/roller/", "/tidslinje/",
-      "/aktorer/bufdir/", "/endringer/", "/artikler/tall/", "/tilgjengelighet/", "/sok/"];
+      "/aktorer/bufdir/", "/endringer/", "/artikler/tall/", "/artikler/innebygd/", "/tilgjengelighet/", "/sok/"];
     for (const p of pages) {
       messages = [];
       await tab.goto(server.origin + p, { waitUntil: "load" });
@@ -448,6 +449,19 @@ async function brandTests(browser, work) {
       JSON.stringify(aligned) === JSON.stringify(["left", "center", "right"]) ? [] : [`the cells are aligned ${aligned.join(", ")}`]);
     const quotes = await tab.evaluate(() => document.querySelector(".prose p").textContent);
     record("quotation marks are «…» with ‘…’ inside", quotes.includes("«sitater med ‘sitater’ inni»") ? [] : [quotes]);
+    // Every embed on one page, one of them twice: valid HTML (no id twice) and headings
+    // that skip no level.
+    const embeds = path.join(docroot, "artikler", "innebygd", "index.html");
+    for (const [file, problems] of await vnuFiles([embeds])) {
+      record(`vnu ${path.relative(docroot, file)} (every embed)`, problems);
+    }
+    await tab.goto(server.origin + "/artikler/innebygd/", { waitUntil: "load" });
+    const outline = await tab.evaluate(() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => Number(h.tagName[1])));
+    const skips = outline.filter((level, i) => i > 0 && level > outline[i - 1] + 1);
+    const kinds = await tab.evaluate(() => [...document.querySelectorAll(".embed")].map((e) => e.className));
+    record("every embed on one page: headings skip no level, each kind shown",
+      [...(skips.length ? [`the outline ${outline.join(" ")} skips a level`] : []),
+       ...(kinds.length === 6 ? [] : [`${kinds.length} embeds: ${kinds.join(", ")}`])]);
     await tab.close();
   } catch (e) {
     record("the branded site", [`${e && e.stack ? e.stack : e}`]);

@@ -32,6 +32,19 @@ function messages(json) {
 
 const where = (m) => `${m.lastLine ?? "?"}:${m.firstColumn ?? m.lastColumn ?? "?"}: ${m.message}${m.extract ? ` [${m.extract.replace(/\s+/g, " ").trim().slice(0, 80)}]` : ""}`;
 
+/// The errors in each of `files` (HTML): resolves to Map(file → [problem]).
+export async function vnuFiles(files) {
+  const found = new Map(files.map((f) => [f, []]));
+  const r = await java(["--format", "json", ...files]);
+  for (const m of messages(r.err || r.out)) {
+    if (m.type !== "error" && m.type !== "non-document-error") continue;
+    const file = m.url ? fileURLToPath(m.url) : "(vnu)";
+    if (!found.has(file)) found.set(file, []);
+    found.get(file).push(where(m));
+  }
+  return found;
+}
+
 /// Resolves to {files: Map(file → [problem]), feed: [problem], warnings: [text]}.
 export async function runVnu(docroot, atomSchema) {
   const files = new Map();
