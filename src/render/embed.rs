@@ -505,15 +505,20 @@ pub fn check<'e>(
                 .hint(hint)
         };
         let id = arg.value.as_str();
+        // A file that could not be read is reported on its own, not again here.
+        let broken = |folder: &str, ext: &str| reg.broken.contains(&format!("{folder}/{id}.{ext}"));
+        let some_initiative_broken = reg.broken.iter().any(|b| b.starts_with("initiatives/"));
         match e.kind {
-            Kind::Roles | Kind::Facts | Kind::Timeline if !reg.initiatives.contains_key(id) => {
+            Kind::Roles | Kind::Facts | Kind::Timeline
+                if !reg.initiatives.contains_key(id) && !broken("initiatives", "md") =>
+            {
                 let hint = match did_you_mean(id, reg.initiatives.keys().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "write the id of an initiative: the name of its file in initiatives/, without `.md`".into(),
                 };
                 errors.push(fail(format!("there is no initiative `{id}`"), hint));
             }
-            Kind::ActorRoles if !reg.actors.contains_key(id) => {
+            Kind::ActorRoles if !reg.actors.contains_key(id) && !broken("actors", "yaml") => {
                 let hint = match did_you_mean(id, reg.actors.keys().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => {
@@ -523,7 +528,7 @@ pub fn check<'e>(
                 };
                 errors.push(fail(format!("there is no actor `{id}`"), hint));
             }
-            Kind::Events => {
+            Kind::Events if !some_initiative_broken => {
                 let known = tags.get_or_insert_with(|| {
                     reg.initiatives
                         .values()
