@@ -643,6 +643,25 @@ mod tests {
     }
 
     #[test]
+    fn no_text_makes_it_panic() {
+        let samples = [
+            "{{ events(tag=\"bærekraft\", from=2018, to=2020) }}",
+            "{{ roles(initiative=\"ø\" , ) }} æ",
+            "{{ actor_roles(actor=ø=\"\") }}\n\n",
+            "{{ facts(initiative=\"x\"\n, initiative=\"y\") }}}}",
+        ];
+        for sample in samples {
+            for (end, _) in sample.char_indices().chain([(sample.len(), ' ')]) {
+                let text = &sample[..end];
+                if is_embed(text) {
+                    let _ = parse(text, 2, 0);
+                }
+                let _ = inline_embed(text);
+            }
+        }
+    }
+
+    #[test]
     fn knows_embeds_from_text() {
         assert!(is_embed("{{ roles(initiative=\"x\") }}"));
         assert!(is_embed("  {{nope()}}"));

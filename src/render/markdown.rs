@@ -952,6 +952,82 @@ mod tests {
     }
 
     #[test]
+    fn embeds_are_marked_where_they_go_and_placed_in_the_file() {
+        let r = render_with(
+            "content/pages/x.md",
+            "## Om\n\nTekst.\n\n{{ roles(initiative=\"tillitsavtalen\") }}\n\n`{{ facts(initiative=\"x\") }}`\n",
+        )
+        .unwrap();
+        assert_eq!(r.embeds.len(), 1);
+        assert_eq!(r.embeds[0].level, 3, "one below the `##` it follows");
+        let arg = r.embeds[0].target.as_ref().unwrap();
+        // The front matter is three lines: the embed is on line 8 of the file.
+        assert_eq!((arg.line, arg.column, arg.width), (8, 22, 14));
+        assert!(
+            r.html.contains("<!--mandat-embed:0-->\n<p><code>{{ facts"),
+            "{}",
+            r.html
+        );
+        assert!(!r.text().contains("roles"), "the marker is no text");
+
+        // Inside a list, or where embeds are not shown, an embed is an error at its place.
+        let f = render_with(
+            "content/pages/x.md",
+            "- a\n\n- {{ facts(initiative=\"x\") }}\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            f.errors[0].message,
+            "an embed cannot be inside a list, a quote or a footnote"
+        );
+        assert_eq!(f.errors[0].position(), "content/pages/x.md:6:3");
+        let src = SourceFile {
+            path: "content/events/a.yaml".into(),
+            text: "{{ facts(initiative=\"x\") }}\n".into(),
+            body_line: 1,
+        };
+        let s = sources();
+        let urls = Urls::new(crate::model::Lang::Nb, "", "");
+        let linker = Linker {
+            sources: &s,
+            urls: &urls,
+            content_dir: "content",
+            allow_html: false,
+        };
+        let f = render(
+            &src.text,
+            &src,
+            1,
+            "/tidslinje/",
+            0,
+            &linker,
+            &["main"],
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(
+            f.errors[0].message,
+            "embeds are shown only in pages and in the text of initiatives"
+        );
+    }
+
+    #[test]
+    fn a_body_with_a_broken_file_link_keeps_its_other_links() {
+        let f = render_with(
+            "content/pages/x.md",
+            "[a](../initiatives/nope.md) [b](/tidslinja/)\n",
+        )
+        .unwrap_err();
+        assert_eq!(f.errors.len(), 1);
+        assert_eq!(
+            f.rendered.links.len(),
+            1,
+            "the address is still checked later"
+        );
+        assert_eq!(f.rendered.links[0].path, "/tidslinja/");
+    }
+
+    #[test]
     fn headings_get_unique_ids() {
         let r = render_in(
             "content/pages/om.md",
