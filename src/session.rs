@@ -76,7 +76,7 @@ impl Caches {
         &mut self,
         config: &Config,
         path: &std::path::Path,
-    ) -> Option<Result<crate::model::Page, Diagnostic>> {
+    ) -> Option<Result<crate::model::Page, Vec<Diagnostic>>> {
         self.load.reread_page(config, path)
     }
 

@@ -45,6 +45,7 @@ fuzz_target!(|data: &[u8]| {
         0,
         &linker,
         &["main", "top"],
+        true,
     ) {
         Ok(r) => {
             for l in &r.links {
@@ -67,8 +68,8 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
-        Err(ds) => {
-            for d in ds {
+        Err(failed) => {
+            for d in failed.errors {
                 let _ = d.render(false);
             }
         }

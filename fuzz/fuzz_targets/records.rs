@@ -27,11 +27,13 @@ fuzz_target!(|data: &[u8]| {
     let rel = FILES[usize::from(pick) % FILES.len()];
     let _ = mandat::load::frontmatter::split(text);
     let result = if rel == "site.yaml" {
-        Config::parse(&paths, text.to_owned()).map(|_| ())
+        Config::parse(&paths, text.to_owned())
+            .map(|_| ())
+            .map_err(|d| vec![d])
     } else {
         mandat::load::parse_record(&Config::fallback(&paths), rel, text.to_owned()).map(|_| ())
     };
-    if let Err(d) = result {
+    for d in result.err().into_iter().flatten() {
         let _ = d.render(false);
         let _ = d.render(true);
     }

@@ -93,7 +93,7 @@ fn load_with_all(config: Config) -> (Loaded, Vec<Diagnostic>) {
     let mut cache = LoadCache::default();
     read_changes(&config, &mut cache, None);
     let rels = cache.files.iter().map(|(_, rel, _)| rel.clone());
-    let records: Vec<(String, Result<Record, Diagnostic>)> = rels
+    let records: Vec<(String, Result<Record, Vec<Diagnostic>>)> = rels
         .zip(std::mem::take(&mut cache.records).into_iter().flatten())
         .collect();
     assemble(config, records.into_iter(), cache.walk_problems)
@@ -110,7 +110,7 @@ pub struct LoadCache {
     /// Each file's place in `files`, by its path below content/.
     index: HashMap<String, usize>,
     /// What each file held when it was last read.
-    records: Vec<Option<Result<Record, Diagnostic>>>,
+    records: Vec<Option<Result<Record, Vec<Diagnostic>>>>,
     /// The text of site.yaml the records were read with.
     settings: Option<std::sync::Arc<str>>,
 }
@@ -122,7 +122,7 @@ impl LoadCache {
         &mut self,
         config: &Config,
         path: &Path,
-    ) -> Option<Result<Page, Diagnostic>> {
+    ) -> Option<Result<Page, Vec<Diagnostic>>> {
         let rel = path.strip_prefix(&config.content_dir).ok()?;
         let rel = rel.to_string_lossy().replace('\\', "/");
         let i = *self.index.get(&rel)?;
@@ -133,6 +133,8 @@ impl LoadCache {
         let record = read_record(config, file, rel, *kind);
         let page = match &record {
             Ok(Record::Page(p)) => Ok((**p).clone()),
+            // Read in part: the whole site is read, so that what it refers to is checked.
+            Ok(Record::Partly(..)) => return None,
             Ok(_) => return None,
             Err(d) => Err(d.clone()),
         };
@@ -167,7 +169,7 @@ fn load_cached(
     };
     read_changes(&config, cache, changed);
     let rels = cache.files.iter().map(|(_, rel, _)| rel.clone());
-    let records: Vec<(String, Result<Record, Diagnostic>)> =
+    let records: Vec<(String, Result<Record, Vec<Diagnostic>>)> =
         rels.zip(cache.records.iter().flatten().cloned()).collect();
     let problems = cache.walk_problems.clone();
     assemble(config, records.into_iter(), problems)
@@ -196,7 +198,7 @@ fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSe
     if rewalk {
         let mut diags = Diagnostics::default();
         let files = walk(&config.root, content, &config.display_dir, &mut diags);
-        let mut earlier: HashMap<String, Result<Record, Diagnostic>> = cache
+        let mut earlier: HashMap<String, Result<Record, Vec<Diagnostic>>> = cache
             .files
             .iter()
             .zip(cache.records.drain(..))
@@ -224,7 +226,7 @@ fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSe
             cache.records[i] = None;
         }
     }
-    let read: Vec<(usize, Result<Record, Diagnostic>)> = cache
+    let read: Vec<(usize, Result<Record, Vec<Diagnostic>>)> = cache
         .records
         .par_iter()
         .enumerate()
@@ -243,7 +245,7 @@ fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSe
 /// every problem found; `broken` names the files that could not be read.
 pub fn assemble(
     config: Config,
-    records: impl Iterator<Item = (String, Result<Record, Diagnostic>)>,
+    records: impl Iterator<Item = (String, Result<Record, Vec<Diagnostic>>)>,
     walk_problems: Vec<Diagnostic>,
 ) -> (Loaded, Vec<Diagnostic>) {
     let mut diags = Diagnostics::default();
@@ -259,6 +261,15 @@ pub fn assemble(
         broken: Default::default(),
     };
     for (rel, r) in records {
+        // A record read in part is checked with the rest, but the file counts as broken.
+        let r = match r {
+            Ok(Record::Partly(record, problems)) => {
+                loaded.broken.insert(rel.clone());
+                diags.extend(problems);
+                Ok(*record)
+            }
+            r => r,
+        };
         match r {
             Ok(Record::Actor(a)) => loaded.actors.push(*a),
             Ok(Record::Initiative(i)) => loaded.initiatives.push(*i),
@@ -274,9 +285,10 @@ pub fn assemble(
                 }
                 loaded.assets.push((path, rel));
             }
+            Ok(Record::Partly(..)) => {}
             Err(d) => {
                 loaded.broken.insert(rel);
-                diags.push(d);
+                diags.extend(d);
             }
         }
     }
@@ -296,6 +308,9 @@ pub enum Record {
         String,
         Option<std::sync::Arc<crate::images::Image>>,
     ),
+    /// A record read without some of its fields, and the problems of those: what it
+    /// refers to is checked with the rest of the site, and the build fails.
+    Partly(Box<Record>, Vec<Diagnostic>),
 }
 
 /// Everything in a content folder in a stable order, leaving out editors' scratch files
@@ -480,20 +495,25 @@ fn record_id(source: &SourceFile, rel: &str) -> Result<String, Diagnostic> {
     Ok(id.to_owned())
 }
 
-fn read_record(config: &Config, path: &Path, rel: &str, kind: Kind) -> Result<Record, Diagnostic> {
+fn read_record(
+    config: &Config,
+    path: &Path,
+    rel: &str,
+    kind: Kind,
+) -> Result<Record, Vec<Diagnostic>> {
     // The walk checked the links it found; the dev server re-reads files without walking
     // again, and a file may have become a link to elsewhere since.
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         links::Allowed::new(&config.root, &config.content_dir)
             .check(path)
-            .map_err(|e| e.diagnostic(&format!("{}/{rel}", config.display_dir)))?;
+            .map_err(|e| vec![e.diagnostic(&format!("{}/{rel}", config.display_dir))])?;
     }
     if let Kind::Asset(file) = kind {
         let below = rel.strip_prefix("pages/").unwrap_or(rel).to_owned();
         let image = match file {
             files::PageFile::Raster | files::PageFile::AsIs => {
                 let shown = format!("{}/{rel}", config.display_dir);
-                Some(crate::images::read(&config.root, path, &below, &shown)?)
+                Some(crate::images::read(&config.root, path, &below, &shown).map_err(|d| vec![d])?)
             }
             _ => None,
         };
@@ -507,15 +527,15 @@ fn read_text_record(
     path: &Path,
     rel: &str,
     kind: Kind,
-) -> Result<Record, Diagnostic> {
+) -> Result<Record, Vec<Diagnostic>> {
     let shown = format!("{}/{rel}", config.display_dir);
-    let text = crate::fs::read_text(path, &shown)?;
+    let text = crate::fs::read_text(path, &shown).map_err(|d| vec![d])?;
     parse_text_record(config, rel, text, kind)
 }
 
 /// Parses the text of the record file at `rel` (content-relative: `actors/ks.yaml`,
 /// `pages/om.md`) exactly as a build reads it: for tools and the fuzz targets.
-pub fn parse_record(config: &Config, rel: &str, text: String) -> Result<Record, Diagnostic> {
+pub fn parse_record(config: &Config, rel: &str, text: String) -> Result<Record, Vec<Diagnostic>> {
     let top = rel.split('/').next().unwrap_or("");
     let depth = rel.split('/').count();
     let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
@@ -525,20 +545,68 @@ pub fn parse_record(config: &Config, rel: &str, text: String) -> Result<Record, 
         ("events", "yaml" | "yml") => Kind::Events,
         ("pages", "md") => Kind::Page,
         _ => {
-            return Err(Diagnostic::error(
+            return Err(vec![Diagnostic::error(
                 format!("{}/{rel}", config.display_dir),
                 "this file is not a record",
-            ))
+            )])
         }
     };
     parse_text_record(config, rel, text, kind)
 }
 
+/// One record from its text, with every problem found in it.
 fn parse_text_record(
     config: &Config,
     rel: &str,
     text: String,
     kind: Kind,
+) -> Result<Record, Vec<Diagnostic>> {
+    let mut more = Vec::new();
+    match parse_text_record_noting(config, rel, text, kind, &mut more) {
+        Ok(record) if more.is_empty() => Ok(record),
+        Ok(record) => Ok(Record::Partly(Box::new(record), more)),
+        Err(first) => {
+            let mut all = vec![first];
+            all.append(&mut more);
+            Err(all)
+        }
+    }
+}
+
+/// The value `parse_all` read: with some fields left out (their problems noted in
+/// `more`), or, when it could not be read, its first problem (the others noted).
+fn fields<T>(
+    read: Result<T, yaml::Mistakes<T>>,
+    more: &mut Vec<Diagnostic>,
+) -> Result<T, Diagnostic> {
+    match read {
+        Ok(value) => Ok(value),
+        Err(yaml::Mistakes {
+            mut problems,
+            rest: Some(value),
+        }) => {
+            more.append(&mut problems);
+            Ok(value)
+        }
+        Err(m) => Err(first_of(m.problems, more)),
+    }
+}
+
+/// The first problem of several in a file's fields; the others are noted in `more`.
+fn first_of(mut problems: Vec<Diagnostic>, more: &mut Vec<Diagnostic>) -> Diagnostic {
+    let first = problems.remove(0);
+    more.append(&mut problems);
+    first
+}
+
+/// `parse_text_record`, giving its first problem and noting the rest of its fields'
+/// problems in `more`.
+fn parse_text_record_noting(
+    config: &Config,
+    rel: &str,
+    text: String,
+    kind: Kind,
+    more: &mut Vec<Diagnostic>,
 ) -> Result<Record, Diagnostic> {
     let display = format!("{}/{rel}", config.display_dir);
     let mut source = SourceFile {
@@ -553,7 +621,7 @@ fn parse_text_record(
                 return Err(Diagnostic::error(source.path.clone(), "the file is empty")
                     .hint("an actor needs at least a line `kind: …` and a line `names:` with `  - name: …` below it (see docs/writing.md)"));
             }
-            let file: ActorFile = yaml::parse(&source, &source.text, 1)?;
+            let file: ActorFile = fields(yaml::parse_all(&source, &source.text, 1), more)?;
             if let Some(given) = &file.id {
                 if *given != id {
                     return Err(source
@@ -603,7 +671,8 @@ fn parse_text_record(
         Kind::Initiative => {
             let id = record_id(&source, rel)?;
             let split = split(&source)?;
-            let meta: InitiativeMeta = yaml::parse(&source, split.yaml, split.yaml_line)?;
+            let meta: InitiativeMeta =
+                fields(yaml::parse_all(&source, split.yaml, split.yaml_line), more)?;
             require_title(&source, &meta.title)?;
             // The body runs to the end of the file.
             let body_at = source.text.len() - split.body.len();
@@ -621,7 +690,7 @@ fn parse_text_record(
             let events: Vec<Event> = if yaml::is_blank(&source.text) {
                 Vec::new()
             } else {
-                yaml::parse(&source, &source.text, 1)?
+                fields(yaml::parse_all(&source, &source.text, 1), more)?
             };
             Ok(Record::Events(source, events))
         }
@@ -650,7 +719,7 @@ fn parse_text_record(
                         .hint("add at least a line `title: …` between the two `---` lines"),
                 );
             } else {
-                yaml::parse(&source, split.yaml, split.yaml_line)?
+                fields(yaml::parse_all(&source, split.yaml, split.yaml_line), more)?
             };
             require_title(&source, &meta.title)?;
             // The body runs to the end of the file.

@@ -2,6 +2,8 @@
 //! writer can act on: the line of the real file, what was expected, and a hint.
 //! This file finds the place; `explain.rs` finds the words.
 
+use std::collections::BTreeSet;
+
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
@@ -16,14 +18,209 @@ pub fn parse<T: DeserializeOwned>(
     yaml: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
-    let cap = if is_events_file(&file.path) {
-        limits::MAX_EVENTS_BYTES
-    } else {
-        limits::MAX_RECORD_BYTES
-    };
+    let cap = cap_of(file);
     // Before the parser: what it would hang on or expand without bound never reaches it.
     limits::check(yaml, cap).map_err(|r| refuse(file, yaml, first_line, cap, &r))?;
     serde_yaml::from_str(yaml).map_err(|e| diagnose(file, yaml, first_line, &e))
+}
+
+/// As `parse`, reporting every mistake in the fields, not only the first: after each
+/// mistake in a value (an unknown field, a wrong type, a bad date), the lines of that
+/// field are left out and the YAML is read again. A mistake in the YAML's form (an
+/// unclosed bracket, a bad indentation), a missing field, or one that only follows from
+/// a field left out, ends the search: what comes after it cannot be trusted.
+pub fn parse_all<T: DeserializeOwned>(
+    file: &SourceFile,
+    yaml: &str,
+    first_line: usize,
+) -> Result<T, Mistakes<T>> {
+    // What the limits refuse is never given to the parser, not even to look further.
+    limits::check(yaml, cap_of(file)).map_err(|r| Mistakes {
+        problems: vec![refuse(file, yaml, first_line, cap_of(file), &r)],
+        rest: None,
+    })?;
+    let (first, mut kind) = match serde_yaml::from_str(yaml) {
+        Ok(value) => return Ok(value),
+        Err(e) => (diagnose(file, yaml, first_line, &e), Next::of(&e, yaml)),
+    };
+    let first_line = first_line.max(1);
+    let orig: Vec<&str> = yaml.split('\n').collect();
+    let mut lines: Vec<String> = orig.iter().map(|l| (*l).to_owned()).collect();
+    // The keys left out so far: a field found missing after it was left out is no mistake.
+    let mut keys: BTreeSet<String> = BTreeSet::new();
+    let mut found = vec![first];
+    // The line (of the YAML) last left out, and whether as a whole list item.
+    let mut left: Option<(usize, bool)> = None;
+    let mut rest = None;
+    // Enough for any real file; a bound, so that no input makes this loop long.
+    for _ in 0..50 {
+        let Some(line) = found[found.len() - 1].location.as_ref().map(|l| l.line) else {
+            break;
+        };
+        let step = match left {
+            // A new mistake in a value: leave out its field.
+            None if kind == Next::LeaveOut => match line.checked_sub(first_line) {
+                Some(i) if leave_out(&orig, &mut lines, &mut keys, i, false) => (i, false),
+                _ => break,
+            },
+            None => break,
+            // What was left out was needed where it was: leave out what holds it.
+            Some(at) => match widen(&orig, &mut lines, &mut keys, at) {
+                Some(step) => step,
+                None => break,
+            },
+        };
+        left = Some(step);
+        let text = lines.join("\n");
+        if text.trim().is_empty() {
+            break;
+        }
+        match serde_yaml::from_str::<T>(&text) {
+            Ok(value) => {
+                rest = Some(value);
+                break;
+            }
+            Err(e) => {
+                let next = Next::of(&e, &text);
+                let d = diagnose(file, &text, first_line, &e);
+                // Serde reads in order: a mistake at or above the last one, or a field
+                // missing that was left out, follows from what was left out.
+                let after = d.location.as_ref().is_some_and(|l| l.line > line);
+                let follows = matches!(&next, Next::Missing(field) if keys.contains(field));
+                if after && !follows {
+                    found.push(d);
+                    kind = next;
+                    left = None;
+                }
+            }
+        }
+    }
+    Err(Mistakes {
+        problems: found,
+        rest,
+    })
+}
+
+/// What `parse_all` does after a mistake.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    /// A mistake in one value: leave out its field and read on.
+    LeaveOut,
+    /// The field is missing: nothing can be read on.
+    Missing(String),
+    /// A mistake in the YAML's form, or in the kind of the whole record: stop.
+    Stop,
+}
+
+impl Next {
+    fn of(e: &serde_yaml::Error, text: &str) -> Next {
+        let raw = strip_position(&e.to_string());
+        let (path, raw) = split_field_path(&raw);
+        if let Some(rest) = raw.strip_prefix("missing field `") {
+            return Next::Missing(rest.split('`').next().unwrap_or("").to_owned());
+        }
+        let whole_record = path.is_empty() && raw.starts_with("invalid type");
+        if whole_record || serde_yaml::from_str::<Value>(text).is_err() {
+            Next::Stop
+        } else {
+            Next::LeaveOut
+        }
+    }
+}
+
+/// The mistakes `parse_all` found, and the value read without the fields that hold them
+/// (`None` when it could not be read without them), so that what it refers to can be
+/// checked too.
+pub struct Mistakes<T> {
+    pub problems: Vec<Diagnostic>,
+    pub rest: Option<T>,
+}
+
+/// Indentation of a line, in bytes.
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Whether a line holds something (not blank, not a comment).
+fn holds(line: &str) -> bool {
+    let t = line.trim_start();
+    !t.is_empty() && !t.starts_with('#')
+}
+
+/// Blanks line `i` and the lines of its value (those indented deeper than its key). A
+/// list item keeps its `-` unless `whole`, so the rest of the item stays where it was;
+/// with `whole` the item goes, to its last line. False when there is nothing there.
+fn leave_out(
+    orig: &[&str],
+    lines: &mut [String],
+    keys: &mut BTreeSet<String>,
+    i: usize,
+    whole: bool,
+) -> bool {
+    let Some(line) = orig.get(i) else {
+        return false;
+    };
+    if !holds(line) {
+        return false;
+    }
+    let at = indent(line);
+    let rest = line.trim_start();
+    let (kept, deeper_than) = match rest.strip_prefix("- ") {
+        Some(_) if whole => (String::new(), at),
+        Some(after) => (
+            format!("{}-", &line[..at]),
+            at + 2 + (after.len() - after.trim_start().len()),
+        ),
+        None => (String::new(), at),
+    };
+    lines[i] = kept;
+    keys.insert(key_of(line));
+    for (j, l) in orig.iter().enumerate().skip(i + 1) {
+        if holds(l) && indent(l) <= deeper_than {
+            break;
+        }
+        keys.insert(key_of(l));
+        lines[j].clear();
+    }
+    true
+}
+
+/// The key a line starts (`date` in `- date: 2018`), or empty.
+fn key_of(line: &str) -> String {
+    let t = line.trim_start();
+    let t = t.strip_prefix("- ").unwrap_or(t).trim_start();
+    t.split_once(':').map_or("", |(k, _)| k.trim()).to_owned()
+}
+
+/// After line `at` was left out (`whole`: as a whole list item), leaves out what holds
+/// it: the whole item, else the field or item it is in. None at the top.
+fn widen(
+    orig: &[&str],
+    lines: &mut [String],
+    keys: &mut BTreeSet<String>,
+    (at, whole): (usize, bool),
+) -> Option<(usize, bool)> {
+    let line = orig.get(at)?;
+    if !whole && line.trim_start().starts_with("- ") {
+        leave_out(orig, lines, keys, at, true);
+        return Some((at, true));
+    }
+    let own = indent(line);
+    let parent = (0..at)
+        .rev()
+        .find(|&j| holds(orig[j]) && indent(orig[j]) < own)?;
+    let item = orig[parent].trim_start().starts_with("- ");
+    leave_out(orig, lines, keys, parent, item);
+    Some((parent, item))
+}
+
+/// How large `file`'s YAML may be.
+fn cap_of(file: &SourceFile) -> usize {
+    if is_events_file(&file.path) {
+        limits::MAX_EVENTS_BYTES
+    } else {
+        limits::MAX_RECORD_BYTES
+    }
 }
 
 /// `content/events/…` or a version's `content/versions/<NAME>/events/…`: a list of
@@ -373,6 +570,71 @@ mod tests {
         let yaml = text.strip_prefix("---\n").unwrap_or(text);
         let yaml = yaml.split("---\n").next().unwrap_or("");
         parse::<Rec>(&f, yaml, 2).unwrap_err()
+    }
+
+    /// Every mistake `parse_all` finds: (line, message), and whether the rest was read.
+    fn all(text: &str) -> (Vec<(usize, String)>, bool) {
+        let f = file(text);
+        let yaml = text.strip_prefix("---\n").unwrap_or(text);
+        let yaml = yaml.split("---\n").next().unwrap_or("");
+        let m = parse_all::<Rec>(&f, yaml, 2).unwrap_err();
+        let found = m
+            .problems
+            .into_iter()
+            .map(|d| (d.location.map_or(0, |l| l.line), d.message))
+            .collect();
+        (found, m.rest.is_some())
+    }
+
+    #[test]
+    fn every_mistake_in_the_fields_at_once() {
+        let (found, read) = all("---\ntitel: A\ntitle: B\ntags: a\ndate: 2021-13\n---\n");
+        assert_eq!(
+            found,
+            [
+                (2, "unknown field `titel`".to_owned()),
+                (4, "expected a list, found the text \"a\"".to_owned()),
+                (
+                    5,
+                    "`2021-13` has no month 13: months are 01 to 12".to_owned()
+                ),
+            ]
+        );
+        assert!(read, "the record is read without those fields");
+        // A field left out that was needed is not one more mistake (`title` is not
+        // reported missing), nor is what follows a mistake in the YAML's form.
+        let (found, read) = all("---\ntitle: [A]\ntags: b\n---\n");
+        assert_eq!(
+            found,
+            [
+                (2, "expected text, found a list".to_owned()),
+                (3, "expected a list, found the text \"b\"".to_owned()),
+            ]
+        );
+        assert!(!read);
+        let (found, _) = all("---\ntitle: A\ntags: [a\ndate: x\n---\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn a_list_item_goes_whole_when_its_rest_is_needed() {
+        let mut keys = BTreeSet::new();
+        let orig = [
+            "roles:",
+            "  - actor: ks",
+            "    rolle: x",
+            "  - actor: bfd",
+            "tags: [a]",
+        ];
+        let mut lines: Vec<String> = orig.iter().map(|l| l.to_string()).collect();
+        assert!(leave_out(&orig, &mut lines, &mut keys, 2, false));
+        assert_eq!(lines[2], "");
+        assert_eq!(
+            widen(&orig, &mut lines, &mut keys, (2, false)),
+            Some((1, true))
+        );
+        assert_eq!(lines, ["roles:", "", "", "  - actor: bfd", "tags: [a]"]);
+        assert!(keys.contains("rolle") && keys.contains("actor"));
     }
 
     #[test]

@@ -155,7 +155,7 @@ pub fn atom(p: &Prepared) -> String {
             let _ = writeln!(
                 out,
                 "    <content type=\"html\">{}</content>",
-                xml_escape(&body.html)
+                xml_escape(&super::embed::without_markers(body))
             );
         }
         out.push_str("  </entry>\n");

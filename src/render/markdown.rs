@@ -8,6 +8,7 @@ use pulldown_cmark::{html, Alignment, CowStr, Event, HeadingLevel, Options, Pars
 use crate::error::{did_you_mean, Diagnostic};
 use crate::model::SourceFile;
 use crate::output::Urls;
+use crate::render::embed::{self, Embed};
 
 use crate::model::slugify;
 
@@ -31,6 +32,8 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     pub headings: Vec<(u8, String, String)>,
     pub links: Vec<LinkRef>,
+    /// The embeds, in order: `embed::marker(n)` in `html` is where the n-th goes.
+    pub embeds: Vec<Embed>,
 }
 
 impl Rendered {
@@ -205,7 +208,11 @@ pub fn options() -> Options {
 /// Renders `markdown`, which starts at `line_offset` (1-based line) in `source`; `own_path`
 /// is the site path of the page it ends up on, `file` an index the caller uses to find
 /// `source` again for link errors, `reserved` the ids the page's template already uses
-/// (a heading `## Roller` on an initiative must not take the template's `#roller`).
+/// (a heading `## Roller` on an initiative must not take the template's `#roller`),
+/// `embeds` whether the text may hold embeds (a page's or an initiative's may).
+/// On failure, the problems, and what could be rendered (its links are checked too, so
+/// that one run reports every broken link).
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     markdown: &str,
     source: &SourceFile,
@@ -214,7 +221,8 @@ pub fn render(
     file: usize,
     linker: &Linker,
     reserved: &[impl AsRef<str>],
-) -> Result<Rendered, Vec<Diagnostic>> {
+    embeds: bool,
+) -> Result<Rendered, Failed> {
     let mut out = Rendered::default();
     let mut errors = Vec::new();
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
@@ -241,7 +249,85 @@ pub fn render(
     super::figure::unparsed(markdown, &skip, line_offset, source, &mut errors);
     let mut images = Vec::new();
     let mut rewritten = Vec::with_capacity(events.len() + 8);
+    // Where embeds are: the level of the last heading, how deep in lists and quotes the
+    // text is, and whether the events of an embed's paragraph are being left out.
+    let (mut last_level, mut depth, mut in_embed, mut in_code) = (1u8, 0usize, false, false);
     for (event, range) in events {
+        if in_embed {
+            in_embed = !matches!(event, Event::End(TagEnd::Paragraph));
+            continue;
+        }
+        match &event {
+            Event::Start(Tag::Heading { level, .. }) => last_level = heading_number(*level),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => depth += 1,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                depth = depth.saturating_sub(1)
+            }
+            Event::Start(Tag::Paragraph) if embed::is_embed(&markdown[range.clone()]) => {
+                in_embed = true;
+                let level = (last_level + 1).clamp(2, 4);
+                let place = Place {
+                    markdown,
+                    start: range.start,
+                    line_offset,
+                    source,
+                };
+                let text = &markdown[range.clone()];
+                if depth > 0 || !embeds {
+                    let (message, hint) = if depth > 0 {
+                        ("an embed cannot be inside a list, a quote or a footnote", "write the embed on a line of its own, with an empty line before and after it, at the start of the line")
+                    } else {
+                        ("embeds are shown only in pages and in the text of initiatives", "remove the embed here; write it in a page in pages/ or in an initiative's text")
+                    };
+                    errors.push(place.error(0, 2, message, hint));
+                    continue;
+                }
+                match embed::parse(text, level, file) {
+                    Ok((mut e, places)) => {
+                        if let (Some(arg), Some(&(at, len))) = (e.target.as_mut(), places.first()) {
+                            (arg.line, arg.column) =
+                                line_col(markdown, range.start + at, line_offset);
+                            arg.width = text[at..at + len].chars().count().max(1);
+                        }
+                        rewritten.push(Event::Html(CowStr::from(format!(
+                            "{}\n",
+                            embed::marker(out.embeds.len())
+                        ))));
+                        out.embeds.push(e);
+                    }
+                    Err(problems) => errors.extend(
+                        problems
+                            .into_iter()
+                            .map(|p| place.error(p.at, p.width, &p.message, &p.hint)),
+                    ),
+                }
+                continue;
+            }
+            Event::Text(_) if !in_code => {
+                // A backslash before `{{` keeps it text; the text after an escape starts
+                // after the backslash.
+                let escaped = markdown[..range.start].ends_with('\\');
+                let start = range.start - usize::from(escaped);
+                let written = &markdown[start..range.end];
+                if let Some(at) = embed::inline_embed(written) {
+                    let place = Place {
+                        markdown,
+                        start,
+                        line_offset,
+                        source,
+                    };
+                    errors.push(place.error(
+                        at,
+                        2,
+                        "an embed stands alone in its paragraph, not inside running text",
+                        "put the embed on a line of its own with an empty line before and after it; to show it as text, write `\\{{`",
+                    ));
+                }
+            }
+            _ => {}
+        }
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -318,7 +404,42 @@ pub fn render(
     } else {
         // Images are checked after the rest: the problems go in the order they are written.
         errors.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
-        Err(errors)
+        Err(Failed {
+            errors,
+            rendered: out,
+        })
+    }
+}
+
+/// Markdown that could not be rendered without problems: the problems, and what was
+/// rendered (whose links are still checked, so that one run reports them all).
+#[derive(Debug)]
+pub struct Failed {
+    pub errors: Vec<Diagnostic>,
+    pub rendered: Rendered,
+}
+
+/// Where a piece of Markdown starts, to turn byte offsets in it into places in the file.
+struct Place<'a> {
+    markdown: &'a str,
+    start: usize,
+    line_offset: usize,
+    source: &'a SourceFile,
+}
+
+impl Place<'_> {
+    /// An error at byte `at` of the piece, underlining `width` bytes.
+    fn error(&self, at: usize, width: usize, message: &str, hint: &str) -> Diagnostic {
+        let from = self.start + at;
+        let (line, column) = line_col(self.markdown, from, self.line_offset);
+        let end = (from + width).min(self.markdown.len());
+        let width = self
+            .markdown
+            .get(from..end)
+            .map_or(1, |s| s.chars().count());
+        Diagnostic::error(self.source.path.clone(), message)
+            .at(&self.source.text, line, column, width)
+            .hint(hint)
     }
 }
 
@@ -740,6 +861,10 @@ mod tests {
     }
 
     fn render_in(path: &str, md: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        render_with(path, md).map_err(|f| f.errors)
+    }
+
+    fn render_with(path: &str, md: &str) -> Result<Rendered, Failed> {
         let src = SourceFile {
             path: path.into(),
             text: format!("---\ntitle: x\n---\n{md}").into(),
@@ -755,7 +880,7 @@ mod tests {
             allow_html: md.contains("<!-- allow_html -->"),
             images: &images,
         };
-        render(md, &src, 4, "/own/", 0, &linker, &["fakta"])
+        render(md, &src, 4, "/own/", 0, &linker, &["fakta"], true)
     }
 
     #[test]
@@ -871,6 +996,84 @@ mod tests {
             errs[0].hint.as_deref(),
             Some("did you mean `../actors/ks.yaml`?")
         );
+    }
+
+    #[test]
+    fn embeds_are_marked_where_they_go_and_placed_in_the_file() {
+        let r = render_with(
+            "content/pages/x.md",
+            "## Om\n\nTekst.\n\n{{ roles(initiative=\"tillitsavtalen\") }}\n\n`{{ facts(initiative=\"x\") }}`\n",
+        )
+        .unwrap();
+        assert_eq!(r.embeds.len(), 1);
+        assert_eq!(r.embeds[0].level, 3, "one below the `##` it follows");
+        let arg = r.embeds[0].target.as_ref().unwrap();
+        // The front matter is three lines: the embed is on line 8 of the file.
+        assert_eq!((arg.line, arg.column, arg.width), (8, 22, 14));
+        assert!(
+            r.html.contains("<!--mandat-embed:0-->\n<p><code>{{ facts"),
+            "{}",
+            r.html
+        );
+        assert!(!r.text().contains("roles"), "the marker is no text");
+
+        // Inside a list, or where embeds are not shown, an embed is an error at its place.
+        let f = render_with(
+            "content/pages/x.md",
+            "- a\n\n- {{ facts(initiative=\"x\") }}\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            f.errors[0].message,
+            "an embed cannot be inside a list, a quote or a footnote"
+        );
+        assert_eq!(f.errors[0].position(), "content/pages/x.md:6:3");
+        let src = SourceFile {
+            path: "content/events/a.yaml".into(),
+            text: "{{ facts(initiative=\"x\") }}\n".into(),
+            body_line: 1,
+        };
+        let s = sources();
+        let urls = Urls::new(crate::model::Lang::Nb, "", "");
+        let images = test_images();
+        let linker = Linker {
+            sources: &s,
+            urls: &urls,
+            content_dir: "content",
+            allow_html: false,
+            images: &images,
+        };
+        let f = render(
+            &src.text,
+            &src,
+            1,
+            "/tidslinje/",
+            0,
+            &linker,
+            &["main"],
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(
+            f.errors[0].message,
+            "embeds are shown only in pages and in the text of initiatives"
+        );
+    }
+
+    #[test]
+    fn a_body_with_a_broken_file_link_keeps_its_other_links() {
+        let f = render_with(
+            "content/pages/x.md",
+            "[a](../initiatives/nope.md) [b](/tidslinja/)\n",
+        )
+        .unwrap_err();
+        assert_eq!(f.errors.len(), 1);
+        assert_eq!(
+            f.rendered.links.len(),
+            1,
+            "the address is still checked later"
+        );
+        assert_eq!(f.rendered.links[0].path, "/tidslinja/");
     }
 
     #[test]

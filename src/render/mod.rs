@@ -9,6 +9,7 @@ pub mod chart;
 mod chrome;
 mod cite;
 pub mod diff;
+pub mod embed;
 pub mod feeds;
 pub mod figure;
 pub mod history;
@@ -222,9 +223,19 @@ pub fn prepare_in<'a>(
             Ok(r) => {
                 bodies.insert(key.clone(), r);
             }
-            Err(e) => errors.extend(e),
+            // What could be rendered is kept for the link checks below, so that one run
+            // reports every broken link of a file; the errors fail the session anyway.
+            Err(failed) => {
+                errors.extend(failed.errors);
+                bodies.insert(key.clone(), Arc::new(failed.rendered));
+            }
         }
     }
+    errors.extend(embed::check(
+        reg,
+        bodies.values().flat_map(|r| &r.embeds),
+        &files,
+    ));
 
     let plan::Plan {
         outputs: plan,
@@ -363,7 +374,7 @@ impl Prepared<'_> {
             Job::Redirect(target) => return aliases::render(self, &ctx, target, extra, out),
             Job::Changes => pages::changes::view(self, &ctx),
             Job::Versions => history::index_view(self, &ctx),
-            Job::Home => pages::home::view(self, &ctx),
+            Job::Home => pages::home::view(self, &ctx)?,
             Job::Initiatives => pages::initiatives::list(self, &ctx),
             Job::Initiative(id) => pages::initiatives::one(self, &ctx, path, id)?,
             Job::InitiativeTimeline(id) => pages::initiatives::timeline(self, &ctx, path, id)?,
@@ -372,9 +383,9 @@ impl Prepared<'_> {
             Job::ActorTimeline(id) => pages::actors::timeline(self, &ctx, path, id)?,
             Job::Roles => pages::roles::view(self, &ctx),
             Job::Timeline => pages::timeline::view(self, &ctx),
-            Job::Page(i) => pages::content::page(self, &ctx, *i),
+            Job::Page(i) => pages::content::page(self, &ctx, *i)?,
             Job::Section(slug_path, index) => {
-                pages::content::section(self, &ctx, slug_path, *index)
+                pages::content::section(self, &ctx, slug_path, *index)?
             }
             Job::Tags => pages::tags::list(self, &ctx),
             Job::Tag(slug) => pages::tags::one(self, &ctx, slug),

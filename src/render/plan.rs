@@ -89,7 +89,7 @@ impl Job {
 
 /// The ids an initiative page's template gives its sections, measures and roles: targets
 /// for `#anchor` links, and ids the body's headings must not take.
-pub(super) fn initiative_ids(ini: &crate::model::Initiative) -> Vec<String> {
+pub(crate) fn initiative_ids(ini: &crate::model::Initiative) -> Vec<String> {
     let m = &ini.meta;
     let mut ids: Vec<String> = [
         "main",
@@ -355,7 +355,9 @@ impl PageChange<'_> {
 }
 
 /// Whether rendering `job` may give other bytes after `change`. `page_at` finds a page by
-/// its index in the new registry.
+/// its index in the new registry. Embeds (render/embed.rs) show initiatives, actors and
+/// events, never pages: a page's edit changes its own embeds only, and an edit of a
+/// record is no page change (the preview then renders everything again).
 pub fn affected<'p>(job: &Job, change: &PageChange, page_at: impl Fn(usize) -> &'p Page) -> bool {
     let i = change.index;
     let front = change.front;

@@ -97,8 +97,8 @@ impl MarkdownCache {
     }
 }
 
-/// A rendered body, or the problems in its Markdown.
-type Body = Result<Arc<Rendered>, Vec<Diagnostic>>;
+/// A rendered body, or the problems in its Markdown (with what could be rendered).
+type Body = Result<Arc<Rendered>, markdown::Failed>;
 
 /// Renders every piece of Markdown in `work` (key, text, file, first line, page) in
 /// parallel, taking from `cache` what it holds for the same text and keeping the rest.
@@ -117,11 +117,13 @@ pub(super) fn render_bodies(
         .map(|(key, text, f, line, own, reserved)| {
             match earlier.and_then(|c| c.get(key, files[*f], *f, *line, own)) {
                 Some(r) => (Ok(r), true),
-                None => (
-                    markdown::render(text, files[*f], *line, own, *f, linker, reserved)
-                        .map(Arc::new),
-                    false,
-                ),
+                None => {
+                    // Pages and initiatives' texts may hold embeds; events and measures not.
+                    let embeds = key.starts_with("page:") || key.starts_with("initiative:");
+                    let r =
+                        markdown::render(text, files[*f], *line, own, *f, linker, reserved, embeds);
+                    (r.map(Arc::new), false)
+                }
             }
         })
         .collect();
@@ -219,13 +221,15 @@ impl<'a> Prepared<'a> {
                 f,
                 &linker,
                 super::PAGE_IDS,
+                true,
             ) {
                 Ok(r) => fresh.push((i, f, own, Arc::new(r))),
-                Err(e) => errors.extend(e),
+                // Its links are checked all the same, so that every problem is reported.
+                Err(failed) => {
+                    errors.extend(failed.errors);
+                    fresh.push((i, f, own, Arc::new(failed.rendered)));
+                }
             }
-        }
-        if !errors.is_empty() {
-            return Err((kept, errors));
         }
         let Kept {
             urls,
@@ -252,7 +256,9 @@ impl<'a> Prepared<'a> {
             history,
             search,
         };
-        let errors = prepared.check_links_into(&files, changed);
+        errors.extend(prepared.check_links_into(&files, changed));
+        let embeds = fresh.iter().flat_map(|(.., r)| &r.embeds);
+        errors.extend(super::embed::check(reg, embeds, &files));
         if !errors.is_empty() {
             let mut kept = prepared.keep(cache);
             kept.epoch = epoch;

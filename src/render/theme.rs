@@ -31,6 +31,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/base.html",
     "templates/chart.html",
     "templates/changes.html",
+    "templates/embed.html",
     "templates/home.html",
     "templates/initiative.html",
     "templates/initiatives.html",

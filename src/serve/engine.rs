@@ -151,7 +151,7 @@ impl Engine {
             let reg = good.sources.current();
             let page = match self.caches.reread_page(&reg.config, path)? {
                 Ok(page) => page,
-                Err(d) => return Some(Err(content_error(vec![d], &warnings))),
+                Err(d) => return Some(Err(content_error(d, &warnings))),
             };
             let old = &reg.pages[i];
             if page.source.text == old.source.text {

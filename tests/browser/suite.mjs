@@ -415,6 +415,7 @@ async function brandTests(browser, work) {
   fs.copyFileSync(path.join(HERE, "fixtures", "tall.md"), path.join(root, "content", "pages", "artikler", "tall.md"));
   // A page with a photo (caption and credit), a screenshot and a decorative drawing.
   fs.cpSync(path.join(HERE, "fixtures", "bilder"), path.join(root, "content", "pages", "artikler"), { recursive: true });
+  fs.copyFileSync(path.join(HERE, "fixtures", "innebygd.md"), path.join(root, "content", "pages", "artikler", "innebygd.md"));
   fs.appendFileSync(path.join(root, "content", "site.yaml"), "brand: brand/digdir.css\n");
   const docroot = path.join(work, "brand-out");
   let server = null;
@@ -429,7 +430,7 @@ async function brandTests(browser, work) {
     tab.on("pageerror", (e) => messages.push(`script error: ${e.message}`));
     await reportCspViolations(tab);
     const pages = ["/", "/initiativ/kompetansestrategi/", "/initiativ/tillitsavtalen/", "/roller/", "/tidslinje/",
-      "/aktorer/bufdir/", "/endringer/", "/artikler/tall/", "/artikler/bilder/", "/tilgjengelighet/", "/sok/"];
+      "/aktorer/bufdir/", "/endringer/", "/artikler/tall/", "/artikler/bilder/", "/artikler/innebygd/", "/tilgjengelighet/", "/sok/"];
     for (const p of pages) {
       messages = [];
       await tab.goto(server.origin + p, { waitUntil: "load" });
@@ -474,6 +475,19 @@ async function brandTests(browser, work) {
     }
     const figure = await tab.evaluate(() => document.querySelector("figure figcaption .credit")?.textContent);
     record("a caption's credit is marked", figure === "Foto: Redaksjonen" ? [] : [`${figure}`]);
+    // Every embed on one page, one of them twice: valid HTML (no id twice) and headings
+    // that skip no level.
+    const embeds = path.join(docroot, "artikler", "innebygd", "index.html");
+    for (const [file, problems] of await vnuFiles([embeds])) {
+      record(`vnu ${path.relative(docroot, file)} (every embed)`, problems);
+    }
+    await tab.goto(server.origin + "/artikler/innebygd/", { waitUntil: "load" });
+    const outline = await tab.evaluate(() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => Number(h.tagName[1])));
+    const skips = outline.filter((level, i) => i > 0 && level > outline[i - 1] + 1);
+    const kinds = await tab.evaluate(() => [...document.querySelectorAll(".embed")].map((e) => e.className));
+    record("every embed on one page: headings skip no level, each kind shown",
+      [...(skips.length ? [`the outline ${outline.join(" ")} skips a level`] : []),
+       ...(kinds.length === 6 ? [] : [`${kinds.length} embeds: ${kinds.join(", ")}`])]);
     await tab.close();
     // The W3C checker on the page with images.
     const one = path.join(work, "vnu-images");

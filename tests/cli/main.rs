@@ -6,6 +6,7 @@ mod check;
 mod content;
 mod images;
 mod editors;
+mod embeds;
 mod input_safety;
 mod invalid;
 mod new;

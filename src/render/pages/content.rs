@@ -1,13 +1,17 @@
 //! Fact pages and articles, and the section pages of their folders.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
+
+use crate::error::Diagnostic;
 
 use crate::model::{Lang, Page};
 use crate::render::plan::Job;
 use crate::render::views::{Ctx, DateView, InitiativeRef, PageSummary, SourceView, TagView};
 use crate::render::Prepared;
 
-use super::View;
+use super::{embeds, View};
 
 #[derive(Serialize)]
 struct PageView<'a> {
@@ -19,7 +23,7 @@ struct PageView<'a> {
     tags: Vec<TagView<'a>>,
     initiatives: Vec<InitiativeRef<'a>>,
     section: Option<SectionRef>,
-    body_html: &'a str,
+    body_html: Cow<'a, str>,
     source: Option<SourceView<'a>>,
 }
 
@@ -36,7 +40,7 @@ struct SectionRef {
 struct Section<'a> {
     title: String,
     summary: Option<&'a str>,
-    body_html: Option<&'a str>,
+    body_html: Option<Cow<'a, str>>,
     pages: Vec<PageSummary<'a>>,
     subsections: Vec<Subsection>,
 }
@@ -47,11 +51,11 @@ struct Subsection {
     href: String,
 }
 
-pub fn page<'a>(p: &'a Prepared, ctx: &Ctx<'a>, i: usize) -> View {
+pub fn page<'a>(p: &'a Prepared, ctx: &Ctx<'a>, i: usize) -> Result<View, Diagnostic> {
     let page = &p.reg.pages[i];
     let lang = page.lang;
     let m = &page.meta;
-    View::of(
+    Ok(View::of(
         "page.html",
         lang,
         PageView {
@@ -67,16 +71,21 @@ pub fn page<'a>(p: &'a Prepared, ctx: &Ctx<'a>, i: usize) -> View {
                 .map(|id| ctx.initiative_ref(id, lang))
                 .collect(),
             section: section_of(p, ctx, page.section(), lang),
-            body_html: ctx.body(&format!("page:{i}")),
+            body_html: embeds::expand(p, ctx, &format!("page:{i}"), lang, &[])?,
             source: m
                 .source
                 .as_ref()
                 .map(|s| ctx.source(s, m.date.as_ref(), lang)),
         },
-    )
+    ))
 }
 
-pub fn section<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug_path: &str, index: Option<usize>) -> View {
+pub fn section<'a>(
+    p: &'a Prepared,
+    ctx: &Ctx<'a>,
+    slug_path: &str,
+    index: Option<usize>,
+) -> Result<View, Diagnostic> {
     let reg = p.reg;
     let lang = index.map_or(reg.config.lang, |i| reg.pages[i].lang);
     let pages = sorted_pages_in(p, slug_path)
@@ -99,17 +108,21 @@ pub fn section<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug_path: &str, index: Optio
             _ => None,
         })
         .collect();
-    View::of(
+    let body_html = match index {
+        Some(i) => Some(embeds::expand(p, ctx, &format!("page:{i}"), lang, &[])?),
+        None => None,
+    };
+    Ok(View::of(
         "section.html",
         lang,
         Section {
             title: section_title(p, slug_path, index),
             summary: index.and_then(|i| reg.pages[i].meta.summary.as_deref()),
-            body_html: index.map(|i| ctx.body(&format!("page:{i}"))),
+            body_html,
             pages,
             subsections,
         },
-    )
+    ))
 }
 
 /// A section's title: its `_index.md`'s, or the folder's name.

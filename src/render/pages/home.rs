@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::error::Diagnostic;
 use crate::render::views::{Ctx, EventView, InitiativeSummary, PageSummary};
 use crate::render::Prepared;
 
@@ -11,7 +12,7 @@ use super::View;
 #[derive(Serialize)]
 struct Home<'a> {
     title: String,
-    intro_html: Option<&'a str>,
+    intro_html: Option<std::borrow::Cow<'a, str>>,
     initiatives: Vec<InitiativeSummary<'a>>,
     latest_events: Vec<EventView<'a>>,
     sections: Vec<SectionSummary<'a>>,
@@ -26,7 +27,7 @@ struct SectionSummary<'a> {
     pages: Vec<PageSummary<'a>>,
 }
 
-pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
+pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> Result<View, Diagnostic> {
     let reg = p.reg;
     let lang = reg.config.lang;
     let intro = reg
@@ -53,7 +54,17 @@ pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
             _ => None,
         })
         .collect();
-    View::of(
+    let intro_html = match intro {
+        Some(i) => Some(super::embeds::expand(
+            p,
+            ctx,
+            &format!("page:{i}"),
+            lang,
+            &[],
+        )?),
+        None => None,
+    };
+    Ok(View::of(
         "home.html",
         lang,
         Home {
@@ -61,7 +72,7 @@ pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
                 || reg.config.title.clone(),
                 |i| reg.pages[i].meta.title.clone(),
             ),
-            intro_html: intro.map(|i| ctx.body(&format!("page:{i}"))),
+            intro_html,
             initiatives: p
                 .initiatives_by_start()
                 .map(|i| ctx.initiative_summary(i, lang))
@@ -75,5 +86,5 @@ pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
                 .collect(),
             sections,
         },
-    )
+    ))
 }

@@ -7,7 +7,7 @@ use crate::model::Initiative;
 use crate::render::views::{Ctx, InitiativeSummary, InitiativeView};
 use crate::render::Prepared;
 
-use super::{Filter, View};
+use super::{embeds, Filter, View};
 
 #[derive(Serialize)]
 struct List<'a> {
@@ -50,11 +50,11 @@ fn find<'a>(p: &'a Prepared, path: &str, id: &str) -> Result<&'a Initiative, Dia
 
 pub fn one<'a>(p: &'a Prepared, ctx: &Ctx<'a>, path: &str, id: &str) -> Result<View, Diagnostic> {
     let ini = find(p, path, id)?;
-    Ok(View::of(
-        "initiative.html",
-        ini.lang,
-        ctx.initiative(ini, ini.lang),
-    ))
+    let reserved = crate::render::plan::initiative_ids(ini);
+    let body = embeds::expand(p, ctx, &format!("initiative:{id}"), ini.lang, &reserved)?;
+    let mut view = ctx.initiative(ini, ini.lang);
+    view.body_html = &body;
+    Ok(View::of("initiative.html", ini.lang, view))
 }
 
 pub fn timeline<'a>(

@@ -4,6 +4,7 @@
 pub mod actors;
 pub mod changes;
 pub mod content;
+pub mod embeds;
 pub mod home;
 pub mod initiatives;
 pub mod roles;

@@ -32,18 +32,17 @@ function messages(json) {
 
 const where = (m) => `${m.lastLine ?? "?"}:${m.firstColumn ?? m.lastColumn ?? "?"}: ${m.message}${m.extract ? ` [${m.extract.replace(/\s+/g, " ").trim().slice(0, 80)}]` : ""}`;
 
-/// The HTML files `paths` checked on their own: resolves to Map(file → [problem]).
-export async function vnuFiles(paths) {
-  const files = new Map(paths.map((p) => [p, []]));
-  const r = await java(["--format", "json", ...paths]);
+/// The errors in each of `files` (HTML): resolves to Map(file → [problem]).
+export async function vnuFiles(files) {
+  const found = new Map(files.map((f) => [f, []]));
+  const r = await java(["--format", "json", ...files]);
   for (const m of messages(r.err || r.out)) {
-    if (m.type === "error" || m.type === "non-document-error") {
-      const file = m.url ? fileURLToPath(m.url) : "(vnu)";
-      if (!files.has(file)) files.set(file, []);
-      files.get(file).push(where(m));
-    }
+    if (m.type !== "error" && m.type !== "non-document-error") continue;
+    const file = m.url ? fileURLToPath(m.url) : "(vnu)";
+    if (!found.has(file)) found.set(file, []);
+    found.get(file).push(where(m));
   }
-  return files;
+  return found;
 }
 
 /// Resolves to {files: Map(file → [problem]), feed: [problem], warnings: [text]}.

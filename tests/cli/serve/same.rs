@@ -269,3 +269,54 @@ fn an_edited_image_is_previewed_as_it_is_built() {
     assert_ne!(page(&server), before);
     assert_preview_is_build(&server, root, "an edited image");
 }
+
+#[test]
+fn embeds_follow_edits_of_the_records_they_show() {
+    let site = copy_site("embeds");
+    let root = site.path();
+    let mut server = Server::start(root);
+    assert_preview_is_build(&server, root, "embeds");
+    let page = |s: &Server| String::from_utf8(fetch(s.port, "/artikler/innebygd/").1).unwrap();
+    let mut edit = |rel: &str, from: &str, to: &str, step: &str| {
+        let before = server.count("rebuilt");
+        let path = root.join(rel);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} holds {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        server.wait_for(SOON, step, |s| s.count("rebuilt") > before);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        assert_preview_is_build(&server, root, step);
+        page(&server)
+    };
+    let shown = edit(
+        "content/initiatives/strategi.md",
+        "Forvalter videreutdanningen.",
+        "Forvalter de nye studieplassene.",
+        "a task of an embedded initiative",
+    );
+    assert!(
+        shown.contains("Forvalter de nye studieplassene."),
+        "{shown}"
+    );
+    let shown = edit(
+        "content/events/hendelser.yaml",
+        "title: Evaluering",
+        "title: Sluttevaluering",
+        "an event an embed shows",
+    );
+    assert_eq!(shown.matches(">Sluttevaluering</h5>").count(), 3);
+    let shown = edit(
+        "content/actors/ks.yaml",
+        "name: KS",
+        "name: Kommunesektorens organisasjon",
+        "the name of an embedded actor",
+    );
+    assert!(shown.contains("Roller og oppgaver for Kommunesektorens organisasjon"));
+    let shown = edit(
+        "content/pages/artikler/innebygd.md",
+        "{{ events(to=2005) }}",
+        "{{ events(to=2005) }}\n\n{{ roles(initiative=\"avtale\") }}",
+        "an embed added to a page",
+    );
+    assert!(shown.contains(">Hvem gjør hva i Avtale om samarbeid</h3>"));
+}
