@@ -13,6 +13,7 @@ pub mod fs;
 pub mod init;
 pub mod language;
 pub mod load;
+pub mod man;
 pub mod model;
 pub mod new;
 pub mod output;
