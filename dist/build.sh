@@ -7,6 +7,7 @@
 #   mandat-VERSION-x86_64-linux.tar.gz.sha256
 #   mandat_VERSION-1_amd64.deb           the Debian package (needs cargo-deb:
 #                                        `cargo install cargo-deb`; skipped with --no-deb)
+#                                        and an entry for the version in dist/changelog.Debian
 #
 # The binary is linked against musl when Rust's musl target is installed
 # (`rustup target add x86_64-unknown-linux-musl`), else statically against glibc;
@@ -63,6 +64,11 @@ if ldd "$bin" >/dev/null 2>&1 && ! ldd "$bin" 2>&1 | grep -q "statically linked"
     exit 1
 fi
 version=$("$bin" --version | cut -d' ' -f2)
+if [ "$deb" = yes ] && ! head -n 1 dist/changelog.Debian | grep -q "^mandat ($version-"; then
+    echo "error: dist/changelog.Debian has no entry for $version" >&2
+    echo "help: add one at the top (see the entry below it), or dist/build.sh --no-deb" >&2
+    exit 1
+fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 "$bin" build --root tests/fixtures/basic --out "$scratch/site" >/dev/null 2>&1 || {
