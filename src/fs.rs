@@ -289,15 +289,18 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
             .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
     };
     let (a, b) = (c(a)?, c(b)?);
+    // The system call itself: musl, which the static release binary is linked with,
+    // has no renameat2 function (nor has glibc before 2.28).
     // SAFETY: both are valid NUL-terminated paths that outlive the call; renameat2 only
     // reads them.
     let r = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD as libc::c_long,
             a.as_ptr(),
-            libc::AT_FDCWD,
+            libc::AT_FDCWD as libc::c_long,
             b.as_ptr(),
-            libc::RENAME_EXCHANGE,
+            libc::RENAME_EXCHANGE as libc::c_long,
         )
     };
     if r == 0 {

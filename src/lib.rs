@@ -15,6 +15,7 @@ pub mod images;
 pub mod init;
 pub mod language;
 pub mod load;
+pub mod man;
 pub mod model;
 pub mod new;
 pub mod output;

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use mandat::build::{self, BuildOptions};
 use mandat::config::resolve_paths;
@@ -102,6 +102,14 @@ enum Command {
     Init {
         /// The folder for the new site (created if missing).
         dir: PathBuf,
+    },
+    /// Print the manual page mandat.1, or with --out write it and one page per command
+    /// into DIR (for packages: `mandat man --out DIR`).
+    #[command(hide = true)]
+    Man {
+        /// The folder to write mandat.1 and mandat-COMMAND.1 into.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Started by `build` to remove the previous output once the new one is in place.
     #[command(name = mandat::fs::REMOVE_COMMAND, hide = true)]
@@ -243,6 +251,15 @@ fn main() -> ExitCode {
                 );
             })
         }
+        Command::Man { out: None } => {
+            use std::io::Write;
+            let page = mandat::man::main_page(&Cli::command());
+            std::io::stdout()
+                .write_all(&page)
+                .map_err(|e| Error::Io(format!("could not print the manual page: {e}")))
+        }
+        Command::Man { out: Some(dir) } => mandat::man::write_pages(&Cli::command(), &dir)
+            .map(|pages| println!("wrote {} manual pages into {}", pages.len(), dir.display())),
         Command::RemovePrevious { dirs } => {
             mandat::fs::remove_previous_outputs(&dirs);
             Ok(())

@@ -12,6 +12,7 @@ mod invalid;
 mod new;
 mod output_safety;
 mod public;
+mod publish;
 mod reader;
 mod serve;
 mod timeline;
