@@ -11,6 +11,7 @@ use crate::error::Diagnostic;
 use crate::model::{slugify, Page, Registry};
 use crate::output::Urls;
 
+use super::paging;
 use super::theme::Theme;
 use super::views::{measure_id, role_anchor};
 
@@ -49,13 +50,24 @@ pub enum Job {
     Changes,
     /// The list of versions, `/v/` (render/history.rs).
     Versions,
+    /// Page `n` (2 or more) of a list that runs over several pages (render/paging.rs):
+    /// a section, a tag, the timeline and its filter pages, the roles by initiative.
+    /// Its first page is the list's own job.
+    More(Box<Job>, usize),
+    /// Part `n` (from 1) of the sitemap, when it has more addresses than one file may
+    /// hold; `/sitemap.xml` is then the index of the parts.
+    SitemapPart(usize),
 }
 
 impl Job {
     pub fn is_html(&self) -> bool {
+        if let Job::More(list, _) = self {
+            return list.is_html();
+        }
         !matches!(
             self,
             Job::Sitemap
+                | Job::SitemapPart(_)
                 | Job::Atom
                 | Job::Robots
                 | Job::Records
@@ -71,12 +83,14 @@ impl Job {
     /// the long ones first, so that no core is left waiting for one at the end.
     pub fn cost(&self) -> u8 {
         match self {
+            Job::More(list, _) => list.cost(),
             Job::SearchIndex | Job::Roles | Job::Timeline => 0,
             Job::Home
             | Job::Tag(_)
             | Job::Section(..)
             | Job::Records
             | Job::Sitemap
+            | Job::SitemapPart(_)
             | Job::Calendar
             | Job::Atom => 1,
             _ => 2,
@@ -161,6 +175,14 @@ pub(crate) fn origin(reg: &Registry, job: &Job) -> (String, bool) {
         Job::Calendar => built_in("the calendar file".into()),
         Job::Changes => built_in("the what-changed page".into()),
         Job::Versions => built_in("the list of versions".into()),
+        Job::More(list, n) => match &**list {
+            Job::Section(s, _) => built_in(format!("page {n} of the section {s}")),
+            other => built_in(format!(
+                "page {n} of {}",
+                origin(reg, other).0.trim_start_matches("the page of ")
+            )),
+        },
+        Job::SitemapPart(n) => built_in(format!("part {n} of the sitemap")),
     }
 }
 
@@ -189,6 +211,8 @@ pub fn plan(
     // The file each address is written to: `/sok/` and `/sok/index.html` are one file,
     // so a copied `pages/sok/index.html` would replace the search page.
     let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
+    // How many pages (HTML) are planned, for the sitemap.
+    let html = std::cell::Cell::new(0usize);
     let mut add = |path: String, job: Job, errors: &mut Vec<Diagnostic>| {
         let file = crate::output::file_for(std::path::Path::new(""), &path);
         let taken = files.get(&file).and_then(|p| plan.get(p));
@@ -209,14 +233,13 @@ pub fn plan(
             errors.push(Diagnostic::error(second.clone(), message).hint(hint));
         } else {
             files.insert(file, path.clone());
+            html.set(html.get() + usize::from(job.is_html()));
             plan.insert(path, job);
         }
     };
     add(urls.home(), Job::Home, &mut errors);
     add(urls.initiatives(), Job::Initiatives, &mut errors);
     add(urls.actors(), Job::Actors, &mut errors);
-    add(urls.roles(), Job::Roles, &mut errors);
-    add(urls.timeline(), Job::Timeline, &mut errors);
     add(urls.tags(), Job::Tags, &mut errors);
     add(urls.file("data/records.json"), Job::Records, &mut errors);
     add(urls.search(), Job::Search, &mut errors);
@@ -245,23 +268,18 @@ pub fn plan(
             Job::Initiative(id.clone()),
             &mut errors,
         );
-        add(
-            urls.timeline_of(id),
-            Job::InitiativeTimeline(id.clone()),
-            &mut errors,
-        );
     }
     for id in reg.actors.keys() {
         add(urls.actor(id), Job::Actor(id.clone()), &mut errors);
-        add(
-            urls.timeline_of_actor(id),
-            Job::ActorTimeline(id.clone()),
-            &mut errors,
-        );
     }
     let mut sections: BTreeMap<String, Option<usize>> = BTreeMap::new();
     let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    let mut in_section: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut kept_word = BTreeSet::new();
     for (i, p) in reg.pages.iter().enumerate() {
+        if let Some(e) = numbered_address(p, urls, &mut kept_word) {
+            errors.push(e);
+        }
         if p.is_section {
             if !p.slug_path.is_empty() {
                 sections.insert(p.slug_path.clone(), Some(i));
@@ -274,6 +292,7 @@ pub fn plan(
             folder = folder.rsplit_once('/').map_or("", |(f, _)| f);
         }
         add(urls.page(&p.slug_path), Job::Page(i), &mut errors);
+        *in_section.entry(p.section()).or_default() += 1;
         for t in &p.meta.tags {
             let entry = tags
                 .entry(slugify(t))
@@ -281,10 +300,24 @@ pub fn plan(
             entry.1.push(i);
         }
     }
+    let size = reg.config.page_size;
+    // The further pages of a list: `/artikler/side/2/`, … (render/paging.rs).
+    let mut more = |first: String, list: Job, len: usize, errors: &mut Vec<Diagnostic>| {
+        for n in 2..=paging::count(len, size) {
+            add(
+                paging::path(&first, n),
+                Job::More(Box::new(list.clone()), n),
+                errors,
+            );
+        }
+        add(first, list, errors);
+    };
     for (slug_path, index) in sections {
-        add(
+        let len = in_section.get(slug_path.as_str()).copied().unwrap_or(0);
+        more(
             urls.page(&slug_path),
             Job::Section(slug_path, index),
+            len,
             &mut errors,
         );
     }
@@ -298,15 +331,55 @@ pub fn plan(
         }
     }
     // A tag without letters has no address: the registry reports it.
-    for slug in tags.keys().filter(|s| !s.is_empty()) {
-        add(
+    for (slug, (_, pages)) in tags.iter().filter(|(s, _)| !s.is_empty()) {
+        let len = pages.len() + tag_initiatives.get(slug).map_or(0, Vec::len);
+        more(
             format!("{}{slug}/", urls.tags()),
             Job::Tag(slug.clone()),
+            len,
             &mut errors,
         );
     }
+    more(
+        urls.timeline(),
+        Job::Timeline,
+        reg.events.len(),
+        &mut errors,
+    );
+    for id in reg.initiatives.keys() {
+        let len = reg.events_of_initiative(id).count();
+        let job = Job::InitiativeTimeline(id.clone());
+        more(urls.timeline_of(id), job, len, &mut errors);
+    }
+    for id in reg.actors.keys() {
+        let len = reg.events_of_actor(id).count();
+        let job = Job::ActorTimeline(id.clone());
+        more(urls.timeline_of_actor(id), job, len, &mut errors);
+    }
+    let roles = if paging::roles_as_matrix(reg) {
+        0
+    } else {
+        reg.initiatives.len()
+    };
+    more(urls.roles(), Job::Roles, roles, &mut errors);
     for (path, below) in &reg.assets {
         add(urls.file(below), Job::Asset(path.clone()), &mut errors);
+    }
+    // A sitemap holds at most 50,000 addresses: above that, `/sitemap.xml` is the index
+    // of parts (render/feeds.rs).
+    if urls.prefix.is_empty() {
+        let versions = around
+            .outside
+            .iter()
+            .filter(|p| *p != crate::output::VERSIONS);
+        let addresses = html.get() + 2 * versions.count();
+        for n in 1..=super::feeds::sitemap_parts(addresses) {
+            add(
+                urls.file(&format!("sitemap-{n}.xml")),
+                Job::SitemapPart(n),
+                &mut errors,
+            );
+        }
     }
 
     errors_out.extend(errors);
@@ -315,6 +388,38 @@ pub fn plan(
         tags,
         tag_initiatives,
     }
+}
+
+/// The error for a page or folder named `side` directly in a section: that address is
+/// kept for the section's further pages (`/artikler/side/2/`), named once per folder.
+fn numbered_address(p: &Page, urls: &Urls, named: &mut BTreeSet<String>) -> Option<Diagnostic> {
+    let segments: Vec<&str> = p.slug_path.split('/').collect();
+    let at = segments.iter().skip(1).position(|s| *s == paging::WORD)? + 1;
+    let section = segments[..at].join("/");
+    if !named.insert(section.clone()) {
+        return None;
+    }
+    let list = urls.page(&section);
+    let folder = p.is_section || segments.len() > at + 1;
+    let marker = format!("/{}/", paging::WORD);
+    let what = match p.source.path.rfind(&marker) {
+        Some(end) if folder => format!("the folder {}", &p.source.path[..end + marker.len()]),
+        _ => p.source.path.clone(),
+    };
+    Some(
+        Diagnostic::error(
+            p.source.path.clone(),
+            format!(
+                "the address {list}{}/ is kept for the further pages of the list {list}",
+                paging::WORD
+            ),
+        )
+        .hint(format!(
+            "rename {what}: a long list goes on at {}, {}, …",
+            paging::path(&list, 2),
+            paging::path(&list, 3)
+        )),
+    )
 }
 
 /// A page whose file changed, with the same address and kind as before.
@@ -361,7 +466,8 @@ pub fn affected<'p>(job: &Job, change: &PageChange, page_at: impl Fn(usize) -> &
                     .iter()
                     .any(|p| p.meta.initiatives.contains(id))
         }
-        Job::Tags | Job::Sitemap => front,
+        Job::Tags | Job::Sitemap | Job::SitemapPart(_) => front,
+        Job::More(list, _) => affected(list, change, page_at),
         Job::Tag(slug) => {
             front
                 && change

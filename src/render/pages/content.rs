@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::model::{Lang, Page};
+use crate::render::paging::{self, Pager};
 use crate::render::plan::Job;
 use crate::render::views::{Ctx, DateView, InitiativeRef, PageSummary, SourceView, TagView};
 use crate::render::Prepared;
@@ -39,6 +40,8 @@ struct Section<'a> {
     body_html: Option<&'a str>,
     pages: Vec<PageSummary<'a>>,
     subsections: Vec<Subsection>,
+    /// The navigation between the list's pages, when it has more than one.
+    pager: Option<Pager>,
 }
 
 #[derive(Serialize)]
@@ -76,13 +79,25 @@ pub fn page<'a>(p: &'a Prepared, ctx: &Ctx<'a>, i: usize) -> View {
     )
 }
 
-pub fn section<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug_path: &str, index: Option<usize>) -> View {
+/// Page `number` of a section: its pages, and on the first page its `_index.md` and
+/// its subsections.
+pub fn section<'a>(
+    p: &'a Prepared,
+    ctx: &Ctx<'a>,
+    slug_path: &str,
+    index: Option<usize>,
+    number: usize,
+) -> View {
     let reg = p.reg;
     let lang = index.map_or(reg.config.lang, |i| reg.pages[i].lang);
-    let pages = sorted_pages_in(p, slug_path)
-        .into_iter()
+    let size = reg.config.page_size;
+    let all = sorted_pages_in(p, slug_path);
+    let total = paging::count(all.len(), size);
+    let pages = paging::slice(&all, number, size)
+        .iter()
         .map(|page| ctx.page_summary(page, lang))
         .collect();
+    let first = number == 1;
     let subsections = p
         .plan
         .values()
@@ -98,16 +113,21 @@ pub fn section<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug_path: &str, index: Optio
             }
             _ => None,
         })
+        .filter(|_| first)
         .collect();
+    let title = section_title(p, slug_path, index);
     View::of(
         "section.html",
         lang,
         Section {
-            title: section_title(p, slug_path, index),
+            title: paging::title(ctx, lang, title, number, total),
             summary: index.and_then(|i| reg.pages[i].meta.summary.as_deref()),
-            body_html: index.map(|i| ctx.body(&format!("page:{i}"))),
+            body_html: index
+                .filter(|_| first)
+                .map(|i| ctx.body(&format!("page:{i}"))),
             pages,
             subsections,
+            pager: paging::pager(ctx, lang, &p.urls.page(slug_path), number, total),
         },
     )
 }

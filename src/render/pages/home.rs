@@ -13,6 +13,9 @@ struct Home<'a> {
     title: String,
     intro_html: Option<&'a str>,
     initiatives: Vec<InitiativeSummary<'a>>,
+    /// How many initiatives the site has; the page shows those that started last when
+    /// they are more than a dozen (render/paging.rs).
+    initiatives_total: usize,
     latest_events: Vec<EventView<'a>>,
     sections: Vec<SectionSummary<'a>>,
 }
@@ -62,10 +65,11 @@ pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
                 |i| reg.pages[i].meta.title.clone(),
             ),
             intro_html: intro.map(|i| ctx.body(&format!("page:{i}"))),
-            initiatives: p
-                .initiatives_by_start()
+            initiatives: crate::render::paging::overview(reg)
+                .into_iter()
                 .map(|i| ctx.initiative_summary(i, lang))
                 .collect(),
+            initiatives_total: reg.initiatives.len(),
             latest_events: reg
                 .events
                 .iter()
