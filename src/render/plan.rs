@@ -240,6 +240,8 @@ pub fn plan(
     add(urls.home(), Job::Home, &mut errors);
     add(urls.initiatives(), Job::Initiatives, &mut errors);
     add(urls.actors(), Job::Actors, &mut errors);
+    add(urls.roles(), Job::Roles, &mut errors);
+    add(urls.timeline(), Job::Timeline, &mut errors);
     add(urls.tags(), Job::Tags, &mut errors);
     add(urls.file("data/records.json"), Job::Records, &mut errors);
     add(urls.search(), Job::Search, &mut errors);
@@ -268,17 +270,34 @@ pub fn plan(
             Job::Initiative(id.clone()),
             &mut errors,
         );
+        add(
+            urls.timeline_of(id),
+            Job::InitiativeTimeline(id.clone()),
+            &mut errors,
+        );
     }
     for id in reg.actors.keys() {
         add(urls.actor(id), Job::Actor(id.clone()), &mut errors);
+        add(
+            urls.timeline_of_actor(id),
+            Job::ActorTimeline(id.clone()),
+            &mut errors,
+        );
     }
     let mut sections: BTreeMap<String, Option<usize>> = BTreeMap::new();
     let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     let mut in_section: BTreeMap<&str, usize> = BTreeMap::new();
     let mut kept_word = BTreeSet::new();
     for (i, p) in reg.pages.iter().enumerate() {
+        // A page at a list's numbered address is reported, and not planned.
         if let Some(e) = numbered_address(p, urls, &mut kept_word) {
             errors.push(e);
+        }
+        if kept_word
+            .iter()
+            .any(|k| p.slug_path == *k || is_below(&p.slug_path, k))
+        {
+            continue;
         }
         if p.is_section {
             if !p.slug_path.is_empty() {
@@ -302,24 +321,19 @@ pub fn plan(
     }
     let size = reg.config.page_size;
     // The further pages of a list: `/artikler/side/2/`, … (render/paging.rs).
-    let mut more = |first: String, list: Job, len: usize, errors: &mut Vec<Diagnostic>| {
-        for n in 2..=paging::count(len, size) {
-            add(
-                paging::path(&first, n),
-                Job::More(Box::new(list.clone()), n),
-                errors,
-            );
-        }
-        add(first, list, errors);
+    let more = |first: &str, list: &Job, len: usize| {
+        (2..=paging::count(len, size))
+            .map(|n| (paging::path(first, n), Job::More(Box::new(list.clone()), n)))
+            .collect::<Vec<_>>()
     };
     for (slug_path, index) in sections {
         let len = in_section.get(slug_path.as_str()).copied().unwrap_or(0);
-        more(
-            urls.page(&slug_path),
-            Job::Section(slug_path, index),
-            len,
-            &mut errors,
-        );
+        let first = urls.page(&slug_path);
+        let job = Job::Section(slug_path, index);
+        for (path, page) in more(&first, &job, len) {
+            add(path, page, &mut errors);
+        }
+        add(first, job, &mut errors);
     }
     let mut tag_initiatives: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, ini) in &reg.initiatives {
@@ -333,35 +347,30 @@ pub fn plan(
     // A tag without letters has no address: the registry reports it.
     for (slug, (_, pages)) in tags.iter().filter(|(s, _)| !s.is_empty()) {
         let len = pages.len() + tag_initiatives.get(slug).map_or(0, Vec::len);
-        more(
-            format!("{}{slug}/", urls.tags()),
-            Job::Tag(slug.clone()),
-            len,
-            &mut errors,
-        );
+        let first = format!("{}{slug}/", urls.tags());
+        let job = Job::Tag(slug.clone());
+        for (path, page) in more(&first, &job, len) {
+            add(path, page, &mut errors);
+        }
+        add(first, job, &mut errors);
     }
-    more(
-        urls.timeline(),
-        Job::Timeline,
-        reg.events.len(),
-        &mut errors,
-    );
+    let mut lists = vec![(urls.timeline(), Job::Timeline, reg.events.len())];
     for id in reg.initiatives.keys() {
         let len = reg.events_of_initiative(id).count();
-        let job = Job::InitiativeTimeline(id.clone());
-        more(urls.timeline_of(id), job, len, &mut errors);
+        lists.push((urls.timeline_of(id), Job::InitiativeTimeline(id.clone()), len));
     }
     for id in reg.actors.keys() {
         let len = reg.events_of_actor(id).count();
-        let job = Job::ActorTimeline(id.clone());
-        more(urls.timeline_of_actor(id), job, len, &mut errors);
+        lists.push((urls.timeline_of_actor(id), Job::ActorTimeline(id.clone()), len));
     }
-    let roles = if paging::roles_as_matrix(reg) {
-        0
-    } else {
-        reg.initiatives.len()
-    };
-    more(urls.roles(), Job::Roles, roles, &mut errors);
+    if !paging::roles_as_matrix(reg) {
+        lists.push((urls.roles(), Job::Roles, reg.initiatives.len()));
+    }
+    for (first, job, len) in lists {
+        for (path, page) in more(&first, &job, len) {
+            add(path, page, &mut errors);
+        }
+    }
     for (path, below) in &reg.assets {
         add(urls.file(below), Job::Asset(path.clone()), &mut errors);
     }
@@ -396,7 +405,7 @@ fn numbered_address(p: &Page, urls: &Urls, named: &mut BTreeSet<String>) -> Opti
     let segments: Vec<&str> = p.slug_path.split('/').collect();
     let at = segments.iter().skip(1).position(|s| *s == paging::WORD)? + 1;
     let section = segments[..at].join("/");
-    if !named.insert(section.clone()) {
+    if !named.insert(format!("{section}/{}", paging::WORD)) {
         return None;
     }
     let list = urls.page(&section);
