@@ -357,11 +357,19 @@ pub fn plan(
     let mut lists = vec![(urls.timeline(), Job::Timeline, reg.events.len())];
     for id in reg.initiatives.keys() {
         let len = reg.events_of_initiative(id).count();
-        lists.push((urls.timeline_of(id), Job::InitiativeTimeline(id.clone()), len));
+        lists.push((
+            urls.timeline_of(id),
+            Job::InitiativeTimeline(id.clone()),
+            len,
+        ));
     }
     for id in reg.actors.keys() {
         let len = reg.events_of_actor(id).count();
-        lists.push((urls.timeline_of_actor(id), Job::ActorTimeline(id.clone()), len));
+        lists.push((
+            urls.timeline_of_actor(id),
+            Job::ActorTimeline(id.clone()),
+            len,
+        ));
     }
     if !paging::roles_as_matrix(reg) {
         lists.push((urls.roles(), Job::Roles, reg.initiatives.len()));

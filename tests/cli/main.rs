@@ -6,6 +6,7 @@ mod check;
 mod content;
 mod input_safety;
 mod invalid;
+mod lists;
 mod new;
 mod output_safety;
 mod public;
