@@ -289,15 +289,8 @@ pub fn plan(
     let mut in_section: BTreeMap<&str, usize> = BTreeMap::new();
     let mut kept_word = BTreeSet::new();
     for (i, p) in reg.pages.iter().enumerate() {
-        // A page at a list's numbered address is reported, and not planned.
         if let Some(e) = numbered_address(p, urls, &mut kept_word) {
             errors.push(e);
-        }
-        if kept_word
-            .iter()
-            .any(|k| p.slug_path == *k || is_below(&p.slug_path, k))
-        {
-            continue;
         }
         if p.is_section {
             if !p.slug_path.is_empty() {
