@@ -34,6 +34,11 @@ pub(crate) struct SiteFile {
     // A public body's site (see `PublicFields`).
     #[serde(default)]
     language_quota: Option<u8>,
+    /// How many entries a list page shows, and how many the news feed carries.
+    #[serde(default)]
+    page_size: Option<i64>,
+    #[serde(default)]
+    feed_size: Option<i64>,
     #[serde(default)]
     publisher: Option<String>,
     #[serde(default)]
@@ -135,8 +140,19 @@ pub struct Config {
     /// shown as text: only for sites whose every writer may put scripts on the site.
     pub allow_html: bool,
     pub public: PublicFields,
+    /// How many entries each page of a paginated list shows (site.yaml `page_size`).
+    pub page_size: usize,
+    /// How many of the newest pages the Atom feed carries (site.yaml `feed_size`).
+    pub feed_size: usize,
     pub source: SourceFile,
 }
+
+/// The lengths of lists when site.yaml gives none.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+pub const DEFAULT_FEED_SIZE: usize = 50;
+/// The longest page of a list: 200 entries of the longest kind (events, about 1 KB of
+/// HTML each) keep a page under the 300 KB every page must stay below.
+pub const MAX_PAGE_SIZE: usize = 200;
 
 impl Config {
     pub fn load(paths: &Paths) -> Result<Config, Diagnostic> {
@@ -253,6 +269,20 @@ impl Config {
                     "add `languages: [nb, nn]`: the quota is the share each of them must reach",
                 ));
         }
+        let page_size = list_size(
+            &source,
+            "page_size",
+            file.page_size,
+            DEFAULT_PAGE_SIZE,
+            Some(MAX_PAGE_SIZE),
+        )?;
+        let feed_size = list_size(
+            &source,
+            "feed_size",
+            file.feed_size,
+            DEFAULT_FEED_SIZE,
+            None,
+        )?;
         Ok(Config {
             root: paths.root.clone(),
             content_dir,
@@ -271,6 +301,8 @@ impl Config {
             tag_names: file.tag_names,
             allow_html: file.allow_html,
             public,
+            page_size,
+            feed_size,
             source,
         })
     }
@@ -296,6 +328,8 @@ impl Config {
             tag_names: BTreeMap::new(),
             allow_html: false,
             public: PublicFields::default(),
+            page_size: DEFAULT_PAGE_SIZE,
+            feed_size: DEFAULT_FEED_SIZE,
             source: SourceFile {
                 path: "content/site.yaml".into(),
                 text: "".into(),
@@ -318,6 +352,36 @@ impl Config {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.origin, path)
     }
+}
+
+/// A list length from site.yaml (`key`): a whole number from 1 to `max`, else `default`.
+fn list_size(
+    source: &SourceFile,
+    key: &str,
+    written: Option<i64>,
+    default: usize,
+    max: Option<usize>,
+) -> Result<usize, Diagnostic> {
+    let Some(n) = written else {
+        return Ok(default);
+    };
+    let too_large = max.filter(|&m| n > m as i64);
+    if n >= 1 && too_large.is_none() {
+        return Ok(n as usize);
+    }
+    let (message, hint) = match too_large {
+        Some(m) => (
+            format!("a `{key}` of {n} makes pages too long to load and read"),
+            format!("write a number from 1 to {m}, such as `{key}: {default}`"),
+        ),
+        None => (
+            format!("`{key}` must be at least 1, not {n}"),
+            format!("write how many entries to show, such as `{key}: {default}`"),
+        ),
+    };
+    Err(source
+        .error_at(&[&format!("{key}:")], &n.to_string(), message)
+        .hint(hint))
 }
 
 /// Checks what a public body's site adds to site.yaml: the quota is a percent, the

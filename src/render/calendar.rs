@@ -53,11 +53,7 @@ pub fn ics(p: &Prepared, ctx: &Ctx) -> String {
         lines.push(format!("SUMMARY:{}", text(&e.title)));
         lines.push(format!("DESCRIPTION:{}", text(&description(ctx, e))));
         if !cfg.origin.is_empty() {
-            let url = format!(
-                "{}#{}",
-                cfg.absolute(&p.urls.href(&p.urls.timeline())),
-                e.anchor
-            );
+            let url = cfg.absolute(&p.urls.href(&super::paging::event_path(p.reg, &p.urls, e)));
             lines.push(format!("URL:{url}"));
         }
         lines.push("TRANSP:TRANSPARENT".to_owned());

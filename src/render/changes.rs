@@ -327,7 +327,7 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
             (Kind::Event, e.anchor.clone()),
             Snapshot {
                 title: e.title.clone(),
-                path: format!("{}#{}", urls.timeline(), e.anchor),
+                path: super::paging::event_path(reg, urls, e),
                 fields: vec![
                     ("date", e.date.text(lang), Lines),
                     ("date_label", opt(&e.date_label), Lines),

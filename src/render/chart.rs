@@ -33,6 +33,14 @@ pub fn lanes_all(reg: &Registry) -> Vec<Lane<'_>> {
     lanes
 }
 
+/// The given initiatives, each with its measures and events (a bounded overview).
+pub fn lanes_of<'a>(reg: &'a Registry, initiatives: &[&'a Initiative]) -> Vec<Lane<'a>> {
+    initiatives
+        .iter()
+        .map(|ini| Lane::whole(reg, ini))
+        .collect()
+}
+
 /// One initiative, its measures and its events.
 pub fn lanes_of_initiative<'a>(reg: &'a Registry, id: &str) -> Vec<Lane<'a>> {
     reg.initiatives

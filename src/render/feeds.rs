@@ -47,14 +47,32 @@ fn lastmod(p: &Prepared, job: &Job) -> Option<Date> {
     }
 }
 
-pub fn sitemap(p: &Prepared) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+/// The most addresses one sitemap file may hold (sitemaps.org); its 50 MB limit is far
+/// off at that count, as an address line is short.
+pub const SITEMAP_MAX: usize = 50_000;
+
+/// How many parts a sitemap of `addresses` addresses is split into: 0 when one file holds
+/// them all.
+pub fn sitemap_parts(addresses: usize) -> usize {
+    parts_for(addresses, SITEMAP_MAX)
+}
+
+fn parts_for(addresses: usize, max: usize) -> usize {
+    if addresses <= max {
+        0
+    } else {
+        addresses.div_ceil(max)
+    }
+}
+
+/// Every address of the sitemap, as its `<url>` element.
+fn sitemap_entries(p: &Prepared) -> Vec<String> {
+    let mut entries = Vec::new();
     for (path, job) in &p.plan {
         if !job.is_html() {
             continue;
         }
-        let _ = write!(
-            out,
+        let mut out = format!(
             "  <url>\n    <loc>{}</loc>\n",
             xml_escape(&absolute(p, path))
         );
@@ -62,22 +80,74 @@ pub fn sitemap(p: &Prepared) -> String {
             let _ = writeln!(out, "    <lastmod>{}</lastmod>", d.iso());
         }
         out.push_str("  </url>\n");
+        entries.push(out);
     }
     // Of the frozen versions, only their homes and what-changed pages: their other pages
     // repeat the current site's.
     if let Some((history, _)) = &p.history {
         for site in history.sites.iter().filter(|s| s.name.is_some()) {
             for path in [format!("{}/", site.prefix), site.changes_path.clone()] {
-                let _ = write!(
-                    out,
+                entries.push(format!(
                     "  <url>\n    <loc>{}</loc>\n  </url>\n",
                     xml_escape(&absolute(p, &path))
-                );
+                ));
             }
         }
     }
+    entries
+}
+
+fn urlset(entries: &[String]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for e in entries {
+        out.push_str(e);
+    }
     out.push_str("</urlset>\n");
     out
+}
+
+/// The parts the plan made room for (plan.rs counts the addresses the same way).
+fn planned_parts(p: &Prepared) -> usize {
+    p.plan
+        .values()
+        .filter(|j| matches!(j, Job::SitemapPart(_)))
+        .count()
+}
+
+/// `/sitemap.xml`: every address, or, above `SITEMAP_MAX`, the index of the parts.
+pub fn sitemap(p: &Prepared) -> String {
+    let parts = planned_parts(p);
+    if parts == 0 {
+        return urlset(&sitemap_entries(p));
+    }
+    let locs: Vec<String> = (1..=parts)
+        .map(|n| absolute(p, &p.urls.file(&format!("sitemap-{n}.xml"))))
+        .collect();
+    sitemap_index(&locs)
+}
+
+fn sitemap_index(locs: &[String]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for loc in locs {
+        let _ = write!(
+            out,
+            "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n",
+            xml_escape(loc)
+        );
+    }
+    out.push_str("</sitemapindex>\n");
+    out
+}
+
+/// `/sitemap-<n>.xml`: the `n`th of the equal parts of the addresses.
+pub fn sitemap_part(p: &Prepared, n: usize) -> String {
+    urlset(part(&sitemap_entries(p), planned_parts(p), n))
+}
+
+/// The `n`th (from 1) of `parts` nearly equal runs of `entries`.
+fn part<T>(entries: &[T], parts: usize, n: usize) -> &[T] {
+    let size = entries.len().div_ceil(parts.max(1)).max(1);
+    super::paging::slice(entries, n, size)
 }
 
 /// The newest dated pages, newest first.
@@ -92,7 +162,7 @@ pub fn atom(p: &Prepared) -> String {
         .filter_map(|(i, pg)| pg.meta.updated.or(pg.meta.date).map(|d| (d, i)))
         .collect();
     entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    entries.truncate(30);
+    entries.truncate(cfg.feed_size);
     let id_of = |path: &str| {
         if cfg.origin.is_empty() {
             let name = path.trim_matches('/').replace('/', ":");
@@ -303,6 +373,23 @@ fn names_then(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sitemaps_split_above_the_limit() {
+        assert_eq!(parts_for(10, 10), 0);
+        assert_eq!(parts_for(11, 10), 2);
+        assert_eq!(parts_for(25, 10), 3);
+        assert_eq!(sitemap_parts(SITEMAP_MAX), 0);
+        assert_eq!(sitemap_parts(100_058), 3);
+        let entries: Vec<usize> = (0..25).collect();
+        let parts = parts_for(entries.len(), 10);
+        let runs: Vec<&[usize]> = (1..=parts).map(|n| part(&entries, parts, n)).collect();
+        assert!(runs.iter().all(|r| r.len() <= 10 && !r.is_empty()));
+        assert_eq!(runs.concat(), entries);
+        let index = sitemap_index(&["https://a.no/sitemap-1.xml".into()]);
+        assert!(index.contains("<sitemapindex"));
+        assert!(index.contains("<loc>https://a.no/sitemap-1.xml</loc>"));
+    }
 
     #[test]
     fn escapes_xml() {

@@ -26,7 +26,13 @@ impl Prepared<'_> {
         if self.reg.config.public.contact.is_some() {
             set.insert("kontakt".into());
         }
+        // Page `number` of a list offers the ids of what it shows.
+        let (job, number) = match job {
+            Job::More(list, n) => (&**list, *n),
+            other => (other, 1),
+        };
         let body = match job {
+            Job::Section(_, Some(_)) if number > 1 => None,
             Job::Page(i) | Job::Section(_, Some(i)) => Some(format!("page:{i}")),
             Job::Initiative(id) => {
                 if let Some(ini) = self.reg.initiatives.get(id) {
@@ -35,8 +41,10 @@ impl Prepared<'_> {
                 Some(format!("initiative:{id}"))
             }
             Job::Timeline => {
-                set.extend(self.reg.events.iter().map(|e| e.anchor.clone()));
-                set.extend(self.reg.events.iter().map(|e| format!("y{}", e.date.year)));
+                let size = self.reg.config.page_size;
+                let shown = super::paging::slice(&self.reg.events, number, size);
+                set.extend(shown.iter().map(|e| e.anchor.clone()));
+                set.extend(shown.iter().map(|e| format!("y{}", e.date.year)));
                 None
             }
             Job::Home => self

@@ -16,6 +16,7 @@ pub mod history;
 mod links;
 pub mod markdown;
 pub mod pages;
+pub mod paging;
 pub mod plan;
 pub mod reuse;
 pub mod search;
@@ -352,6 +353,11 @@ impl Prepared<'_> {
             strings: &self.theme.strings,
             bodies: &self.bodies,
         };
+        // Page `number` of a list renders with the list's own view.
+        let (job, number) = match job {
+            Job::More(list, n) => (&**list, *n),
+            other => (other, 1),
+        };
         let bytes = |b: Vec<u8>, out: &mut Vec<u8>| {
             *out = b;
             Ok(())
@@ -366,6 +372,8 @@ impl Prepared<'_> {
                 return bytes(b, out);
             }
             Job::Sitemap => return bytes(feeds::sitemap(self).into_bytes(), out),
+            Job::SitemapPart(n) => return bytes(feeds::sitemap_part(self, *n).into_bytes(), out),
+            Job::More(..) => return Err(Diagnostic::error(path, "a list page of a list page")),
             Job::Atom => return bytes(feeds::atom(self).into_bytes(), out),
             Job::Robots => return bytes(feeds::robots(self).into_bytes(), out),
             Job::Records => return bytes(feeds::records(self, &ctx).into_bytes(), out),
@@ -377,18 +385,20 @@ impl Prepared<'_> {
             Job::Home => pages::home::view(self, &ctx)?,
             Job::Initiatives => pages::initiatives::list(self, &ctx),
             Job::Initiative(id) => pages::initiatives::one(self, &ctx, path, id)?,
-            Job::InitiativeTimeline(id) => pages::initiatives::timeline(self, &ctx, path, id)?,
+            Job::InitiativeTimeline(id) => {
+                pages::initiatives::timeline(self, &ctx, path, id, number)?
+            }
             Job::Actors => pages::actors::list(self, &ctx),
             Job::Actor(id) => pages::actors::one(self, &ctx, path, id)?,
-            Job::ActorTimeline(id) => pages::actors::timeline(self, &ctx, path, id)?,
-            Job::Roles => pages::roles::view(self, &ctx),
-            Job::Timeline => pages::timeline::view(self, &ctx),
+            Job::ActorTimeline(id) => pages::actors::timeline(self, &ctx, path, id, number)?,
+            Job::Roles => pages::roles::view(self, &ctx, number),
+            Job::Timeline => pages::timeline::view(self, &ctx, number),
             Job::Page(i) => pages::content::page(self, &ctx, *i)?,
             Job::Section(slug_path, index) => {
-                pages::content::section(self, &ctx, slug_path, *index)?
+                pages::content::section(self, &ctx, slug_path, *index, number)?
             }
             Job::Tags => pages::tags::list(self, &ctx),
-            Job::Tag(slug) => pages::tags::one(self, &ctx, slug),
+            Job::Tag(slug) => pages::tags::one(self, &ctx, slug, number),
             Job::Search => View::of(
                 "search.html",
                 site_lang,
@@ -411,7 +421,9 @@ impl Prepared<'_> {
             page,
         } = view;
         let mut page = page;
-        if let (Some(c), Value::Object(map)) = (self.chart(&ctx, job, lang), &mut page) {
+        // A list's chart is on its first page.
+        let chart = (number == 1).then(|| self.chart(&ctx, job, lang)).flatten();
+        if let (Some(c), Value::Object(map)) = (chart, &mut page) {
             map.insert("chart".into(), c);
         }
         let page_chrome = chrome::page(self, &ctx, job, lang, &page);
@@ -550,6 +562,18 @@ impl Prepared<'_> {
         let reg = self.reg;
         let over_time = |name: &str| format!("{name} {}", ctx.t(lang, "chart.over_time"));
         match job {
+            // Past a dozen initiatives, the chart draws those that started last.
+            Job::Home | Job::Timeline if reg.initiatives.len() > paging::OVERVIEW_INITIATIVES => {
+                let title = format!(
+                    "{} ({} {} {})",
+                    ctx.t(lang, "chart.title"),
+                    ctx.t(lang, "chart.latest"),
+                    paging::OVERVIEW_INITIATIVES,
+                    ctx.t(lang, "chart.latest_of_all"),
+                );
+                let lanes = chart::lanes_of(reg, &paging::overview(reg));
+                chart::view(ctx, "chart-all", &title, &lanes, lang).and_then(value)
+            }
             Job::Home | Job::Timeline => chart::view(
                 ctx,
                 "chart-all",
@@ -571,14 +595,19 @@ impl Prepared<'_> {
             }
             Job::Actor(id) | Job::ActorTimeline(id) => {
                 let a = reg.actors.get(id)?;
-                chart::view(
-                    ctx,
-                    &format!("chart-{id}"),
-                    &over_time(&a.current().name),
-                    &chart::lanes_of_actor(reg, id),
-                    lang,
-                )
-                .and_then(value)
+                let mut lanes = chart::lanes_of_actor(reg, id);
+                let mut title = over_time(&a.current().name);
+                // An actor in many initiatives: those it joined last.
+                if lanes.len() > paging::OVERVIEW_INITIATIVES {
+                    lanes.drain(..lanes.len() - paging::OVERVIEW_INITIATIVES);
+                    title = format!(
+                        "{title} ({} {} {})",
+                        ctx.t(lang, "chart.latest"),
+                        paging::OVERVIEW_INITIATIVES,
+                        ctx.t(lang, "chart.latest_of_all"),
+                    );
+                }
+                chart::view(ctx, &format!("chart-{id}"), &title, &lanes, lang).and_then(value)
             }
             _ => None,
         }

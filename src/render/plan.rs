@@ -11,6 +11,7 @@ use crate::error::Diagnostic;
 use crate::model::{slugify, Page, Registry};
 use crate::output::Urls;
 
+use super::paging;
 use super::theme::Theme;
 use super::views::{measure_id, role_anchor};
 
@@ -51,13 +52,24 @@ pub enum Job {
     Versions,
     /// An old address of a record's page, sending readers on (render/aliases.rs).
     Redirect(super::aliases::Target),
+    /// Page `n` (2 or more) of a list that runs over several pages (render/paging.rs):
+    /// a section, a tag, the timeline and its filter pages, the roles by initiative.
+    /// Its first page is the list's own job.
+    More(Box<Job>, usize),
+    /// Part `n` (from 1) of the sitemap, when it has more addresses than one file may
+    /// hold; `/sitemap.xml` is then the index of the parts.
+    SitemapPart(usize),
 }
 
 impl Job {
     pub fn is_html(&self) -> bool {
+        if let Job::More(list, _) = self {
+            return list.is_html();
+        }
         !matches!(
             self,
             Job::Sitemap
+                | Job::SitemapPart(_)
                 | Job::Atom
                 | Job::Robots
                 | Job::Records
@@ -74,12 +86,14 @@ impl Job {
     /// the long ones first, so that no core is left waiting for one at the end.
     pub fn cost(&self) -> u8 {
         match self {
+            Job::More(list, _) => list.cost(),
             Job::SearchIndex | Job::Roles | Job::Timeline => 0,
             Job::Home
             | Job::Tag(_)
             | Job::Section(..)
             | Job::Records
             | Job::Sitemap
+            | Job::SitemapPart(_)
             | Job::Calendar
             | Job::Atom => 1,
             _ => 2,
@@ -168,6 +182,14 @@ pub(crate) fn origin(reg: &Registry, job: &Job) -> (String, bool) {
             "an old address of {}",
             t.path(reg, &Urls::new(reg.config.lang, "", ""))
         )),
+        Job::More(list, n) => match &**list {
+            Job::Section(s, _) => built_in(format!("page {n} of the section {s}")),
+            other => built_in(format!(
+                "page {n} of {}",
+                origin(reg, other).0.trim_start_matches("the page of ")
+            )),
+        },
+        Job::SitemapPart(n) => built_in(format!("part {n} of the sitemap")),
     }
 }
 
@@ -196,6 +218,8 @@ pub fn plan(
     // The file each address is written to: `/sok/` and `/sok/index.html` are one file,
     // so a copied `pages/sok/index.html` would replace the search page.
     let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
+    // How many pages (HTML) are planned, for the sitemap.
+    let html = std::cell::Cell::new(0usize);
     let mut add = |path: String, job: Job, errors: &mut Vec<Diagnostic>| {
         let file = crate::output::file_for(std::path::Path::new(""), &path);
         let taken = files.get(&file).and_then(|p| plan.get(p));
@@ -216,6 +240,7 @@ pub fn plan(
             errors.push(Diagnostic::error(second.clone(), message).hint(hint));
         } else {
             files.insert(file, path.clone());
+            html.set(html.get() + usize::from(job.is_html()));
             plan.insert(path, job);
         }
     };
@@ -268,7 +293,12 @@ pub fn plan(
     }
     let mut sections: BTreeMap<String, Option<usize>> = BTreeMap::new();
     let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    let mut in_section: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut kept_word = BTreeSet::new();
     for (i, p) in reg.pages.iter().enumerate() {
+        if let Some(e) = numbered_address(p, urls, &mut kept_word) {
+            errors.push(e);
+        }
         if p.is_section {
             if !p.slug_path.is_empty() {
                 sections.insert(p.slug_path.clone(), Some(i));
@@ -281,6 +311,7 @@ pub fn plan(
             folder = folder.rsplit_once('/').map_or("", |(f, _)| f);
         }
         add(urls.page(&p.slug_path), Job::Page(i), &mut errors);
+        *in_section.entry(p.section()).or_default() += 1;
         for t in &p.meta.tags {
             let entry = tags
                 .entry(slugify(t))
@@ -288,12 +319,21 @@ pub fn plan(
             entry.1.push(i);
         }
     }
+    let size = reg.config.page_size;
+    // The further pages of a list: `/artikler/side/2/`, … (render/paging.rs).
+    let more = |first: &str, list: &Job, len: usize| {
+        (2..=paging::count(len, size))
+            .map(|n| (paging::path(first, n), Job::More(Box::new(list.clone()), n)))
+            .collect::<Vec<_>>()
+    };
     for (slug_path, index) in sections {
-        add(
-            urls.page(&slug_path),
-            Job::Section(slug_path, index),
-            &mut errors,
-        );
+        let len = in_section.get(slug_path.as_str()).copied().unwrap_or(0);
+        let first = urls.page(&slug_path);
+        let job = Job::Section(slug_path, index);
+        for (path, page) in more(&first, &job, len) {
+            add(path, page, &mut errors);
+        }
+        add(first, job, &mut errors);
     }
     let mut tag_initiatives: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, ini) in &reg.initiatives {
@@ -305,12 +345,39 @@ pub fn plan(
         }
     }
     // A tag without letters has no address: the registry reports it.
-    for slug in tags.keys().filter(|s| !s.is_empty()) {
-        add(
-            format!("{}{slug}/", urls.tags()),
-            Job::Tag(slug.clone()),
-            &mut errors,
-        );
+    for (slug, (_, pages)) in tags.iter().filter(|(s, _)| !s.is_empty()) {
+        let len = pages.len() + tag_initiatives.get(slug).map_or(0, Vec::len);
+        let first = format!("{}{slug}/", urls.tags());
+        let job = Job::Tag(slug.clone());
+        for (path, page) in more(&first, &job, len) {
+            add(path, page, &mut errors);
+        }
+        add(first, job, &mut errors);
+    }
+    let mut lists = vec![(urls.timeline(), Job::Timeline, reg.events.len())];
+    for id in reg.initiatives.keys() {
+        let len = reg.events_of_initiative(id).count();
+        lists.push((
+            urls.timeline_of(id),
+            Job::InitiativeTimeline(id.clone()),
+            len,
+        ));
+    }
+    for id in reg.actors.keys() {
+        let len = reg.events_of_actor(id).count();
+        lists.push((
+            urls.timeline_of_actor(id),
+            Job::ActorTimeline(id.clone()),
+            len,
+        ));
+    }
+    if !paging::roles_as_matrix(reg) {
+        lists.push((urls.roles(), Job::Roles, reg.initiatives.len()));
+    }
+    for (first, job, len) in lists {
+        for (path, page) in more(&first, &job, len) {
+            add(path, page, &mut errors);
+        }
     }
     for (path, below) in &reg.assets {
         add(urls.file(below), Job::Asset(path.clone()), &mut errors);
@@ -323,6 +390,22 @@ pub fn plan(
             add(urls.file(&v.rel), Job::Asset(v.file.clone()), &mut errors);
         }
     }
+    // A sitemap holds at most 50,000 addresses: above that, `/sitemap.xml` is the index
+    // of parts (render/feeds.rs).
+    if urls.prefix.is_empty() {
+        let versions = around
+            .outside
+            .iter()
+            .filter(|p| *p != crate::output::VERSIONS);
+        let addresses = html.get() + 2 * versions.count();
+        for n in 1..=super::feeds::sitemap_parts(addresses) {
+            add(
+                urls.file(&format!("sitemap-{n}.xml")),
+                Job::SitemapPart(n),
+                &mut errors,
+            );
+        }
+    }
     super::aliases::plan(reg, urls, &mut plan, &mut files, &mut errors);
 
     errors_out.extend(errors);
@@ -331,6 +414,38 @@ pub fn plan(
         tags,
         tag_initiatives,
     }
+}
+
+/// The error for a page or folder named `side` directly in a section: that address is
+/// kept for the section's further pages (`/artikler/side/2/`), named once per folder.
+fn numbered_address(p: &Page, urls: &Urls, named: &mut BTreeSet<String>) -> Option<Diagnostic> {
+    let segments: Vec<&str> = p.slug_path.split('/').collect();
+    let at = segments.iter().skip(1).position(|s| *s == paging::WORD)? + 1;
+    let section = segments[..at].join("/");
+    if !named.insert(format!("{section}/{}", paging::WORD)) {
+        return None;
+    }
+    let list = urls.page(&section);
+    let folder = p.is_section || segments.len() > at + 1;
+    let marker = format!("/{}/", paging::WORD);
+    let what = match p.source.path.rfind(&marker) {
+        Some(end) if folder => format!("the folder {}", &p.source.path[..end + marker.len()]),
+        _ => p.source.path.clone(),
+    };
+    Some(
+        Diagnostic::error(
+            p.source.path.clone(),
+            format!(
+                "the address {list}{}/ is kept for the further pages of the list {list}",
+                paging::WORD
+            ),
+        )
+        .hint(format!(
+            "rename {what}: a long list goes on at {}, {}, …",
+            paging::path(&list, 2),
+            paging::path(&list, 3)
+        )),
+    )
 }
 
 /// A page whose file changed, with the same address and kind as before.
@@ -379,9 +494,10 @@ pub fn affected<'p>(job: &Job, change: &PageChange, page_at: impl Fn(usize) -> &
                     .iter()
                     .any(|p| p.meta.initiatives.contains(id))
         }
-        Job::Tags | Job::Sitemap => front,
         // The page at an old address shows the title of the page it leads to.
         Job::Redirect(super::aliases::Target::Page(j)) => front && *j == i,
+        Job::Tags | Job::Sitemap | Job::SitemapPart(_) => front,
+        Job::More(list, _) => affected(list, change, page_at),
         Job::Tag(slug) => {
             front
                 && change

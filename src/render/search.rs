@@ -321,7 +321,7 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
         docs.push(Doc {
             kind: "event",
             title: e.title.clone(),
-            url: format!("{}#{}", ctx.href(&p.urls.timeline()), e.anchor),
+            url: ctx.href(&super::paging::event_path(p.reg, &p.urls, e)),
             summary: excerpt(&body.as_ref().map(|b| b.text()).unwrap_or_default(), 160),
             lang,
             also,

@@ -173,6 +173,10 @@ pub struct InitiativeView<'a> {
     pub tags: Vec<TagView<'a>>,
     pub pages: Vec<PageSummary<'a>>,
     pub events_by_year: Vec<YearView<'a>>,
+    /// How many events the initiative has, and how many the page shows: the latest
+    /// `page_size`.
+    pub events_total: usize,
+    pub events_shown: usize,
     pub timeline_href: String,
     /// The documents the source refers to.
     pub references: Vec<SourceView<'a>>,
@@ -246,6 +250,10 @@ pub struct ActorView<'a> {
     pub description: &'a Option<String>,
     pub holdings: Vec<Holding<'a>>,
     pub events_by_year: Vec<YearView<'a>>,
+    /// How many events the actor took part in, and how many the page shows: the latest
+    /// `page_size`.
+    pub events_total: usize,
+    pub events_shown: usize,
     pub href: String,
     pub timeline_href: String,
 }
@@ -522,7 +530,7 @@ impl<'a> Ctx<'a> {
             source: &e.source,
             source_url: &e.source_url,
             plan: self.plan(e, lang),
-            href: format!("{}#{}", self.href(&self.urls.timeline()), e.anchor),
+            href: self.href(&super::paging::event_path(self.reg, self.urls, e)),
         }
     }
 
@@ -558,7 +566,7 @@ impl<'a> Ctx<'a> {
             date,
             url: &plan.url,
             fulfilled_href: fulfilled
-                .map(|f| format!("{}#{}", self.href(&self.urls.timeline()), f.anchor)),
+                .map(|f| self.href(&super::paging::event_path(self.reg, self.urls, f))),
         })
     }
 
@@ -652,6 +660,10 @@ impl<'a> Ctx<'a> {
             .filter(|p| !p.is_section && p.meta.initiatives.contains(&ini.id))
             .map(|p| self.page_summary(p, lang))
             .collect();
+        let (events, events_total) = super::paging::latest(
+            self.reg.events_of_initiative(&ini.id).collect(),
+            self.reg.config.page_size,
+        );
         InitiativeView {
             summary: self.initiative_summary(ini, lang),
             body_html: self.body(&format!("initiative:{}", ini.id)),
@@ -672,7 +684,9 @@ impl<'a> Ctx<'a> {
                 .map(|s| self.source(s, start, lang))
                 .collect(),
             pages,
-            events_by_year: self.events_by_year(self.reg.events_of_initiative(&ini.id), lang),
+            events_shown: events.len(),
+            events_by_year: self.events_by_year(events.into_iter(), lang),
+            events_total,
             timeline_href: self.href(&self.urls.timeline_of(&ini.id)),
         }
     }
@@ -733,6 +747,10 @@ impl<'a> Ctx<'a> {
             });
         }
         let current = a.current();
+        let (events, events_total) = super::paging::latest(
+            self.reg.events_of_actor(&a.id).collect(),
+            self.reg.config.page_size,
+        );
         ActorView {
             id: &a.id,
             name: &current.name,
@@ -743,7 +761,9 @@ impl<'a> Ctx<'a> {
             url: &a.url,
             description: &a.description,
             holdings,
-            events_by_year: self.events_by_year(self.reg.events_of_actor(&a.id), lang),
+            events_shown: events.len(),
+            events_by_year: self.events_by_year(events.into_iter(), lang),
+            events_total,
             href: self.href(&self.urls.actor(&a.id)),
             timeline_href: self.href(&self.urls.timeline_of_actor(&a.id)),
         }

@@ -161,6 +161,9 @@ try {
     startGroup("the default site with the Digdir brand and a right-aligned table (fixtures/)");
     await brandTests(browser, work);
     endGroup();
+    startGroup("the default site in lists of 3 (page_size): the pagers");
+    await listTests(browser, work);
+    endGroup();
   }
 
   const log = fs.existsSync(server.errorLog) ? fs.readFileSync(server.errorLog, "utf8").trim() : "";
@@ -573,6 +576,75 @@ async function redirectPageTests(browser, origin, docroot) {
     });
   }
   await tab.close();
+/// The default site built with `page_size: 3`, so that its timeline, its initiatives'
+/// timelines and its tag pages run over several pages: on each page with a pager, no
+/// axe-core violation or console error, a labelled <nav>, exactly one link marked
+/// aria-current="page" and it is this page, previous/next where they belong, and every
+/// link of the pager answers 200.
+async function listTests(browser, work) {
+  const root = path.join(work, "lists-site");
+  fs.mkdirSync(root, { recursive: true });
+  fs.cpSync(path.join(REPO, "content"), path.join(root, "content"), { recursive: true });
+  fs.appendFileSync(path.join(root, "content", "site.yaml"), "page_size: 3\n");
+  const docroot = path.join(work, "lists-out");
+  let server = null;
+  try {
+    buildSite(mandatBinary(), root, docroot);
+    record("the site in lists of 3 builds", []);
+    server = await startNginx(docroot, path.join(work, "lists-nginx"));
+    const withPager = walkFiles(docroot)
+      .filter((f) => f.endsWith(".html") && fs.readFileSync(f, "utf8").includes('class="pager"'))
+      .map((f) => "/" + path.relative(docroot, f).replace(/index\.html$/, ""));
+    const wanted = ["/tidslinje/", "/tidslinje/side/2/"];
+    record("the timeline runs over pages", wanted.filter((p) => !withPager.includes(p)).map((p) => `${p} has no pager`));
+    const tab = await browser.newPage();
+    await tab.setViewport({ width: 390, height: 800 });
+    let messages = [];
+    tab.on("console", (m) => { if (m.type() === "error" || m.type() === "warn") messages.push(`console ${m.type()}: ${m.text()}`); });
+    tab.on("pageerror", (e) => messages.push(`script error: ${e.message}`));
+    await reportCspViolations(tab);
+    // Each list's first, second and last pages, and the other lists' first pages.
+    const chosen = withPager.filter((p) => !/\/side\/\d+\/$/.test(p) || /\/side\/2\/$/.test(p) || !withPager.includes(p.replace(/\/side\/(\d+)\/$/, (m, n) => `/side/${+n + 1}/`)));
+    for (const p of chosen.slice(0, 40)) {
+      messages = [];
+      await tab.goto(server.origin + p, { waitUntil: "load" });
+      await tab.evaluate(AXE_SOURCE);
+      const axe = await tab.evaluate((tags) => window.axe.run(document, {
+        runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
+      }), AXE_TAGS);
+      const info = await tab.evaluate(() => {
+        const nav = document.querySelector("nav.pager");
+        const current = [...nav.querySelectorAll('a[aria-current="page"]')].map((a) => new URL(a.href).pathname);
+        return {
+          label: nav.getAttribute("aria-label") || "",
+          current,
+          prev: !!nav.querySelector('a[rel="prev"]'),
+          next: !!nav.querySelector('a[rel="next"]'),
+          links: [...nav.querySelectorAll("a")].map((a) => new URL(a.href).pathname),
+          wide: document.documentElement.scrollWidth > window.innerWidth,
+        };
+      });
+      const problems = [
+        ...axe.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`),
+        ...messages,
+      ];
+      const first = !/\/side\/\d+\/$/.test(p);
+      if (!info.label) problems.push("the pager's <nav> has no aria-label");
+      if (info.current.length !== 1 || info.current[0] !== p) problems.push(`aria-current="page" marks ${JSON.stringify(info.current)}`);
+      if (info.prev === first) problems.push(first ? "a previous link on the first page" : "no previous link");
+      if (info.wide) problems.push("the page scrolls sideways at 390 px");
+      for (const href of new Set(info.links)) {
+        const r = await fetch(server.origin + href);
+        if (r.status !== 200) problems.push(`${href} answers ${r.status}`);
+      }
+      record(`${p}: axe-core, console, the pager's label, current page, previous and links`, problems);
+    }
+    await tab.close();
+  } catch (e) {
+    record("the site in lists of 3", [`${e && e.stack ? e.stack : e}`]);
+  } finally {
+    if (server) server.stop();
+  }
 }
 
 async function linkTests(origin, seen) {

@@ -9,6 +9,7 @@ mod editors;
 mod embeds;
 mod input_safety;
 mod invalid;
+mod lists;
 mod new;
 mod output_safety;
 mod public;

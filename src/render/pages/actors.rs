@@ -31,6 +31,7 @@ struct Timeline<'a> {
     actor: ActorView<'a>,
     filter: Filter<'a>,
     title: String,
+    pager: Option<crate::render::paging::Pager>,
 }
 
 pub fn list<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
@@ -77,21 +78,30 @@ pub fn timeline<'a>(
     ctx: &Ctx<'a>,
     path: &str,
     id: &str,
+    number: usize,
 ) -> Result<View, Diagnostic> {
     let lang = p.reg.config.lang;
     let a = find(p, path, id)?;
     let name = &a.current().name;
+    let events: Vec<_> = p.reg.events_of_actor(id).collect();
+    let first = p.urls.timeline_of_actor(id);
+    let (events_by_year, pager) = super::timeline::page_of(ctx, lang, &first, &events, number);
+    let mut actor = ctx.actor(a, lang);
+    actor.events_by_year = events_by_year;
+    let total = crate::render::paging::count(events.len(), p.reg.config.page_size);
+    let title = format!("{}: {name}", ctx.t(lang, "timeline.title"));
     Ok(View::of(
         "timeline.html",
         lang,
         Timeline {
-            actor: ctx.actor(a, lang),
+            actor,
             filter: Filter {
                 kind: "actor",
                 title: name,
                 href: ctx.href(&p.urls.actor(id)),
             },
-            title: format!("{}: {name}", ctx.t(lang, "timeline.title")),
+            title: crate::render::paging::title(ctx, lang, title, number, total),
+            pager,
         },
     ))
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::error::Diagnostic;
 
 use crate::model::{Lang, Page};
+use crate::render::paging::{self, Pager};
 use crate::render::plan::Job;
 use crate::render::views::{Ctx, DateView, InitiativeRef, PageSummary, SourceView, TagView};
 use crate::render::Prepared;
@@ -43,6 +44,8 @@ struct Section<'a> {
     body_html: Option<Cow<'a, str>>,
     pages: Vec<PageSummary<'a>>,
     subsections: Vec<Subsection>,
+    /// The navigation between the list's pages, when it has more than one.
+    pager: Option<Pager>,
 }
 
 #[derive(Serialize)]
@@ -80,18 +83,25 @@ pub fn page<'a>(p: &'a Prepared, ctx: &Ctx<'a>, i: usize) -> Result<View, Diagno
     ))
 }
 
+/// Page `number` of a section: its pages, and on the first page its `_index.md` and
+/// its subsections.
 pub fn section<'a>(
     p: &'a Prepared,
     ctx: &Ctx<'a>,
     slug_path: &str,
     index: Option<usize>,
+    number: usize,
 ) -> Result<View, Diagnostic> {
     let reg = p.reg;
     let lang = index.map_or(reg.config.lang, |i| reg.pages[i].lang);
-    let pages = sorted_pages_in(p, slug_path)
-        .into_iter()
+    let size = reg.config.page_size;
+    let all = sorted_pages_in(p, slug_path);
+    let total = paging::count(all.len(), size);
+    let pages = paging::slice(&all, number, size)
+        .iter()
         .map(|page| ctx.page_summary(page, lang))
         .collect();
+    let first = number == 1;
     let subsections = p
         .plan
         .values()
@@ -107,20 +117,23 @@ pub fn section<'a>(
             }
             _ => None,
         })
+        .filter(|_| first)
         .collect();
-    let body_html = match index {
+    let body_html = match index.filter(|_| first) {
         Some(i) => Some(embeds::expand(p, ctx, &format!("page:{i}"), lang, &[])?),
         None => None,
     };
+    let title = section_title(p, slug_path, index);
     Ok(View::of(
         "section.html",
         lang,
         Section {
-            title: section_title(p, slug_path, index),
+            title: paging::title(ctx, lang, title, number, total),
             summary: index.and_then(|i| reg.pages[i].meta.summary.as_deref()),
             body_html,
             pages,
             subsections,
+            pager: paging::pager(ctx, lang, &p.urls.page(slug_path), number, total),
         },
     ))
 }

@@ -14,6 +14,9 @@ struct Home<'a> {
     title: String,
     intro_html: Option<std::borrow::Cow<'a, str>>,
     initiatives: Vec<InitiativeSummary<'a>>,
+    /// How many initiatives the site has; the page shows those that started last when
+    /// they are more than a dozen (render/paging.rs).
+    initiatives_total: usize,
     latest_events: Vec<EventView<'a>>,
     sections: Vec<SectionSummary<'a>>,
 }
@@ -73,10 +76,11 @@ pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> Result<View, Diagnostic> {
                 |i| reg.pages[i].meta.title.clone(),
             ),
             intro_html,
-            initiatives: p
-                .initiatives_by_start()
+            initiatives: crate::render::paging::overview(reg)
+                .into_iter()
                 .map(|i| ctx.initiative_summary(i, lang))
                 .collect(),
+            initiatives_total: reg.initiatives.len(),
             latest_events: reg
                 .events
                 .iter()

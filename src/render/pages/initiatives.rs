@@ -23,6 +23,7 @@ struct Timeline<'a> {
     filter: Filter<'a>,
     title: String,
     initiative_title: &'a str,
+    pager: Option<crate::render::paging::Pager>,
 }
 
 pub fn list<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
@@ -62,21 +63,30 @@ pub fn timeline<'a>(
     ctx: &Ctx<'a>,
     path: &str,
     id: &str,
+    number: usize,
 ) -> Result<View, Diagnostic> {
     let ini = find(p, path, id)?;
     let lang = ini.lang;
+    let events: Vec<_> = p.reg.events_of_initiative(id).collect();
+    let first = p.urls.timeline_of(id);
+    let (events_by_year, pager) = super::timeline::page_of(ctx, lang, &first, &events, number);
+    let mut initiative = ctx.initiative(ini, lang);
+    initiative.events_by_year = events_by_year;
+    let total = crate::render::paging::count(events.len(), p.reg.config.page_size);
+    let title = format!("{}: {}", ctx.t(lang, "timeline.title"), ini.short_title());
     Ok(View::of(
         "timeline.html",
         lang,
         Timeline {
-            initiative: ctx.initiative(ini, lang),
+            initiative,
             filter: Filter {
                 kind: "initiative",
                 title: &ini.meta.title,
                 href: ctx.href(&p.urls.initiative(id)),
             },
-            title: format!("{}: {}", ctx.t(lang, "timeline.title"), ini.short_title()),
+            title: crate::render::paging::title(ctx, lang, title, number, total),
             initiative_title: &ini.meta.title,
+            pager,
         },
     ))
 }

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::model::Page;
+use crate::model::{Initiative, Page};
+use crate::render::paging::{self, Pager};
 use crate::render::views::{Ctx, InitiativeSummary, PageSummary};
 use crate::render::Prepared;
 
@@ -27,6 +28,7 @@ struct Tag<'a> {
     tag: &'a str,
     pages: Vec<PageSummary<'a>>,
     initiatives: Vec<InitiativeSummary<'a>>,
+    pager: Option<Pager>,
 }
 
 pub fn list<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
@@ -50,7 +52,8 @@ pub fn list<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
     )
 }
 
-pub fn one<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug: &str) -> View {
+/// Page `number` of a tag: its initiatives, then its pages, `page_size` in all a page.
+pub fn one<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug: &str, number: usize) -> View {
     let lang = p.reg.config.lang;
     let (name, pages) = match p.tags.get(slug) {
         Some((name, pages)) => (name.as_str(), pages.as_slice()),
@@ -64,21 +67,41 @@ pub fn one<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug: &str) -> View {
             .then(a.meta.title.cmp(&b.meta.title))
     });
     let carriers = p.tag_initiatives.get(slug);
+    let initiatives: Vec<&Initiative> = p
+        .initiatives_by_start()
+        .filter(|i| carriers.is_some_and(|ids| ids.contains(&i.id)))
+        .collect();
+    // One list over the pages: the initiatives first, then the pages.
+    let size = p.reg.config.page_size;
+    let len = initiatives.len() + list.len();
+    let total = paging::count(len, size);
+    let from = number.saturating_sub(1).saturating_mul(size).min(len);
+    let to = (from + size).min(len);
+    let split = initiatives.len();
+    let initiatives = &initiatives[from.min(split)..to.min(split)];
+    let list = &list[from.max(split) - split..to.max(split) - split];
+    let title = format!("{}: {name}", ctx.t(lang, "tags.one"));
     View::of(
         "tag.html",
         lang,
         Tag {
-            title: format!("{}: {name}", ctx.t(lang, "tags.one")),
+            title: paging::title(ctx, lang, title, number, total),
             tag: name,
             pages: list
                 .iter()
                 .map(|page| ctx.page_summary(page, lang))
                 .collect(),
-            initiatives: p
-                .initiatives_by_start()
-                .filter(|i| carriers.is_some_and(|ids| ids.contains(&i.id)))
+            initiatives: initiatives
+                .iter()
                 .map(|i| ctx.initiative_summary(i, lang))
                 .collect(),
+            pager: paging::pager(
+                ctx,
+                lang,
+                &format!("{}{slug}/", p.urls.tags()),
+                number,
+                total,
+            ),
         },
     )
 }

@@ -1,0 +1,260 @@
+//! Lists and record views that stay small: a generated site past every threshold
+//! (pagination, the roles by initiative, the bounded home page and chart) built by the
+//! real binary, and every page checked for size and every pager link followed.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use super::{mandat, text};
+
+/// The most bytes any HTML page may have (docs/format.md, "Lists").
+const PAGE_MAX: usize = 300 * 1024;
+
+/// A site with `pages` pages in one section, 45 actors, 14 initiatives and `events`
+/// events, in lists of `page_size`.
+fn write_site(root: &Path, pages: usize, events: usize, page_size: usize) {
+    let content = root.join("content");
+    for dir in ["pages/artikler", "actors", "initiatives", "events"] {
+        fs::create_dir_all(content.join(dir)).unwrap();
+    }
+    fs::write(
+        content.join("site.yaml"),
+        format!("title: Lister\nbase_url: https://lister.example.no\nlanguage: nb\nas_of: 2025-01-01\ncontact: post@lister.example.no\npage_size: {page_size}\nfeed_size: 7\n"),
+    )
+    .unwrap();
+    for i in 0..pages {
+        fs::write(
+            content.join(format!("pages/artikler/side-{i:03}.md")),
+            format!(
+                "---\ntitle: Artikkel {i}\ndate: 2020-01-{:02}\ntags: [tillit]\n---\nTekst {i}.\n",
+                1 + i % 28
+            ),
+        )
+        .unwrap();
+    }
+    for a in 0..45 {
+        fs::write(
+            content.join(format!("actors/a{a:02}.yaml")),
+            format!("kind: organisation\nnames:\n  - name: Aktør {a}\n"),
+        )
+        .unwrap();
+    }
+    for n in 0..14 {
+        let parties: Vec<String> = (0..4)
+            .map(|k| format!("a{:02}", (n * 3 + k) % 45))
+            .collect();
+        let mut roles = String::new();
+        for p in &parties {
+            let _ = write!(roles, "  - actor: {p}\n    role: Part\n");
+        }
+        fs::write(
+            content.join(format!("initiatives/i{n:02}.md")),
+            format!(
+                "---\ntitle: Initiativ {n}\nkind: programme\nowner: {}\nparties: [{}]\nperiod:\n  start: {}\n  end: {}\ntags: [tillit]\nroles:\n{roles}---\nOm initiativet.\n",
+                parties[0],
+                parties.join(", "),
+                2000 + n,
+                2004 + n
+            ),
+        )
+        .unwrap();
+    }
+    let mut list = String::new();
+    for e in 0..events {
+        let _ = write!(
+            list,
+            "- date: {}-{:02}\n  title: Hendelse {e}\n  initiatives: [i{:02}]\n  actors: [a{:02}]\n",
+            2000 + e % 24,
+            1 + e % 12,
+            e % 14,
+            e % 45
+        );
+    }
+    fs::write(content.join("events/hendelser.yaml"), list).unwrap();
+}
+
+/// The site path of every `href` in `html` that points into the site.
+fn hrefs(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|h| h.starts_with('/'))
+        .map(|h| h.replace("&amp;", "&"))
+        .collect()
+}
+
+fn file_of(out: &Path, href: &str) -> std::path::PathBuf {
+    let path = href
+        .split('#')
+        .next()
+        .unwrap_or(href)
+        .trim_start_matches('/');
+    if path.is_empty() || path.ends_with('/') {
+        out.join(path).join("index.html")
+    } else {
+        out.join(path)
+    }
+}
+
+fn pager_of(html: &str) -> Option<&str> {
+    let start = html.find("<nav class=\"pager\"")?;
+    let end = html[start..].find("</nav>")? + start;
+    Some(&html[start..end])
+}
+
+#[test]
+fn long_lists_run_over_pages_and_no_page_is_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(dir.path(), 23, 60, 5);
+    let out = dir.path().join("out");
+    let o = mandat(&[
+        "build",
+        "--root",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+
+    // 23 pages in pages of 5: the section and its pages 2 to 5, and no page 6.
+    for n in 2..=5 {
+        assert!(
+            out.join(format!("artikler/side/{n}/index.html")).is_file(),
+            "page {n}"
+        );
+    }
+    assert!(!out.join("artikler/side/6").exists());
+    let third = fs::read_to_string(out.join("artikler/side/3/index.html")).unwrap();
+    let pager = pager_of(&third).expect("a pager on page 3");
+    assert!(pager.contains("aria-label=\"Sidenavigering\""), "{pager}");
+    assert!(
+        pager.contains("<a href=\"/artikler/side/3/\" aria-current=\"page\">"),
+        "{pager}"
+    );
+    assert!(
+        pager.contains("href=\"/artikler/side/2/\" rel=\"prev\""),
+        "{pager}"
+    );
+    assert!(
+        pager.contains("href=\"/artikler/side/4/\" rel=\"next\""),
+        "{pager}"
+    );
+    assert!(pager.contains("Side 3 av 5"), "{pager}");
+    assert!(third.contains("<title>Artikler (side 3 av 5) – Lister</title>"));
+    assert_eq!(third.matches("class=\"card-title\"").count(), 5);
+    // The tag: 14 initiatives and 23 pages, 37 entries in pages of 5.
+    assert!(out.join("tags/tillit/side/8/index.html").is_file());
+    assert!(!out.join("tags/tillit/side/9").exists());
+
+    // 60 events in pages of 5; each event's address on any page finds it.
+    assert!(out.join("tidslinje/side/12/index.html").is_file());
+    assert!(!out.join("tidslinje/side/13").exists());
+    let index = fs::read_to_string(out.join("sok/index.json")).unwrap();
+    let urls = index
+        .split("\"url\":\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next());
+    let mut event_links = 0;
+    for href in urls.filter(|h| h.starts_with("/tidslinje/") && h.contains('#')) {
+        let (_, anchor) = href.split_once('#').unwrap();
+        let target = fs::read_to_string(file_of(&out, href)).unwrap();
+        assert!(target.contains(&format!("id=\"{anchor}\"")), "{href}");
+        event_links += 1;
+    }
+    assert_eq!(event_links, 60, "the search index links every event");
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    // Past a dozen initiatives the home page shows the latest twelve and links to all.
+    assert_eq!(home.matches("<li class=\"card\">").count(), 12);
+    assert!(home.contains("(12 av 14)"));
+    // Past 12 initiatives or 40 actors, the roles are one table per initiative, in pages.
+    let roles = fs::read_to_string(out.join("roller/index.html")).unwrap();
+    assert!(!roles.contains("class=\"matrix\""));
+    assert_eq!(roles.matches("<table>").count(), 5);
+    assert!(out.join("roller/side/3/index.html").is_file());
+    // The feed carries feed_size entries.
+    let atom = fs::read_to_string(out.join("atom.xml")).unwrap();
+    assert_eq!(atom.matches("<entry").count(), 7);
+
+    // Every page: under the limit, and every pager link leads to a page that exists and
+    // marks itself as the current one; every list page is in the sitemap.
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.starts_with("<?xml") && sitemap.contains("<urlset"));
+    let mut pagers = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = fs::read_to_string(path).unwrap();
+        assert!(
+            html.len() < PAGE_MAX,
+            "{} has {} bytes",
+            path.display(),
+            html.len()
+        );
+        let Some(pager) = pager_of(&html) else {
+            continue;
+        };
+        pagers += 1;
+        let rel = path.strip_prefix(&out).unwrap().to_string_lossy();
+        let own = format!("/{}", rel.trim_end_matches("index.html"));
+        assert!(
+            sitemap.contains(&format!("<loc>https://lister.example.no{own}</loc>")),
+            "{own} is not in the sitemap"
+        );
+        assert!(
+            pager.contains(&format!("<a href=\"{own}\" aria-current=\"page\">")),
+            "{own}: {pager}"
+        );
+        for href in hrefs(pager) {
+            let target = file_of(&out, &href);
+            assert!(
+                target.is_file(),
+                "{own} links to {href}, which is not a page"
+            );
+            let page = fs::read_to_string(&target).unwrap();
+            let linked = pager_of(&page).unwrap_or_default();
+            assert!(
+                linked.contains(&format!("<a href=\"{href}\" aria-current=\"page\">")),
+                "{href}"
+            );
+        }
+    }
+    // The section (5), the tag (8), the timeline (12), the roles (3), and the initiatives'
+    // timelines (60 events over 14: 5 each at most, one page) and actors' (one page).
+    assert_eq!(pagers, 5 + 8 + 12 + 3);
+}
+
+#[test]
+fn a_small_site_keeps_one_page_per_list() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(dir.path(), 3, 4, 50);
+    // Twelve initiatives or fewer and forty actors or fewer keep the matrix.
+    for n in 12..14 {
+        fs::remove_file(dir.path().join(format!("content/initiatives/i{n:02}.md"))).unwrap();
+    }
+    for a in 40..45 {
+        fs::remove_file(dir.path().join(format!("content/actors/a{a:02}.yaml"))).unwrap();
+    }
+    let out = dir.path().join("out");
+    let o = mandat(&[
+        "build",
+        "--root",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    for list in ["artikler", "tidslinje", "roller", "tags/tillit"] {
+        assert!(!out.join(list).join("side").exists(), "{list}");
+        let html = fs::read_to_string(out.join(list).join("index.html")).unwrap();
+        assert!(pager_of(&html).is_none(), "{list}");
+    }
+    let roles = fs::read_to_string(out.join("roller/index.html")).unwrap();
+    assert!(roles.contains("class=\"matrix\""));
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    assert_eq!(home.matches("<li class=\"card\">").count(), 12);
+    assert!(!home.contains("av 12)"));
+}
