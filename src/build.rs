@@ -75,6 +75,10 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let (prepared, language, found) = session::prepare_checked(&sources, None, None)?;
     phases.done("render bodies, check links");
     let plan = session::outputs(&prepared);
+    for p in &prepared {
+        p.ready();
+    }
+    phases.done("search index");
 
     let staging = crate::fs::staging_dir(&paths.out);
     crate::fs::remove_dir_if_exists(&staging);

@@ -242,6 +242,7 @@ impl<'a> Prepared<'a> {
             tag_initiatives,
             history,
             search,
+            search_index: std::sync::OnceLock::new(),
         };
         let errors = prepared.check_links_into(&files, changed);
         if !errors.is_empty() {
