@@ -206,7 +206,13 @@ impl Phases {
             }
             let mut kinds: Vec<_> = kinds.into_iter().collect();
             kinds.sort_by_key(|k| std::cmp::Reverse((k.1).0));
-            for (kind, (took, n)) in kinds.iter().take(8) {
+            // The eight slowest, and the search index's files wherever they rank.
+            let shown = kinds
+                .iter()
+                .enumerate()
+                .filter(|(i, (kind, _))| *i < 8 || *kind == "sok")
+                .map(|(_, k)| k);
+            for (kind, (took, n)) in shown {
                 eprintln!("{:>6} ms    /{kind}/… ({n} files)", took.as_millis());
             }
         }
