@@ -93,7 +93,7 @@ def report(name, site, pagefind_dir, build, pf_took):
     print(f"\n## {name}\n")
     print("| | mandat | Pagefind |\n|---|---|---|")
     step = (build["search_phase_ms"] or 0) + (build["sok_files_ms"] or 0)
-    print(f"| index build time | {step} ms (search phase {build['search_phase_ms']} ms + writing /sok/ files "
+    print(f"| index build time | {step} ms (search phase {build['search_phase_ms']} ms + rendering /sok/ files "
           f"{build['sok_files_ms']} ms; whole build {build['wall']:.2f} s) | {pf_took:.2f} s |")
     print(f"| index size on disk | {kb(sok)} in {sok_files} files | {kb(pf)} in {pf_files} files |")
     mmax = max(mq, key=lambda r: r["bytes"])
