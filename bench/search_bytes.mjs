@@ -81,7 +81,8 @@ function send(res, status, type, body) {
 
 export async function launch() {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "search-bytes-"));
-  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir, args: FLAGS });
+  // A large Pagefind index can take minutes to answer one query.
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir, args: FLAGS, protocolTimeout: 900000 });
   return {
     browser,
     close: async () => {
