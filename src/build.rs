@@ -88,6 +88,10 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let (prepared, language, found) = session::prepare_checked(&sources, None, None)?;
     phases.done("render bodies, check links");
     let plan = session::outputs(&prepared);
+    for p in &prepared {
+        p.ready();
+    }
+    phases.done("search index");
 
     let staging = crate::fs::staging_dir(&paths.out);
     crate::fs::remove_dir_if_exists(&staging);
@@ -223,7 +227,13 @@ impl Phases {
             }
             let mut kinds: Vec<_> = kinds.into_iter().collect();
             kinds.sort_by_key(|k| std::cmp::Reverse((k.1).0));
-            for (kind, (took, n)) in kinds.iter().take(8) {
+            // The eight slowest, and the search index's files wherever they rank.
+            let shown = kinds
+                .iter()
+                .enumerate()
+                .filter(|(i, (kind, _))| *i < 8 || *kind == "sok")
+                .map(|(_, k)| k);
+            for (kind, (took, n)) in shown {
                 eprintln!("{:>6} ms    /{kind}/… ({n} files)", took.as_millis());
             }
         }

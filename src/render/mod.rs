@@ -24,7 +24,7 @@ pub mod theme;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -68,6 +68,8 @@ pub struct Prepared<'a> {
     pub history: Option<(Arc<History>, usize)>,
     /// Search documents' weights from earlier sessions (the preview's).
     pub search: Option<&'a search::Weights>,
+    /// The search index, made once for the many files it is written as (`ready`).
+    pub search_index: OnceLock<search::Index>,
 }
 
 /// Every file Markdown is rendered from, in the order links refer to them by (`LinkRef::file`).
@@ -253,6 +255,7 @@ pub fn prepare_in<'a>(
         tag_initiatives,
         history: None,
         search: None,
+        search_index: OnceLock::new(),
     };
     // Addresses depend on site.yaml (language, base path): without it, only links to
     // files (checked above, while rendering) can be checked without false alarms.
@@ -326,6 +329,28 @@ struct MenuLink<'a> {
 }
 
 impl Prepared<'_> {
+    /// Makes what several outputs share, before they are rendered in parallel: the search
+    /// index, written as many files. (Made inside one of their jobs, a worker waiting on
+    /// it could be handed another of them.)
+    pub fn ready(&self) {
+        if self.plan.values().any(|j| matches!(j, Job::SearchIndex)) {
+            self.search_index(&self.ctx());
+        }
+    }
+
+    fn search_index(&self, ctx: &Ctx) -> &search::Index {
+        self.search_index.get_or_init(|| search::index(self, ctx))
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            reg: self.reg,
+            urls: &self.urls,
+            strings: &self.theme.strings,
+            bodies: &self.bodies,
+        }
+    }
+
     /// Renders the file at `path`.
     pub fn render(&self, path: &str, job: &Job, extra: &Value) -> Result<Vec<u8>, Diagnostic> {
         let mut out = Vec::new();
@@ -347,12 +372,7 @@ impl Prepared<'_> {
         out.clear();
         let reg = self.reg;
         let site_lang = reg.config.lang;
-        let ctx = Ctx {
-            reg,
-            urls: &self.urls,
-            strings: &self.theme.strings,
-            bodies: &self.bodies,
-        };
+        let ctx = self.ctx();
         // Page `number` of a list renders with the list's own view.
         let (job, number) = match job {
             Job::More(list, n) => (&**list, *n),
@@ -378,7 +398,8 @@ impl Prepared<'_> {
             Job::Robots => return bytes(feeds::robots(self).into_bytes(), out),
             Job::Records => return bytes(feeds::records(self, &ctx).into_bytes(), out),
             Job::Calendar => return bytes(calendar::ics(self, &ctx).into_bytes(), out),
-            Job::SearchIndex => return bytes(search::index(self, &ctx).into_bytes(), out),
+            Job::SearchIndex => return bytes(self.search_index(&ctx).file(None), out),
+            Job::SearchPart(part) => return bytes(self.search_index(&ctx).file(Some(*part)), out),
             Job::Redirect(target) => return aliases::render(self, &ctx, target, extra, out),
             Job::Changes => pages::changes::view(self, &ctx),
             Job::Versions => history::index_view(self, &ctx),

@@ -32,9 +32,11 @@ pub enum Job {
     Section(String, Option<usize>),
     Tags,
     Tag(String),
-    /// The search page and the index its script reads.
+    /// The search page and the index its script reads: the manifest, and the files of
+    /// words and documents it names (render/search/shards.rs).
     Search,
     SearchIndex,
+    SearchPart(super::search::Part),
     NotFound,
     Sitemap,
     Atom,
@@ -75,6 +77,7 @@ impl Job {
                 | Job::Records
                 | Job::Calendar
                 | Job::SearchIndex
+                | Job::SearchPart(_)
                 | Job::Static(_)
                 | Job::Asset(_)
                 | Job::NotFound
@@ -174,7 +177,7 @@ pub(crate) fn origin(reg: &Registry, job: &Job) -> (String, bool) {
         Job::Records => built_in("the open data file".into()),
         Job::Static(p) => built_in(format!("the theme file {p}")),
         Job::Search => built_in("the search page".into()),
-        Job::SearchIndex => built_in("the search index".into()),
+        Job::SearchIndex | Job::SearchPart(_) => built_in("the search index".into()),
         Job::Calendar => built_in("the calendar file".into()),
         Job::Changes => built_in("the what-changed page".into()),
         Job::Versions => built_in("the list of versions".into()),
@@ -253,6 +256,10 @@ pub fn plan(
     add(urls.file("data/records.json"), Job::Records, &mut errors);
     add(urls.search(), Job::Search, &mut errors);
     add(urls.search_index(), Job::SearchIndex, &mut errors);
+    for part in super::search::layout(reg).parts() {
+        let path = super::search::shards::path(&urls.search(), part);
+        add(path, Job::SearchPart(part), &mut errors);
+    }
     add(urls.calendar(), Job::Calendar, &mut errors);
     // A frozen version shares the current site's assets, feed, sitemap and 404 page.
     if urls.prefix.is_empty() {
@@ -507,7 +514,7 @@ pub fn affected<'p>(job: &Job, change: &PageChange, page_at: impl Fn(usize) -> &
         }
         // The feed carries the newest pages whole; the search index every page's words;
         // the what-changed page compares every page with the last release.
-        Job::Atom | Job::SearchIndex | Job::Changes => true,
+        Job::Atom | Job::SearchIndex | Job::SearchPart(_) | Job::Changes => true,
         Job::Initiatives
         | Job::Actors
         | Job::Actor(_)

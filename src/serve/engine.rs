@@ -467,6 +467,16 @@ fn render_jobs(
     extra: &Value,
     mut files: HashMap<String, Content>,
 ) -> Result<HashMap<String, Content>, Vec<Diagnostic>> {
+    // What several outputs share is made first, as `build` does (render/mod.rs: `ready`).
+    let mut ready: Vec<&Prepared> = Vec::new();
+    for (prepared, _, job) in jobs {
+        if matches!(job, Job::SearchIndex | Job::SearchPart(_))
+            && !ready.iter().any(|p| std::ptr::eq(*p, *prepared))
+        {
+            prepared.ready();
+            ready.push(prepared);
+        }
+    }
     let rendered: Vec<Result<(String, Content), Diagnostic>> = jobs
         .par_iter()
         .map_init(

@@ -10,7 +10,9 @@
 //   SITE_ROOT=tests/fixtures/basic ...         check another site than the repository's
 //   SITE_OUT=dir ...                           check an already built output folder (copied)
 //   KEEP=1 ...                                 keep the built site and the nginx folder
+//   ONLY=search ...                            only the server headers and search
 
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +23,7 @@ import puppeteer from "puppeteer-core";
 import { REPO, buildSite, htmlPages, mandatBinary, redirectPages, startNginx } from "./lib/site.mjs";
 import { checkFeed, checkSitemap } from "./lib/feeds.mjs";
 import { runVnu, vnuFiles } from "./lib/vnu.mjs";
+import { mandatQuery, serve as serveFolder } from "../../bench/search_bytes.mjs";
 
 const require = createRequire(import.meta.url);
 const HERE = import.meta.dirname;
@@ -30,6 +33,11 @@ const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 // committed ones).
 const SHOTS = path.join(HERE, "screenshots", "all");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const ONLY = process.env.ONLY || "";
+/// Thrown to end a narrowed run early.
+class Skip extends Error {}
+// One query may fetch at most this much (page, styles, scripts and index files).
+const QUERY_BUDGET = 300 * 1024;
 
 // ---------------------------------------------------------------- results
 const results = [];
@@ -89,7 +97,7 @@ try {
   endGroup();
 
   // The Nu checker runs in its own Java process while the browser works.
-  const vnu = runVnu(docroot, path.join(HERE, "atom.rnc"));
+  const vnu = ONLY === "search" ? null : runVnu(docroot, path.join(HERE, "atom.rnc"));
 
   server = await startNginx(docroot, work);
   const origin = server.origin;
@@ -111,27 +119,35 @@ try {
     ],
   });
 
-  startGroup(`every page (${pages.length}): axe-core, console, 320 px layout`);
-  const seen = await pageTests(browser, origin, pages);
-  endGroup();
+  let seen = null;
+  if (ONLY !== "search") {
+    startGroup(`every page (${pages.length}): axe-core, console, 320 px layout`);
+    seen = await pageTests(browser, origin, pages);
+    endGroup();
 
-  startGroup("links and anchors");
-  await linkTests(origin, seen);
-  endGroup();
+    startGroup("links and anchors");
+    await linkTests(origin, seen);
+    endGroup();
 
-  if (redirectPages(docroot).length) {
-    startGroup("pages at old addresses (aliases)");
-    await redirectPageTests(browser, origin, docroot);
+    if (redirectPages(docroot).length) {
+      startGroup("pages at old addresses (aliases)");
+      await redirectPageTests(browser, origin, docroot);
+      endGroup();
+    }
+
+    startGroup("keyboard, motion and print");
+    await keyboardTests(browser, origin);
     endGroup();
   }
-
-  startGroup("keyboard, motion and print");
-  await keyboardTests(browser, origin);
-  endGroup();
 
   startGroup("search");
   await searchTests(browser, origin);
   endGroup();
+
+  startGroup("search on a generated site of 3,000 pages: bytes per query");
+  await searchBytesTests(browser, work);
+  endGroup();
+  if (ONLY === "search") throw new Skip();
 
   startGroup("feed and sitemap");
   await attempt("atom.xml: elements and rules of RFC 4287", () => checkFeed(browser, origin));
@@ -172,7 +188,7 @@ try {
   record("nginx logged no errors beyond missing files", serious);
   endGroup();
 } catch (e) {
-  record("the suite ran to the end", [`${e && e.stack ? e.stack : e}`]);
+  if (!(e instanceof Skip)) record("the suite ran to the end", [`${e && e.stack ? e.stack : e}`]);
 } finally {
   if (browser) await browser.close().catch(() => {});
   if (server) server.stop();
@@ -576,6 +592,8 @@ async function redirectPageTests(browser, origin, docroot) {
     });
   }
   await tab.close();
+}
+
 /// The default site built with `page_size: 3`, so that its timeline, its initiatives'
 /// timelines and its tag pages run over several pages: on each page with a pager, no
 /// axe-core violation or console error, a labelled <nav>, exactly one link marked
@@ -853,19 +871,43 @@ async function searchTests(browser, origin) {
   // some record cannot be found by its own title.
   await attempt("every record is found by its own title (Rust and JavaScript agree on words)", async () => {
     return tab.evaluate(async () => {
-      const index = await (await fetch(document.getElementById("search-form").dataset.index)).json();
+      const at = document.getElementById("search-form").dataset.index;
+      const manifest = await (await fetch(at)).json();
+      const folder = at.replace(/[^/]*$/, "");
+      const docs = [];
+      for (let c = 0; c * manifest.chunk < manifest.docs; c++) {
+        docs.push(...await (await fetch(`${folder}dok/${c}.json`)).json());
+      }
       const input = document.getElementById("search-q");
       const form = document.getElementById("search-form");
+      const status = document.getElementById("search-status");
       form.querySelector("input[name=type][value='']").checked = true;
       const missing = [];
-      for (const doc of index.docs) {
-        input.value = doc.title;
+      for (const doc of docs) {
+        input.value = doc.t;
         form.requestSubmit();
+        const until = Date.now() + 5000;
+        while (!status.textContent.includes(`«${doc.t}»`) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
         const urls = [...document.querySelectorAll("#search-results a")].map((a) => a.getAttribute("href"));
-        if (!urls.includes(doc.url)) missing.push(`"${doc.title}" does not find ${doc.url}`);
+        if (!urls.includes(doc.u)) missing.push(`"${doc.t}" does not find ${doc.u}`);
       }
       return missing;
     });
+  });
+
+  await attempt("a misspelt word gets a suggestion that finds it (Mente du …?)", async () => {
+    await query("barnevren");
+    const p = [];
+    const s = await tab.evaluate(() => {
+      const a = document.querySelector("#search-status a");
+      return { text: document.getElementById("search-status").textContent, word: a && a.textContent };
+    });
+    if (!/Ingen treff/.test(s.text) || !/Mente du/.test(s.text) || !s.word) return [`status "${s.text}"`];
+    await tab.click("#search-status a");
+    await tab.waitForFunction((w) => document.getElementById("search-status").textContent.includes(`«${w}»`), { timeout: 5000 }, s.word)
+      .catch(() => p.push(`following the suggestion "${s.word}" did not search for it`));
+    if ((await results()).length === 0) p.push(`the suggestion "${s.word}" finds nothing`);
+    return p;
   });
 
   await attempt("a query with no match says so", async () => {
@@ -893,6 +935,36 @@ async function searchTests(browser, origin) {
     return p;
   });
   await nojs.close();
+}
+
+/// The search of a site of 3,000 generated pages (bench/corpus.py): one query, typed
+/// into a fresh tab, fetches at most QUERY_BUDGET bytes in all, and finds what it should.
+async function searchBytesTests(browser, work) {
+  const root = path.join(work, "corpus");
+  const out = path.join(work, "corpus-site");
+  const made = spawnSync("python3", [path.join(REPO, "bench", "corpus.py"), root, "--pages", "3000"], { encoding: "utf8" });
+  if (made.status !== 0) return record("the corpus is generated", [made.stderr]);
+  try {
+    buildSite(mandatBinary(), root, out);
+  } catch (e) {
+    return record("the corpus builds", [String(e)]);
+  }
+  const server = await serveFolder(out);
+  try {
+    for (const q of ["barnevern", "kommunene kompetanse", "tilt", "side 1234"]) {
+      await attempt(`«${q}» costs at most ${QUERY_BUDGET / 1024} KB`, async () => {
+        const r = await mandatQuery(browser, server.origin, q);
+        const p = [];
+        if (r.bytes > QUERY_BUDGET) p.push(`${r.bytes} bytes in ${r.requests} requests (largest ${r.largestUrl}, ${r.largest})`);
+        if (r.urls.length === 0) p.push(`no results: ${r.status}`);
+        if (q === "side 1234" && r.urls[0] !== "/sec-14/page-01234/") p.push(`the first hit is ${r.urls[0]}`);
+        console.log(`  «${q}»: ${(r.bytes / 1024).toFixed(1)} KB in ${r.requests} requests; ${r.status}`);
+        return p;
+      });
+    }
+  } finally {
+    await server.close();
+  }
 }
 
 /// One page of each kind, at desktop and phone width.

@@ -6,6 +6,7 @@ use std::fs;
 use serde_json::Value;
 
 use crate::*;
+use mandat::render::search::shards::read as shard;
 
 fn built_basic() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -15,34 +16,75 @@ fn built_basic() -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, out)
 }
 
+/// The words of a built site's search index, from every shard, and its documents.
+fn search_index(out: &std::path::Path) -> (Value, Vec<shard::Entry>, Vec<Value>) {
+    let manifest: Value = serde_json::from_str(&read(out, "sok/index.json")).unwrap();
+    let mut words = Vec::new();
+    for n in 0..manifest["words"].as_u64().unwrap() {
+        let bytes = fs::read(out.join(format!("sok/ord/{n}.bin"))).unwrap();
+        words.extend(shard::shard(&bytes).expect("a shard reads back").0);
+    }
+    let mut docs = Vec::new();
+    for n in 0..manifest["docs"]
+        .as_u64()
+        .unwrap()
+        .div_ceil(manifest["chunk"].as_u64().unwrap())
+    {
+        let chunk: Value = serde_json::from_str(&read(out, &format!("sok/dok/{n}.json"))).unwrap();
+        docs.extend(chunk.as_array().unwrap().iter().cloned());
+    }
+    (manifest, words, docs)
+}
+
 #[test]
 fn the_search_index_holds_every_kind_of_record_with_stemmed_words() {
     let (_dir, out) = built_basic();
-    let index: Value = serde_json::from_str(&read(&out, "sok/index.json")).unwrap();
-    let docs = index["docs"].as_array().unwrap();
+    let (manifest, words, docs) = search_index(&out);
+    assert_eq!(docs.len() as u64, manifest["docs"].as_u64().unwrap());
+    let kinds = manifest["kinds"].as_object().unwrap();
     for kind in ["initiative", "actor", "page", "event"] {
-        assert!(
-            docs.iter().any(|d| d["kind"] == kind),
-            "no {kind} in the index"
-        );
+        let [from, to] = [0, 1].map(|i| kinds[kind][i].as_u64().unwrap());
+        assert!(from < to, "no {kind} in the index");
     }
     let strategy = docs
         .iter()
-        .position(|d| d["url"] == "/initiativ/strategi/")
+        .position(|d| d["u"] == "/initiativ/strategi/")
         .expect("the strategy is indexed");
-    assert_eq!(docs[strategy]["lang"], "nb");
+    let initiatives = &kinds["initiative"];
     assert!(
-        docs.iter().any(|d| d["lang"] == "nn"),
+        (initiatives[0].as_u64().unwrap()..initiatives[1].as_u64().unwrap())
+            .contains(&(strategy as u64))
+    );
+    assert_eq!(docs[strategy]["l"], "nb");
+    assert!(
+        docs.iter().any(|d| d["l"] == "nn"),
         "the nn records keep their language"
     );
-    let terms = index["terms"].as_object().unwrap();
     // "kompetanse" and "kompetansen" are one stem; the strategy is found by it.
-    let postings = terms["kompetans"].as_array().unwrap();
-    assert!(postings
-        .chunks(2)
-        .any(|p| p[0].as_u64() == Some(strategy as u64)));
-    assert!(!terms.contains_key("og"), "stop words are left out");
-    assert!(!terms.contains_key("kompetansen"));
+    let word = |t: &str| words.iter().find(|w| w.term == t);
+    let kompetans = word("kompetans").expect("the stem is indexed");
+    assert!(kompetans.list.iter().any(|(d, _)| *d == strategy as u32));
+    assert_eq!(kompetans.count, kompetans.list.len() as u64);
+    assert!(word("og").is_none(), "stop words are left out");
+    assert!(word("kompetansen").is_none());
+}
+
+#[test]
+fn the_search_index_is_written_the_same_every_time() {
+    let (_dir, out) = built_basic();
+    let again = out.with_file_name("again");
+    assert!(build(&fixture("basic"), &again).status.success());
+    let files = |o: &std::path::Path| {
+        let mut t = tree(&o.join("sok"));
+        t.retain(|k, _| !k.ends_with(".html"));
+        t
+    };
+    let first = files(&out);
+    assert!(first.len() > 3, "{:?}", first.keys());
+    assert!(
+        first == files(&again),
+        "the index differs between two builds"
+    );
 }
 
 #[test]

@@ -1,19 +1,20 @@
-//! The search index behind `/sok/`: every initiative, actor, page and event as a small
-//! document list plus an inverted index of stemmed words, written as JSON at build time
-//! and read by the theme's `search.js`. The word rules here and in `search.js` must agree.
+//! The search index behind `/sok/`: every initiative, actor, page and event weighed by
+//! its stemmed words, written at build time as the files of `shards.rs` and read by the
+//! theme's `search.js`. The word rules here and in `search.js` must agree.
+
+pub mod shards;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use serde_json::{json, Value};
+use crate::model::{Lang, Registry};
 
-use crate::model::Lang;
+pub use shards::{Index, Layout, Part};
 
 use super::markdown::Rendered;
 use super::views::Ctx;
@@ -205,9 +206,37 @@ struct Doc {
     date: Option<String>,
 }
 
-/// The index as JSON: `{docs: [{kind, title, url, summary, lang, date?}], terms: {stem:
-/// [doc, weight, doc, weight, …]}}`, docs in a fixed order and terms sorted.
-pub fn index(p: &Prepared, ctx: &Ctx) -> String {
+/// How many documents the index of `reg` has: what its layout follows from, known before
+/// a word is read. `index` makes one document of each of these.
+pub fn layout(reg: &Registry) -> Layout {
+    let pages = reg
+        .pages
+        .iter()
+        .filter(|pg| !(pg.is_section && pg.slug_path.is_empty()))
+        .count();
+    Layout::for_docs(reg.initiatives.len() + reg.actors.len() + pages + reg.events.len())
+}
+
+/// The order of kinds in the index, which is also the order of hits that score alike.
+const KINDS: [&str; 4] = ["initiative", "actor", "page", "event"];
+
+/// Titles in the order a Norwegian reader expects: case and accents aside, æ, ø and å
+/// after z.
+fn title_key(title: &str) -> String {
+    let mut key = String::with_capacity(title.len());
+    fold_into(title, &mut key);
+    key.chars()
+        .map(|c| match c {
+            'æ' => '{',
+            'ø' => '|',
+            'å' => '}',
+            c => c,
+        })
+        .collect()
+}
+
+/// The index: documents by kind, then title; every word with its documents and weights.
+pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
     let reg = p.reg;
     let site_lang = reg.config.lang;
     let mut docs: Vec<Doc> = Vec::new();
@@ -331,6 +360,21 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
         });
     }
 
+    // By kind, then title: hits that score alike are shown in this order.
+    let mut keyed: Vec<(usize, String, Doc)> = docs
+        .into_iter()
+        .map(|d| {
+            let kind = KINDS
+                .iter()
+                .position(|k| *k == d.kind)
+                .unwrap_or(KINDS.len());
+            (kind, title_key(&d.title), d)
+        })
+        .collect();
+    keyed.par_sort_by(|a, b| (a.0, &a.1, &a.2.url).cmp(&(b.0, &b.1, &b.2.url)));
+    let docs: Vec<Doc> = keyed.into_iter().map(|(_, _, d)| d).collect();
+    let layout = layout(reg);
+
     // Documents are weighed in parallel a batch at a time and merged in order, so that
     // only one batch's words are held at once.
     let mut postings = Postings::default();
@@ -374,43 +418,67 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> String {
         }
     }
 
-    let docs: Vec<Value> = docs
+    let forms = forms(&docs);
+    let sorted = postings.sorted();
+    let words: Vec<shards::Word> = sorted
         .iter()
-        .map(|d| {
-            let mut v = json!({
-                "kind": d.kind,
-                "title": d.title,
-                "url": d.url,
-                "summary": d.summary,
-                "lang": d.lang.code(),
-            });
-            if let Some(date) = &d.date {
-                v["date"] = Value::from(date.as_str());
-            }
-            v
+        .map(|(t, list)| shards::Word {
+            term: t,
+            list,
+            form: forms.get(*t).map(|f| &**f),
         })
         .collect();
-    // The terms are most of the index: written straight out, not built as JSON values.
-    let mut out = String::with_capacity(postings.lists.len() * 24);
-    out.push_str("{\"docs\":");
-    out.push_str(&serde_json::to_string(&docs).unwrap_or_else(|_| "[]".into()));
-    out.push_str(",\"terms\":{");
-    for (n, (t, list)) in postings.sorted().into_iter().enumerate() {
-        if n > 0 {
-            out.push(',');
+    let shown: Vec<shards::Shown> = docs
+        .iter()
+        .map(|d| shards::Shown {
+            title: &d.title,
+            url: &d.url,
+            summary: &d.summary,
+            lang: d.lang.code(),
+            date: d.date.as_deref(),
+        })
+        .collect();
+    let mut kinds: Vec<(&str, usize, usize)> = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        match kinds.last_mut() {
+            Some(k) if k.0 == d.kind => k.2 = i + 1,
+            _ => kinds.push((d.kind, i, i + 1)),
         }
-        out.push_str(&serde_json::to_string(t).unwrap_or_else(|_| "\"\"".into()));
-        out.push_str(":[");
-        for (k, (doc, w)) in list.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            let _ = write!(out, "{doc},{w}");
-        }
-        out.push(']');
     }
-    out.push_str("}}\n");
-    out
+    shards::write(layout, &words, &shown, &kinds)
+}
+
+/// The form a reader would write each stemmed word in, for "did you mean": the shortest
+/// (then first) of the forms the titles and summaries use, where that is not the word
+/// itself.
+fn forms(docs: &[Doc]) -> FxHashMap<String, Box<str>> {
+    let found: Vec<(String, Box<str>)> = docs
+        .par_iter()
+        .flat_map_iter(|d| {
+            let mut out = Vec::new();
+            for text in [&d.title, &d.also, &d.summary] {
+                for raw in words(text) {
+                    if let Some(t) = term(raw) {
+                        let mut folded = String::new();
+                        fold_into(raw, &mut folded);
+                        out.push((t.into_owned(), folded.into_boxed_str()));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    let mut forms: FxHashMap<String, Box<str>> = FxHashMap::default();
+    for (t, f) in found {
+        let better = forms
+            .get(&t)
+            .is_none_or(|old| (f.chars().count(), &f) < (old.chars().count(), old));
+        if better {
+            forms.insert(t, f);
+        }
+    }
+    forms.retain(|t, f| **t != **f);
+    forms
 }
 
 /// How many documents are weighed before their words are merged into the postings.
@@ -699,7 +767,7 @@ mod tests {
 
     #[test]
     fn the_browser_leaves_out_the_same_stop_words() {
-        let js = include_str!("../../themes/default/static/search.js");
+        let js = include_str!("../../../themes/default/static/search.js");
         let set = js
             .split_once("STOP_WORDS = new Set([")
             .and_then(|(_, rest)| rest.split_once("])"))
