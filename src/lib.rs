@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod error;
