@@ -236,10 +236,26 @@ impl Phases {
     fn done(&mut self, what: &str) {
         if let Some(last) = self.last {
             let now = Instant::now();
-            eprintln!("{:>6} ms  {what}", (now - last).as_millis());
+            eprintln!(
+                "{:>6} ms  {what}{}",
+                (now - last).as_millis(),
+                peak_memory()
+            );
             self.last = Some(now);
         }
     }
+}
+
+/// The most memory the process has held so far, where the system tells (Linux).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(format!(" (peak memory so far {} MB)", kb / 1024))
+        })
+        .unwrap_or_default()
 }
 
 fn progress(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
