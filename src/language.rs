@@ -350,8 +350,12 @@ fn mismatch(path: &str, lang: Lang, found: &[(String, usize)]) -> Diagnostic {
 
 /// Words of running text: tokens with at least one letter.
 pub fn count_words(text: &str) -> usize {
+    // An ASCII letter settles it without decoding the word.
     text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
+        .filter(|w| {
+            w.bytes().any(|b| b.is_ascii_alphabetic())
+                || (!w.is_ascii() && w.chars().any(char::is_alphabetic))
+        })
         .count()
 }
 
@@ -495,12 +499,19 @@ pub fn reads_as_other(text: &str, lang: Lang) -> Option<Vec<(String, usize)>> {
     let mut found: BTreeMap<&str, usize> = BTreeMap::new();
     let mut lower = String::new();
     for word in text.split(|c: char| !c.is_alphabetic()) {
-        // Lower case never makes a word shorter than a third of its bytes.
-        if word.is_empty() || word.len() > 3 * longest {
+        // ASCII keeps its length in lower case; other letters never shrink to less than
+        // a third of their bytes.
+        let ascii = word.is_ascii();
+        if word.is_empty() || word.len() > if ascii { longest } else { 3 * longest } {
             continue;
         }
         lower.clear();
-        lower.extend(word.chars().flat_map(char::to_lowercase));
+        if ascii {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
         if own.contains(lower.as_str()) {
             own_count += 1;
         } else if let Some(w) = other.get(lower.as_str()) {
