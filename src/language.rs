@@ -348,15 +348,64 @@ fn mismatch(path: &str, lang: Lang, found: &[(String, usize)]) -> Diagnostic {
     .hint(hint)
 }
 
-/// Words of running text: tokens with at least one letter.
+/// Words of running text: tokens with at least one letter (between whitespace). It
+/// reads every published word, so ASCII is read byte by byte and only other characters
+/// are decoded.
 pub fn count_words(text: &str) -> usize {
-    // An ASCII letter settles it without decoding the word.
-    text.split_whitespace()
-        .filter(|w| {
-            w.bytes().any(|b| b.is_ascii_alphabetic())
-                || (!w.is_ascii() && w.chars().any(char::is_alphabetic))
-        })
-        .count()
+    let bytes = text.as_bytes();
+    let (mut i, mut n, mut in_word, mut has_letter) = (0, 0, false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, letter, len) = if b.is_ascii() {
+            (
+                b.is_ascii_whitespace() || b == 0x0b,
+                b.is_ascii_alphabetic(),
+                1,
+            )
+        } else {
+            // `i` is always at the start of a character.
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.is_alphabetic(), c.len_utf8())
+        };
+        if space {
+            n += usize::from(in_word && has_letter);
+            in_word = false;
+            has_letter = false;
+        } else {
+            in_word = true;
+            has_letter |= letter;
+        }
+        i += len;
+    }
+    n + usize::from(in_word && has_letter)
+}
+
+/// The runs of letters in `text`: `text.split(|c| !c.is_alphabetic())` without the
+/// empty pieces, reading ASCII byte by byte.
+fn letter_runs(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (letter, len) = if b.is_ascii() {
+                (b.is_ascii_alphabetic(), 1)
+            } else {
+                let c = text[i..].chars().next()?;
+                (c.is_alphabetic(), c.len_utf8())
+            };
+            if letter {
+                start.get_or_insert(i);
+            } else if let Some(s) = start {
+                let run = &text[s..i];
+                i += len;
+                return Some(run);
+            }
+            i += len;
+        }
+        start.map(|s| &text[s..])
+    })
 }
 
 /// Common words only one of the standards writes so (the other's form in the same row's
@@ -498,11 +547,11 @@ pub fn reads_as_other(text: &str, lang: Lang) -> Option<Vec<(String, usize)>> {
     let mut own_count = 0;
     let mut found: BTreeMap<&str, usize> = BTreeMap::new();
     let mut lower = String::new();
-    for word in text.split(|c: char| !c.is_alphabetic()) {
+    for word in letter_runs(text) {
         // ASCII keeps its length in lower case; other letters never shrink to less than
         // a third of their bytes.
         let ascii = word.is_ascii();
-        if word.is_empty() || word.len() > if ascii { longest } else { 3 * longest } {
+        if word.len() > if ascii { longest } else { 3 * longest } {
             continue;
         }
         lower.clear();
@@ -557,6 +606,29 @@ mod tests {
         let text = "Departementet sier at det ikke er klart hva som skjer, men avtalen sier «det skal ikkje lagast parallelle versjonar» og det er ikke nytt fra 2020.";
         assert!(reads_as_other(text, Lang::Nb).is_none());
         assert!(reads_as_other("Kva no?", Lang::Nb).is_none());
+    }
+
+    #[test]
+    fn words_and_letters_are_read_as_characters_are() {
+        let texts = [
+            "Det er 2020 – og «slik» er det.",
+            "  ÆØÅ æøå\u{a0}òg\u{2003}hjå\x0bx 12 -- ",
+            "",
+            "a",
+            "Ǆ\u{212a}elvin ﬁ",
+        ];
+        for t in texts {
+            let words = t
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count();
+            assert_eq!(count_words(t), words, "{t:?}");
+            let runs: Vec<&str> = t
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(letter_runs(t).collect::<Vec<_>>(), runs, "{t:?}");
+        }
     }
 
     #[test]
