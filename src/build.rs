@@ -68,6 +68,8 @@ pub struct BuildOptions {
     /// Leave the previous output's removal to a process of its own (the command line);
     /// otherwise it is removed before `build` returns.
     pub remove_in_background: bool,
+    /// Render every output, whatever the build cache says is unchanged (`--no-cache`).
+    pub no_cache: bool,
 }
 
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
@@ -100,6 +102,20 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     // The previous output (a folder mandat wrote: checked above), whose unchanged files
     // the new one links to instead of writing them again.
     let previous = paths.out.join(MARKER).is_file().then_some(&paths.out);
+    // What the previous output was made from (taken away: it is about to be replaced),
+    // and which outputs are as it has them.
+    let before = crate::cache::take(&paths.out).filter(|_| previous.is_some());
+    let inputs = crate::cache::Inputs::of(&sources, &prepared, &extra);
+    let before = before.filter(|_| !options.no_cache);
+    let unchanged = inputs.unchanged(before.as_ref(), &prepared, &plan);
+    phases.done("compare with the build cache");
+    if phases.on() {
+        let n = unchanged.iter().filter(|u| **u).count();
+        eprintln!(
+            "{n} of {} outputs unchanged since the previous build",
+            plan.len()
+        );
+    }
 
     let done = AtomicUsize::new(0);
     let finished = AtomicBool::new(false);
@@ -111,9 +127,17 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         }
         let r = plan
             .par_iter()
+            .zip(&unchanged)
             .map_init(
                 || (render::Contexts::default(), Vec::with_capacity(64 * 1024)),
-                |(contexts, bytes), (prepared, path, job)| {
+                |(contexts, bytes), ((prepared, path, job), unchanged)| {
+                    if let (true, Some(previous)) = (*unchanged, previous) {
+                        let file = file_for(&staging, path);
+                        if crate::fs::link_previous(&file_for(previous, path), &file) {
+                            done.fetch_add(1, Ordering::Relaxed);
+                            return Ok(());
+                        }
+                    }
                     let began = phases.on().then(Instant::now);
                     prepared
                         .render_into(contexts, path, job, &extra, bytes)
@@ -156,6 +180,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     )?;
     let old = crate::fs::swap_into_place(&staging, &paths.out)
         .inspect_err(|_| crate::fs::remove_dir_if_exists(&staging))?;
+    crate::cache::store(&paths.out, inputs);
     if options.remove_in_background {
         crate::fs::remove_in_background(&paths.out, old);
     } else if let Some(old) = old {
@@ -242,10 +267,26 @@ impl Phases {
     fn done(&mut self, what: &str) {
         if let Some(last) = self.last {
             let now = Instant::now();
-            eprintln!("{:>6} ms  {what}", (now - last).as_millis());
+            eprintln!(
+                "{:>6} ms  {what}{}",
+                (now - last).as_millis(),
+                peak_memory()
+            );
             self.last = Some(now);
         }
     }
+}
+
+/// The most memory the process has held so far, where the system tells (Linux).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(format!(" (peak memory so far {} MB)", kb / 1024))
+        })
+        .unwrap_or_default()
 }
 
 fn progress(done: &AtomicUsize, finished: &AtomicBool, total: usize) {

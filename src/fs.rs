@@ -174,6 +174,18 @@ pub fn write_or_link(path: &Path, bytes: &[u8], old: Option<&Path>) -> Result<()
     write(path, bytes)
 }
 
+/// Makes `path` a hard link to the previous build's file `old` (a copy where the file
+/// system has no hard links): whether it could.
+pub fn link_previous(old: &Path, path: &Path) -> bool {
+    if let Some(parent) = path.parent() {
+        if fs::create_dir_all(parent).is_err() {
+            return false;
+        }
+    }
+    fs::hard_link(old, path).is_ok()
+        || fs::symlink_metadata(old).is_ok_and(|m| m.is_file()) && fs::copy(old, path).is_ok()
+}
+
 /// Held while a build writes into and replaces an output folder. A second build into the
 /// same folder waits for it: each links unchanged files from the output it found there,
 /// so two at once could mix their files. Released when dropped.

@@ -131,38 +131,53 @@ impl Shares {
 }
 
 /// One published text: where it comes from, what it is, the standard it is published
-/// under, and its words as a reader sees them.
-struct Text<'a> {
+/// under, how many words it has and, when it reads as the other standard, that
+/// standard's words in it. The text itself is measured once and not kept.
+pub struct Text<'a> {
     path: &'a str,
     kind: Kind,
     lang: Lang,
-    text: String,
+    words: usize,
+    other: Option<Vec<(String, usize)>>,
 }
 
-/// Every text of the current site that is published, drafts left out.
-fn texts<'a>(p: &'a Prepared) -> Vec<Text<'a>> {
+impl<'a> Text<'a> {
+    fn measure(path: &'a str, kind: Kind, lang: Lang, text: &str) -> Self {
+        Text {
+            path,
+            kind,
+            lang,
+            words: count_words(text),
+            other: reads_as_other(text, lang),
+        }
+    }
+}
+
+/// Every text of the current site that is published, drafts left out, measured (the
+/// pages, most of a large site, in parallel; in the order of the records either way).
+pub fn texts<'a>(p: &'a Prepared) -> Vec<Text<'a>> {
+    use rayon::prelude::*;
     let reg = p.reg;
     let body = |key: &str| p.bodies.get(key).map(|b| b.text()).unwrap_or_default();
-    let mut out = Vec::new();
-    for (i, page) in reg.pages.iter().enumerate() {
-        if page.meta.draft {
-            continue;
-        }
-        let mut text = page_heading(page);
-        text.push(' ');
-        text.push_str(&body(&format!("page:{i}")));
-        out.push(Text {
-            path: &page.source.path,
-            kind: if page.slug_path.contains('/') || (page.is_section && !page.slug_path.is_empty())
+    let mut out: Vec<Text> = reg
+        .pages
+        .par_iter()
+        .enumerate()
+        .filter(|(_, page)| !page.meta.draft)
+        .map(|(i, page)| {
+            let mut text = page_heading(page);
+            text.push(' ');
+            text.push_str(&body(&format!("page:{i}")));
+            let kind = if page.slug_path.contains('/')
+                || (page.is_section && !page.slug_path.is_empty())
             {
                 Kind::Articles
             } else {
                 Kind::FactPages
-            },
-            lang: page.lang,
-            text,
-        });
-    }
+            };
+            Text::measure(&page.source.path, kind, page.lang, &text)
+        })
+        .collect();
     for (id, ini) in &reg.initiatives {
         let m = &ini.meta;
         let mut text = format!("{} {}", m.title, m.summary.as_deref().unwrap_or(""));
@@ -178,12 +193,12 @@ fn texts<'a>(p: &'a Prepared) -> Vec<Text<'a>> {
         }
         text.push(' ');
         text.push_str(&body(&format!("initiative:{id}")));
-        out.push(Text {
-            path: &ini.source.path,
-            kind: Kind::Initiatives,
-            lang: ini.lang,
-            text,
-        });
+        out.push(Text::measure(
+            &ini.source.path,
+            Kind::Initiatives,
+            ini.lang,
+            &text,
+        ));
     }
     // Events are checked per file (one file holds many short events): those written in
     // an initiative share its language and are counted with the events.
@@ -204,12 +219,7 @@ fn texts<'a>(p: &'a Prepared) -> Vec<Text<'a>> {
     }
     for (file, (lang, text)) in files {
         if let Some(src) = reg.event_sources.get(file) {
-            out.push(Text {
-                path: &src.path,
-                kind: Kind::Events,
-                lang,
-                text,
-            });
+            out.push(Text::measure(&src.path, Kind::Events, lang, &text));
         }
     }
     out
@@ -224,13 +234,13 @@ fn page_heading(page: &Page) -> String {
 }
 
 /// Counts the words of each standard on the current site's published pages.
-pub fn shares(p: &Prepared) -> Shares {
+pub fn shares(p: &Prepared, texts: &[Text]) -> Shares {
     let mut shares = Shares {
         quota: p.reg.config.public.language_quota,
         ..Shares::default()
     };
-    for t in texts(p) {
-        let n = count_words(&t.text);
+    for t in texts {
+        let n = t.words;
         shares.words.add(t.lang, n);
         shares.kinds.entry(t.kind).or_default().add(t.lang, n);
     }
@@ -239,7 +249,7 @@ pub fn shares(p: &Prepared) -> Shares {
 
 /// The language warnings of the current site: a standard below the quota, and texts
 /// that read as the other standard than the one they are published under.
-pub fn warnings(p: &Prepared, shares: &Shares) -> Vec<Diagnostic> {
+pub fn warnings(p: &Prepared, texts: &[Text], shares: &Shares) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let config = &p.reg.config;
     if let Some(quota) = shares.quota {
@@ -271,9 +281,9 @@ pub fn warnings(p: &Prepared, shares: &Shares) -> Vec<Diagnostic> {
             }
         }
     }
-    for t in texts(p) {
-        if let Some(found) = reads_as_other(&t.text, t.lang) {
-            out.push(mismatch(t.path, t.lang, &found));
+    for t in texts {
+        if let Some(found) = &t.other {
+            out.push(mismatch(t.path, t.lang, found));
         }
     }
     out
@@ -281,10 +291,10 @@ pub fn warnings(p: &Prepared, shares: &Shares) -> Vec<Diagnostic> {
 
 /// Texts written in a standard the site does not publish in (site.yaml `languages`), as
 /// errors: `languages: [nb]` means the site is in bokmål only.
-pub fn unlisted(p: &Prepared) -> Vec<Diagnostic> {
+pub fn unlisted(p: &Prepared, texts: &[Text]) -> Vec<Diagnostic> {
     let config = &p.reg.config;
-    texts(p)
-        .into_iter()
+    texts
+        .iter()
         .filter(|t| !config.languages.contains(&t.lang))
         .map(|t| {
             let listed: Vec<&str> = config.languages.iter().map(|l| l.code()).collect();
@@ -338,11 +348,64 @@ fn mismatch(path: &str, lang: Lang, found: &[(String, usize)]) -> Diagnostic {
     .hint(hint)
 }
 
-/// Words of running text: tokens with at least one letter.
+/// Words of running text: tokens with at least one letter (between whitespace). It
+/// reads every published word, so ASCII is read byte by byte and only other characters
+/// are decoded.
 pub fn count_words(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .count()
+    let bytes = text.as_bytes();
+    let (mut i, mut n, mut in_word, mut has_letter) = (0, 0, false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, letter, len) = if b.is_ascii() {
+            (
+                b.is_ascii_whitespace() || b == 0x0b,
+                b.is_ascii_alphabetic(),
+                1,
+            )
+        } else {
+            // `i` is always at the start of a character.
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.is_alphabetic(), c.len_utf8())
+        };
+        if space {
+            n += usize::from(in_word && has_letter);
+            in_word = false;
+            has_letter = false;
+        } else {
+            in_word = true;
+            has_letter |= letter;
+        }
+        i += len;
+    }
+    n + usize::from(in_word && has_letter)
+}
+
+/// The runs of letters in `text`: `text.split(|c| !c.is_alphabetic())` without the
+/// empty pieces, reading ASCII byte by byte.
+fn letter_runs(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (letter, len) = if b.is_ascii() {
+                (b.is_ascii_alphabetic(), 1)
+            } else {
+                let c = text[i..].chars().next()?;
+                (c.is_alphabetic(), c.len_utf8())
+            };
+            if letter {
+                start.get_or_insert(i);
+            } else if let Some(s) = start {
+                let run = &text[s..i];
+                i += len;
+                return Some(run);
+            }
+            i += len;
+        }
+        start.map(|s| &text[s..])
+    })
 }
 
 /// Common words only one of the standards writes so (the other's form in the same row's
@@ -463,20 +526,44 @@ const NYNORSK_ONLY: &[&str] = &[
 /// counts, when they outweigh those of `lang` clearly: at least 3, and more than twice
 /// as many (a quotation or a name in the other standard is not enough).
 pub fn reads_as_other(text: &str, lang: Lang) -> Option<Vec<(String, usize)>> {
+    // Looked up in sets: this runs over every word of every published text.
+    static SETS: std::sync::LazyLock<[rustc_hash::FxHashSet<&'static str>; 2]> =
+        std::sync::LazyLock::new(|| {
+            [
+                BOKMAL_ONLY.iter().copied().collect(),
+                NYNORSK_ONLY.iter().copied().collect(),
+            ]
+        });
     let (own, other) = match lang {
-        Lang::Nb => (BOKMAL_ONLY, NYNORSK_ONLY),
-        Lang::Nn => (NYNORSK_ONLY, BOKMAL_ONLY),
+        Lang::Nb => (&SETS[0], &SETS[1]),
+        Lang::Nn => (&SETS[1], &SETS[0]),
     };
+    let longest = BOKMAL_ONLY
+        .iter()
+        .chain(NYNORSK_ONLY)
+        .map(|w| w.len())
+        .max()
+        .unwrap_or(0);
     let mut own_count = 0;
     let mut found: BTreeMap<&str, usize> = BTreeMap::new();
-    for word in text.split(|c: char| !c.is_alphabetic()) {
-        if word.is_empty() {
+    let mut lower = String::new();
+    for word in letter_runs(text) {
+        // ASCII keeps its length in lower case; other letters never shrink to less than
+        // a third of their bytes.
+        let ascii = word.is_ascii();
+        if word.len() > if ascii { longest } else { 3 * longest } {
             continue;
         }
-        let lower = word.to_lowercase();
-        if own.contains(&lower.as_str()) {
+        lower.clear();
+        if ascii {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        if own.contains(lower.as_str()) {
             own_count += 1;
-        } else if let Some(w) = other.iter().find(|w| **w == lower) {
+        } else if let Some(w) = other.get(lower.as_str()) {
             *found.entry(w).or_default() += 1;
         }
     }
@@ -519,6 +606,29 @@ mod tests {
         let text = "Departementet sier at det ikke er klart hva som skjer, men avtalen sier «det skal ikkje lagast parallelle versjonar» og det er ikke nytt fra 2020.";
         assert!(reads_as_other(text, Lang::Nb).is_none());
         assert!(reads_as_other("Kva no?", Lang::Nb).is_none());
+    }
+
+    #[test]
+    fn words_and_letters_are_read_as_characters_are() {
+        let texts = [
+            "Det er 2020 – og «slik» er det.",
+            "  ÆØÅ æøå\u{a0}òg\u{2003}hjå\x0bx 12 -- ",
+            "",
+            "a",
+            "Ǆ\u{212a}elvin ﬁ",
+        ];
+        for t in texts {
+            let words = t
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count();
+            assert_eq!(count_words(t), words, "{t:?}");
+            let runs: Vec<&str> = t
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(letter_runs(t).collect::<Vec<_>>(), runs, "{t:?}");
+        }
     }
 
     #[test]

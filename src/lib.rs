@@ -7,6 +7,7 @@
 
 pub mod advice;
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod error;

@@ -35,6 +35,9 @@ enum Command {
         /// The public address of the site, overriding base_url in site.yaml.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Render every page, even those the build cache knows to be unchanged.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Check everything a build checks, plus every link and #anchor, without writing anything.
     Check {
@@ -145,6 +148,7 @@ fn main() -> ExitCode {
             root,
             out,
             base_url,
+            no_cache,
         } => {
             let paths = resolve_paths(root.as_deref(), out.as_deref(), base_url);
             build::build(
@@ -153,6 +157,7 @@ fn main() -> ExitCode {
                     extra: None,
                     progress: true,
                     remove_in_background: true,
+                    no_cache,
                 },
             )
             .map(|summary| {

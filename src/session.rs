@@ -286,13 +286,14 @@ fn public_site(
     let Some(current) = prepared.last() else {
         return Ok((Shares::default(), Vec::new()));
     };
-    let mut errors = crate::language::unlisted(current);
+    let texts = crate::language::texts(current);
+    let mut errors = crate::language::unlisted(current, &texts);
     errors.extend(crate::check::publisher(current));
     if !errors.is_empty() {
         return Err(content_error(errors, warnings));
     }
-    let shares = crate::language::shares(current);
-    let mut found = crate::language::warnings(current, &shares);
+    let shares = crate::language::shares(current, &texts);
+    let mut found = crate::language::warnings(current, &texts, &shares);
     found.extend(crate::advice::warnings(current.reg));
     Ok((shares, found))
 }

@@ -146,14 +146,16 @@ pub fn page(p: &Prepared, ctx: &Ctx, job: &Job, lang: Lang, page: &Value) -> Pag
                 path = path.rsplit_once('/').map_or("", |(parent, _)| parent);
             }
             for s in sections.into_iter().rev() {
-                let title = reg
-                    .pages
-                    .iter()
-                    .find(|q| q.is_section && q.slug_path == s)
-                    .map_or_else(
-                        || s.rsplit('/').next().unwrap_or(s).to_owned(),
-                        |q| q.meta.title.clone(),
-                    );
+                // The section's `_index.md`, through the plan: a scan of every page
+                // here would cost each page the whole site.
+                let title = match p.plan.get(&urls.page(s)) {
+                    Some(Job::Section(_, Some(q))) => reg.pages.get(*q),
+                    _ => None,
+                }
+                .map_or_else(
+                    || s.rsplit('/').next().unwrap_or(s).to_owned(),
+                    |q| q.meta.title.clone(),
+                );
                 c.crumbs.push(link(title, &urls.page(s)));
             }
             c.updated = page_rec

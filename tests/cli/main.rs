@@ -2,6 +2,7 @@
 //! One test binary (one module per area), so it links once.
 
 mod build;
+mod cache;
 mod check;
 mod content;
 mod images;

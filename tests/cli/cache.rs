@@ -1,0 +1,258 @@
+//! The build cache: a build into a folder a previous build wrote takes the outputs
+//! nothing changed for from it; after any edit its output must be exactly what a clean
+//! build writes.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use super::{copy_site, mandat, text, tree};
+
+/// A small deterministic random number generator (xorshift), so a failure can be
+/// replayed from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Builds `root` into `out` (with the cache) and reports how many outputs were taken
+/// from the previous build.
+fn cached_build(root: &Path, out: &Path) -> usize {
+    let o = Command::new(env!("CARGO_BIN_EXE_mandat"))
+        .args(["build", "--root", root.to_str().unwrap()])
+        .args(["--out", out.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .env("MANDAT_TIMINGS", "1")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stdout}{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.ends_with("outputs unchanged since the previous build"))
+        .unwrap_or_else(|| panic!("no cache line in {stderr}"));
+    line.split(' ').next().unwrap().parse().unwrap()
+}
+
+fn clean_build(root: &Path, out: &Path) {
+    let o = mandat(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-cache",
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+}
+
+fn replace(path: &Path, from: &str, to: &str) {
+    let t = fs::read_to_string(path).unwrap();
+    assert!(t.contains(from), "{} lacks {from:?}", path.display());
+    fs::write(path, t.replacen(from, to, 1)).unwrap();
+}
+
+fn append(path: &Path, more: &str) {
+    let t = fs::read_to_string(path).unwrap();
+    fs::write(path, format!("{t}{more}")).unwrap();
+}
+
+const TAGS: &[&str] = &["tillit", "Kompetanse", "samarbeid", "kvalitet"];
+
+fn new_page(n: u64, rng: &mut Rng) -> String {
+    let tags = [rng.pick(TAGS), rng.pick(TAGS)];
+    let initiatives = if rng.below(2) == 0 { "[avtale]" } else { "[]" };
+    format!(
+        "---\ntitle: Side {n}\ndate: 2020-0{}-1{}\nsummary: Om side {n}.\ntags: [{}, {}]\ninitiatives: {initiatives}\n---\n## Om {n}\n\nTekst om side {n}, se [tidslinjen](/tidslinje/).\n",
+        1 + rng.below(9),
+        rng.below(10),
+        tags[0],
+        tags[1],
+    )
+}
+
+/// Random edits of every kind a writer makes (pages and records added, changed,
+/// renamed and removed, the theme, site.yaml, a release), each followed by a build with
+/// the cache and one without: the two outputs must be the same, byte for byte.
+#[test]
+fn random_edits_build_as_a_clean_build_does() {
+    let site = copy_site("basic");
+    let root = site.path();
+    let content = root.join("content");
+    let out = root.join("output");
+    let mut rng = Rng(0x5eed_2026);
+    let mut pages: Vec<String> = Vec::new();
+    let mut reused_any = false;
+    let mut releases = 0;
+    cached_build(root, &out);
+    // Every kind of edit once, in an order where each finds what it edits; then at random.
+    let first = [0, 2, 4, 0, 4, 5, 3, 7, 8, 8, 8, 9, 10, 11, 4, 6];
+    for step in 0..30 {
+        let n = step as u64 + 1;
+        let kind = first.get(step).copied().unwrap_or_else(|| rng.below(12));
+        let what = match kind {
+            0 | 1 => {
+                let rel = format!("pages/artikler/side-{n}.md");
+                fs::write(content.join(&rel), new_page(n, &mut rng)).unwrap();
+                pages.push(rel.clone());
+                format!("add {rel}")
+            }
+            2 | 3 if !pages.is_empty() => {
+                let rel = rng.pick(&pages).clone();
+                append(&content.join(&rel), &format!("\nEt nytt avsnitt {n}.\n"));
+                format!("change the body of {rel}")
+            }
+            4 if !pages.is_empty() => {
+                let rel = rng.pick(&pages).clone();
+                let path = content.join(&rel);
+                let t = fs::read_to_string(&path).unwrap();
+                let t = match rng.below(3) {
+                    0 => t.replacen("title: ", &format!("title: Endret {n} "), 1),
+                    1 => t.replacen("tags: [", &format!("tags: [{}, ", rng.pick(TAGS)), 1),
+                    _ => t.replacen("initiatives: [", "initiatives: [strategi, ", 1),
+                };
+                fs::write(&path, t).unwrap();
+                format!("change the front matter of {rel}")
+            }
+            5 if !pages.is_empty() => {
+                let i = rng.below(pages.len());
+                let to = format!("pages/artikler/flyttet-{n}.md");
+                fs::rename(content.join(&pages[i]), content.join(&to)).unwrap();
+                let from = std::mem::replace(&mut pages[i], to.clone());
+                format!("rename {from} to {to}")
+            }
+            6 if !pages.is_empty() => {
+                let rel = pages.remove(rng.below(pages.len()));
+                fs::remove_file(content.join(&rel)).unwrap();
+                format!("delete {rel}")
+            }
+            7 => {
+                let path = content.join("pages/artikler/nyhet.md");
+                append(&path, &format!("\nOg meir {n}.\n"));
+                "change the body of a fixture page".into()
+            }
+            8 => {
+                match rng.below(3) {
+                    0 => {
+                        let rel = format!("events/ny-{n}.yaml");
+                        fs::write(
+                        content.join(&rel),
+                        format!("- date: 2019-0{}-02\n  title: Hending {n}\n  initiatives: [avtale]\n", 1 + rng.below(9)),
+                    )
+                    .unwrap();
+                        format!("add {rel}")
+                    }
+                    1 => {
+                        append(
+                            &content.join("actors/etaten.yaml"),
+                            &format!("url: https://etaten.example.no/{n}\n"),
+                        );
+                        let path = content.join("actors/etaten.yaml");
+                        // One url only: keep the last.
+                        let t = fs::read_to_string(&path).unwrap();
+                        let kept: Vec<&str> =
+                            t.lines().filter(|l| !l.starts_with("url:")).collect();
+                        fs::write(
+                            &path,
+                            format!("{}\nurl: https://etaten.example.no/{n}\n", kept.join("\n")),
+                        )
+                        .unwrap();
+                        "change an actor".into()
+                    }
+                    _ => {
+                        let path = content.join("initiatives/avtale.md");
+                        append(&path, &format!("\nEnda et avsnitt {n}.\n"));
+                        "change an initiative".into()
+                    }
+                }
+            }
+            9 => {
+                let path = root.join("themes/default/templates/base.html");
+                if !path.exists() {
+                    fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    let built_in = Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("themes/default/templates/base.html");
+                    fs::copy(built_in, &path).unwrap();
+                }
+                append(&path, &format!("<!-- {n} -->\n"));
+                "change a template".into()
+            }
+            10 => {
+                replace(
+                    &content.join("site.yaml"),
+                    "description: ",
+                    &format!("description: ({n}) "),
+                );
+                "change site.yaml".into()
+            }
+            11 if releases < 2 => {
+                releases += 1;
+                let name = format!("v{n}");
+                let o = mandat(&[
+                    "release",
+                    &name,
+                    "--root",
+                    root.to_str().unwrap(),
+                    "--date",
+                    &format!("2021-0{releases}-01"),
+                ]);
+                assert!(o.status.success(), "{:?}", text(&o));
+                format!("release {name}")
+            }
+            _ => "nothing".into(),
+        };
+        let reused = cached_build(root, &out);
+        eprintln!("step {step}: {what}: {reused} outputs reused");
+        reused_any |= reused > 0;
+        let clean = root.join(format!("clean-{step}"));
+        clean_build(root, &clean);
+        let (cached, expected) = (tree(&out), tree(&clean));
+        let differ: Vec<&String> = expected
+            .keys()
+            .chain(cached.keys())
+            .filter(|k| cached.get(*k) != expected.get(*k))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "step {step} ({what}, {reused} outputs reused): differs from a clean build in {differ:?}"
+        );
+        fs::remove_dir_all(&clean).unwrap();
+    }
+    assert!(reused_any, "the cache was never used");
+}
+
+/// A rebuild with nothing changed renders nothing but the copied files; `--no-cache`
+/// renders everything; the cache lives beside the output, not in it.
+#[test]
+fn an_unchanged_site_is_taken_whole_from_the_previous_build() {
+    let site = copy_site("basic");
+    let root = site.path();
+    let out = root.join("output");
+    assert_eq!(cached_build(root, &out), 0);
+    let total = tree(&out).len() - 1;
+    // Every output but the one copied file (an image) and the marker.
+    assert_eq!(cached_build(root, &out), total - 1);
+    assert!(root.join(".output.cache").is_file());
+    assert!(!tree(&out).keys().any(|k| k.contains("cache")));
+    clean_build(root, &out);
+    assert_eq!(cached_build(root, &out), total - 1);
+    // An output replaced by anything but this build is not trusted.
+    let moved = root.join("moved");
+    fs::rename(&out, &moved).unwrap();
+    super::copy_dir(&moved, &out);
+    assert_eq!(cached_build(root, &out), 0);
+}
