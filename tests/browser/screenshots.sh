@@ -40,4 +40,13 @@ for width in 1280 390; do
   shoot roles /roller/ "$width" "$height"
   shoot changes /endringer/ "$width" "$height"
 done
+
+# A fact page with a photo, and an initiative's roles and timeline embedded: the whole
+# page, on a copy of the site with the fixture page added.
+cp -r "$repo/content" "$repo/themes" "$work/"
+cp "$here/fixtures/faktaside.md" "$work/content/pages/artikler/faktaside.md"
+cp "$here/fixtures/bilder/foto.jpg" "$work/content/pages/artikler/faktaside-foto.jpg"
+"$repo/target/debug/mandat" build --root "$work" --out "$work/site" >/dev/null
+shoot fact-page-embeds /artikler/faktaside/ 1280 3400
+shoot fact-page-embeds /artikler/faktaside/ 390 6200
 ls "$shots"/*.png | wc -l | xargs -I{} echo "{} screenshots in ${shots#"$repo"/}/"

@@ -5,9 +5,9 @@ mod build;
 mod cache;
 mod check;
 mod content;
-mod images;
 mod editors;
 mod embeds;
+mod images;
 mod input_safety;
 mod invalid;
 mod lists;
@@ -96,4 +96,35 @@ pub fn build(root: &Path, out: &Path) -> Output {
         "--out",
         out.to_str().unwrap(),
     ])
+}
+
+/// The words of a built site's search index, from every shard, and its documents.
+pub fn search_index(
+    out: &Path,
+) -> (
+    serde_json::Value,
+    Vec<mandat::render::search::shards::read::Entry>,
+    Vec<serde_json::Value>,
+) {
+    let manifest: serde_json::Value = serde_json::from_str(&read(out, "sok/index.json")).unwrap();
+    let mut words = Vec::new();
+    for n in 0..manifest["words"].as_u64().unwrap() {
+        let bytes = fs::read(out.join(format!("sok/ord/{n}.bin"))).unwrap();
+        words.extend(
+            mandat::render::search::shards::read::shard(&bytes)
+                .expect("a shard reads back")
+                .0,
+        );
+    }
+    let mut docs = Vec::new();
+    for n in 0..manifest["docs"]
+        .as_u64()
+        .unwrap()
+        .div_ceil(manifest["chunk"].as_u64().unwrap())
+    {
+        let chunk: serde_json::Value =
+            serde_json::from_str(&read(out, &format!("sok/dok/{n}.json"))).unwrap();
+        docs.extend(chunk.as_array().unwrap().iter().cloned());
+    }
+    (manifest, words, docs)
 }

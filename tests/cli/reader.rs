@@ -3,10 +3,7 @@
 
 use std::fs;
 
-use serde_json::Value;
-
 use crate::*;
-use mandat::render::search::shards::read as shard;
 
 fn built_basic() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -14,26 +11,6 @@ fn built_basic() -> (tempfile::TempDir, std::path::PathBuf) {
     let o = build(&fixture("basic"), &out);
     assert!(o.status.success(), "{}", text(&o).1);
     (dir, out)
-}
-
-/// The words of a built site's search index, from every shard, and its documents.
-fn search_index(out: &std::path::Path) -> (Value, Vec<shard::Entry>, Vec<Value>) {
-    let manifest: Value = serde_json::from_str(&read(out, "sok/index.json")).unwrap();
-    let mut words = Vec::new();
-    for n in 0..manifest["words"].as_u64().unwrap() {
-        let bytes = fs::read(out.join(format!("sok/ord/{n}.bin"))).unwrap();
-        words.extend(shard::shard(&bytes).expect("a shard reads back").0);
-    }
-    let mut docs = Vec::new();
-    for n in 0..manifest["docs"]
-        .as_u64()
-        .unwrap()
-        .div_ceil(manifest["chunk"].as_u64().unwrap())
-    {
-        let chunk: Value = serde_json::from_str(&read(out, &format!("sok/dok/{n}.json"))).unwrap();
-        docs.extend(chunk.as_array().unwrap().iter().cloned());
-    }
-    (manifest, words, docs)
 }
 
 #[test]
