@@ -860,6 +860,13 @@ mod tests {
             .collect()
     }
 
+    /// Each problem's place and message.
+    fn places(errs: &[Diagnostic]) -> Vec<(String, String)> {
+        errs.iter()
+            .map(|d| (d.position(), d.message.clone()))
+            .collect()
+    }
+
     fn render_in(path: &str, md: &str) -> Result<Rendered, Vec<Diagnostic>> {
         render_with(path, md).map_err(|f| f.errors)
     }
@@ -904,10 +911,7 @@ mod tests {
             "Tekst\n\n[a](javascript:alert(1)) ![b](data:image/png;base64,AA) <vbscript:x>\n\n[c]: JAVASCRIPT:y\n\n[ref][c]",
         )
         .unwrap_err();
-        let found: Vec<(String, String)> = errs
-            .iter()
-            .map(|d| (d.position(), d.message.clone()))
-            .collect();
+        let found = places(&errs);
         assert_eq!(
             found,
             [
@@ -1213,10 +1217,7 @@ mod tests {
             "Tekst\n\n![](kart.png)\n\n![Kart](kartt.png) ![Rapport](rapport.pdf)\n\n![Et bilde](mitt bilde.jpg)\n",
         )
         .unwrap_err();
-        let found: Vec<(String, String)> = errs
-            .iter()
-            .map(|d| (d.position(), d.message.clone()))
-            .collect();
+        let found = places(&errs);
         assert_eq!(
             found,
             [
