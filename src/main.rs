@@ -135,6 +135,15 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        // A command whose output is piped into `head` stops quietly when the pipe closes,
+        // as other command-line tools do, rather than panicking in `println!`. The preview
+        // keeps Rust's default (ignored), so a reader closing a connection cannot stop it.
+        // SAFETY: no other thread runs yet, and SIG_DFL is a valid disposition.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Only build and release write; their failures say that nothing was written.

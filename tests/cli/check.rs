@@ -269,3 +269,34 @@ fn languages_limit_the_standards_a_site_publishes_in() {
         "{stderr}"
     );
 }
+
+/// `mandat check | head -1` and `mandat build | true`: a command whose output goes into a
+/// pipe that is closed stops quietly, and the build it made is in place.
+#[test]
+fn output_into_a_closed_pipe_stops_quietly() {
+    let site = tempfile::tempdir().unwrap();
+    let out = site.path().join("out");
+    let root = fixture("basic");
+    for args in [
+        vec!["check", "--root", root.to_str().unwrap()],
+        vec![
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mandat"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    assert!(out.join("index.html").is_file());
+}
