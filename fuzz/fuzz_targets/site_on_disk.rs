@@ -150,7 +150,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let paths = resolve_paths(Some(&root), Some(&base.join("output")), None);
-    let result = mandat::build::check(&paths);
+    let result = mandat::session::check(&paths);
     let messages: String = match &result {
         Ok(warnings) => warnings.iter().map(|d| d.render(false)).collect(),
         Err(e) => e.to_string(),
