@@ -291,13 +291,7 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
         fs::read_to_string(out.join("precious.txt")).unwrap(),
         "keep"
     );
-    let o = mandat(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--out",
-        site.path().join("content").to_str().unwrap(),
-    ]);
+    let o = build(site.path(), &site.path().join("content"));
     assert_eq!(o.status.code(), Some(2));
     assert!(site.path().join("content/site.yaml").exists());
 }

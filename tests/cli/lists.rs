@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use super::{mandat, text};
+use super::{build, text};
 
 /// The most bytes any HTML page may have (docs/format.md, "Lists").
 const PAGE_MAX: usize = 300 * 1024;
@@ -108,13 +108,7 @@ fn long_lists_run_over_pages_and_no_page_is_too_large() {
     let dir = tempfile::tempdir().unwrap();
     write_site(dir.path(), 23, 60, 5);
     let out = dir.path().join("out");
-    let o = mandat(&[
-        "build",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(dir.path(), &out);
     assert!(o.status.success(), "{:?}", text(&o));
 
     // 23 pages in pages of 5: the section and its pages 2 to 5, and no page 6.
@@ -242,13 +236,7 @@ fn a_small_site_keeps_one_page_per_list() {
         fs::remove_file(dir.path().join(format!("content/actors/a{a:02}.yaml"))).unwrap();
     }
     let out = dir.path().join("out");
-    let o = mandat(&[
-        "build",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(dir.path(), &out);
     assert!(o.status.success(), "{:?}", text(&o));
     for list in ["artikler", "tidslinje", "roller", "tags/tillit"] {
         assert!(!out.join(list).join("side").exists(), "{list}");
