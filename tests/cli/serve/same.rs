@@ -160,6 +160,20 @@ fn assert_preview_is_build(server: &Server, root: &Path, step: &str) {
     }
 }
 
+/// Replaces `from` with `to` in the site's file `rel`, waits until the preview has rebuilt
+/// (a save may be built in two steps: the page, then what lists it), and compares the
+/// preview with a build.
+fn edit_and_compare(server: &mut Server, root: &Path, rel: &str, from: &str, to: &str, step: &str) {
+    let before = server.count("rebuilt");
+    let path = root.join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} holds {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    server.wait_for(SOON, step, |s| s.count("rebuilt") > before);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_preview_is_build(server, root, step);
+}
+
 #[test]
 fn the_default_site_is_previewed_as_it_is_built() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -195,17 +209,8 @@ fn a_site_with_a_version_stays_equal_through_edits() {
     let mut server = Server::start(root);
     assert_preview_is_build(&server, root, "released");
 
-    let rebuilds = |s: &Server| s.count("rebuilt");
     let mut edit = |rel: &str, from: &str, to: &str, step: &str| {
-        let before = rebuilds(&server);
-        let path = root.join(rel);
-        let text = fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{rel} holds {from:?}");
-        fs::write(&path, text.replacen(from, to, 1)).unwrap();
-        server.wait_for(SOON, step, |s| rebuilds(s) > before);
-        // A save may be built in two steps (the page, then what lists it).
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        assert_preview_is_build(&server, root, step);
+        edit_and_compare(&mut server, root, rel, from, to, step);
         let out = server.out();
         out.lines()
             .rfind(|l| l.starts_with("rebuilt "))
@@ -278,14 +283,7 @@ fn embeds_follow_edits_of_the_records_they_show() {
     assert_preview_is_build(&server, root, "embeds");
     let page = |s: &Server| String::from_utf8(fetch(s.port, "/artikler/innebygd/").1).unwrap();
     let mut edit = |rel: &str, from: &str, to: &str, step: &str| {
-        let before = server.count("rebuilt");
-        let path = root.join(rel);
-        let text = fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{rel} holds {from:?}");
-        fs::write(&path, text.replacen(from, to, 1)).unwrap();
-        server.wait_for(SOON, step, |s| s.count("rebuilt") > before);
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        assert_preview_is_build(&server, root, step);
+        edit_and_compare(&mut server, root, rel, from, to, step);
         page(&server)
     };
     let shown = edit(
@@ -345,16 +343,8 @@ fn a_site_in_pages_of_lists_stays_equal_through_edits() {
     ] {
         assert_eq!(fetch(server.port, list).0, 200, "{list}");
     }
-    let rebuilds = |s: &Server| s.count("rebuilt");
     let mut edit = |rel: &str, from: &str, to: &str, step: &str| {
-        let before = rebuilds(&server);
-        let path = root.join(rel);
-        let text = fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{rel} holds {from:?}");
-        fs::write(&path, text.replacen(from, to, 1)).unwrap();
-        server.wait_for(SOON, step, |s| rebuilds(s) > before);
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        assert_preview_is_build(&server, root, step);
+        edit_and_compare(&mut server, root, rel, from, to, step);
     };
     // The newest page moves from the first page of the section and the tag to the last.
     edit(
