@@ -70,6 +70,8 @@ pub struct Prepared<'a> {
     pub search: Option<&'a search::Weights>,
     /// The search index, made once for the many files it is written as (`ready`).
     pub search_index: OnceLock<search::Index>,
+    /// The sections' and tags' pages in list order, sorted once (`lists`).
+    pub lists: OnceLock<paging::Lists>,
 }
 
 /// Every file Markdown is rendered from, in the order links refer to them by (`LinkRef::file`).
@@ -256,6 +258,7 @@ pub fn prepare_in<'a>(
         history: None,
         search: None,
         search_index: OnceLock::new(),
+        lists: OnceLock::new(),
     };
     // Addresses depend on site.yaml (language, base path): without it, only links to
     // files (checked above, while rendering) can be checked without false alarms.
@@ -333,9 +336,16 @@ impl Prepared<'_> {
     /// index, written as many files. (Made inside one of their jobs, a worker waiting on
     /// it could be handed another of them.)
     pub fn ready(&self) {
+        self.lists();
         if self.plan.values().any(|j| matches!(j, Job::SearchIndex)) {
             self.search_index(&self.ctx());
         }
+    }
+
+    /// The pages of each section and tag, in the order their lists show them.
+    pub fn lists(&self) -> &paging::Lists {
+        self.lists
+            .get_or_init(|| paging::Lists::of(self.reg, &self.tags))
     }
 
     fn search_index(&self, ctx: &Ctx) -> &search::Index {

@@ -224,3 +224,56 @@ mod tests {
         assert_eq!(latest(vec![1], 2), (vec![1], 1));
     }
 }
+
+/// The pages of every section and every tag in the order their lists show them, sorted
+/// once per site: a list of thousands of pages in pages of 50 is sorted once, not once
+/// for each of its pages.
+#[derive(Debug, Default)]
+pub struct Lists {
+    /// Section (slug path, `""` for the top) to the pages directly in it: by weight,
+    /// then newest first, then title.
+    pub sections: std::collections::BTreeMap<String, Vec<usize>>,
+    /// Tag slug to its pages: newest first, then title.
+    pub tags: std::collections::BTreeMap<String, Vec<usize>>,
+}
+
+impl Lists {
+    /// `tags`: tag slug to the pages that carry it (render/plan.rs).
+    pub fn of(
+        reg: &Registry,
+        tags: &std::collections::BTreeMap<String, (String, Vec<usize>)>,
+    ) -> Lists {
+        use std::cmp::Reverse;
+        let pages = &reg.pages;
+        // Dates compare by a key worked out from them: worked out once a page.
+        let dates: Vec<_> = pages
+            .iter()
+            .map(|p| p.meta.date.as_ref().map(crate::model::Date::sort_key))
+            .collect();
+        let mut sections: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for (i, p) in pages.iter().enumerate().filter(|(_, p)| !p.is_section) {
+            sections.entry(p.section().to_owned()).or_default().push(i);
+        }
+        for list in sections.values_mut() {
+            list.sort_by(|&a, &b| {
+                let key = |i: usize| {
+                    let m = &pages[i].meta;
+                    (m.weight.unwrap_or(i64::MAX), Reverse(dates[i]), &m.title)
+                };
+                key(a).cmp(&key(b))
+            });
+        }
+        let tags = tags
+            .iter()
+            .map(|(slug, (_, list))| {
+                let mut list = list.clone();
+                list.sort_by(|&a, &b| {
+                    (Reverse(dates[a]), &pages[a].meta.title)
+                        .cmp(&(Reverse(dates[b]), &pages[b].meta.title))
+                });
+                (slug.clone(), list)
+            })
+            .collect();
+        Lists { sections, tags }
+    }
+}

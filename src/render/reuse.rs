@@ -256,6 +256,7 @@ impl<'a> Prepared<'a> {
             history,
             search,
             search_index: std::sync::OnceLock::new(),
+            lists: std::sync::OnceLock::new(),
         };
         errors.extend(prepared.check_links_into(&files, changed));
         let embeds = fresh.iter().flat_map(|(.., r)| &r.embeds);

@@ -102,9 +102,11 @@ pub fn section<'a>(
         .map(|page| ctx.page_summary(page, lang))
         .collect();
     let first = number == 1;
-    let subsections = p
-        .plan
-        .values()
+    // The subsections are on the first page only: the plan is scanned for that page.
+    let plan = if first { Some(&p.plan) } else { None };
+    let subsections = plan
+        .into_iter()
+        .flat_map(|plan| plan.values())
         .filter_map(|j| match j {
             Job::Section(s, idx)
                 if s.rsplit_once('/').map_or("", |(parent, _)| parent) == slug_path
@@ -117,7 +119,6 @@ pub fn section<'a>(
             }
             _ => None,
         })
-        .filter(|_| first)
         .collect();
     let body_html = match index.filter(|_| first) {
         Some(i) => Some(embeds::expand(p, ctx, &format!("page:{i}"), lang, &[])?),
@@ -166,32 +167,12 @@ fn section_of(p: &Prepared, ctx: &Ctx, section: &str, lang: Lang) -> Option<Sect
 
 /// The pages directly in a section: by weight, then newest first, then title.
 pub fn sorted_pages_in<'a>(p: &'a Prepared, section: &str) -> Vec<&'a Page> {
-    // The registry keeps pages in address order, so a folder's are together.
-    let pages = &p.reg.pages;
-    let prefix = if section.is_empty() {
-        String::new()
-    } else {
-        format!("{section}/")
-    };
-    let first = pages.partition_point(|p| p.slug_path.as_str() < prefix.as_str());
-    let mut list: Vec<&Page> = pages[first..]
-        .iter()
-        .take_while(|p| p.slug_path.starts_with(&prefix))
-        .filter(|p| !p.is_section && p.section() == section)
-        .collect();
-    list.sort_by(|a, b| {
-        (
-            a.meta.weight.unwrap_or(i64::MAX),
-            std::cmp::Reverse(a.meta.date),
-            &a.meta.title,
-        )
-            .cmp(&(
-                b.meta.weight.unwrap_or(i64::MAX),
-                std::cmp::Reverse(b.meta.date),
-                &b.meta.title,
-            ))
-    });
-    list
+    let list = p
+        .lists()
+        .sections
+        .get(section)
+        .map_or(&[][..], Vec::as_slice);
+    list.iter().map(|&i| &p.reg.pages[i]).collect()
 }
 
 /// `artikler` to `Artikler`, for a folder without an `_index.md`.

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Initiative, Page};
+use crate::model::Initiative;
 use crate::render::paging::{self, Pager};
 use crate::render::views::{Ctx, InitiativeSummary, PageSummary};
 use crate::render::Prepared;
@@ -55,17 +55,8 @@ pub fn list<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
 /// Page `number` of a tag: its initiatives, then its pages, `page_size` in all a page.
 pub fn one<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug: &str, number: usize) -> View {
     let lang = p.reg.config.lang;
-    let (name, pages) = match p.tags.get(slug) {
-        Some((name, pages)) => (name.as_str(), pages.as_slice()),
-        None => ("", &[][..]),
-    };
-    let mut list: Vec<&Page> = pages.iter().map(|i| &p.reg.pages[*i]).collect();
-    list.sort_by(|a, b| {
-        b.meta
-            .date
-            .cmp(&a.meta.date)
-            .then(a.meta.title.cmp(&b.meta.title))
-    });
+    let name = p.tags.get(slug).map_or("", |(name, _)| name.as_str());
+    let sorted = p.lists().tags.get(slug).map_or(&[][..], Vec::as_slice);
     let carriers = p.tag_initiatives.get(slug);
     let initiatives: Vec<&Initiative> = p
         .initiatives_by_start()
@@ -73,13 +64,13 @@ pub fn one<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug: &str, number: usize) -> Vie
         .collect();
     // One list over the pages: the initiatives first, then the pages.
     let size = p.reg.config.page_size;
-    let len = initiatives.len() + list.len();
+    let len = initiatives.len() + sorted.len();
     let total = paging::count(len, size);
     let from = number.saturating_sub(1).saturating_mul(size).min(len);
     let to = (from + size).min(len);
     let split = initiatives.len();
     let initiatives = &initiatives[from.min(split)..to.min(split)];
-    let list = &list[from.max(split) - split..to.max(split) - split];
+    let list = &sorted[from.max(split) - split..to.max(split) - split];
     let title = format!("{}: {name}", ctx.t(lang, "tags.one"));
     View::of(
         "tag.html",
@@ -89,7 +80,7 @@ pub fn one<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug: &str, number: usize) -> Vie
             tag: name,
             pages: list
                 .iter()
-                .map(|page| ctx.page_summary(page, lang))
+                .map(|&i| ctx.page_summary(&p.reg.pages[i], lang))
                 .collect(),
             initiatives: initiatives
                 .iter()
