@@ -84,6 +84,25 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
             paths.out.display()
         )
     })?;
+    let extra = options.extra.clone().unwrap_or_else(|| json!({}));
+    // Every file this build reads and what else changes what it writes; and what the
+    // previous build into this folder read and reported.
+    let (fingerprint, mut before) = rayon::join(
+        || {
+            let options = [&extra.to_string(), paths.base_url.as_deref().unwrap_or("")];
+            crate::cache::fingerprint(&paths.root, &options)
+        },
+        || crate::cache::previous(&paths.out).filter(|_| !options.no_cache),
+    );
+    if let Some(before) = before.take_if(|b| b.is_for(&fingerprint)) {
+        let mut summary = before.into_summary();
+        phases.done("nothing changed since the previous build");
+        summary.millis = started.elapsed().as_millis();
+        return Ok(summary);
+    }
+    // The output is about to be replaced: its manifest goes first.
+    let before = before.filter(|_| crate::cache::forget(&paths.out));
+    phases.done("compare the files with the previous build's");
     let sources = session::load(paths, None, None)?;
     phases.done("load and check records");
     let warnings = &sources.warnings;
@@ -98,15 +117,12 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let staging = crate::fs::staging_dir(&paths.out);
     crate::fs::remove_dir_if_exists(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, "create the folder", &e))?;
-    let extra = options.extra.clone().unwrap_or_else(|| json!({}));
     // The previous output (a folder mandat wrote: checked above), whose unchanged files
     // the new one links to instead of writing them again.
     let previous = paths.out.join(MARKER).is_file().then_some(&paths.out);
-    // What the previous output was made from (taken away: it is about to be replaced),
-    // and which outputs are as it has them.
-    let before = crate::cache::take(&paths.out).filter(|_| previous.is_some());
+    // Which outputs are as the previous output has them, by what it was made from.
+    let before = before.filter(|_| previous.is_some());
     let inputs = crate::cache::Inputs::of(&sources, &prepared, &extra);
-    let before = before.filter(|_| !options.no_cache);
     let unchanged = inputs.unchanged(before.as_ref(), &prepared, &plan);
     phases.done("compare with the build cache");
     if phases.on() {
@@ -180,7 +196,6 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     )?;
     let old = crate::fs::swap_into_place(&staging, &paths.out)
         .inspect_err(|_| crate::fs::remove_dir_if_exists(&staging))?;
-    crate::cache::store(&paths.out, inputs);
     if options.remove_in_background {
         crate::fs::remove_in_background(&paths.out, old);
     } else if let Some(old) = old {
@@ -192,7 +207,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         .iter()
         .filter(|(_, _, j)| j.is_html() || matches!(j, Job::NotFound))
         .count();
-    Ok(Summary {
+    let summary = Summary {
         pages,
         files: total,
         records: sources.records(),
@@ -205,7 +220,15 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         },
         language,
         images: crate::images::counts(),
-    })
+    };
+    crate::cache::store(
+        &paths.out,
+        inputs,
+        fingerprint,
+        crate::cache::Reported::of(&summary),
+    );
+    phases.done("store the build cache");
+    Ok(summary)
 }
 
 /// With `MANDAT_TIMINGS` set, how long each phase of the build took, on standard error:

@@ -6,6 +6,10 @@
 //! What an edit of pages can change is decided as the preview decides it
 //! (render/plan.rs's `affected`); any other change (settings, theme, records, versions,
 //! the set of pages or addresses, another `mandat`) renders everything.
+//!
+//! Before any of that, a build whose every input file is as the previous build read it
+//! (and whose output is as that build left it) has nothing to do: it reports what the
+//! previous build reported and leaves the output alone (`unchanged_site`).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -15,13 +19,14 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::error::Diagnostic;
 use crate::model::{Page, PageMeta};
 use crate::render::plan::{self, Job, PageChange};
 use crate::render::Prepared;
 use crate::session::Sources;
 
 /// Changes when the file's shape does.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What one build's outputs were made from.
 #[derive(Serialize, Deserialize)]
@@ -34,6 +39,69 @@ pub struct Manifest {
     whole: String,
     /// The current site's pages, in the registry's order.
     pages: Vec<PageEntry>,
+    /// Every file the build read, and the command's options (`fingerprint`).
+    fingerprint: String,
+    /// The output's files as the build left them (`output_digest`).
+    digest: String,
+    /// What the build reported.
+    summary: Reported,
+}
+
+/// What a build reported, to be reported again by a build that finds nothing changed.
+#[derive(Serialize, Deserialize)]
+pub struct Reported {
+    pub pages: usize,
+    pub files: usize,
+    pub records: usize,
+    pub versions: usize,
+    /// The warnings, each with the line it points at (not part of a diagnostic's JSON).
+    pub warnings: Vec<(Diagnostic, Option<String>)>,
+    pub language: crate::language::Shares,
+    /// Resized copies of images the output holds.
+    pub images: usize,
+}
+
+impl Reported {
+    pub fn of(summary: &crate::build::Summary) -> Reported {
+        let crate::images::Counts { made, reused } = summary.images;
+        Reported {
+            pages: summary.pages,
+            files: summary.files,
+            records: summary.records,
+            versions: summary.versions,
+            warnings: summary
+                .warnings
+                .iter()
+                .map(|w| (w.clone(), w.line_text.clone()))
+                .collect(),
+            language: summary.language.clone(),
+            images: made + reused,
+        }
+    }
+
+    /// The summary of a build that took everything from the build before it.
+    fn summary(self) -> crate::build::Summary {
+        crate::build::Summary {
+            pages: self.pages,
+            files: self.files,
+            records: self.records,
+            versions: self.versions,
+            millis: 0,
+            warnings: self
+                .warnings
+                .into_iter()
+                .map(|(mut w, line)| {
+                    w.line_text = line;
+                    w
+                })
+                .collect(),
+            language: self.language,
+            images: crate::images::Counts {
+                made: 0,
+                reused: self.images,
+            },
+        }
+    }
 }
 
 /// A page as far as other outputs depend on it (see `plan::affected`).
@@ -55,29 +123,144 @@ pub fn file(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}.cache"))
 }
 
-/// The manifest of the build that wrote `out`, if there is one and `out` is that build's
-/// output; removed either way, as the output is about to be replaced (a build that stops
-/// before writing the new one leaves no manifest, so the next build renders everything).
-pub fn take(out: &Path) -> Option<Manifest> {
-    let path = file(out);
-    let text = std::fs::read(&path).ok();
-    if text.is_some() && std::fs::remove_file(&path).is_err() {
-        // A manifest that cannot be removed could outlive its output: never trust it.
-        return None;
-    }
-    let manifest: Manifest = serde_json::from_slice(&text?).ok()?;
-    (manifest.format == FORMAT && Some(manifest.output) == identity(out)).then_some(manifest)
+/// The manifest of the build that wrote `out`, if there is one, `out` is that build's
+/// output, and its files are as that build left them.
+pub fn previous(out: &Path) -> Option<Manifest> {
+    let text = std::fs::read(file(out)).ok()?;
+    let manifest: Manifest = serde_json::from_slice(&text).ok()?;
+    let valid = manifest.format == FORMAT
+        && Some(manifest.output) == identity(out)
+        && out.join(crate::fs::MARKER).is_file()
+        && output_digest(out)? == manifest.digest;
+    valid.then_some(manifest)
 }
 
-/// Writes the manifest of the build now at `out` (after the swap); a failure only costs
-/// the next build its cache.
-pub fn store(out: &Path, inputs: Inputs) {
+/// Removes the manifest of the build that wrote `out`, as the output is about to be
+/// replaced (a build that stops before writing the new one leaves no manifest, so the
+/// next build renders everything). False if it is there and cannot be removed: then it
+/// could outlive its output, and must not be trusted.
+pub fn forget(out: &Path) -> bool {
+    match std::fs::remove_file(file(out)) {
+        Ok(()) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    }
+}
+
+impl Manifest {
+    /// Whether its build read exactly the files and options `fingerprint` stands for:
+    /// then there is nothing to build.
+    pub fn is_for(&self, fingerprint: &str) -> bool {
+        self.fingerprint == fingerprint
+    }
+
+    /// What its build reported.
+    pub fn into_summary(self) -> crate::build::Summary {
+        self.summary.summary()
+    }
+}
+
+/// Everything a build reads, as one key: every file and folder under `content/` (frozen
+/// versions included) and `themes/`, the options that change what is written, and this
+/// `mandat` itself. Two builds with the same key write the same files.
+///
+/// A file is known by what the system keeps of it (as git and make know their files):
+/// its size, its modification time and its status-change time to the nanosecond, and its
+/// inode. Saving a file, even with its old time put back, changes the status-change time,
+/// which no program can set.
+pub fn fingerprint(root: &Path, options: &[&str]) -> String {
+    let mut h = DefaultHasher::new();
+    FORMAT.hash(&mut h);
+    binary().hash(&mut h);
+    options.hash(&mut h);
+    for dir in ["content", "themes"] {
+        tree(&root.join(dir), true).hash(&mut h);
+    }
+    let mut g = DefaultHasher::new();
+    (0x6669_6e67_u64, h.finish()).hash(&mut g);
+    format!("{:016x}{:016x}", h.finish(), g.finish())
+}
+
+/// The files of the output folder as they are now: their names, sizes and times. A file
+/// changed or removed by hand since the build changes it. (Not the status-change time:
+/// removing the previous output, whose unchanged files the new one links to, changes it.)
+pub fn output_digest(out: &Path) -> Option<String> {
+    out.is_dir().then(|| format!("{:016x}", tree(out, false)))
+}
+
+/// A hash of the names and `stat` of everything below `dir` (nothing, for a folder that
+/// is not there), its subfolders walked in parallel: most of the time is the system's.
+fn tree(dir: &Path, changed_time: bool) -> u64 {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return u64::from(dir.exists());
+    };
+    let mut entries: Vec<std::fs::DirEntry> = read.filter_map(Result::ok).collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    let hashes: Vec<u64> = entries
+        .par_iter()
+        .map(|e| {
+            let mut h = DefaultHasher::new();
+            e.file_name().hash(&mut h);
+            // Through a link, the file it leads to: that is what the build reads.
+            let m = std::fs::metadata(e.path()).ok();
+            m.as_ref().map(|m| stat(m, changed_time)).hash(&mut h);
+            if m.is_some_and(|m| m.is_dir()) {
+                tree(&e.path(), changed_time).hash(&mut h);
+            }
+            h.finish()
+        })
+        .collect();
+    let mut h = DefaultHasher::new();
+    hashes.hash(&mut h);
+    h.finish()
+}
+
+/// What the system keeps of a file that changes when it is written.
+#[cfg(unix)]
+fn stat(m: &std::fs::Metadata, changed_time: bool) -> [i64; 7] {
+    use std::os::unix::fs::MetadataExt;
+    let changed = if changed_time {
+        (m.ctime(), m.ctime_nsec())
+    } else {
+        (0, 0)
+    };
+    #[allow(clippy::cast_possible_wrap)]
+    [
+        m.len() as i64,
+        m.mtime(),
+        m.mtime_nsec(),
+        changed.0,
+        changed.1,
+        m.ino() as i64,
+        i64::from(m.is_dir()),
+    ]
+}
+
+#[cfg(not(unix))]
+fn stat(m: &std::fs::Metadata, _: bool) -> String {
+    format!("{} {:?} {}", m.len(), m.modified().ok(), m.is_dir())
+}
+
+/// This `mandat`: another build of it may render differently under the same version.
+fn binary() -> String {
+    let binary = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok()));
+    format!("{}{binary:?}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Writes the manifest of the build now at `out` (after the swap), with what it read
+/// (`fingerprint`) and reported; a failure only costs the next build its cache.
+pub fn store(out: &Path, inputs: Inputs, fingerprint: String, summary: Reported) {
     let _ = (|| -> Option<()> {
         let manifest = Manifest {
             format: FORMAT,
             output: identity(out)?,
             whole: inputs.whole,
             pages: inputs.pages,
+            fingerprint,
+            digest: output_digest(out)?,
+            summary,
         };
         let bytes = serde_json::to_vec(&manifest).ok()?;
         let path = file(out);
@@ -211,13 +394,7 @@ impl Inputs {
 fn whole(sources: &Sources, prepared: &[Prepared], extra: &Value) -> String {
     let mut h = DefaultHasher::new();
     FORMAT.hash(&mut h);
-    env!("CARGO_PKG_VERSION").hash(&mut h);
-    // Another build of mandat may render differently under the same version number.
-    let binary = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .ok()
-        .map(|m| (m.len(), m.modified().ok()));
-    format!("{binary:?}").hash(&mut h);
+    binary().hash(&mut h);
     extra.to_string().hash(&mut h);
     format!("{:?}", sources.versions).hash(&mut h);
     let last = sources.regs.len().saturating_sub(1);

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Diagnostic;
 use crate::model::{Lang, Page};
@@ -13,7 +13,7 @@ use crate::render::markdown::plain_text;
 use crate::render::Prepared;
 
 /// The kinds of published text the shares are given for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     FactPages,
@@ -34,7 +34,7 @@ impl Kind {
 }
 
 /// Words in bokmål and in nynorsk.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Words {
     pub nb: usize,
     pub nn: usize,
@@ -74,7 +74,7 @@ impl Words {
 }
 
 /// The words of each written standard on the published pages of the current site.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Shares {
     pub words: Words,
     pub kinds: BTreeMap<Kind, Words>,

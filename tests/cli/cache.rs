@@ -30,8 +30,13 @@ impl Rng {
 }
 
 /// Builds `root` into `out` (with the cache) and reports how many outputs were taken
-/// from the previous build.
-fn cached_build(root: &Path, out: &Path) -> usize {
+/// from the previous build: `None` when it found nothing changed and left the output.
+fn cached_build(root: &Path, out: &Path) -> Option<usize> {
+    cached_build_reporting(root, out).0
+}
+
+/// `cached_build`, and what the build printed (its standard error without the timings).
+fn cached_build_reporting(root: &Path, out: &Path) -> (Option<usize>, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_mandat"))
         .args(["build", "--root", root.to_str().unwrap()])
         .args(["--out", out.to_str().unwrap()])
@@ -41,11 +46,23 @@ fn cached_build(root: &Path, out: &Path) -> usize {
         .unwrap();
     let (stdout, stderr) = text(&o);
     assert!(o.status.success(), "{stdout}{stderr}");
+    let reported = stderr
+        .lines()
+        .filter(|l| !l.contains(" ms  ") && !l.contains("outputs unchanged"))
+        .map(|l| l.split(" in ").next().unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if stderr.contains("ms  nothing changed since the previous build") {
+        return (None, reported);
+    }
     let line = stderr
         .lines()
         .find(|l| l.ends_with("outputs unchanged since the previous build"))
         .unwrap_or_else(|| panic!("no cache line in {stderr}"));
-    line.split(' ').next().unwrap().parse().unwrap()
+    (
+        Some(line.split(' ').next().unwrap().parse().unwrap()),
+        reported,
+    )
 }
 
 fn clean_build(root: &Path, out: &Path) {
@@ -216,6 +233,9 @@ fn random_edits_build_as_a_clean_build_does() {
             _ => "nothing".into(),
         };
         let reused = cached_build(root, &out);
+        // Nothing to do only when nothing was edited.
+        assert_eq!(reused.is_none(), what == "nothing", "step {step}: {what}");
+        let reused = reused.unwrap_or(usize::MAX);
         eprintln!("step {step}: {what}: {reused} outputs reused");
         reused_any |= reused > 0;
         let clean = root.join(format!("clean-{step}"));
@@ -235,14 +255,14 @@ fn random_edits_build_as_a_clean_build_does() {
     assert!(reused_any, "the cache was never used");
 }
 
-/// A rebuild with nothing changed renders nothing but the copied files; `--no-cache`
+/// A rebuild after an edit renders what the edit changed and the copied files; `--no-cache`
 /// renders everything; the cache lives beside the output, not in it.
 #[test]
-fn an_unchanged_site_is_taken_whole_from_the_previous_build() {
+fn unchanged_outputs_are_taken_from_the_previous_build() {
     let site = copy_site("basic");
     let root = site.path();
     let out = root.join("output");
-    assert_eq!(cached_build(root, &out), 0);
+    assert_eq!(cached_build(root, &out), Some(0));
     let files = tree(&out);
     // Files copied from content/ and the image cache are compared byte for byte rather
     // than taken on trust; the marker and the redirect rules are not outputs.
@@ -255,14 +275,81 @@ fn an_unchanged_site_is_taken_whole_from_the_previous_build() {
         "logo.svg, sol.jpg and its three sizes: {files:?}"
     );
     let total = files.len() - 2;
-    assert_eq!(cached_build(root, &out), total - copied);
+    // A file saved as it was: read again, nothing in it changed.
+    let page = root.join("content/pages/tilgjengelighet.md");
+    let touch = || fs::write(&page, fs::read(&page).unwrap()).unwrap();
+    touch();
+    assert_eq!(cached_build(root, &out), Some(total - copied));
     assert!(root.join(".output.cache").is_file());
     assert!(!tree(&out).keys().any(|k| k.contains("cache")));
     clean_build(root, &out);
-    assert_eq!(cached_build(root, &out), total - copied);
+    touch();
+    assert_eq!(cached_build(root, &out), Some(total - copied));
     // An output replaced by anything but this build is not trusted.
     let moved = root.join("moved");
     fs::rename(&out, &moved).unwrap();
     super::copy_dir(&moved, &out);
-    assert_eq!(cached_build(root, &out), 0);
+    assert_eq!(cached_build(root, &out), Some(0));
+}
+
+/// A build that finds every file as the previous build read it leaves that build's
+/// output alone and reports what it reported; an output file changed or removed by hand,
+/// a file saved again, `--no-cache` or another output folder each build again.
+#[test]
+fn a_build_with_nothing_changed_leaves_the_output_as_it_is() {
+    use std::os::unix::fs::MetadataExt;
+    let site = copy_site("basic");
+    let root = site.path();
+    let out = root.join("output");
+    // A warning, with the line it points at: the second build must give it again.
+    fs::write(
+        root.join("content/pages/artikler/senere.md"),
+        "---\ntitle: Senere\ndate: 2022-03-01\n---\nTekst.\n",
+    )
+    .unwrap();
+    let (first, reported) = cached_build_reporting(root, &out);
+    assert_eq!(first, Some(0));
+    assert!(reported.contains("3 | date: 2022-03-01"), "{reported}");
+    let files = tree(&out);
+    let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+    let home = inode("index.html");
+    let (again, reported_again) = cached_build_reporting(root, &out);
+    assert_eq!(again, None);
+    assert_eq!(reported_again, reported);
+    assert_eq!(inode("index.html"), home, "the same file, not a new one");
+    assert_eq!(tree(&out), files);
+
+    // A file removed from the output comes back; one changed by hand is written again.
+    fs::remove_file(out.join("index.html")).unwrap();
+    assert!(cached_build(root, &out).is_some());
+    assert_eq!(tree(&out), files);
+    fs::write(out.join("tidslinje/index.html"), "endret for hånd").unwrap();
+    assert!(cached_build(root, &out).is_some());
+    assert_eq!(tree(&out), files);
+    assert_eq!(cached_build(root, &out), None);
+
+    // A content file saved again, even with its old time put back.
+    let page = root.join("content/pages/tilgjengelighet.md");
+    let modified = fs::metadata(&page).unwrap().modified().unwrap();
+    fs::write(&page, fs::read(&page).unwrap()).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&page)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert!(cached_build(root, &out).is_some());
+    assert_eq!(cached_build(root, &out), None);
+    // A new, empty folder in content/ and a file in the theme.
+    fs::create_dir(root.join("content/pages/tom")).unwrap();
+    assert!(cached_build(root, &out).is_some());
+    fs::create_dir_all(root.join("themes/default/static")).unwrap();
+    fs::write(root.join("themes/default/static/x.css"), "").unwrap();
+    assert!(cached_build(root, &out).is_some());
+    assert_eq!(cached_build(root, &out), None);
+
+    // `--no-cache` builds whatever the cache says, and leaves a cache as good as any.
+    clean_build(root, &out);
+    assert_ne!(inode("index.html"), home);
+    assert_eq!(cached_build(root, &out), None);
 }
