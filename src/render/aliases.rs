@@ -191,7 +191,7 @@ pub(super) fn plan(
     reg: &Registry,
     urls: &Urls,
     plan: &mut BTreeMap<String, Job>,
-    files: &mut BTreeMap<PathBuf, String>,
+    files: &mut rustc_hash::FxHashMap<PathBuf, String>,
     errors: &mut Vec<Diagnostic>,
 ) {
     if !urls.prefix.is_empty() {

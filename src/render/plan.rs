@@ -220,7 +220,7 @@ pub fn plan(
     let mut plan: BTreeMap<String, Job> = BTreeMap::new();
     // The file each address is written to: `/sok/` and `/sok/index.html` are one file,
     // so a copied `pages/sok/index.html` would replace the search page.
-    let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut files: rustc_hash::FxHashMap<PathBuf, String> = Default::default();
     // How many pages (HTML) are planned, for the sitemap.
     let html = std::cell::Cell::new(0usize);
     let mut add = |path: String, job: Job, errors: &mut Vec<Diagnostic>| {
