@@ -526,45 +526,45 @@ const NYNORSK_ONLY: &[&str] = &[
 /// counts, when they outweigh those of `lang` clearly: at least 3, and more than twice
 /// as many (a quotation or a name in the other standard is not enough).
 pub fn reads_as_other(text: &str, lang: Lang) -> Option<Vec<(String, usize)>> {
-    // Looked up in sets: this runs over every word of every published text.
-    static SETS: std::sync::LazyLock<[rustc_hash::FxHashSet<&'static str>; 2]> =
+    // One lookup a word, in one table of both standards' words: this runs over every
+    // word of every published text.
+    static WORDS: std::sync::LazyLock<(rustc_hash::FxHashMap<&'static str, Lang>, usize)> =
         std::sync::LazyLock::new(|| {
-            [
-                BOKMAL_ONLY.iter().copied().collect(),
-                NYNORSK_ONLY.iter().copied().collect(),
-            ]
+            let words: rustc_hash::FxHashMap<&'static str, Lang> = BOKMAL_ONLY
+                .iter()
+                .map(|w| (*w, Lang::Nb))
+                .chain(NYNORSK_ONLY.iter().map(|w| (*w, Lang::Nn)))
+                .collect();
+            let longest = words.keys().map(|w| w.len()).max().unwrap_or(0);
+            (words, longest)
         });
-    let (own, other) = match lang {
-        Lang::Nb => (&SETS[0], &SETS[1]),
-        Lang::Nn => (&SETS[1], &SETS[0]),
-    };
-    let longest = BOKMAL_ONLY
-        .iter()
-        .chain(NYNORSK_ONLY)
-        .map(|w| w.len())
-        .max()
-        .unwrap_or(0);
+    let (words, longest) = (&WORDS.0, WORDS.1);
     let mut own_count = 0;
     let mut found: BTreeMap<&str, usize> = BTreeMap::new();
     let mut lower = String::new();
+    // An ASCII word in lower case, without a copy on the heap.
+    let mut ascii = [0u8; 64];
     for word in letter_runs(text) {
         // ASCII keeps its length in lower case; other letters never shrink to less than
         // a third of their bytes.
-        let ascii = word.is_ascii();
-        if word.len() > if ascii { longest } else { 3 * longest } {
+        let is_ascii = word.is_ascii();
+        if word.len() > if is_ascii { longest } else { 3 * longest } {
             continue;
         }
-        lower.clear();
-        if ascii {
-            lower.push_str(word);
-            lower.make_ascii_lowercase();
+        let key = if is_ascii && word.len() <= ascii.len() {
+            let buf = &mut ascii[..word.len()];
+            buf.copy_from_slice(word.as_bytes());
+            buf.make_ascii_lowercase();
+            std::str::from_utf8(buf).unwrap_or("")
         } else {
+            lower.clear();
             lower.extend(word.chars().flat_map(char::to_lowercase));
-        }
-        if own.contains(lower.as_str()) {
-            own_count += 1;
-        } else if let Some(w) = other.get(lower.as_str()) {
-            *found.entry(w).or_default() += 1;
+            lower.as_str()
+        };
+        match words.get_key_value(key) {
+            Some((_, l)) if *l == lang => own_count += 1,
+            Some((w, _)) => *found.entry(w).or_default() += 1,
+            None => {}
         }
     }
     let other_count: usize = found.values().sum();
@@ -582,6 +582,15 @@ pub fn reads_as_other(text: &str, lang: Lang) -> Option<Vec<(String, usize)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_word_is_distinctive_of_both_standards() {
+        let both: Vec<&&str> = BOKMAL_ONLY
+            .iter()
+            .filter(|w| NYNORSK_ONLY.contains(w))
+            .collect();
+        assert!(both.is_empty(), "{both:?}");
+    }
 
     #[test]
     fn nynorsk_under_bokmal_is_found_with_its_words() {
