@@ -195,6 +195,9 @@ pub struct Linker<'a> {
     pub allow_html: bool,
     /// The site's images, by their path below pages/ (render/figure.rs).
     pub images: &'a crate::images::Images,
+    /// Event anchor to the page of the timeline that shows the event, for the events past
+    /// its first page: a link to `/tidslinje/#anchor` leads to `/tidslinje/side/3/#anchor`.
+    pub events: &'a BTreeMap<String, String>,
 }
 
 pub fn options() -> Options {
@@ -691,7 +694,13 @@ fn resolve<'a>(
         None => linker.urls.href(p),
     };
     if path_part.starts_with('/') {
-        let site_path = linker.urls.site(path_part);
+        let mut site_path = linker.urls.site(path_part);
+        // An event past the timeline's first page: its page, wherever the list puts it.
+        if site_path == linker.urls.timeline() {
+            if let Some(page) = anchor.as_ref().and_then(|a| linker.events.get(a)) {
+                site_path.clone_from(page);
+            }
+        }
         record(site_path.clone());
         return CowStr::from(with_anchor(&site_path));
     }
@@ -886,6 +895,7 @@ mod tests {
             content_dir: "content",
             allow_html: md.contains("<!-- allow_html -->"),
             images: &images,
+            events: &BTreeMap::from([("hending-60".to_owned(), "/tidslinje/side/2/".to_owned())]),
         };
         render(md, &src, 4, "/own/", 0, &linker, &["fakta"], true)
     }
@@ -1046,6 +1056,7 @@ mod tests {
             content_dir: "content",
             allow_html: false,
             images: &images,
+            events: &BTreeMap::new(),
         };
         let f = render(
             &src.text,
@@ -1228,6 +1239,27 @@ mod tests {
             ]
         );
         assert_eq!(errs[1].hint.as_deref(), Some("did you mean `kart.png`?"));
+    }
+
+    #[test]
+    fn a_link_to_an_event_leads_to_the_page_of_the_timeline_that_shows_it() {
+        let r = render_in(
+            "content/pages/a.md",
+            "[Senere](/tidslinje/#hending-60) og [tidleg](/tidslinje/#hending-1).\n",
+        )
+        .unwrap();
+        assert!(
+            r.html.contains("href=\"/tidslinje/side/2/#hending-60\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"/tidslinje/#hending-1\""),
+            "{}",
+            r.html
+        );
+        let paths: Vec<&str> = r.links.iter().map(|l| l.path.as_str()).collect();
+        assert_eq!(paths, ["/tidslinje/side/2/", "/tidslinje/"]);
     }
 
     #[test]

@@ -154,12 +154,14 @@ pub fn prepare_in<'a>(
             incomplete.insert(site);
         }
     }
+    let events = paging::later_events(reg, &urls);
     let linker = Linker {
         sources: &sources,
         urls: &urls,
         content_dir: &reg.config.display_dir,
         allow_html: reg.config.allow_html,
         images: &reg.images,
+        events: &events,
     };
 
     let files = markdown_files(reg);

@@ -140,6 +140,18 @@ pub fn event_path(reg: &Registry, urls: &Urls, e: &Event) -> String {
     format!("{}#{}", path(&urls.timeline(), n), e.anchor)
 }
 
+/// Event anchor to the page of the timeline that shows it, for every event past the
+/// first page (render/markdown.rs: links to `/tidslinje/#anchor` follow the event there).
+pub fn later_events(reg: &Registry, urls: &Urls) -> std::collections::BTreeMap<String, String> {
+    let size = reg.config.page_size.max(1);
+    reg.events
+        .iter()
+        .enumerate()
+        .skip(size)
+        .map(|(i, e)| (e.anchor.clone(), path(&urls.timeline(), i / size + 1)))
+        .collect()
+}
+
 /// The place of `e` in `events`, when it is one of them: events are shown by reference,
 /// so the address says which; `ptr::eq` confirms it.
 fn position(events: &[Event], e: &Event) -> Option<usize> {

@@ -37,6 +37,8 @@ pub struct MarkdownCache {
     base_path: String,
     /// The images bodies were rendered with: an image changed, every body may show it.
     images: crate::images::Images,
+    /// The events past the timeline's first page, which links to them follow.
+    events: BTreeMap<String, String>,
     entries: BTreeMap<String, Entry>,
     /// Counts the times links started to resolve differently; a `Kept` site can be
     /// updated with this cache only while it is the same.
@@ -50,11 +52,17 @@ impl MarkdownCache {
         sources: &BTreeMap<String, String>,
         base_path: &str,
         images: &crate::images::Images,
+        events: &BTreeMap<String, String>,
     ) {
-        if self.base_path != base_path || self.sources != *sources || self.images != *images {
+        if self.base_path != base_path
+            || self.sources != *sources
+            || self.images != *images
+            || self.events != *events
+        {
             self.sources = sources.clone();
             self.base_path = base_path.to_owned();
             self.images = images.clone();
+            self.events = events.clone();
             self.entries.clear();
             self.epoch += 1;
         }
@@ -109,7 +117,12 @@ pub(super) fn render_bodies(
     mut cache: Option<&mut MarkdownCache>,
 ) -> Vec<Body> {
     if let Some(c) = cache.as_deref_mut() {
-        c.start(linker.sources, &linker.urls.base_path, linker.images);
+        c.start(
+            linker.sources,
+            &linker.urls.base_path,
+            linker.images,
+            linker.events,
+        );
     }
     let earlier = cache.as_deref();
     let rendered: Vec<(Body, bool)> = work
@@ -206,6 +219,7 @@ impl<'a> Prepared<'a> {
             content_dir: &reg.config.display_dir,
             allow_html: reg.config.allow_html,
             images: &reg.images,
+            events: &cache.events,
         };
         let mut fresh = Vec::new();
         let mut errors = Vec::new();

@@ -249,3 +249,62 @@ fn a_small_site_keeps_one_page_per_list() {
     assert_eq!(home.matches("<li class=\"card\">").count(), 12);
     assert!(!home.contains("av 12)"));
 }
+
+/// A writer links to an event on the timeline as `/tidslinje/#anchor`, wherever the list
+/// shows it: the link leads to the page of the timeline that holds the event, and follows
+/// it there when earlier events push it on.
+#[test]
+fn a_link_to_an_event_follows_it_to_its_page_of_the_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(dir.path(), 3, 12, 5);
+    let out = dir.path().join("out");
+    let o = build(dir.path(), &out);
+    assert!(o.status.success(), "{:?}", text(&o));
+    // The first event on the third page of the timeline.
+    let third = fs::read_to_string(out.join("tidslinje/side/3/index.html")).unwrap();
+    let anchor = third
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap_or(""))
+        .find(|id| id.contains("-hendelse-"))
+        .expect("an event on page 3")
+        .to_owned();
+    let page = dir.path().join("content/pages/artikler/lenke.md");
+    let write = |anchor: &str| {
+        fs::write(
+            &page,
+            format!("---\ntitle: Lenke\n---\nSe [hendelsen](/tidslinje/#{anchor}).\n"),
+        )
+        .unwrap();
+    };
+    write(&anchor);
+    let o = build(dir.path(), &out);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let href = |out: &Path| {
+        let html = fs::read_to_string(out.join("artikler/lenke/index.html")).unwrap();
+        hrefs(&html)
+            .into_iter()
+            .find(|h| h.contains(&anchor))
+            .expect("the link")
+    };
+    assert_eq!(href(&out), format!("/tidslinje/side/3/#{anchor}"));
+    // Five earlier events push it on to page 4.
+    let events = dir.path().join("content/events/hendelser.yaml");
+    let mut list = fs::read_to_string(&events).unwrap();
+    for e in 0..5 {
+        let _ = write!(list, "- date: 1990-0{}\n  title: Tidlig {e}\n", e + 1);
+    }
+    fs::write(&events, list).unwrap();
+    let o = build(dir.path(), &out);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert_eq!(href(&out), format!("/tidslinje/side/4/#{anchor}"));
+    // An anchor no event has is still a broken link, named as written.
+    write("ingen-slik-hendelse");
+    let o = build(dir.path(), &out);
+    assert!(!o.status.success());
+    let (_, stderr) = text(&o);
+    assert!(
+        stderr.contains("broken link `/tidslinje/#ingen-slik-hendelse`"),
+        "{stderr}"
+    );
+}
