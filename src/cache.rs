@@ -200,10 +200,18 @@ fn tree(dir: &Path, changed_time: bool) -> u64 {
         .map(|e| {
             let mut h = DefaultHasher::new();
             e.file_name().hash(&mut h);
+            let link = e.file_type().is_ok_and(|t| t.is_symlink());
             // Through a link, the file it leads to: that is what the build reads.
             let m = std::fs::metadata(e.path()).ok();
             m.as_ref().map(|m| stat(m, changed_time)).hash(&mut h);
-            if m.is_some_and(|m| m.is_dir()) {
+            if link {
+                std::fs::read_link(e.path()).ok().hash(&mut h);
+                // A linked folder may lead anywhere, itself included: what is in it is
+                // not followed, and a site with one never counts as unchanged.
+                if m.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+                    format!("{:?}", std::time::SystemTime::now()).hash(&mut h);
+                }
+            } else if m.is_some_and(|m| m.is_dir()) {
                 tree(&e.path(), changed_time).hash(&mut h);
             }
             h.finish()

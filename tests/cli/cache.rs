@@ -353,3 +353,38 @@ fn a_build_with_nothing_changed_leaves_the_output_as_it_is() {
     assert_ne!(inode("index.html"), home);
     assert_eq!(cached_build(root, &out), None);
 }
+
+/// A folder in content/ that is a link may lead anywhere, itself included: the build
+/// never takes a site with one as unchanged, and a link that loops is reported, not
+/// followed for ever.
+#[test]
+fn a_linked_folder_is_never_taken_as_unchanged() {
+    let site = copy_site("basic");
+    let root = site.path();
+    let out = root.join("output");
+    fs::create_dir(root.join("delt")).unwrap();
+    fs::write(
+        root.join("delt/delt.md"),
+        "---\ntitle: Delt\n---\nFørste tekst.\n",
+    )
+    .unwrap();
+    let link = root.join("content/pages/artikler/delt");
+    std::os::unix::fs::symlink("../../../delt", &link).unwrap();
+    assert_eq!(cached_build(root, &out), Some(0));
+    // An edit in the linked folder is built, as is every build of such a site.
+    fs::write(
+        root.join("delt/delt.md"),
+        "---\ntitle: Delt\n---\nAndre tekst.\n",
+    )
+    .unwrap();
+    assert!(cached_build(root, &out).is_some());
+    let page = fs::read_to_string(out.join("artikler/delt/delt/index.html")).unwrap();
+    assert!(page.contains("Andre tekst."));
+    assert!(cached_build(root, &out).is_some());
+    // A link back to a folder it is in.
+    fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink("..", root.join("content/pages/artikler/sloyfe")).unwrap();
+    let o = mandat(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.contains("leads back to a folder it is in"));
+}
