@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use crate::error::{did_you_mean, Diagnostic};
 use crate::model::SourceFile;
 
@@ -11,11 +13,12 @@ use super::plan::{initiative_ids, Job};
 use super::Prepared;
 
 impl Prepared<'_> {
-    /// The ids each HTML page offers as `#anchors`.
-    fn anchors(&self) -> BTreeMap<&str, BTreeSet<String>> {
-        self.plan
-            .iter()
-            .map(|(path, job)| (path.as_str(), self.anchors_at(job)))
+    /// The ids each of `paths` offers as `#anchors` (those the plan has), worked out in
+    /// parallel: only the pages links lead to, not every output of a large site.
+    fn anchors<'p>(&self, paths: &BTreeSet<&'p str>) -> BTreeMap<&'p str, BTreeSet<String>> {
+        paths
+            .par_iter()
+            .filter_map(|path| Some((*path, self.anchors_at(self.plan.get(*path)?))))
             .collect()
     }
 
@@ -69,11 +72,11 @@ impl Prepared<'_> {
         outside: &BTreeSet<String>,
         incomplete: &BTreeSet<String>,
     ) -> Vec<Diagnostic> {
-        let anchors = self.anchors();
         let mut links: Vec<&LinkRef> = self.bodies.values().flat_map(|r| r.links.iter()).collect();
         links.sort_by_key(|l| (l.file, l.line, l.column));
+        let anchors = self.anchors(&links.iter().map(|l| l.path.as_str()).collect());
         let mut errors: Vec<Diagnostic> = links
-            .into_iter()
+            .par_iter()
             .filter(|link| !incomplete.contains(&link.path) && !outside.contains(&link.path))
             .filter_map(|link| self.check_link(link, files, anchors.get(link.path.as_str())))
             .collect();
