@@ -100,8 +100,6 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         summary.millis = started.elapsed().as_millis();
         return Ok(summary);
     }
-    // The output is about to be replaced: its manifest goes first.
-    let before = before.filter(|_| crate::cache::forget(&paths.out));
     phases.done("compare the files with the previous build's");
     let sources = session::load(paths, None, None)?;
     phases.done("load and check records");
@@ -120,8 +118,10 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     // The previous output (a folder mandat wrote: checked above), whose unchanged files
     // the new one links to instead of writing them again.
     let previous = paths.out.join(MARKER).is_file().then_some(&paths.out);
-    // Which outputs are as the previous output has them, by what it was made from.
-    let before = before.filter(|_| previous.is_some());
+    // Which outputs are as the previous output has them, by what it was made from. The
+    // output is about to be replaced: its manifest goes first (a build that failed on
+    // the content before this point keeps it, and the next build its cache).
+    let before = before.filter(|_| previous.is_some() && crate::cache::forget(&paths.out));
     let inputs = crate::cache::Inputs::of(&sources, &prepared, &extra);
     let unchanged = inputs.unchanged(before.as_ref(), &prepared, &plan);
     phases.done("compare with the build cache");

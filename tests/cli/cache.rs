@@ -388,3 +388,21 @@ fn a_linked_folder_is_never_taken_as_unchanged() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).1.contains("leads back to a folder it is in"));
 }
+
+/// A build that fails on a mistake in the content writes nothing and keeps the cache:
+/// once the mistake is mended, the next build takes the unchanged outputs again.
+#[test]
+fn a_failed_build_keeps_the_cache_for_the_next() {
+    let site = copy_site("basic");
+    let root = site.path();
+    let out = root.join("output");
+    assert_eq!(cached_build(root, &out), Some(0));
+    let page = root.join("content/pages/tilgjengelighet.md");
+    let good = fs::read_to_string(&page).unwrap();
+    fs::write(&page, good.replacen("title:", "tittel:", 1)).unwrap();
+    let o = mandat(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{:?}", text(&o));
+    assert!(root.join(".output.cache").is_file());
+    fs::write(&page, format!("{good}\nEt nytt avsnitt.\n")).unwrap();
+    assert!(cached_build(root, &out).is_some_and(|n| n > 0));
+}
