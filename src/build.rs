@@ -221,12 +221,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         language,
         images: crate::images::counts(),
     };
-    crate::cache::store(
-        &paths.out,
-        inputs,
-        fingerprint,
-        crate::cache::Reported::of(&summary),
-    );
+    crate::cache::store(&paths.out, inputs, fingerprint, &summary);
     phases.done("store the build cache");
     Ok(summary)
 }

@@ -49,20 +49,20 @@ pub struct Manifest {
 
 /// What a build reported, to be reported again by a build that finds nothing changed.
 #[derive(Serialize, Deserialize)]
-pub struct Reported {
-    pub pages: usize,
-    pub files: usize,
-    pub records: usize,
-    pub versions: usize,
+struct Reported {
+    pages: usize,
+    files: usize,
+    records: usize,
+    versions: usize,
     /// The warnings, each with the line it points at (not part of a diagnostic's JSON).
-    pub warnings: Vec<(Diagnostic, Option<String>)>,
-    pub language: crate::language::Shares,
+    warnings: Vec<(Diagnostic, Option<String>)>,
+    language: crate::language::Shares,
     /// Resized copies of images the output holds.
-    pub images: usize,
+    images: usize,
 }
 
 impl Reported {
-    pub fn of(summary: &crate::build::Summary) -> Reported {
+    fn of(summary: &crate::build::Summary) -> Reported {
         let crate::images::Counts { made, reused } = summary.images;
         Reported {
             pages: summary.pages,
@@ -183,7 +183,7 @@ pub fn fingerprint(root: &Path, options: &[&str]) -> String {
 /// The files of the output folder as they are now: their names, sizes and times. A file
 /// changed or removed by hand since the build changes it. (Not the status-change time:
 /// removing the previous output, whose unchanged files the new one links to, changes it.)
-pub fn output_digest(out: &Path) -> Option<String> {
+fn output_digest(out: &Path) -> Option<String> {
     out.is_dir().then(|| format!("{:016x}", tree(out, false)))
 }
 
@@ -259,7 +259,7 @@ fn binary() -> String {
 
 /// Writes the manifest of the build now at `out` (after the swap), with what it read
 /// (`fingerprint`) and reported; a failure only costs the next build its cache.
-pub fn store(out: &Path, inputs: Inputs, fingerprint: String, summary: Reported) {
+pub fn store(out: &Path, inputs: Inputs, fingerprint: String, summary: &crate::build::Summary) {
     let _ = (|| -> Option<()> {
         let manifest = Manifest {
             format: FORMAT,
@@ -268,7 +268,7 @@ pub fn store(out: &Path, inputs: Inputs, fingerprint: String, summary: Reported)
             pages: inputs.pages,
             fingerprint,
             digest: output_digest(out)?,
-            summary,
+            summary: Reported::of(summary),
         };
         let bytes = serde_json::to_vec(&manifest).ok()?;
         let path = file(out);
