@@ -516,6 +516,13 @@ impl Registry {
             .filter_map(|&i| self.events.get(i))
     }
 
+    /// The home page's own text: the index of `content/pages/_index.md`, if there is one.
+    pub fn home_page(&self) -> Option<usize> {
+        self.pages
+            .iter()
+            .position(|p| p.is_section && p.slug_path.is_empty())
+    }
+
     /// The initiatives by start, then id.
     pub fn initiatives_by_start(&self) -> impl Iterator<Item = &Initiative> {
         self.by_start

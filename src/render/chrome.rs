@@ -241,14 +241,9 @@ fn edit_link(p: &Prepared, job: &Job) -> Option<String> {
     }
     let file = match job {
         Job::Page(i) | Job::Section(_, Some(i)) => &reg.pages.get(*i)?.source,
+        Job::Home => &reg.pages.get(reg.home_page()?)?.source,
         Job::Initiative(id) => &reg.initiatives.get(id)?.source,
         Job::Actor(id) => &reg.actors.get(id)?.source,
-        Job::Home => {
-            &reg.pages
-                .iter()
-                .find(|q| q.is_section && q.slug_path.is_empty())?
-                .source
-        }
         _ => return None,
     };
     Some(format!("{base}{}", file.path))

@@ -50,12 +50,7 @@ impl Prepared<'_> {
                 set.extend(shown.iter().map(|e| format!("y{}", e.date.year)));
                 None
             }
-            Job::Home => self
-                .reg
-                .pages
-                .iter()
-                .position(|p| p.is_section && p.slug_path.is_empty())
-                .map(|i| format!("page:{i}")),
+            Job::Home => self.reg.home_page().map(|i| format!("page:{i}")),
             _ => None,
         };
         if let Some(r) = body.and_then(|k| self.bodies.get(&k)) {
@@ -178,10 +173,7 @@ impl Prepared<'_> {
             .iter()
             .filter(|(_, job)| match job {
                 Job::Page(i) | Job::Section(_, Some(i)) => changed.contains(i),
-                Job::Home => changed.iter().any(|&i| {
-                    let p = &self.reg.pages[i];
-                    p.is_section && p.slug_path.is_empty()
-                }),
+                Job::Home => self.reg.home_page().is_some_and(|i| changed.contains(&i)),
                 _ => false,
             })
             .map(|(path, job)| (path.as_str(), self.anchors_at(job)))

@@ -135,20 +135,24 @@ pub fn title(ctx: &Ctx, lang: Lang, title: String, n: usize, total: usize) -> St
 
 /// Where an event is on the timeline: `/tidslinje/side/3/#anchor` (site path).
 pub fn event_path(reg: &Registry, urls: &Urls, e: &Event) -> String {
-    let size = reg.config.page_size;
-    let n = position(&reg.events, e).map_or(1, |i| i / size.max(1) + 1);
-    format!("{}#{}", path(&urls.timeline(), n), e.anchor)
+    let page =
+        position(&reg.events, e).map_or_else(|| urls.timeline(), |i| event_page(reg, urls, i));
+    format!("{page}#{}", e.anchor)
+}
+
+/// The page of the timeline that shows the `i`-th event.
+fn event_page(reg: &Registry, urls: &Urls, i: usize) -> String {
+    path(&urls.timeline(), i / reg.config.page_size.max(1) + 1)
 }
 
 /// Event anchor to the page of the timeline that shows it, for every event past the
 /// first page (render/markdown.rs: links to `/tidslinje/#anchor` follow the event there).
 pub fn later_events(reg: &Registry, urls: &Urls) -> std::collections::BTreeMap<String, String> {
-    let size = reg.config.page_size.max(1);
     reg.events
         .iter()
         .enumerate()
-        .skip(size)
-        .map(|(i, e)| (e.anchor.clone(), path(&urls.timeline(), i / size + 1)))
+        .skip(reg.config.page_size.max(1))
+        .map(|(i, e)| (e.anchor.clone(), event_page(reg, urls, i)))
         .collect()
 }
 

@@ -33,10 +33,7 @@ struct SectionSummary<'a> {
 pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> Result<View, Diagnostic> {
     let reg = p.reg;
     let lang = reg.config.lang;
-    let intro = reg
-        .pages
-        .iter()
-        .position(|p| p.is_section && p.slug_path.is_empty());
+    let intro = reg.home_page();
     let sections = p
         .plan
         .iter()
