@@ -320,15 +320,11 @@ fn a_site_theme_overrides_the_built_in_one_file_by_file() {
 fn base_url_flag_sets_addresses_and_base_path() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = mandat(&[
-        "build",
-        "--root",
-        fixture("basic").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--base-url",
-        "https://a.example.no/politikk/",
-    ]);
+    let o = build_with(
+        &fixture("basic"),
+        &out,
+        &["--base-url", "https://a.example.no/politikk/"],
+    );
     assert!(o.status.success(), "{:?}", text(&o));
     let home = read(&out, "index.html");
     assert!(home.contains("href=\"/politikk/tidslinje/\""));

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use super::{copy_site, mandat, text, tree};
+use super::{build_with, copy_site, mandat, text, tree};
 
 /// A small deterministic random number generator (xorshift), so a failure can be
 /// replayed from its seed.
@@ -66,14 +66,7 @@ fn cached_build_reporting(root: &Path, out: &Path) -> (Option<usize>, String) {
 }
 
 fn clean_build(root: &Path, out: &Path) {
-    let o = mandat(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--no-cache",
-    ]);
+    let o = build_with(root, out, &["--no-cache"]);
     assert!(o.status.success(), "{:?}", text(&o));
 }
 

@@ -30,15 +30,11 @@ fn a_build_without_base_url_warns_unless_given_one() {
     assert_eq!(text(&o).1, format!("{NO_BASE_URL}\n"));
     let o = mandat(&["check", "--root", site.path().to_str().unwrap()]);
     assert!(text(&o).1.starts_with(NO_BASE_URL), "{:?}", text(&o));
-    let o = mandat(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--base-url",
-        "https://test.example.no",
-    ]);
+    let o = build_with(
+        site.path(),
+        &out,
+        &["--base-url", "https://test.example.no"],
+    );
     assert!(o.status.success(), "{:?}", text(&o));
     assert_eq!(text(&o).1, "");
 }
@@ -186,15 +182,11 @@ fn old_addresses_send_readers_on_and_become_nginx_rules() {
     assert!(text(&o).0.starts_with("built 23 pages"), "{:?}", text(&o));
 
     // Below a base path, both sides of each rule carry it.
-    let o = mandat(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--base-url",
-        "https://example.no/politikk/",
-    ]);
+    let o = build_with(
+        site.path(),
+        &out,
+        &["--base-url", "https://example.no/politikk/"],
+    );
     assert!(o.status.success(), "{:?}", text(&o));
     assert!(read(&out, ".mandat-redirects.conf").contains(
         "location = \"/politikk/avtaler/samarbeid.html\" { return 301 \"/politikk/initiativ/avtale/\"; }"

@@ -89,13 +89,20 @@ pub fn text(o: &Output) -> (String, String) {
 }
 
 pub fn build(root: &Path, out: &Path) -> Output {
-    mandat(&[
+    build_with(root, out, &[])
+}
+
+/// `build` with more options (`--base-url …`, `--no-cache`).
+pub fn build_with(root: &Path, out: &Path, options: &[&str]) -> Output {
+    let mut args = vec![
         "build",
         "--root",
         root.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ])
+    ];
+    args.extend(options);
+    mandat(&args)
 }
 
 /// The words of a built site's search index, from every shard, and its documents.

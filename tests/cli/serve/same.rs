@@ -96,15 +96,7 @@ fn local_links(html: &str, origin: &str) -> BTreeSet<String> {
 fn assert_preview_is_build(server: &Server, root: &Path, step: &str) {
     let origin = format!("http://127.0.0.1:{}", server.port);
     let out = tempfile::tempdir().unwrap();
-    let o = mandat(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--base-url",
-        &origin,
-    ]);
+    let o = build_with(root, out.path(), &["--base-url", &origin]);
     assert!(o.status.success(), "{step}: build: {:?}", text(&o));
     let built: BTreeMap<String, Vec<u8>> = tree(out.path())
         .into_iter()
