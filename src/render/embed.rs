@@ -612,34 +612,35 @@ mod tests {
         assert_eq!(all[0].1, "the value of `tag` must be in quotes");
         assert_eq!(all[1].1, "`from` is a year: write it without quotes");
         assert_eq!(all[2].1, "`to` must be a year, such as `to=2018`, not `20`");
-        assert_eq!(
-            err("{{ facts() }}")[0].1,
-            "`facts` needs the argument `initiative`"
-        );
-        assert_eq!(
-            err("{{ events(from=2020, to=2018) }}")[0].1,
-            "`from=2020` is after `to=2018`: no year is both"
-        );
-        assert_eq!(
-            err("{{ roles(initiative=\"x\") }} og mer")[0].1,
-            "an embed stands alone in its paragraph: there is text after it"
-        );
-        assert_eq!(
-            err("{{ roles(initiative=\"x\"")[0].1,
-            "the embed is not closed: `)` is missing"
-        );
-        assert_eq!(
-            err("{{ roles(initiative=\"x) }}")[0].1,
-            "the quoted value is not closed: `\"` is missing"
-        );
-        assert_eq!(
-            err("{{ roles(initiative=\"x\", initiative=\"y\") }}")[0].1,
-            "`initiative` is given twice"
-        );
-        assert_eq!(
-            err("{{ roles(initiative=\"x\") }")[0].1,
-            "the embed is not closed: `}}` is missing after `)`"
-        );
+        for (text, message) in [
+            ("{{ facts() }}", "`facts` needs the argument `initiative`"),
+            (
+                "{{ events(from=2020, to=2018) }}",
+                "`from=2020` is after `to=2018`: no year is both",
+            ),
+            (
+                "{{ roles(initiative=\"x\") }} og mer",
+                "an embed stands alone in its paragraph: there is text after it",
+            ),
+            (
+                "{{ roles(initiative=\"x\"",
+                "the embed is not closed: `)` is missing",
+            ),
+            (
+                "{{ roles(initiative=\"x) }}",
+                "the quoted value is not closed: `\"` is missing",
+            ),
+            (
+                "{{ roles(initiative=\"x\", initiative=\"y\") }}",
+                "`initiative` is given twice",
+            ),
+            (
+                "{{ roles(initiative=\"x\") }",
+                "the embed is not closed: `}}` is missing after `)`",
+            ),
+        ] {
+            assert_eq!(err(text)[0].1, message, "{text}");
+        }
     }
 
     #[test]
