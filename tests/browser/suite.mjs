@@ -280,15 +280,11 @@ async function headerTests(origin, docroot, icsProbe) {
 /// Visits every page once; returns per path what it holds (ids, links) for the link test.
 async function pageTests(browser, origin, pages) {
   const seen = new Map();
-  const tab = await browser.newPage();
-  await tab.setViewport({ width: 1280, height: 900 });
-  let messages = [];
-  tab.on("console", (m) => { if (m.type() === "error" || m.type() === "warn") messages.push(`console ${m.type()}: ${m.text()}`); });
-  tab.on("pageerror", (e) => messages.push(`script error: ${e.message}`));
-  await reportCspViolations(tab);
-  tab.on("requestfailed", (r) => messages.push(`request failed: ${r.url()} ${r.failure() && r.failure().errorText}`));
+  const watch = await watchedTab(browser, 1280, 900);
+  const tab = watch.tab;
+  tab.on("requestfailed", (r) => watch.messages.push(`request failed: ${r.url()} ${r.failure() && r.failure().errorText}`));
   tab.on("response", (r) => {
-    if (r.status() >= 400 && !r.url().includes("/finnes-ikke")) messages.push(`${r.status()} for ${r.url()}`);
+    if (r.status() >= 400 && !r.url().includes("/finnes-ikke")) watch.messages.push(`${r.status()} for ${r.url()}`);
   });
   // The 404 page is meant to answer 404; Chromium logs that as a console error.
   const expected = (m) => /status of 404/.test(m) && tab.url().includes("/finnes-ikke");
@@ -296,7 +292,7 @@ async function pageTests(browser, origin, pages) {
   for (const p of pages) {
     // The 404 page is what an unknown address shows.
     const url = p.path === "/404.html" ? `${origin}/finnes-ikke/` : origin + p.path;
-    messages = [];
+    watch.messages = [];
     let response;
     try {
       response = await tab.goto(url, { waitUntil: "load", timeout: 30000 });
@@ -307,14 +303,7 @@ async function pageTests(browser, origin, pages) {
     const wanted = p.path === "/404.html" ? 404 : 200;
     const loadProblems = response && response.status() === wanted ? [] : [`status ${response && response.status()}`];
 
-    await tab.evaluate(AXE_SOURCE);
-    const axe = await tab.evaluate((tags) => window.axe.run(document, {
-      runOnly: { type: "tag", values: tags },
-      resultTypes: ["violations"],
-    }), AXE_TAGS);
-    record(`${p.path}: axe-core`, axe.violations.map((v) =>
-      `${v.id} (${v.impact}): ${v.help}\n` +
-      v.nodes.slice(0, 3).map((n) => `  at ${n.target.join(" ")}: ${n.failureSummary.split("\n").slice(1, 2).join("").trim()}`).join("\n")));
+    record(`${p.path}: axe-core`, await axeViolations(tab));
 
     const info = await tab.evaluate(() => ({
       lang: document.documentElement.lang,
@@ -343,7 +332,7 @@ async function pageTests(browser, origin, pages) {
     if (info.inlineScripts) basics.push(`${info.inlineScripts} inline <script> elements`);
     if (info.styleAttrs) basics.push(`${info.styleAttrs} style attributes`);
     if (!info.description) basics.push("no meta description");
-    record(`${p.path}: lang, title, landmarks, heading outline, no inline script or style, no console error`, [...basics, ...messages.filter((m) => !expected(m))]);
+    record(`${p.path}: lang, title, landmarks, heading outline, no inline script or style, no console error`, [...basics, ...watch.messages.filter((m) => !expected(m))]);
 
     await tab.setViewport({ width: 320, height: 800 });
     const overflow = await tab.evaluate(() => {
@@ -423,6 +412,30 @@ async function reportCspViolations(tab) {
   });
 }
 
+/// A tab of `width`×`height` whose console errors and warnings, script errors and CSP
+/// violations go into `watch.messages` (which the caller empties before each page).
+async function watchedTab(browser, width, height) {
+  const tab = await browser.newPage();
+  await tab.setViewport({ width, height });
+  const watch = { tab, messages: [] };
+  tab.on("console", (m) => { if (m.type() === "error" || m.type() === "warn") watch.messages.push(`console ${m.type()}: ${m.text()}`); });
+  tab.on("pageerror", (e) => watch.messages.push(`script error: ${e.message}`));
+  await reportCspViolations(tab);
+  return watch;
+}
+
+/// The axe-core violations of the page open in `tab` (the rules tagged `AXE_TAGS`): each
+/// with where its first three are found and why.
+async function axeViolations(tab) {
+  await tab.evaluate(AXE_SOURCE);
+  const axe = await tab.evaluate((tags) => window.axe.run(document, {
+    runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
+  }), AXE_TAGS);
+  return axe.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}\n` +
+    v.nodes.slice(0, 3).map((n) => `  at ${n.target.join(" ")}: ${n.failureSummary.split("\n").slice(1, 2).join("").trim()}`).join("\n"));
+}
+
 /// The default site built with the Digdir brand file (brand: in site.yaml) and a page with
 /// aligned table columns: no axe-core violation, no console error or CSP violation, no
 /// style attribute, the brand's tokens in effect and the columns aligned by the theme.
@@ -442,29 +455,22 @@ async function brandTests(browser, work) {
     buildSite(mandatBinary(), root, docroot);
     record("the branded site builds", []);
     server = await startNginx(docroot, path.join(work, "brand-nginx"));
-    const tab = await browser.newPage();
-    await tab.setViewport({ width: 1280, height: 900 });
-    let messages = [];
-    tab.on("console", (m) => { if (m.type() === "error" || m.type() === "warn") messages.push(`console ${m.type()}: ${m.text()}`); });
-    tab.on("pageerror", (e) => messages.push(`script error: ${e.message}`));
-    await reportCspViolations(tab);
+    const watch = await watchedTab(browser, 1280, 900);
+    const tab = watch.tab;
     const pages = ["/", "/initiativ/kompetansestrategi/", "/initiativ/tillitsavtalen/", "/roller/", "/tidslinje/",
       "/aktorer/bufdir/", "/endringer/", "/artikler/tall/", "/artikler/bilder/", "/artikler/innebygd/", "/tilgjengelighet/", "/sok/"];
     for (const p of pages) {
-      messages = [];
+      watch.messages = [];
       await tab.goto(server.origin + p, { waitUntil: "load" });
-      await tab.evaluate(AXE_SOURCE);
-      const axe = await tab.evaluate((tags) => window.axe.run(document, {
-        runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
-      }), AXE_TAGS);
+      const violations = await axeViolations(tab);
       const info = await tab.evaluate(() => ({
         styleAttrs: document.querySelectorAll("[style]").length,
         brandLinked: [...document.querySelectorAll('link[rel="stylesheet"]')].map((l) => new URL(l.href).pathname),
         accent: getComputedStyle(document.documentElement).getPropertyValue("--ds-color-accent-base-default").trim(),
       }));
       const problems = [
-        ...axe.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`),
-        ...messages,
+        ...violations,
+        ...watch.messages,
       ];
       if (info.styleAttrs) problems.push(`${info.styleAttrs} style attributes`);
       if (info.brandLinked.at(-1) !== "/brand/digdir.css") problems.push(`the stylesheets are ${info.brandLinked.join(", ")}; the brand must come last`);
@@ -561,10 +567,7 @@ async function redirectPageTests(browser, origin, docroot) {
       try {
         await tab.goto(origin + file, { waitUntil: "load" });
         await new Promise((r) => setTimeout(r, 300));
-        await tab.evaluate(AXE_SOURCE);
-        const axe = await tab.evaluate((tags) => window.axe.run(document, {
-          runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
-        }), AXE_TAGS);
+        const problems = await axeViolations(tab);
         const info = await tab.evaluate(() => ({
           at: location.pathname,
           lang: document.documentElement.lang,
@@ -575,7 +578,6 @@ async function redirectPageTests(browser, origin, docroot) {
           description: (document.querySelector('meta[name="description"]') || {}).content || "",
           scripts: document.querySelectorAll("script:not([src])").length + document.querySelectorAll("[style]").length,
         }));
-        const problems = axe.violations.map((v) => `${v.id} (${v.impact}): ${v.help}`);
         if (info.at !== file) problems.push(`the page moved on to ${info.at} before it was checked`);
         if (!["nb", "nn"].includes(info.lang)) problems.push(`<html lang="${info.lang}">`);
         if (!info.title) problems.push("no <title>");
@@ -615,21 +617,14 @@ async function listTests(browser, work) {
       .map((f) => "/" + path.relative(docroot, f).replace(/index\.html$/, ""));
     const wanted = ["/tidslinje/", "/tidslinje/side/2/"];
     record("the timeline runs over pages", wanted.filter((p) => !withPager.includes(p)).map((p) => `${p} has no pager`));
-    const tab = await browser.newPage();
-    await tab.setViewport({ width: 390, height: 800 });
-    let messages = [];
-    tab.on("console", (m) => { if (m.type() === "error" || m.type() === "warn") messages.push(`console ${m.type()}: ${m.text()}`); });
-    tab.on("pageerror", (e) => messages.push(`script error: ${e.message}`));
-    await reportCspViolations(tab);
+    const watch = await watchedTab(browser, 390, 800);
+    const tab = watch.tab;
     // Each list's first, second and last pages, and the other lists' first pages.
     const chosen = withPager.filter((p) => !/\/side\/\d+\/$/.test(p) || /\/side\/2\/$/.test(p) || !withPager.includes(p.replace(/\/side\/(\d+)\/$/, (m, n) => `/side/${+n + 1}/`)));
     for (const p of chosen.slice(0, 40)) {
-      messages = [];
+      watch.messages = [];
       await tab.goto(server.origin + p, { waitUntil: "load" });
-      await tab.evaluate(AXE_SOURCE);
-      const axe = await tab.evaluate((tags) => window.axe.run(document, {
-        runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
-      }), AXE_TAGS);
+      const violations = await axeViolations(tab);
       const info = await tab.evaluate(() => {
         const nav = document.querySelector("nav.pager");
         const current = [...nav.querySelectorAll('a[aria-current="page"]')].map((a) => new URL(a.href).pathname);
@@ -643,8 +638,8 @@ async function listTests(browser, work) {
         };
       });
       const problems = [
-        ...axe.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`),
-        ...messages,
+        ...violations,
+        ...watch.messages,
       ];
       const first = !/\/side\/\d+\/$/.test(p);
       if (!info.label) problems.push("the pager's <nav> has no aria-label");
