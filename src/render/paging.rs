@@ -4,6 +4,8 @@
 //! (the home page, the timeline's chart, the roles page) once one view of all of them
 //! stops being readable.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::model::{Event, Initiative, Lang, Registry};
@@ -147,7 +149,7 @@ fn event_page(reg: &Registry, urls: &Urls, i: usize) -> String {
 
 /// Event anchor to the page of the timeline that shows it, for every event past the
 /// first page (render/markdown.rs: links to `/tidslinje/#anchor` follow the event there).
-pub fn later_events(reg: &Registry, urls: &Urls) -> std::collections::BTreeMap<String, String> {
+pub fn later_events(reg: &Registry, urls: &Urls) -> BTreeMap<String, String> {
     reg.events
         .iter()
         .enumerate()
@@ -248,17 +250,14 @@ mod tests {
 pub struct Lists {
     /// Section (slug path, `""` for the top) to the pages directly in it: by weight,
     /// then newest first, then title.
-    pub sections: std::collections::BTreeMap<String, Vec<usize>>,
+    pub sections: BTreeMap<String, Vec<usize>>,
     /// Tag slug to its pages: newest first, then title.
-    pub tags: std::collections::BTreeMap<String, Vec<usize>>,
+    pub tags: BTreeMap<String, Vec<usize>>,
 }
 
 impl Lists {
     /// `tags`: tag slug to the pages that carry it (render/plan.rs).
-    pub fn of(
-        reg: &Registry,
-        tags: &std::collections::BTreeMap<String, (String, Vec<usize>)>,
-    ) -> Lists {
+    pub fn of(reg: &Registry, tags: &BTreeMap<String, (String, Vec<usize>)>) -> Lists {
         use std::cmp::Reverse;
         let pages = &reg.pages;
         // Dates compare by a key worked out from them: worked out once a page.
@@ -266,7 +265,7 @@ impl Lists {
             .iter()
             .map(|p| p.meta.date.as_ref().map(crate::model::Date::sort_key))
             .collect();
-        let mut sections: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        let mut sections: BTreeMap<String, Vec<usize>> = Default::default();
         for (i, p) in pages.iter().enumerate().filter(|(_, p)| !p.is_section) {
             sections.entry(p.section().to_owned()).or_default().push(i);
         }
@@ -291,5 +290,15 @@ impl Lists {
             })
             .collect();
         Lists { sections, tags }
+    }
+
+    /// The pages directly in the section `slug_path`, in list order.
+    pub fn section(&self, slug_path: &str) -> &[usize] {
+        self.sections.get(slug_path).map_or(&[], Vec::as_slice)
+    }
+
+    /// The pages that carry the tag `slug`, in list order.
+    pub fn tag(&self, slug: &str) -> &[usize] {
+        self.tags.get(slug).map_or(&[], Vec::as_slice)
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::error::Diagnostic;
 
-use crate::model::{Lang, Page};
+use crate::model::Lang;
 use crate::render::paging::{self, Pager};
 use crate::render::plan::Job;
 use crate::render::views::{Ctx, DateView, InitiativeRef, PageSummary, SourceView, TagView};
@@ -95,11 +95,11 @@ pub fn section<'a>(
     let reg = p.reg;
     let lang = index.map_or(reg.config.lang, |i| reg.pages[i].lang);
     let size = reg.config.page_size;
-    let all = sorted_pages_in(p, slug_path);
+    let all = p.lists().section(slug_path);
     let total = paging::count(all.len(), size);
-    let pages = paging::slice(&all, number, size)
+    let pages = paging::slice(all, number, size)
         .iter()
-        .map(|page| ctx.page_summary(page, lang))
+        .map(|&i| ctx.page_summary(&reg.pages[i], lang))
         .collect();
     let first = number == 1;
     // The subsections are on the first page only: the plan is scanned for that page.
@@ -163,16 +163,6 @@ fn section_of(p: &Prepared, ctx: &Ctx, section: &str, lang: Lang) -> Option<Sect
         lang: own.code(),
         other_lang: own != lang,
     })
-}
-
-/// The pages directly in a section: by weight, then newest first, then title.
-pub fn sorted_pages_in<'a>(p: &'a Prepared, section: &str) -> Vec<&'a Page> {
-    let list = p
-        .lists()
-        .sections
-        .get(section)
-        .map_or(&[][..], Vec::as_slice);
-    list.iter().map(|&i| &p.reg.pages[i]).collect()
 }
 
 /// `artikler` to `Artikler`, for a folder without an `_index.md`.

@@ -45,10 +45,12 @@ pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> Result<View, Diagnostic> {
                     None => &None,
                 },
                 href: ctx.href(path),
-                pages: super::content::sorted_pages_in(p, s)
-                    .into_iter()
+                pages: p
+                    .lists()
+                    .section(s)
+                    .iter()
                     .take(3)
-                    .map(|page| ctx.page_summary(page, lang))
+                    .map(|&i| ctx.page_summary(&reg.pages[i], lang))
                     .collect(),
             }),
             _ => None,

@@ -56,7 +56,7 @@ pub fn list<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> View {
 pub fn one<'a>(p: &'a Prepared, ctx: &Ctx<'a>, slug: &str, number: usize) -> View {
     let lang = p.reg.config.lang;
     let name = p.tags.get(slug).map_or("", |(name, _)| name.as_str());
-    let sorted = p.lists().tags.get(slug).map_or(&[][..], Vec::as_slice);
+    let sorted = p.lists().tag(slug);
     let carriers = p.tag_initiatives.get(slug);
     let initiatives: Vec<&Initiative> = p
         .initiatives_by_start()
