@@ -24,4 +24,5 @@ pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod session;
+pub mod tally;
 pub mod versions;

@@ -297,3 +297,36 @@ fn public_site(
     found.extend(crate::advice::warnings(current.reg));
     Ok((shares, found))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-off build lets pages' HTML go after taking their digests, and renders each
+    /// again when it writes the page: what it renders then is what the dev server, which
+    /// keeps every body, shows.
+    #[test]
+    fn a_released_body_is_rendered_again_as_it_was() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let paths = crate::config::resolve_paths(Some(root), None, None);
+        let sources = load(&paths, None, None).expect("the real site loads");
+        let released = prepare(&sources, None, None).expect("prepared");
+        let mut cache = MarkdownCache::default();
+        let kept = prepare(&sources, Some(&mut cache), None).expect("prepared");
+        let (released, kept) = (&released[released.len() - 1], &kept[kept.len() - 1]);
+        let mut pages = 0;
+        for (key, r) in &released.bodies {
+            let k = &kept.bodies[key];
+            assert!(!k.released, "{key}: the dev server keeps its bodies");
+            assert_eq!(r.released, key.starts_with("page:"), "{key}: only pages go");
+            assert_eq!(released.body_html(key, r), kept.body_html(key, k), "{key}");
+            assert_eq!(r.digest.tally, k.digest.tally, "{key}");
+            assert_eq!(r.digest.terms, k.digest.terms, "{key}");
+            assert_eq!(r.digest.excerpt, k.digest.excerpt, "{key}");
+            pages += usize::from(r.released && !k.html.is_empty());
+        }
+        assert!(pages >= 5, "the real site's pages have bodies: {pages}");
+        let embeds = released.bodies.values().filter(|r| !r.embeds.is_empty());
+        assert!(embeds.count() > 0, "and one has an embed");
+    }
+}

@@ -127,9 +127,9 @@ pub fn marker(n: usize) -> String {
 
 /// A body's HTML without its embeds, for the feed: a feed entry carries the page's own
 /// text, and readers follow its link for the rest.
-pub fn without_markers(body: &crate::render::markdown::Rendered) -> std::borrow::Cow<'_, str> {
-    let mut html = std::borrow::Cow::Borrowed(body.html.as_str());
-    for n in 0..body.embeds.len() {
+pub fn without_markers(html: &str, embeds: usize) -> std::borrow::Cow<'_, str> {
+    let mut html = std::borrow::Cow::Borrowed(html);
+    for n in 0..embeds {
         html = std::borrow::Cow::Owned(html.replacen(&format!("{}\n", marker(n)), "", 1));
     }
     html

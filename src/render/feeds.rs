@@ -221,11 +221,13 @@ pub fn atom(p: &Prepared) -> String {
         if let Some(s) = &pg.meta.summary {
             let _ = writeln!(out, "    <summary>{}</summary>", xml_escape(s));
         }
-        if let Some(body) = p.bodies.get(&format!("page:{i}")) {
+        let key = format!("page:{i}");
+        if let Some(body) = p.bodies.get(&key) {
+            let html = p.body_html(&key, body);
             let _ = writeln!(
                 out,
                 "    <content type=\"html\">{}</content>",
-                xml_escape(&super::embed::without_markers(body))
+                xml_escape(&super::embed::without_markers(&html, body.embeds.len()))
             );
         }
         out.push_str("  </entry>\n");

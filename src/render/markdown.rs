@@ -27,7 +27,14 @@ pub struct LinkRef {
 
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
+    /// Empty once `released`.
     pub html: String,
+    /// Whether the HTML was let go after the body's text was digested: a one-off build
+    /// renders a page's body again when it writes the page (`Prepared::body_html`)
+    /// rather than hold every body until then.
+    pub released: bool,
+    /// What the body's text says, for the language shares and the search index.
+    pub digest: Digest,
     /// The ids of the headings, in order.
     pub anchors: Vec<String>,
     pub headings: Vec<(u8, String, String)>,
@@ -36,9 +43,18 @@ pub struct Rendered {
     pub embeds: Vec<Embed>,
 }
 
+/// What a body's text says, taken from it once when it is rendered (`reuse::digest`):
+/// its words for the language shares, its terms for the search index, and its opening
+/// as an excerpt.
+#[derive(Debug, Default, Clone)]
+pub struct Digest {
+    pub tally: crate::tally::Tally,
+    pub terms: crate::tally::Terms,
+    pub excerpt: String,
+}
+
 impl Rendered {
-    /// The text without markup, for search and excerpts. Worked out from the HTML when
-    /// asked, not kept: every body is held until the site is written.
+    /// The text without markup. Worked out from the HTML when asked, not kept.
     pub fn text(&self) -> String {
         plain_text(&self.html)
     }

@@ -58,6 +58,11 @@ pub struct Prepared<'a> {
     pub reg: &'a Registry,
     pub theme: &'a Theme,
     pub urls: Urls,
+    /// Source file (content-relative) to site path, and later events to their page of
+    /// the timeline: how the bodies' links resolve (`linker`), kept to render a released
+    /// body again.
+    sources: BTreeMap<String, String>,
+    events: BTreeMap<String, String>,
     pub bodies: BTreeMap<String, Arc<Rendered>>,
     pub plan: BTreeMap<String, Job>,
     /// Tag slug to (display name, page indexes).
@@ -72,6 +77,38 @@ pub struct Prepared<'a> {
     pub search_index: OnceLock<search::Index>,
     /// The sections' and tags' pages in list order, sorted once (`lists`).
     pub lists: OnceLock<paging::Lists>,
+}
+
+/// How links in the bodies of `reg` resolve: `sources` maps source files to addresses,
+/// `events` the later events to their page of the timeline.
+fn linker<'l>(
+    reg: &'l Registry,
+    urls: &'l Urls,
+    sources: &'l BTreeMap<String, String>,
+    events: &'l BTreeMap<String, String>,
+) -> Linker<'l> {
+    Linker {
+        sources,
+        urls,
+        content_dir: &reg.config.display_dir,
+        allow_html: reg.config.allow_html,
+        images: &reg.images,
+        events,
+    }
+}
+
+/// The Markdown of page `i` to render: its file comes after the initiatives' and the
+/// events' in `markdown_files`, and its headings leave the page template's ids free.
+fn page_work<'r>(reg: &'r Registry, urls: &Urls, i: usize) -> Option<Work<'r>> {
+    let p = reg.pages.get(i)?;
+    Some((
+        format!("page:{i}"),
+        p.body(),
+        reg.initiatives.len() + reg.event_sources.len() + i,
+        p.source.body_line,
+        urls.page(&p.slug_path),
+        PAGE_IDS.iter().map(|s| s.to_string()).collect(),
+    ))
 }
 
 /// Every file Markdown is rendered from, in the order links refer to them by (`LinkRef::file`).
@@ -155,14 +192,7 @@ pub fn prepare_in<'a>(
         }
     }
     let events = paging::later_events(reg, &urls);
-    let linker = Linker {
-        sources: &sources,
-        urls: &urls,
-        content_dir: &reg.config.display_dir,
-        allow_html: reg.config.allow_html,
-        images: &reg.images,
-        events: &events,
-    };
+    let linker = linker(reg, &urls, &sources, &events);
 
     let files = markdown_files(reg);
     let mut work: Vec<Work> = Vec::new();
@@ -212,16 +242,10 @@ pub fn prepare_in<'a>(
             ));
         }
     }
-    let page_base = file_base + reg.event_sources.len();
-    for (i, p) in reg.pages.iter().enumerate() {
-        work.push((
-            format!("page:{i}"),
-            p.body(),
-            page_base + i,
-            p.source.body_line,
-            urls.page(&p.slug_path),
-            page_ids.clone(),
-        ));
+    for i in 0..reg.pages.len() {
+        if let Some(w) = page_work(reg, &urls, i) {
+            work.push(w);
+        }
     }
     let rendered = reuse::render_bodies(&work, &files, &linker, cache);
     let mut bodies = BTreeMap::new();
@@ -253,6 +277,8 @@ pub fn prepare_in<'a>(
         reg,
         theme,
         urls,
+        sources,
+        events,
         bodies,
         plan,
         tags,
@@ -342,6 +368,31 @@ impl Prepared<'_> {
         if self.plan.values().any(|j| matches!(j, Job::SearchIndex)) {
             self.search_index(&self.ctx());
         }
+    }
+
+    /// The HTML of `body`, the body at `key`: as rendered by `prepare`, or, when a
+    /// one-off build released it (`Rendered::released`, pages only), rendered again from
+    /// the same text with the same links, which gives the same HTML.
+    pub fn body_html<'b>(&self, key: &str, body: &'b Rendered) -> std::borrow::Cow<'b, str> {
+        use std::borrow::Cow;
+        if !body.released {
+            return Cow::Borrowed(body.html.as_str());
+        }
+        let found = key
+            .strip_prefix("page:")
+            .and_then(|i| i.parse().ok())
+            .and_then(|i| Some((page_work(self.reg, &self.urls, i)?, self.reg.pages.get(i)?)));
+        let Some((work, page)) = found else {
+            return Cow::Borrowed("");
+        };
+        let linker = linker(self.reg, &self.urls, &self.sources, &self.events);
+        // The body rendered without problems the first time (or the build stopped), so
+        // it does again; what was rendered is used either way.
+        let html = match reuse::render_work(&work, &page.source, &linker) {
+            Ok(r) => r.html,
+            Err(failed) => failed.rendered.html,
+        };
+        Cow::Owned(html)
     }
 
     /// The pages of each section and tag, in the order their lists show them.

@@ -108,6 +108,40 @@ impl MarkdownCache {
 /// A rendered body, or the problems in its Markdown (with what could be rendered).
 type Body = Result<Arc<Rendered>, markdown::Failed>;
 
+/// What the text of the body `html` says, read once: the language tally, the search
+/// terms and the excerpt (see `markdown::Digest`).
+pub fn digest(html: &str) -> markdown::Digest {
+    let text = markdown::plain_text(html);
+    markdown::Digest {
+        tally: crate::tally::Tally::of(&text),
+        terms: super::search::body_terms(&text),
+        excerpt: super::search::excerpt(&text, 160),
+    }
+}
+
+/// Renders one piece of Markdown of `render_bodies`' work, written in `source`.
+pub(super) fn render_work(
+    work: &super::Work,
+    source: &SourceFile,
+    linker: &Linker,
+) -> Result<Rendered, markdown::Failed> {
+    let (key, text, file, line, own, reserved) = work;
+    // Pages and initiatives' texts may hold embeds; events and measures not.
+    let embeds = key.starts_with("page:") || key.starts_with("initiative:");
+    markdown::render(text, source, *line, own, *file, linker, reserved, embeds)
+}
+
+/// Takes the digest of a freshly rendered body and, when `release`, lets its HTML go
+/// (the page's job renders it again: `Prepared::body_html`).
+fn digested(mut r: Rendered, release: bool) -> Rendered {
+    r.digest = digest(&r.html);
+    if release {
+        r.html = String::new();
+        r.released = true;
+    }
+    r
+}
+
 /// Renders every piece of Markdown in `work` (key, text, file, first line, page) in
 /// parallel, taking from `cache` what it holds for the same text and keeping the rest.
 pub(super) fn render_bodies(
@@ -125,16 +159,24 @@ pub(super) fn render_bodies(
         );
     }
     let earlier = cache.as_deref();
+    // The dev server keeps every body to serve and reuse; a one-off build need not.
+    let keep = earlier.is_some();
     let rendered: Vec<(Body, bool)> = work
         .par_iter()
-        .map(|(key, text, f, line, own, reserved)| {
+        .map(|w| {
+            let (key, _, f, line, own, _) = w;
             match earlier.and_then(|c| c.get(key, files[*f], *f, *line, own)) {
                 Some(r) => (Ok(r), true),
                 None => {
-                    // Pages and initiatives' texts may hold embeds; events and measures not.
-                    let embeds = key.starts_with("page:") || key.starts_with("initiative:");
-                    let r =
-                        markdown::render(text, files[*f], *line, own, *f, linker, reserved, embeds);
+                    let r = render_work(w, files[*f], linker);
+                    // Only pages are let go: they are most of a large site, and only
+                    // their own page shows them (an initiative's body is on its page and
+                    // in the timeline).
+                    let release = !keep && key.starts_with("page:");
+                    let r = r.map(|r| digested(r, release)).map_err(|mut failed| {
+                        failed.rendered = digested(failed.rendered, release);
+                        failed
+                    });
                     (r.map(Arc::new), false)
                 }
             }
@@ -156,6 +198,8 @@ pub(super) fn render_bodies(
 /// A prepared site without its borrows of the records and theme, kept between builds.
 pub struct Kept {
     urls: Urls,
+    sources: BTreeMap<String, String>,
+    events: BTreeMap<String, String>,
     bodies: BTreeMap<String, Arc<Rendered>>,
     plan: BTreeMap<String, Job>,
     tags: BTreeMap<String, (String, Vec<usize>)>,
@@ -189,6 +233,8 @@ impl<'a> Prepared<'a> {
     pub fn keep(self, cache: &MarkdownCache) -> Kept {
         Kept {
             urls: self.urls,
+            sources: self.sources,
+            events: self.events,
             bodies: self.bodies,
             plan: self.plan,
             tags: self.tags,
@@ -212,41 +258,29 @@ impl<'a> Prepared<'a> {
         search: Option<&'a Weights>,
     ) -> Result<Prepared<'a>, (Kept, Vec<Diagnostic>)> {
         let files = markdown_files(reg);
-        let page_base = files.len() - reg.pages.len();
-        let linker = Linker {
-            sources: &cache.sources,
-            urls: &kept.urls,
-            content_dir: &reg.config.display_dir,
-            allow_html: reg.config.allow_html,
-            images: &reg.images,
-            events: &cache.events,
-        };
+        let linker = super::linker(reg, &kept.urls, &kept.sources, &kept.events);
         let mut fresh = Vec::new();
         let mut errors = Vec::new();
         for &i in changed {
-            let Some(p) = reg.pages.get(i) else { continue };
-            let own = kept.urls.page(&p.slug_path);
-            let f = page_base + i;
-            match markdown::render(
-                p.body(),
-                &p.source,
-                p.source.body_line,
-                &own,
-                f,
-                &linker,
-                super::PAGE_IDS,
-                true,
-            ) {
-                Ok(r) => fresh.push((i, f, own, Arc::new(r))),
+            let (Some(w), Some(p)) = (super::page_work(reg, &kept.urls, i), reg.pages.get(i))
+            else {
+                continue;
+            };
+            let (_, _, f, _, own, _) = &w;
+            match render_work(&w, &p.source, &linker) {
+                Ok(r) => fresh.push((i, *f, own.clone(), Arc::new(digested(r, false)))),
                 // Its links are checked all the same, so that every problem is reported.
                 Err(failed) => {
                     errors.extend(failed.errors);
-                    fresh.push((i, f, own, Arc::new(failed.rendered)));
+                    let r = digested(failed.rendered, false);
+                    fresh.push((i, *f, own.clone(), Arc::new(r)));
                 }
             }
         }
         let Kept {
             urls,
+            sources,
+            events,
             mut bodies,
             plan,
             tags,
@@ -263,6 +297,8 @@ impl<'a> Prepared<'a> {
             reg,
             theme,
             urls,
+            sources,
+            events,
             bodies,
             plan,
             tags,

@@ -74,8 +74,9 @@ pub fn expand<'a>(
     let Some(body) = ctx.bodies.get(key) else {
         return Ok(Cow::Borrowed(""));
     };
+    let html = p.body_html(key, body);
     if body.embeds.is_empty() {
-        return Ok(Cow::Borrowed(body.html.as_str()));
+        return Ok(html);
     }
     let mut taken: BTreeSet<String> = body.anchors.iter().cloned().collect();
     taken.extend(reserved.iter().cloned());
@@ -85,7 +86,7 @@ pub fn expand<'a>(
             .chain(TEMPLATE_IDS)
             .map(|s| s.to_string()),
     );
-    let mut html = body.html.clone();
+    let mut html = html.into_owned();
     for (n, e) in body.embeds.iter().enumerate() {
         let Some(view) = view(p, ctx, e, lang, &mut taken) else {
             continue;

@@ -314,10 +314,10 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
             text.push(' ');
             text.push_str(t);
         }
-        let summary =
-            pg.meta.summary.clone().unwrap_or_else(|| {
-                excerpt(&body.as_ref().map(|b| b.text()).unwrap_or_default(), 160)
-            });
+        let summary = pg.meta.summary.clone().unwrap_or_else(|| {
+            body.as_ref()
+                .map_or_else(String::new, |b| b.digest.excerpt.clone())
+        });
         docs.push(Doc {
             kind: "page",
             title: pg.meta.title.clone(),
@@ -351,7 +351,9 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
             kind: "event",
             title: e.title.clone(),
             url: ctx.href(&super::paging::event_path(p.reg, &p.urls, e)),
-            summary: excerpt(&body.as_ref().map(|b| b.text()).unwrap_or_default(), 160),
+            summary: body
+                .as_ref()
+                .map_or_else(String::new, |b| b.digest.excerpt.clone()),
             lang,
             also,
             body,
@@ -379,21 +381,13 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
     // only one batch's words are held at once.
     let mut postings = Postings::default();
     for (b, batch) in docs.chunks(WEIGH_BATCH).enumerate() {
-        // What the dev server weighed before, or else the text to weigh now.
-        let found: Vec<Result<KeptWords, String>> = batch
-            .par_iter()
-            .map(|d| {
-                let kept = p.search.and_then(|w| w.get(d));
-                kept.ok_or_else(|| d.body.as_ref().map(|b| b.text()).unwrap_or_default())
-            })
-            .collect();
+        // What the dev server weighed before, or else weighed now.
         let weighed: Vec<Weighed> = batch
             .par_iter()
-            .zip(&found)
-            .map(|(d, found)| match found {
-                Ok(words) => Weighed::Kept(Arc::clone(words)),
-                Err(text) => {
-                    let words = weigh(d, text);
+            .map(|d| match p.search.and_then(|w| w.get(d)) {
+                Some(words) => Weighed::Kept(words),
+                None => {
+                    let words = weigh(d);
                     if let Some(w) = p.search {
                         w.keep(d, &words);
                     }
@@ -452,31 +446,36 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
 /// (then first) of the forms the titles and summaries use, where that is not the word
 /// itself.
 fn forms(docs: &[Doc]) -> FxHashMap<String, Box<str>> {
-    let found: Vec<(String, Box<str>)> = docs
+    // The better of two forms of a term; which is better does not depend on the order
+    // they are found in, so each worker keeps its own and they are merged.
+    fn better(forms: &mut FxHashMap<String, Box<str>>, term: String, form: Box<str>) {
+        let wins = forms
+            .get(&term)
+            .is_none_or(|old| (form.chars().count(), &form) < (old.chars().count(), old));
+        if wins {
+            forms.insert(term, form);
+        }
+    }
+    let mut forms = docs
         .par_iter()
-        .flat_map_iter(|d| {
-            let mut out = Vec::new();
+        .fold(FxHashMap::default, |mut forms, d| {
             for text in [&d.title, &d.also, &d.summary] {
                 for raw in words(text) {
                     if let Some(t) = term(raw) {
                         let mut folded = String::new();
                         fold_into(raw, &mut folded);
-                        out.push((t.into_owned(), folded.into_boxed_str()));
+                        better(&mut forms, t.into_owned(), folded.into_boxed_str());
                     }
                 }
             }
-            out
+            forms
         })
-        .collect();
-    let mut forms: FxHashMap<String, Box<str>> = FxHashMap::default();
-    for (t, f) in found {
-        let better = forms
-            .get(&t)
-            .is_none_or(|old| (f.chars().count(), &f) < (old.chars().count(), old));
-        if better {
-            forms.insert(t, f);
-        }
-    }
+        .reduce(FxHashMap::default, |mut a, b| {
+            for (t, f) in b {
+                better(&mut a, t, f);
+            }
+            a
+        });
     forms.retain(|t, f| **t != **f);
     forms
 }
@@ -587,26 +586,39 @@ impl Weights {
     }
 }
 
-/// How much each word counts in one document whose body reads `body`: by where it
-/// stands (title, summary) plus its repetitions in the text, capped.
-fn weigh<'a>(d: &'a Doc, body: &'a str) -> Vec<(Cow<'a, str>, u32)> {
+/// The terms of a body's text, each with how often it is written there: what `weigh`
+/// counts as the document's text. Worked out once, when the body is rendered. The words
+/// are counted as written first and made terms once each: a page uses each word many
+/// times.
+pub fn body_terms(text: &str) -> crate::tally::Terms {
+    let mut written: FxHashMap<&str, u32> = FxHashMap::default();
+    for w in words(text) {
+        *written.entry(w).or_default() += 1;
+    }
+    let mut terms: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
+    for (w, n) in written {
+        if let Some(t) = term(w) {
+            *terms.entry(t).or_default() += n;
+        }
+    }
+    crate::tally::Terms::new(terms.iter().map(|(t, n)| (&**t, *n)))
+}
+
+/// How much each word counts in one document: by where it stands (title, summary) plus
+/// its repetitions in the text (the body's terms and the other words), capped.
+fn weigh(d: &Doc) -> Vec<(Cow<'_, str>, u32)> {
     // (weight from title and summary, times in the text)
     let mut words: FxHashMap<Cow<'_, str>, (u32, u32)> = FxHashMap::default();
     each_term(&d.title, |t| words.entry(t).or_default().0 += IN_TITLE);
     each_term(&d.also, |t| words.entry(t).or_default().0 += IN_TITLE);
     each_term(&d.summary, |t| words.entry(t).or_default().0 += IN_SUMMARY);
-    // The text's words are counted as written first and made terms once each: a page
-    // uses each word many times.
-    let mut written: FxHashMap<&str, u32> = FxHashMap::default();
-    for part in [body, d.text.as_str()] {
-        for w in self::words(part) {
-            *written.entry(w).or_default() += 1;
+    if let Some(body) = &d.body {
+        for (t, n) in body.digest.terms.iter() {
+            words.entry(Cow::Borrowed(t)).or_default().1 += n * IN_TEXT;
         }
     }
-    for (w, n) in written {
-        if let Some(t) = term(w) {
-            words.entry(t).or_default().1 += n * IN_TEXT;
-        }
+    for (t, n) in body_terms(&d.text).iter() {
+        words.entry(Cow::Owned(t.to_owned())).or_default().1 += n * IN_TEXT;
     }
     words
         .into_iter()
@@ -615,7 +627,7 @@ fn weigh<'a>(d: &'a Doc, body: &'a str) -> Vec<(Cow<'a, str>, u32)> {
 }
 
 /// The first `max` characters of `text`, cut at a word, with an ellipsis when cut.
-fn excerpt(text: &str, max: usize) -> String {
+pub fn excerpt(text: &str, max: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= max {
         return text;
@@ -661,8 +673,10 @@ mod tests {
     fn cached_weights_follow_the_document() {
         let weights = Weights::default();
         let body = |t: &str| {
+            let html = format!("<p>{t}</p>");
             Some(Arc::new(Rendered {
-                html: format!("<p>{t}</p>"),
+                digest: crate::render::reuse::digest(&html),
+                html,
                 ..Rendered::default()
             }))
         };
@@ -679,8 +693,7 @@ mod tests {
         };
         let weigh_kept = |d: &Doc| {
             weights.get(d).unwrap_or_else(|| {
-                let text = d.body.as_ref().map(|b| b.text()).unwrap_or_default();
-                weights.keep(d, &weigh(d, &text));
+                weights.keep(d, &weigh(d));
                 weights.get(d).expect("kept what it weighed")
             })
         };
@@ -714,25 +727,34 @@ mod tests {
     #[test]
     fn words_count_by_where_they_stand() {
         let text = "Tillit tillit tillit tillit tillit tillit tillit og kommunen.";
-        let d = Doc {
+        let html = format!("<p>{text}</p>");
+        let d = |body: Option<Arc<Rendered>>, text: &str| Doc {
             kind: "page",
             title: "Tillit i kommunen".into(),
             url: "/".into(),
             summary: "Om tillit".into(),
             lang: Lang::Nb,
             also: String::new(),
-            body: None,
-            text: String::new(),
+            body,
+            text: text.into(),
             date: None,
         };
-        assert_eq!(
-            sorted(&weigh(&d, text)),
-            [
-                // Title and summary, then seven times in the text, counted five times.
-                ("kommun".to_owned(), IN_TITLE + IN_TEXT),
-                ("tillit".to_owned(), IN_TITLE + IN_SUMMARY + TEXT_CAP),
-            ]
-        );
+        let in_body = Arc::new(Rendered {
+            digest: crate::render::reuse::digest(&html),
+            html,
+            ..Rendered::default()
+        });
+        // The words count the same in the body as in the other text (tags, roles).
+        for d in [d(Some(in_body), ""), d(None, text)] {
+            assert_eq!(
+                sorted(&weigh(&d)),
+                [
+                    // Title and summary, then seven times in the text, counted five times.
+                    ("kommun".to_owned(), IN_TITLE + IN_TEXT),
+                    ("tillit".to_owned(), IN_TITLE + IN_SUMMARY + TEXT_CAP),
+                ]
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,413 @@
+//! The words of a published text, counted once: how many there are, and which of them
+//! only one of the written standards uses. `language` adds these up per site; a body's
+//! counts are taken when it is rendered (`render::digest`), so the text is read once.
+
+use std::collections::BTreeMap;
+
+use crate::model::Lang;
+
+/// Words of running text: tokens with at least one letter (between whitespace). It
+/// reads every published word, so ASCII is read byte by byte and only other characters
+/// are decoded.
+pub fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut n, mut in_word, mut has_letter) = (0, 0, false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, letter, len) = if b.is_ascii() {
+            (
+                b.is_ascii_whitespace() || b == 0x0b,
+                b.is_ascii_alphabetic(),
+                1,
+            )
+        } else {
+            // `i` is always at the start of a character.
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.is_alphabetic(), c.len_utf8())
+        };
+        if space {
+            n += usize::from(in_word && has_letter);
+            in_word = false;
+            has_letter = false;
+        } else {
+            in_word = true;
+            has_letter |= letter;
+        }
+        i += len;
+    }
+    n + usize::from(in_word && has_letter)
+}
+
+/// The runs of letters in `text`: `text.split(|c| !c.is_alphabetic())` without the
+/// empty pieces, reading ASCII byte by byte.
+fn letter_runs(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (letter, len) = if b.is_ascii() {
+                (b.is_ascii_alphabetic(), 1)
+            } else {
+                let c = text[i..].chars().next()?;
+                (c.is_alphabetic(), c.len_utf8())
+            };
+            if letter {
+                start.get_or_insert(i);
+            } else if let Some(s) = start {
+                let run = &text[s..i];
+                i += len;
+                return Some(run);
+            }
+            i += len;
+        }
+        start.map(|s| &text[s..])
+    })
+}
+
+/// Common words only one of the standards writes so (the other's form in the same row's
+/// counterpart list). Kept to words that are frequent in public-sector prose and not
+/// words or names of the other standard.
+const BOKMAL_ONLY: &[&str] = &[
+    "ikke",
+    "et",
+    "hva",
+    "fra",
+    "hvordan",
+    "være",
+    "vært",
+    "de",
+    "dem",
+    "deres",
+    "jeg",
+    "hun",
+    "bare",
+    "noe",
+    "noen",
+    "mye",
+    "hele",
+    "hver",
+    "hvem",
+    "hvor",
+    "hvorfor",
+    "selv",
+    "sammen",
+    "ble",
+    "uten",
+    "flere",
+    "mer",
+    "særlig",
+    "disse",
+    "siden",
+    "fikk",
+    "gikk",
+    "videre",
+    "mens",
+    "hvis",
+    "gjøre",
+    "gjør",
+    "sier",
+    "annet",
+    "helt",
+    "egen",
+    "eget",
+    "egne",
+    "løsninger",
+    "tjenester",
+    "tjenesten",
+    "kommuner",
+    "kommunene",
+    "skole",
+    "skolen",
+    "statlige",
+    "nå",
+];
+const NYNORSK_ONLY: &[&str] = &[
+    "ikkje",
+    "eit",
+    "kva",
+    "frå",
+    "korleis",
+    "vere",
+    "vore",
+    "dei",
+    "deira",
+    "eg",
+    "ho",
+    "berre",
+    "noko",
+    "nokon",
+    "mykje",
+    "heile",
+    "kvar",
+    "kven",
+    "kor",
+    "kvifor",
+    "sjølv",
+    "saman",
+    "vart",
+    "utan",
+    "fleire",
+    "meir",
+    "særleg",
+    "desse",
+    "sidan",
+    "fekk",
+    "gjekk",
+    "vidare",
+    "medan",
+    "viss",
+    "gjere",
+    "gjer",
+    "seier",
+    "anna",
+    "heilt",
+    "eigen",
+    "eige",
+    "eigne",
+    "løysingar",
+    "tenester",
+    "tenesta",
+    "kommunar",
+    "kommunane",
+    "skule",
+    "skulen",
+    "statlege",
+    "ein",
+    "òg",
+    "hjå",
+    "difor",
+];
+
+/// What one text says about its language: its words, and each distinctive word of
+/// either standard it uses, with how often. Tallies of texts joined by a space add up to
+/// the tally of the joined text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub words: usize,
+    /// Distinctive words in byte order, each with its standard and count.
+    distinct: Vec<(&'static str, Lang, u32)>,
+}
+
+impl Tally {
+    /// Reads `text` once.
+    pub fn of(text: &str) -> Self {
+        // One lookup a word, in one table of both standards' words: this runs over every
+        // word of every published text.
+        static WORDS: std::sync::LazyLock<(rustc_hash::FxHashMap<&'static str, Lang>, usize)> =
+            std::sync::LazyLock::new(|| {
+                let words: rustc_hash::FxHashMap<&'static str, Lang> = BOKMAL_ONLY
+                    .iter()
+                    .map(|w| (*w, Lang::Nb))
+                    .chain(NYNORSK_ONLY.iter().map(|w| (*w, Lang::Nn)))
+                    .collect();
+                let longest = words.keys().map(|w| w.len()).max().unwrap_or(0);
+                (words, longest)
+            });
+        let (words, longest) = (&WORDS.0, WORDS.1);
+        let mut found: BTreeMap<&'static str, (Lang, u32)> = BTreeMap::new();
+        let mut lower = String::new();
+        // An ASCII word in lower case, without a copy on the heap.
+        let mut ascii = [0u8; 64];
+        for word in letter_runs(text) {
+            // ASCII keeps its length in lower case; other letters never shrink to less
+            // than a third of their bytes.
+            let is_ascii = word.is_ascii();
+            if word.len() > if is_ascii { longest } else { 3 * longest } {
+                continue;
+            }
+            let key = if is_ascii && word.len() <= ascii.len() {
+                let buf = &mut ascii[..word.len()];
+                buf.copy_from_slice(word.as_bytes());
+                buf.make_ascii_lowercase();
+                std::str::from_utf8(buf).unwrap_or("")
+            } else {
+                lower.clear();
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+                lower.as_str()
+            };
+            if let Some((w, l)) = words.get_key_value(key) {
+                found.entry(w).or_insert((*l, 0)).1 += 1;
+            }
+        }
+        Tally {
+            words: count_words(text),
+            distinct: found.into_iter().map(|(w, (l, n))| (w, l, n)).collect(),
+        }
+    }
+
+    /// Adds the tally of another text, as if the two were joined by a space.
+    pub fn add(&mut self, other: &Tally) {
+        self.words += other.words;
+        if other.distinct.is_empty() {
+            return;
+        }
+        let mut all: BTreeMap<&'static str, (Lang, u32)> = self
+            .distinct
+            .iter()
+            .map(|(w, l, n)| (*w, (*l, *n)))
+            .collect();
+        for (w, l, n) in &other.distinct {
+            all.entry(w).or_insert((*l, 0)).1 += n;
+        }
+        self.distinct = all.into_iter().map(|(w, (l, n))| (w, l, n)).collect();
+    }
+
+    /// The distinctive words of the other standard than `lang`, with their counts, when
+    /// they outweigh those of `lang` clearly: at least 3, and more than twice as many (a
+    /// quotation or a name in the other standard is not enough).
+    pub fn reads_as_other(&self, lang: Lang) -> Option<Vec<(String, usize)>> {
+        let count = |own: bool| -> usize {
+            self.distinct
+                .iter()
+                .filter(|(_, l, _)| (*l == lang) == own)
+                .map(|(.., n)| *n as usize)
+                .sum()
+        };
+        let (own_count, other_count) = (count(true), count(false));
+        if other_count < 3 || other_count <= 2 * own_count {
+            return None;
+        }
+        let mut list: Vec<(String, usize)> = self
+            .distinct
+            .iter()
+            .filter(|(_, l, _)| *l != lang)
+            .map(|(w, _, n)| ((*w).to_owned(), *n as usize))
+            .collect();
+        // The most frequent first; at most eight named.
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.truncate(8);
+        Some(list)
+    }
+}
+
+/// The search terms of one text, each once with how often it is written there
+/// (`render::search::body_terms` makes them). Stored as one string of terms, each ended
+/// by a line break, and their counts: a body's terms take less room than its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Terms {
+    list: Box<str>,
+    counts: Box<[u32]>,
+}
+
+impl Terms {
+    /// From terms and counts; the terms hold no line break, each comes once.
+    pub fn new<'a>(terms: impl IntoIterator<Item = (&'a str, u32)>) -> Self {
+        let mut list = String::new();
+        let mut counts = Vec::new();
+        for (term, n) in terms {
+            list.push_str(term);
+            list.push('\n');
+            counts.push(n);
+        }
+        Terms {
+            list: list.into_boxed_str(),
+            counts: counts.into_boxed_slice(),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.list
+            .split_terminator('\n')
+            .zip(self.counts.iter().copied())
+    }
+}
+
+/// The distinctive words of the other standard than `lang` found in `text` (see
+/// `Tally::reads_as_other`).
+pub fn reads_as_other(text: &str, lang: Lang) -> Option<Vec<(String, usize)>> {
+    Tally::of(text).reads_as_other(lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_word_is_distinctive_of_both_standards() {
+        let both: Vec<&&str> = BOKMAL_ONLY
+            .iter()
+            .filter(|w| NYNORSK_ONLY.contains(w))
+            .collect();
+        assert!(both.is_empty(), "{both:?}");
+    }
+
+    #[test]
+    fn nynorsk_under_bokmal_is_found_with_its_words() {
+        let text = "Dette er eit forum der partane kan drøfte kva som ikkje fungerer, og korleis ein kan gjere det betre. Det skal ikkje vere ein parallell.";
+        let found = reads_as_other(text, Lang::Nb).unwrap();
+        assert_eq!(found[0], ("ein".to_owned(), 2));
+        assert_eq!(found[1], ("ikkje".to_owned(), 2));
+        assert!(reads_as_other(text, Lang::Nn).is_none());
+    }
+
+    #[test]
+    fn bokmal_under_nynorsk_is_found() {
+        let text = "Avtalen skal ikke være en parallell, og hva som skjer fra 2020 er ikke klart.";
+        let found = reads_as_other(text, Lang::Nn).unwrap();
+        assert_eq!(found[0], ("ikke".to_owned(), 2));
+        assert!(reads_as_other(text, Lang::Nb).is_none());
+    }
+
+    #[test]
+    fn a_quotation_or_a_few_words_are_not_enough() {
+        // A bokmål text quoting a nynorsk sentence: its own words outweigh.
+        let text = "Departementet sier at det ikke er klart hva som skjer, men avtalen sier «det skal ikkje lagast parallelle versjonar» og det er ikke nytt fra 2020.";
+        assert!(reads_as_other(text, Lang::Nb).is_none());
+        assert!(reads_as_other("Kva no?", Lang::Nb).is_none());
+    }
+
+    #[test]
+    fn words_and_letters_are_read_as_characters_are() {
+        let texts = [
+            "Det er 2020 – og «slik» er det.",
+            "  ÆØÅ æøå\u{a0}òg\u{2003}hjå\x0bx 12 -- ",
+            "",
+            "a",
+            "Ǆ\u{212a}elvin ﬁ",
+        ];
+        for t in texts {
+            let words = t
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count();
+            assert_eq!(count_words(t), words, "{t:?}");
+            let runs: Vec<&str> = t
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(letter_runs(t).collect::<Vec<_>>(), runs, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn tallies_of_texts_add_up_to_the_tally_of_the_texts_joined() {
+        let parts = [
+            "Dette er eit forum der partane kan drøfte kva som ikkje fungerer.",
+            "",
+            "Avtalen skal ikke være en parallell, og hva som skjer er ikke klart.",
+            "Kva no? Ikkje nok.",
+        ];
+        let mut sum = Tally::default();
+        for p in parts {
+            sum.add(&Tally::of(p));
+        }
+        assert_eq!(sum, Tally::of(&parts.join(" ")));
+        assert_eq!(sum.words, count_words(&parts.join(" ")));
+        for lang in [Lang::Nb, Lang::Nn] {
+            assert_eq!(
+                sum.reads_as_other(lang),
+                reads_as_other(&parts.join(" "), lang)
+            );
+        }
+    }
+
+    #[test]
+    fn terms_come_back_as_they_were_given() {
+        let terms = Terms::new([("barnevern", 3), ("tillit", 1), ("æøå", 2)]);
+        let back: Vec<(&str, u32)> = terms.iter().collect();
+        assert_eq!(back, [("barnevern", 3), ("tillit", 1), ("æøå", 2)]);
+        assert_eq!(Terms::new([]).iter().count(), 0);
+    }
+}
