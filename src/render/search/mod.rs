@@ -628,8 +628,23 @@ fn weigh(d: &Doc) -> Vec<(Cow<'_, str>, u32)> {
 
 /// The first `max` characters of `text`, cut at a word, with an ellipsis when cut.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max {
+    // The words joined by single spaces, read only until they are longer than `max`:
+    // every body's excerpt is taken, and a body can be long.
+    let mut joined = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > max {
+            break;
+        }
+        if !joined.is_empty() {
+            joined.push(' ');
+            chars += 1;
+        }
+        joined.push_str(word);
+        chars += word.chars().count();
+    }
+    let text = joined;
+    if chars <= max {
         return text;
     }
     let cut: String = text.chars().take(max).collect();
@@ -808,5 +823,28 @@ mod tests {
         assert_eq!(excerpt("en to tre", 20), "en to tre");
         assert_eq!(excerpt("alpha beta gamma, delta", 14), "alpha beta…");
         assert_eq!(excerpt("alpha beta gamma, delta", 18), "alpha beta gamma…");
+        // Read only as far as needed, it gives what the whole text joined would give.
+        let whole = |text: &str, max: usize| {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if text.chars().count() <= max {
+                return text;
+            }
+            let cut: String = text.chars().take(max).collect();
+            let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+            format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+        };
+        let long = "Tillit  mellom\npartane,  i  barnevernet; æøå ".repeat(20);
+        for text in [
+            "",
+            "  ",
+            "en to",
+            " en\n\nto  tre ",
+            "ordsomerlengreennmax",
+            &long,
+        ] {
+            for max in [0, 1, 2, 5, 6, 7, 12, 160] {
+                assert_eq!(excerpt(text, max), whole(text, max), "{text:?} {max}");
+            }
+        }
     }
 }
