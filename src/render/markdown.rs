@@ -54,7 +54,9 @@ pub struct Digest {
 }
 
 impl Rendered {
-    /// The text without markup. Worked out from the HTML when asked, not kept.
+    /// The text without markup, for tests: the build reads a body's text once, into its
+    /// digest, and may let the HTML go after.
+    #[cfg(test)]
     pub fn text(&self) -> String {
         plain_text(&self.html)
     }

@@ -304,7 +304,10 @@ impl<'a> Ctx<'a> {
         self.urls.href(site_path)
     }
 
+    /// The HTML of an initiative's, a measure's or an event's body. Never a page's: a
+    /// one-off build lets those go (`Prepared::body_html` renders them again).
     pub fn body(&self, key: &str) -> &'a str {
+        debug_assert!(!key.starts_with("page:"), "{key}: use Prepared::body_html");
         self.bodies.get(key).map_or("", |r| r.html.as_str())
     }
 
