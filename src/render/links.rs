@@ -43,9 +43,14 @@ impl Prepared<'_> {
                 }
                 Some(format!("initiative:{id}"))
             }
-            Job::Timeline => {
+            Job::Timeline | Job::InitiativeTimeline(_) | Job::ActorTimeline(_) => {
+                let events: Vec<&crate::model::Event> = match job {
+                    Job::InitiativeTimeline(id) => self.reg.events_of_initiative(id).collect(),
+                    Job::ActorTimeline(id) => self.reg.events_of_actor(id).collect(),
+                    _ => self.reg.events.iter().collect(),
+                };
                 let size = self.reg.config.page_size;
-                let shown = super::paging::slice(&self.reg.events, number, size);
+                let shown = super::paging::slice(&events, number, size);
                 set.extend(shown.iter().map(|e| e.anchor.clone()));
                 set.extend(shown.iter().map(|e| format!("y{}", e.date.year)));
                 None

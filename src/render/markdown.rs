@@ -213,8 +213,10 @@ pub struct Linker<'a> {
     pub allow_html: bool,
     /// The site's images, by their path below pages/ (render/figure.rs).
     pub images: &'a crate::images::Images,
-    /// Event anchor to the page of the timeline that shows the event, for the events past
-    /// its first page: a link to `/tidslinje/#anchor` leads to `/tidslinje/side/3/#anchor`.
+    /// `<timeline>#<event anchor>` to the page of that timeline that shows the event, for
+    /// the events past its first page (`paging::later_events`): a link to
+    /// `/tidslinje/#anchor` leads to `/tidslinje/side/3/#anchor`, and so on an
+    /// initiative's or an actor's timeline.
     pub events: &'a BTreeMap<String, String>,
 }
 
@@ -713,11 +715,12 @@ fn resolve<'a>(
     };
     if path_part.starts_with('/') {
         let mut site_path = linker.urls.site(path_part);
-        // An event past the timeline's first page: its page, wherever the list puts it.
-        if site_path == linker.urls.timeline() {
-            if let Some(page) = anchor.as_ref().and_then(|a| linker.events.get(a)) {
-                site_path.clone_from(page);
-            }
+        // An event past the first page of a timeline: its page, wherever the list puts it.
+        if let Some(page) = anchor
+            .as_ref()
+            .and_then(|a| linker.events.get(&format!("{site_path}#{a}")))
+        {
+            site_path.clone_from(page);
         }
         record(site_path.clone());
         return CowStr::from(with_anchor(&site_path));
@@ -913,7 +916,16 @@ mod tests {
             content_dir: "content",
             allow_html: md.contains("<!-- allow_html -->"),
             images: &images,
-            events: &BTreeMap::from([("hending-60".to_owned(), "/tidslinje/side/2/".to_owned())]),
+            events: &BTreeMap::from([
+                (
+                    "/tidslinje/#hending-60".to_owned(),
+                    "/tidslinje/side/2/".to_owned(),
+                ),
+                (
+                    "/tidslinje/tillit/#hending-60".to_owned(),
+                    "/tidslinje/tillit/side/3/".to_owned(),
+                ),
+            ]),
         };
         render(md, &src, 4, "/own/", 0, &linker, &["fakta"], true)
     }
@@ -1263,7 +1275,8 @@ mod tests {
     fn a_link_to_an_event_leads_to_the_page_of_the_timeline_that_shows_it() {
         let r = render_in(
             "content/pages/a.md",
-            "[Senere](/tidslinje/#hending-60) og [tidleg](/tidslinje/#hending-1).\n",
+            "[Senere](/tidslinje/#hending-60) og [tidleg](/tidslinje/#hending-1), \
+             [i tiltaket](/tidslinje/tillit/#hending-60).\n",
         )
         .unwrap();
         assert!(
@@ -1276,8 +1289,21 @@ mod tests {
             "{}",
             r.html
         );
+        assert!(
+            r.html
+                .contains("href=\"/tidslinje/tillit/side/3/#hending-60\""),
+            "{}",
+            r.html
+        );
         let paths: Vec<&str> = r.links.iter().map(|l| l.path.as_str()).collect();
-        assert_eq!(paths, ["/tidslinje/side/2/", "/tidslinje/"]);
+        assert_eq!(
+            paths,
+            [
+                "/tidslinje/side/2/",
+                "/tidslinje/",
+                "/tidslinje/tillit/side/3/"
+            ]
+        );
     }
 
     #[test]

@@ -147,15 +147,25 @@ fn event_page(reg: &Registry, urls: &Urls, i: usize) -> String {
     path(&urls.timeline(), i / reg.config.page_size.max(1) + 1)
 }
 
-/// Event anchor to the page of the timeline that shows it, for every event past the
-/// first page (render/markdown.rs: links to `/tidslinje/#anchor` follow the event there).
+/// For each event past the first page of a timeline that shows it (the whole timeline, an
+/// initiative's or an actor's), `<timeline>#<anchor>` to the page of that timeline that
+/// shows it: links to the event there follow it (render/markdown.rs).
 pub fn later_events(reg: &Registry, urls: &Urls) -> BTreeMap<String, String> {
-    reg.events
-        .iter()
-        .enumerate()
-        .skip(reg.config.page_size.max(1))
-        .map(|(i, e)| (e.anchor.clone(), event_page(reg, urls, i)))
-        .collect()
+    let size = reg.config.page_size.max(1);
+    let mut out = BTreeMap::new();
+    let mut add = |first: String, events: &mut dyn Iterator<Item = &Event>| {
+        for (i, e) in events.enumerate().skip(size) {
+            out.insert(format!("{first}#{}", e.anchor), path(&first, i / size + 1));
+        }
+    };
+    add(urls.timeline(), &mut reg.events.iter());
+    for id in reg.initiatives.keys() {
+        add(urls.timeline_of(id), &mut reg.events_of_initiative(id));
+    }
+    for id in reg.actors.keys() {
+        add(urls.timeline_of_actor(id), &mut reg.events_of_actor(id));
+    }
+    out
 }
 
 /// The place of `e` in `events`, when it is one of them: events are shown by reference,

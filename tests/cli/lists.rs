@@ -74,6 +74,18 @@ fn write_site(root: &Path, pages: usize, events: usize, page_size: usize) {
     fs::write(content.join("events/hendelser.yaml"), list).unwrap();
 }
 
+/// The anchor of the first event on the timeline page at `path` (below `out`).
+fn first_event(out: &Path, path: &str) -> String {
+    let html = fs::read_to_string(out.join(path).join("index.html"))
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    html.split(" id=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap_or(""))
+        .find(|id| id.contains("-hendelse-"))
+        .unwrap_or_else(|| panic!("an event on {path}"))
+        .to_owned()
+}
+
 /// The site path of every `href` in `html` that points into the site.
 fn hrefs(html: &str) -> Vec<String> {
     html.split("href=\"")
@@ -261,14 +273,7 @@ fn a_link_to_an_event_follows_it_to_its_page_of_the_timeline() {
     let o = build(dir.path(), &out);
     assert!(o.status.success(), "{:?}", text(&o));
     // The first event on the third page of the timeline.
-    let third = fs::read_to_string(out.join("tidslinje/side/3/index.html")).unwrap();
-    let anchor = third
-        .split(" id=\"")
-        .skip(1)
-        .map(|s| s.split('"').next().unwrap_or(""))
-        .find(|id| id.contains("-hendelse-"))
-        .expect("an event on page 3")
-        .to_owned();
+    let anchor = first_event(&out, "tidslinje/side/3/");
     let page = dir.path().join("content/pages/artikler/lenke.md");
     let write = |anchor: &str| {
         fs::write(
@@ -307,4 +312,51 @@ fn a_link_to_an_event_follows_it_to_its_page_of_the_timeline() {
         stderr.contains("broken link `/tidslinje/#ingen-slik-hendelse`"),
         "{stderr}"
     );
+}
+
+/// The same for an initiative's and an actor's timeline: a link to an event on the first
+/// page of one leads to the page of that timeline that shows it.
+#[test]
+fn a_link_to_an_event_on_an_initiatives_or_actors_timeline_follows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(dir.path(), 3, 300, 5);
+    let out = dir.path().join("out");
+    let o = build(dir.path(), &out);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let page = dir.path().join("content/pages/artikler/lenke.md");
+    for timeline in ["tidslinje/i00/", "tidslinje/aktorer/a00/"] {
+        let first = first_event(&out, timeline);
+        let second = first_event(&out, &format!("{timeline}side/2/"));
+        fs::write(
+            &page,
+            format!(
+                "---\ntitle: Lenke\n---\nSe [denne](/{timeline}#{first}) og [den](/{timeline}#{second}).\n"
+            ),
+        )
+        .unwrap();
+        let o = build(dir.path(), &out);
+        assert!(o.status.success(), "{timeline}: {:?}", text(&o));
+        let html = fs::read_to_string(out.join("artikler/lenke/index.html")).unwrap();
+        let href = |anchor: &str| {
+            hrefs(&html)
+                .into_iter()
+                .find(|h| h.contains(anchor))
+                .expect("the link")
+        };
+        assert_eq!(href(&first), format!("/{timeline}#{first}"));
+        assert_eq!(href(&second), format!("/{timeline}side/2/#{second}"));
+        // An event this timeline does not show is a broken link.
+        fs::write(
+            &page,
+            format!("---\ntitle: Lenke\n---\nSe [ingen](/{timeline}#ingen-slik).\n"),
+        )
+        .unwrap();
+        let o = build(dir.path(), &out);
+        assert!(!o.status.success(), "{timeline}");
+        let (_, stderr) = text(&o);
+        assert!(
+            stderr.contains(&format!("broken link `/{timeline}#ingen-slik`")),
+            "{stderr}"
+        );
+    }
 }
