@@ -326,6 +326,15 @@ mod tests {
             pages += usize::from(r.released && !k.html.is_empty());
         }
         assert!(pages >= 5, "the real site's pages have bodies: {pages}");
+        // An excerpt is kept only where search results show it: pages without a summary.
+        let reg = sources.current();
+        for (i, page) in reg.pages.iter().enumerate() {
+            let Some(r) = released.bodies.get(&format!("page:{i}")) else {
+                continue;
+            };
+            let shown = page.meta.summary.is_none() && !page.body().trim().is_empty();
+            assert_eq!(!r.digest.excerpt.is_empty(), shown, "{}", page.source.path);
+        }
         let embeds = released.bodies.values().filter(|r| !r.embeds.is_empty());
         assert!(embeds.count() > 0, "and one has an embed");
     }

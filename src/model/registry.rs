@@ -137,6 +137,8 @@ impl Registry {
             e.anchor = anchor;
         }
         pages.sort_by(|a, b| (&a.slug_path, a.is_section).cmp(&(&b.slug_path, b.is_section)));
+        // Held for the whole build: no room to spare.
+        pages.shrink_to_fit();
 
         let mut events_by_initiative: HashMap<String, Vec<usize>> = HashMap::new();
         let mut events_by_actor: HashMap<String, Vec<usize>> = HashMap::new();

@@ -420,8 +420,11 @@ pub fn render(
     align_with_classes(&mut rewritten);
     out.html.reserve(markdown.len() * 3 / 2);
     html::push_html(&mut out.html, rewritten.into_iter());
-    // Every body is held until the site is written: no room to spare.
+    // What is kept of every body is held until the site is written: no room to spare.
     out.html.shrink_to_fit();
+    out.anchors.shrink_to_fit();
+    out.headings.shrink_to_fit();
+    out.links.shrink_to_fit();
     if errors.is_empty() {
         Ok(out)
     } else {

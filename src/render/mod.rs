@@ -49,9 +49,22 @@ const PAGE_IDS: &[&str] = &["main", "top", "kontakt", "paa-denne-siden"];
 #[derive(Default)]
 pub struct Contexts(BTreeMap<(usize, Lang), tera::Context>);
 
-/// One piece of Markdown to render: (key, text, file, first line, site path it lands on,
-/// ids its page's template already uses, which its headings must leave free).
-type Work<'a> = (String, &'a str, usize, usize, String, Vec<String>);
+/// One piece of Markdown to render.
+struct Work<'a> {
+    /// `page:<index>`, `initiative:<id>`, `measure:<id>:<measure>` or `event:<anchor>`.
+    key: String,
+    text: &'a str,
+    /// Its file, as `markdown_files` numbers them, and the line the text starts on.
+    file: usize,
+    line: usize,
+    /// The site path it lands on.
+    own: String,
+    /// Ids its page's template already uses, which its headings must leave free.
+    reserved: Vec<String>,
+    /// Whether its excerpt is shown (search results of events, and of pages without a
+    /// summary): only then is it kept in the digest.
+    excerpt: bool,
+}
 
 /// A site ready to render: every body rendered, every link checked, every path planned.
 pub struct Prepared<'a> {
@@ -101,14 +114,15 @@ fn linker<'l>(
 /// events' in `markdown_files`, and its headings leave the page template's ids free.
 fn page_work<'r>(reg: &'r Registry, urls: &Urls, i: usize) -> Option<Work<'r>> {
     let p = reg.pages.get(i)?;
-    Some((
-        format!("page:{i}"),
-        p.body(),
-        reg.initiatives.len() + reg.event_sources.len() + i,
-        p.source.body_line,
-        urls.page(&p.slug_path),
-        PAGE_IDS.iter().map(|s| s.to_string()).collect(),
-    ))
+    Some(Work {
+        key: format!("page:{i}"),
+        text: p.body(),
+        file: reg.initiatives.len() + reg.event_sources.len() + i,
+        line: p.source.body_line,
+        own: urls.page(&p.slug_path),
+        reserved: PAGE_IDS.iter().map(|s| s.to_string()).collect(),
+        excerpt: p.meta.summary.is_none(),
+    })
 }
 
 /// Every file Markdown is rendered from, in the order links refer to them by (`LinkRef::file`).
@@ -200,28 +214,30 @@ pub fn prepare_in<'a>(
     for (f, (id, ini)) in reg.initiatives.iter().enumerate() {
         let own = urls.initiative(id);
         let reserved = initiative_ids(ini);
-        work.push((
-            format!("initiative:{id}"),
-            ini.body(),
-            f,
-            ini.source.body_line,
-            own.clone(),
-            reserved.clone(),
-        ));
+        work.push(Work {
+            key: format!("initiative:{id}"),
+            text: ini.body(),
+            file: f,
+            line: ini.source.body_line,
+            own: own.clone(),
+            reserved: reserved.clone(),
+            excerpt: false,
+        });
         for m in &ini.meta.measures {
             if let Some(d) = &m.description {
                 let line = ini
                     .source
                     .locate(&["measures:", m.title.as_str(), "description:"], "")
                     .map_or(1, |l| l.0);
-                work.push((
-                    format!("measure:{id}:{}", measure_id(m)),
-                    d,
-                    f,
+                work.push(Work {
+                    key: format!("measure:{id}:{}", measure_id(m)),
+                    text: d,
+                    file: f,
                     line,
-                    own.clone(),
-                    reserved.clone(),
-                ));
+                    own: own.clone(),
+                    reserved: reserved.clone(),
+                    excerpt: false,
+                });
             }
         }
     }
@@ -232,14 +248,15 @@ pub fn prepare_in<'a>(
             let line = src
                 .locate(&[e.title.as_str(), "description:"], "")
                 .map_or(1, |l| l.0);
-            work.push((
-                format!("event:{}", e.anchor),
-                d,
-                file_base + e.file,
+            work.push(Work {
+                key: format!("event:{}", e.anchor),
+                text: d,
+                file: file_base + e.file,
                 line,
-                urls.timeline(),
-                page_ids.clone(),
-            ));
+                own: urls.timeline(),
+                reserved: page_ids.clone(),
+                excerpt: true,
+            });
         }
     }
     for i in 0..reg.pages.len() {
@@ -249,7 +266,7 @@ pub fn prepare_in<'a>(
     }
     let rendered = reuse::render_bodies(&work, &files, &linker, cache);
     let mut bodies = BTreeMap::new();
-    for ((key, ..), r) in work.iter().zip(rendered) {
+    for (Work { key, .. }, r) in work.iter().zip(rendered) {
         match r {
             Ok(r) => {
                 bodies.insert(key.clone(), r);

@@ -109,32 +109,44 @@ impl MarkdownCache {
 type Body = Result<Arc<Rendered>, markdown::Failed>;
 
 /// What the text of the body `html` says, read once: the language tally, the search
-/// terms and the excerpt (see `markdown::Digest`).
-pub fn digest(html: &str) -> markdown::Digest {
+/// terms and, when `excerpt`, the excerpt (see `markdown::Digest`).
+pub fn digest(html: &str, excerpt: bool) -> markdown::Digest {
     let text = markdown::plain_text(html);
     markdown::Digest {
         tally: crate::tally::Tally::of(&text),
         terms: super::search::body_terms(&text),
-        excerpt: super::search::excerpt(&text, 160),
+        excerpt: if excerpt {
+            super::search::excerpt(&text, 160)
+        } else {
+            String::new()
+        },
     }
 }
 
 /// Renders one piece of Markdown of `render_bodies`' work, written in `source`.
 pub(super) fn render_work(
-    work: &super::Work,
+    w: &super::Work,
     source: &SourceFile,
     linker: &Linker,
 ) -> Result<Rendered, markdown::Failed> {
-    let (key, text, file, line, own, reserved) = work;
     // Pages and initiatives' texts may hold embeds; events and measures not.
-    let embeds = key.starts_with("page:") || key.starts_with("initiative:");
-    markdown::render(text, source, *line, own, *file, linker, reserved, embeds)
+    let embeds = w.key.starts_with("page:") || w.key.starts_with("initiative:");
+    markdown::render(
+        w.text,
+        source,
+        w.line,
+        &w.own,
+        w.file,
+        linker,
+        &w.reserved,
+        embeds,
+    )
 }
 
 /// Takes the digest of a freshly rendered body and, when `release`, lets its HTML go
 /// (the page's job renders it again: `Prepared::body_html`).
-fn digested(mut r: Rendered, release: bool) -> Rendered {
-    r.digest = digest(&r.html);
+fn digested(mut r: Rendered, work: &super::Work, release: bool) -> Rendered {
+    r.digest = digest(&r.html, work.excerpt);
     if release {
         r.html = String::new();
         r.released = true;
@@ -142,8 +154,7 @@ fn digested(mut r: Rendered, release: bool) -> Rendered {
     r
 }
 
-/// Renders every piece of Markdown in `work` (key, text, file, first line, page) in
-/// parallel, taking from `cache` what it holds for the same text and keeping the rest.
+/// Renders every piece of Markdown in `work` in parallel, taking from `cache` what it holds for the same text and keeping the rest.
 pub(super) fn render_bodies(
     work: &[super::Work],
     files: &[&SourceFile],
@@ -164,17 +175,17 @@ pub(super) fn render_bodies(
     let rendered: Vec<(Body, bool)> = work
         .par_iter()
         .map(|w| {
-            let (key, _, f, line, own, _) = w;
-            match earlier.and_then(|c| c.get(key, files[*f], *f, *line, own)) {
+            let source = files[w.file];
+            match earlier.and_then(|c| c.get(&w.key, source, w.file, w.line, &w.own)) {
                 Some(r) => (Ok(r), true),
                 None => {
-                    let r = render_work(w, files[*f], linker);
+                    let r = render_work(w, source, linker);
                     // Only pages are let go: they are most of a large site, and only
                     // their own page shows them (an initiative's body is on its page and
                     // in the timeline).
-                    let release = !keep && key.starts_with("page:");
-                    let r = r.map(|r| digested(r, release)).map_err(|mut failed| {
-                        failed.rendered = digested(failed.rendered, release);
+                    let release = !keep && w.key.starts_with("page:");
+                    let r = r.map(|r| digested(r, w, release)).map_err(|mut failed| {
+                        failed.rendered = digested(failed.rendered, w, release);
                         failed
                     });
                     (r.map(Arc::new), false)
@@ -183,13 +194,13 @@ pub(super) fn render_bodies(
         })
         .collect();
     if let Some(c) = cache {
-        for ((key, _, f, line, own, _), (r, reused)) in work.iter().zip(&rendered) {
+        for (w, (r, reused)) in work.iter().zip(&rendered) {
             if let (Ok(r), false) = (r, reused) {
-                c.insert(key, files[*f], *f, *line, own, r);
+                c.insert(&w.key, files[w.file], w.file, w.line, &w.own, r);
             }
         }
         // Keep only what this run had, so edits that rename keys leave nothing behind.
-        let keys: HashSet<&str> = work.iter().map(|w| w.0.as_str()).collect();
+        let keys: HashSet<&str> = work.iter().map(|w| w.key.as_str()).collect();
         c.entries.retain(|k, _| keys.contains(k.as_str()));
     }
     rendered.into_iter().map(|(r, _)| r).collect()
@@ -266,16 +277,16 @@ impl<'a> Prepared<'a> {
             else {
                 continue;
             };
-            let (_, _, f, _, own, _) = &w;
-            match render_work(&w, &p.source, &linker) {
-                Ok(r) => fresh.push((i, *f, own.clone(), Arc::new(digested(r, false)))),
+            let r = match render_work(&w, &p.source, &linker) {
+                Ok(r) => r,
                 // Its links are checked all the same, so that every problem is reported.
                 Err(failed) => {
                     errors.extend(failed.errors);
-                    let r = digested(failed.rendered, false);
-                    fresh.push((i, *f, own.clone(), Arc::new(r)));
+                    failed.rendered
                 }
-            }
+            };
+            let r = Arc::new(digested(r, &w, false));
+            fresh.push((i, w.file, w.own, r));
         }
         let Kept {
             urls,

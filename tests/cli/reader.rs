@@ -156,3 +156,40 @@ fn the_feed_resolves_its_site_relative_links() {
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"nb\" xml:base=\"https://test.example.no/\">"
     ));
 }
+
+/// A page without a summary is shown in search results by the opening of its text, cut
+/// at a word; a page with one, by its summary.
+#[test]
+fn search_results_show_a_pages_summary_or_else_the_opening_of_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&fixture("basic"), &site);
+    let words =
+        "Partane i forumet drøftar korleis tenestene kan bli betre for barn og unge. ".repeat(6);
+    fs::write(
+        site.join("content/pages/artikler/utan-samandrag.md"),
+        format!("---\ntitle: Utan samandrag\nlang: nn\n---\n## Om forumet\n\n{words}\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = build(&site, &out);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let (_, _, docs) = search_index(&out);
+    let shown = |url: &str| {
+        docs.iter()
+            .find(|d| d["u"] == url)
+            .and_then(|d| d["s"].as_str())
+            .unwrap_or_else(|| panic!("{url} is indexed"))
+            .to_owned()
+    };
+    let opening = shown("/artikler/utan-samandrag/");
+    assert!(
+        opening.starts_with("Om forumet Partane i forumet"),
+        "{opening}"
+    );
+    assert!(
+        opening.ends_with('…') && opening.chars().count() <= 161,
+        "{opening}"
+    );
+    assert_eq!(shown("/artikler/nyhet/"), "Avtalen er signert.");
+}

@@ -690,7 +690,7 @@ mod tests {
         let body = |t: &str| {
             let html = format!("<p>{t}</p>");
             Some(Arc::new(Rendered {
-                digest: crate::render::reuse::digest(&html),
+                digest: crate::render::reuse::digest(&html, true),
                 html,
                 ..Rendered::default()
             }))
@@ -755,7 +755,7 @@ mod tests {
             date: None,
         };
         let in_body = Arc::new(Rendered {
-            digest: crate::render::reuse::digest(&html),
+            digest: crate::render::reuse::digest(&html, true),
             html,
             ..Rendered::default()
         });
