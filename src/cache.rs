@@ -270,10 +270,19 @@ pub fn store(out: &Path, inputs: Inputs, fingerprint: String, summary: &crate::b
             digest: output_digest(out)?,
             summary: Reported::of(summary),
         };
-        let bytes = serde_json::to_vec(&manifest).ok()?;
         let path = file(out);
         let temp = path.with_extension(format!("cache-{}", std::process::id()));
-        std::fs::write(&temp, bytes).ok()?;
+        // Written as it is serialized: at 100,000 pages the manifest is tens of MB.
+        let write = || -> std::io::Result<()> {
+            use std::io::Write as _;
+            let mut w = std::io::BufWriter::new(std::fs::File::create(&temp)?);
+            serde_json::to_writer(&mut w, &manifest)?;
+            w.flush()
+        };
+        if write().is_err() {
+            let _ = std::fs::remove_file(&temp);
+            return None;
+        }
         std::fs::rename(&temp, &path)
             .inspect_err(|_| {
                 let _ = std::fs::remove_file(&temp);
