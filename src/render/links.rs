@@ -59,7 +59,7 @@ impl Prepared<'_> {
             _ => None,
         };
         if let Some(r) = body.and_then(|k| self.bodies.get(&k)) {
-            set.extend(r.anchors.iter().cloned());
+            set.extend(r.anchors().map(str::to_owned));
         }
         set
     }

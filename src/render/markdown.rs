@@ -35,8 +35,7 @@ pub struct Rendered {
     pub released: bool,
     /// What the body's text says, for the language shares and the search index.
     pub digest: Digest,
-    /// The ids of the headings, in order.
-    pub anchors: Vec<String>,
+    /// The headings in order: (level, text, id).
     pub headings: Vec<(u8, String, String)>,
     pub links: Vec<LinkRef>,
     /// The embeds, in order: `embed::marker(n)` in `html` is where the n-th goes.
@@ -54,6 +53,11 @@ pub struct Digest {
 }
 
 impl Rendered {
+    /// The ids of the headings, in order.
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        self.headings.iter().map(|(.., id)| id.as_str())
+    }
+
     /// The text without markup, for tests: the build reads a body's text once, into its
     /// digest, and may let the HTML go after.
     #[cfg(test)]
@@ -422,7 +426,6 @@ pub fn render(
     html::push_html(&mut out.html, rewritten.into_iter());
     // What is kept of every body is held until the site is written: no room to spare.
     out.html.shrink_to_fit();
-    out.anchors.shrink_to_fit();
     out.headings.shrink_to_fit();
     out.links.shrink_to_fit();
     if errors.is_empty() {
@@ -634,13 +637,13 @@ fn assign_heading_ids(
                 };
                 let mut unique = wanted.clone();
                 let mut n = 2;
-                while out.anchors.contains(&unique) || reserved.iter().any(|r| r.as_ref() == unique)
+                while out.anchors().any(|a| a == unique)
+                    || reserved.iter().any(|r| r.as_ref() == unique)
                 {
                     unique = format!("{wanted}-{n}");
                     n += 1;
                 }
                 *id = Some(CowStr::from(unique.clone()));
-                out.anchors.push(unique.clone());
                 out.headings.push((heading_number(*level), text, unique));
             }
             i = j;
@@ -1131,10 +1134,17 @@ mod tests {
             "## Bakgrunn\n\n## Bakgrunn\n\n## Mål {#maal}\n",
         )
         .unwrap();
-        assert_eq!(r.anchors, ["bakgrunn", "bakgrunn-2", "maal"]);
+        assert_eq!(
+            r.anchors().collect::<Vec<_>>(),
+            ["bakgrunn", "bakgrunn-2", "maal"]
+        );
         assert!(r.html.contains("<h2 id=\"bakgrunn-2\">"));
         let r = render_in("content/pages/a.md", "## Fakta\n").unwrap();
-        assert_eq!(r.anchors, ["fakta-2"], "the template's own id is not taken");
+        assert_eq!(
+            r.anchors().collect::<Vec<_>>(),
+            ["fakta-2"],
+            "the template's own id is not taken"
+        );
     }
 
     #[test]

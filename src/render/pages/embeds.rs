@@ -78,7 +78,7 @@ pub fn expand<'a>(
     if body.embeds.is_empty() {
         return Ok(html);
     }
-    let mut taken: BTreeSet<String> = body.anchors.iter().cloned().collect();
+    let mut taken: BTreeSet<String> = body.anchors().map(str::to_owned).collect();
     taken.extend(reserved.iter().cloned());
     taken.extend(
         super::super::PAGE_IDS

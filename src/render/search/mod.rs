@@ -189,12 +189,13 @@ fn stem_len(word: &str) -> usize {
     word.len()
 }
 
-/// One thing a reader can find.
-struct Doc {
+/// One thing a reader can find. Its title and summary borrow from the records where
+/// they are written there: a large site has many documents.
+struct Doc<'a> {
     kind: &'static str,
-    title: String,
+    title: Cow<'a, str>,
     url: String,
-    summary: String,
+    summary: Cow<'a, str>,
     lang: Lang,
     /// Extra words found like the title (an actor's earlier names, short forms).
     also: String,
@@ -204,6 +205,13 @@ struct Doc {
     /// Other words that count as text (topics, tags, roles).
     text: String,
     date: Option<String>,
+}
+
+/// The excerpt of the body at `key` (none for a body without text, or none at all).
+fn excerpt_of<'a>(ctx: &Ctx<'a>, key: &str) -> &'a str {
+    ctx.bodies
+        .get(key)
+        .map_or("", |b| b.digest.excerpt.as_str())
 }
 
 /// How many documents the index of `reg` has: what its layout follows from, known before
@@ -263,9 +271,9 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
         }
         docs.push(Doc {
             kind: "initiative",
-            title: m.title.clone(),
+            title: Cow::Borrowed(&m.title),
             url: ctx.href(&p.urls.initiative(&ini.id)),
-            summary: m.summary.clone().unwrap_or_default(),
+            summary: Cow::Borrowed(m.summary.as_deref().unwrap_or_default()),
             lang: ini.lang,
             also: m.short_title.clone().unwrap_or_default(),
             body,
@@ -290,9 +298,12 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
         let kind_label = ctx.t(site_lang, &format!("kind.{}", a.kind.key()));
         docs.push(Doc {
             kind: "actor",
-            title: current.name.clone(),
+            title: Cow::Borrowed(&current.name),
             url: ctx.href(&p.urls.actor(&a.id)),
-            summary: a.description.clone().unwrap_or_else(|| kind_label.clone()),
+            summary: a
+                .description
+                .as_deref()
+                .map_or_else(|| Cow::Owned(kind_label.clone()), Cow::Borrowed),
             lang: site_lang,
             also,
             body: None,
@@ -308,21 +319,23 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
         if pg.is_section && pg.slug_path.is_empty() {
             continue;
         }
-        let body = ctx.bodies.get(&format!("page:{i}")).cloned();
+        let key = format!("page:{i}");
+        let body = ctx.bodies.get(&key).cloned();
         let mut text = String::new();
         for t in &pg.meta.tags {
             text.push(' ');
             text.push_str(t);
         }
-        let summary = pg.meta.summary.clone().unwrap_or_else(|| {
-            body.as_ref()
-                .map_or_else(String::new, |b| b.digest.excerpt.clone())
-        });
+        let summary = pg
+            .meta
+            .summary
+            .as_deref()
+            .unwrap_or_else(|| excerpt_of(ctx, &key));
         docs.push(Doc {
             kind: "page",
-            title: pg.meta.title.clone(),
+            title: Cow::Borrowed(&pg.meta.title),
             url: ctx.href(&p.urls.page(&pg.slug_path)),
-            summary,
+            summary: Cow::Borrowed(summary),
             lang: pg.lang,
             also: String::new(),
             body,
@@ -332,7 +345,8 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
     }
 
     for e in &reg.events {
-        let body = ctx.bodies.get(&format!("event:{}", e.anchor)).cloned();
+        let key = format!("event:{}", e.anchor);
+        let body = ctx.bodies.get(&key).cloned();
         let lang = ctx.event_lang(e);
         let mut date = e.date_label.clone().unwrap_or_else(|| e.date.text(lang));
         // A plan is never listed as a fact, in search results either.
@@ -349,11 +363,9 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
         }
         docs.push(Doc {
             kind: "event",
-            title: e.title.clone(),
+            title: Cow::Borrowed(&e.title),
             url: ctx.href(&super::paging::event_path(p.reg, &p.urls, e)),
-            summary: body
-                .as_ref()
-                .map_or_else(String::new, |b| b.digest.excerpt.clone()),
+            summary: Cow::Borrowed(excerpt_of(ctx, &key)),
             lang,
             also,
             body,
@@ -459,7 +471,7 @@ fn forms(docs: &[Doc]) -> FxHashMap<String, Box<str>> {
     let mut forms = docs
         .par_iter()
         .fold(FxHashMap::default, |mut forms, d| {
-            for text in [&d.title, &d.also, &d.summary] {
+            for text in [&*d.title, &d.also, &*d.summary] {
                 for raw in words(text) {
                     if let Some(t) = term(raw) {
                         let mut folded = String::new();
@@ -606,7 +618,7 @@ pub fn body_terms(text: &str) -> crate::tally::Terms {
 
 /// How much each word counts in one document: by where it stands (title, summary) plus
 /// its repetitions in the text (the body's terms and the other words), capped.
-fn weigh(d: &Doc) -> Vec<(Cow<'_, str>, u32)> {
+fn weigh<'d>(d: &'d Doc<'_>) -> Vec<(Cow<'d, str>, u32)> {
     // (weight from title and summary, times in the text)
     let mut words: FxHashMap<Cow<'_, str>, (u32, u32)> = FxHashMap::default();
     each_term(&d.title, |t| words.entry(t).or_default().0 += IN_TITLE);
@@ -695,7 +707,7 @@ mod tests {
                 ..Rendered::default()
             }))
         };
-        let doc = |body: Option<Arc<Rendered>>, summary: &str| Doc {
+        let doc = |body: Option<Arc<Rendered>>, summary: &'static str| Doc {
             kind: "page",
             title: "Tillit".into(),
             url: "/test-cache/".into(),
