@@ -134,6 +134,15 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    // glibc's allocator raises the size from which it maps blocks on their own each time
+    // such a block is freed, so that later large blocks (a big site's lists, a growing
+    // index) come from the heap and stay there when freed: a 100,000-page build peaked
+    // 40-70 MB higher, and varied more. The size stays at glibc's default instead.
+    // SAFETY: no other thread runs yet; mallopt only sets a tunable.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve { .. }) {
         // A command whose output is piped into `head` stops quietly when the pipe closes,

@@ -500,7 +500,7 @@ const WEIGH_BATCH: usize = 512;
 #[derive(Default)]
 struct Postings {
     ids: FxHashMap<Box<str>, u32>,
-    lists: Vec<Vec<(u32, u32)>>,
+    lists: Vec<shards::Packed>,
 }
 
 impl Postings {
@@ -510,21 +510,21 @@ impl Postings {
             None => {
                 let id = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
                 self.ids.insert(term.into(), id);
-                self.lists.push(Vec::new());
+                self.lists.push(shards::Packed::default());
                 id
             }
         };
         if let Some(list) = self.lists.get_mut(id as usize) {
-            list.push((doc, weight));
+            list.push(doc, weight);
         }
     }
 
     /// The words in byte order, each with its documents.
-    fn sorted(&self) -> Vec<(&str, &[(u32, u32)])> {
-        let mut all: Vec<(&str, &[(u32, u32)])> = self
+    fn sorted(&self) -> Vec<(&str, &shards::Packed)> {
+        let mut all: Vec<(&str, &shards::Packed)> = self
             .ids
             .iter()
-            .filter_map(|(t, &id)| Some((&**t, self.lists.get(id as usize)?.as_slice())))
+            .filter_map(|(t, &id)| Some((&**t, self.lists.get(id as usize)?)))
             .collect();
         all.sort_unstable_by(|a, b| a.0.cmp(b.0));
         all

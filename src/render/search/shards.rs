@@ -113,8 +113,62 @@ pub struct Shown<'a> {
 /// a reader would write it in, when that is not the word itself.
 pub struct Word<'a> {
     pub term: &'a str,
-    pub list: &'a [(u32, u32)],
+    pub list: &'a Packed,
     pub form: Option<&'a str>,
+}
+
+/// A posting list as it is gathered: (document, weight) pairs in document order, each
+/// as the gap from the document before and the weight, LEB128 varints. A large site's
+/// index holds millions of them until it is written; packed, each takes two or three
+/// bytes rather than eight.
+#[derive(Default)]
+pub struct Packed {
+    bytes: Vec<u8>,
+    count: u32,
+    last: u32,
+}
+
+impl Packed {
+    /// Adds document `doc` (after every document added before) with its weight.
+    pub fn push(&mut self, doc: u32, weight: u32) {
+        varint(&mut self.bytes, u64::from(doc.saturating_sub(self.last)));
+        varint(&mut self.bytes, u64::from(weight));
+        self.last = doc;
+        self.count += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The pairs, unpacked.
+    pub fn pairs(&self) -> Vec<(u32, u32)> {
+        let mut out = Vec::with_capacity(self.len());
+        let mut b = read::Bytes::new(&self.bytes);
+        let mut doc = 0u32;
+        for _ in 0..self.count {
+            let (Some(gap), Some(w)) = (b.varint(), b.varint()) else {
+                break;
+            };
+            doc = doc.saturating_add(u32::try_from(gap).unwrap_or(u32::MAX));
+            out.push((doc, u32::try_from(w).unwrap_or(u32::MAX)));
+        }
+        out
+    }
+}
+
+impl FromIterator<(u32, u32)> for Packed {
+    fn from_iter<I: IntoIterator<Item = (u32, u32)>>(pairs: I) -> Self {
+        let mut p = Packed::default();
+        for (doc, weight) in pairs {
+            p.push(doc, weight);
+        }
+        p
+    }
 }
 
 /// The files of one site's search index.
@@ -151,7 +205,10 @@ pub fn write(
     docs: &[Shown],
     kinds: &[(&str, usize, usize)],
 ) -> Index {
-    let encoded: Vec<Vec<u8>> = words.par_iter().map(|w| postings(w.list)).collect();
+    let encoded: Vec<Vec<u8>> = words
+        .par_iter()
+        .map(|w| postings(&w.list.pairs()))
+        .collect();
     let big: Vec<bool> = encoded
         .iter()
         .map(|e| layout.postings > 0 && e.len() > BIG)
@@ -512,20 +569,29 @@ mod tests {
         );
         let every: Vec<(u32, u32)> = (0..2000).map(|d| (d, 1 + d % 7)).collect();
         let one = [(7, 8)];
+        let (packed_every, packed_one): (Packed, Packed) = (
+            every.iter().copied().collect(),
+            one.iter().copied().collect(),
+        );
+        assert_eq!(
+            packed_every.pairs(),
+            every,
+            "a list unpacks as it was packed"
+        );
         let words = [
             Word {
                 term: "avtal",
-                list: &one,
+                list: &packed_one,
                 form: Some("avtale"),
             },
             Word {
                 term: "barnevern",
-                list: &every,
+                list: &packed_every,
                 form: None,
             },
             Word {
                 term: "samarbeidsavtal",
-                list: &one,
+                list: &packed_one,
                 form: None,
             },
         ];
