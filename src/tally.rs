@@ -6,12 +6,19 @@ use std::collections::BTreeMap;
 
 use crate::model::Lang;
 
-/// Words of running text: tokens with at least one letter (between whitespace). It
-/// reads every published word, so ASCII is read byte by byte and only other characters
-/// are decoded.
+/// Words of running text: tokens with at least one letter (between whitespace).
 pub fn count_words(text: &str) -> usize {
+    words_and_runs(text, |_| {})
+}
+
+/// Reads `text` once, calling `run` with each run of letters in it (`text.split(|c|
+/// !c.is_alphabetic())` without the empty pieces), and returns how many words it has:
+/// tokens with at least one letter, between whitespace. It reads every published word,
+/// so ASCII is read byte by byte and only other characters are decoded.
+fn words_and_runs<'t>(text: &'t str, mut run: impl FnMut(&'t str)) -> usize {
     let bytes = text.as_bytes();
     let (mut i, mut n, mut in_word, mut has_letter) = (0, 0, false, false);
+    let mut start: Option<usize> = None;
     while i < bytes.len() {
         let b = bytes[i];
         let (space, letter, len) = if b.is_ascii() {
@@ -33,37 +40,17 @@ pub fn count_words(text: &str) -> usize {
             in_word = true;
             has_letter |= letter;
         }
+        if letter {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            run(&text[s..i]);
+        }
         i += len;
     }
+    if let Some(s) = start {
+        run(&text[s..]);
+    }
     n + usize::from(in_word && has_letter)
-}
-
-/// The runs of letters in `text`: `text.split(|c| !c.is_alphabetic())` without the
-/// empty pieces, reading ASCII byte by byte.
-fn letter_runs(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        let mut start = None;
-        while i < bytes.len() {
-            let b = bytes[i];
-            let (letter, len) = if b.is_ascii() {
-                (b.is_ascii_alphabetic(), 1)
-            } else {
-                let c = text[i..].chars().next()?;
-                (c.is_alphabetic(), c.len_utf8())
-            };
-            if letter {
-                start.get_or_insert(i);
-            } else if let Some(s) = start {
-                let run = &text[s..i];
-                i += len;
-                return Some(run);
-            }
-            i += len;
-        }
-        start.map(|s| &text[s..])
-    })
 }
 
 /// Common words only one of the standards writes so (the other's form in the same row's
@@ -210,12 +197,12 @@ impl Tally {
         let mut lower = String::new();
         // An ASCII word in lower case, without a copy on the heap.
         let mut ascii = [0u8; 64];
-        for word in letter_runs(text) {
+        let count = words_and_runs(text, |word| {
             // ASCII keeps its length in lower case; other letters never shrink to less
             // than a third of their bytes.
             let is_ascii = word.is_ascii();
             if word.len() > if is_ascii { longest } else { 3 * longest } {
-                continue;
+                return;
             }
             let key = if is_ascii && word.len() <= ascii.len() {
                 let buf = &mut ascii[..word.len()];
@@ -230,9 +217,9 @@ impl Tally {
             if let Some((w, l)) = words.get_key_value(key) {
                 found.entry(w).or_insert((*l, 0)).1 += 1;
             }
-        }
+        });
         Tally {
-            words: count_words(text),
+            words: count,
             distinct: found.into_iter().map(|(w, (l, n))| (w, l, n)).collect(),
         }
     }
@@ -377,7 +364,9 @@ mod tests {
                 .split(|c: char| !c.is_alphabetic())
                 .filter(|w| !w.is_empty())
                 .collect();
-            assert_eq!(letter_runs(t).collect::<Vec<_>>(), runs, "{t:?}");
+            let mut found = Vec::new();
+            assert_eq!(words_and_runs(t, |r| found.push(r)), words, "{t:?}");
+            assert_eq!(found, runs, "{t:?}");
         }
     }
 
