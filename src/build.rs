@@ -104,7 +104,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let sources = session::load(paths, None, None)?;
     phases.done("load and check records");
     let warnings = &sources.warnings;
-    let (prepared, language, found) = session::prepare_checked(&sources, None, None)?;
+    let (prepared, language, found) = session::prepare_checked(&sources, None)?;
     phases.done("render bodies, check links");
     let plan = session::outputs(&prepared);
     for p in &prepared {

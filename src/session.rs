@@ -20,7 +20,6 @@ use crate::render::changes;
 use crate::render::history::{self, History, Site};
 use crate::render::plan::{Around, Job};
 use crate::render::reuse::MarkdownCache;
-use crate::render::search::Weights;
 use crate::render::theme::Theme;
 use crate::render::{self, Prepared};
 use crate::versions::Version;
@@ -55,14 +54,13 @@ impl Sources {
 }
 
 /// What the preview keeps from one session to the next, so that a save costs what it
-/// changed: the files read, the theme, the Markdown rendered and the search weights.
+/// changed: the files read, the theme and the Markdown rendered (with its digests).
 /// A one-off build has none of it.
 #[derive(Default)]
 pub struct Caches {
     load: LoadCache,
     versions: BTreeMap<String, LoadCache>,
     pub markdown: MarkdownCache,
-    pub search: Weights,
     theme: Option<(String, Arc<Theme>)>,
     /// How many times a theme has been loaded: outputs rendered with another load of
     /// the theme are never reused.
@@ -157,12 +155,11 @@ pub fn load(
 
 /// Prepares every site in parallel, then ties them together: the history every page's
 /// version switcher reads, and what changed from each site to the next. `markdown` (the
-/// current site's bodies from an earlier session) and `search` (weights of search
-/// documents) are the preview's caches.
+/// current site's bodies from an earlier session, with their digests) is the preview's
+/// cache.
 pub fn prepare<'a>(
     sources: &'a Sources,
     markdown: Option<&mut MarkdownCache>,
-    search: Option<&'a Weights>,
 ) -> Result<Vec<Prepared<'a>>, Vec<Diagnostic>> {
     let names: Vec<String> = sources.versions.iter().map(|v| v.name.clone()).collect();
     let last = sources.regs.len() - 1;
@@ -177,9 +174,7 @@ pub fn prepare<'a>(
         } else {
             history::around(&urls, i == last, &names)
         };
-        let mut p = render::prepare_in(reg, &sources.theme, urls, &around, cache)?;
-        p.search = search;
-        Ok(p)
+        render::prepare_in(reg, &sources.theme, urls, &around, cache)
     };
     let (versions, current): (Vec<Result<Prepared, Vec<Diagnostic>>>, _) = rayon::join(
         || (0..last).into_par_iter().map(|i| one(i, None)).collect(),
@@ -251,7 +246,7 @@ pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
 /// `check`, with the share of each written standard on the published pages.
 pub fn check_with_language(paths: &Paths) -> Result<(Vec<Diagnostic>, Shares), Error> {
     let sources = load(paths, None, None)?;
-    let (prepared, shares, found) = prepare_checked(&sources, None, None)?;
+    let (prepared, shares, found) = prepare_checked(&sources, None)?;
     let mut all = Diagnostics::default();
     all.extend(sources.warnings.iter().cloned());
     all.extend(found);
@@ -268,10 +263,8 @@ pub fn check_with_language(paths: &Paths) -> Result<(Vec<Diagnostic>, Shares), E
 pub fn prepare_checked<'a>(
     sources: &'a Sources,
     markdown: Option<&mut MarkdownCache>,
-    search: Option<&'a Weights>,
 ) -> Result<(Vec<Prepared<'a>>, Shares, Vec<Diagnostic>), Error> {
-    let prepared =
-        prepare(sources, markdown, search).map_err(|e| content_error(e, &sources.warnings))?;
+    let prepared = prepare(sources, markdown).map_err(|e| content_error(e, &sources.warnings))?;
     let (shares, found) = public_site(&prepared, &sources.warnings)?;
     Ok((prepared, shares, found))
 }
@@ -310,9 +303,9 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let paths = crate::config::resolve_paths(Some(root), None, None);
         let sources = load(&paths, None, None).expect("the real site loads");
-        let released = prepare(&sources, None, None).expect("prepared");
+        let released = prepare(&sources, None).expect("prepared");
         let mut cache = MarkdownCache::default();
-        let kept = prepare(&sources, Some(&mut cache), None).expect("prepared");
+        let kept = prepare(&sources, Some(&mut cache)).expect("prepared");
         let (released, kept) = (&released[released.len() - 1], &kept[kept.len() - 1]);
         let mut pages = 0;
         for (key, r) in &released.bodies {

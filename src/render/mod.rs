@@ -84,8 +84,6 @@ pub struct Prepared<'a> {
     pub tag_initiatives: BTreeMap<String, Vec<String>>,
     /// Every version of the site and which one this is, once the build knows them all.
     pub history: Option<(Arc<History>, usize)>,
-    /// Search documents' weights from earlier sessions (the preview's).
-    pub search: Option<&'a search::Weights>,
     /// The search index, made once for the many files it is written as (`ready`).
     pub search_index: OnceLock<search::Index>,
     /// The sections' and tags' pages in list order, sorted once (`lists`).
@@ -301,7 +299,6 @@ pub fn prepare_in<'a>(
         tags,
         tag_initiatives,
         history: None,
-        search: None,
         search_index: OnceLock::new(),
         lists: OnceLock::new(),
     };

@@ -14,7 +14,6 @@ use crate::output::Urls;
 use super::history::History;
 use super::markdown::{self, Linker, Rendered};
 use super::plan::Job;
-use super::search::Weights;
 use super::theme::Theme;
 use super::{markdown_files, Prepared};
 
@@ -266,7 +265,6 @@ impl<'a> Prepared<'a> {
         kept: Kept,
         changed: &[usize],
         cache: &mut MarkdownCache,
-        search: Option<&'a Weights>,
     ) -> Result<Prepared<'a>, (Kept, Vec<Diagnostic>)> {
         let files = markdown_files(reg);
         let linker = super::linker(reg, &kept.urls, &kept.sources, &kept.events);
@@ -315,7 +313,6 @@ impl<'a> Prepared<'a> {
             tags,
             tag_initiatives,
             history,
-            search,
             search_index: std::sync::OnceLock::new(),
             lists: std::sync::OnceLock::new(),
         };

@@ -193,7 +193,6 @@ impl Engine {
             kept,
             &indexes,
             &mut self.caches.markdown,
-            Some(&self.caches.search),
         );
         let mut prepared = match updated {
             Ok(p) => p,
@@ -297,11 +296,8 @@ impl Engine {
     ) -> Result<Built, Error> {
         let sources = session::load(&self.paths, Some(&mut self.caches), changed)?;
         // The publisher, the written standards and the quota are checked as `build` does.
-        let (prepared, _, found) = session::prepare_checked(
-            &sources,
-            Some(&mut self.caches.markdown),
-            Some(&self.caches.search),
-        )?;
+        let (prepared, _, found) =
+            session::prepare_checked(&sources, Some(&mut self.caches.markdown))?;
 
         let good = self
             .good

@@ -5,9 +5,7 @@
 pub mod shards;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::LazyLock;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -199,9 +197,8 @@ struct Doc<'a> {
     lang: Lang,
     /// Extra words found like the title (an actor's earlier names, short forms).
     also: String,
-    /// The rendered body, whose words count as text; shared with the build, so the
-    /// dev server can tell an unchanged body by its pointer.
-    body: Option<Arc<Rendered>>,
+    /// The rendered body, whose terms count as text.
+    body: Option<&'a Rendered>,
     /// Other words that count as text (topics, tags, roles).
     text: String,
     date: Option<String>,
@@ -251,7 +248,10 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
 
     for ini in p.initiatives_by_start() {
         let m = &ini.meta;
-        let body = ctx.bodies.get(&format!("initiative:{}", ini.id)).cloned();
+        let body = ctx
+            .bodies
+            .get(&format!("initiative:{}", ini.id))
+            .map(|b| &**b);
         let mut text = String::new();
         for part in m.topics.iter().chain(&m.tags) {
             text.push(' ');
@@ -320,7 +320,7 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
             continue;
         }
         let key = format!("page:{i}");
-        let body = ctx.bodies.get(&key).cloned();
+        let body = ctx.bodies.get(&key).map(|b| &**b);
         let mut text = String::new();
         for t in &pg.meta.tags {
             text.push(' ');
@@ -346,7 +346,7 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
 
     for e in &reg.events {
         let key = format!("event:{}", e.anchor);
-        let body = ctx.bodies.get(&key).cloned();
+        let body = ctx.bodies.get(&key).map(|b| &**b);
         let lang = ctx.event_lang(e);
         let mut date = e.date_label.clone().unwrap_or_else(|| e.date.text(lang));
         // A plan is never listed as a fact, in search results either.
@@ -393,33 +393,11 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
     // only one batch's words are held at once.
     let mut postings = Postings::default();
     for (b, batch) in docs.chunks(WEIGH_BATCH).enumerate() {
-        // What the dev server weighed before, or else weighed now.
-        let weighed: Vec<Weighed> = batch
-            .par_iter()
-            .map(|d| match p.search.and_then(|w| w.get(d)) {
-                Some(words) => Weighed::Kept(words),
-                None => {
-                    let words = weigh(d);
-                    if let Some(w) = p.search {
-                        w.keep(d, &words);
-                    }
-                    Weighed::Fresh(words)
-                }
-            })
-            .collect();
-        for (k, w) in weighed.iter().enumerate() {
+        let weighed: Vec<Vec<(Cow<str>, u32)>> = batch.par_iter().map(weigh).collect();
+        for (k, words) in weighed.iter().enumerate() {
             let doc = u32::try_from(b * WEIGH_BATCH + k).unwrap_or(u32::MAX);
-            match w {
-                Weighed::Fresh(words) => {
-                    for (t, weight) in words {
-                        postings.add(t, doc, *weight);
-                    }
-                }
-                Weighed::Kept(words) => {
-                    for (t, weight) in words.iter() {
-                        postings.add(t, doc, *weight);
-                    }
-                }
+            for (t, weight) in words {
+                postings.add(t, doc, *weight);
             }
         }
     }
@@ -531,73 +509,6 @@ impl Postings {
     }
 }
 
-/// A document's words with their weights, kept by the dev server between builds.
-type KeptWords = Arc<[(Box<str>, u32)]>;
-
-/// One document's words, each once, with how much it counts there.
-enum Weighed<'a> {
-    /// Weighed now, borrowing the words from the document where it can.
-    Fresh(Vec<(Cow<'a, str>, u32)>),
-    /// Weighed by an earlier build of the dev server, the document being unchanged.
-    Kept(KeptWords),
-}
-
-/// A document's weighed words as last computed, with what they were computed from.
-struct Kept {
-    body: Option<Arc<Rendered>>,
-    fields: u64,
-    weights: KeptWords,
-}
-
-/// Weighed words by document address, kept by the dev server between builds: it makes
-/// the index again after every save, and most documents have not changed. A one-off
-/// build has none, so it does not hold them in memory. A cached body is held by its
-/// `Arc`, so its pointer cannot be reused by another.
-#[derive(Default)]
-pub struct Weights(Mutex<HashMap<String, Kept>>);
-
-/// What makes a document's weights other than its body.
-fn fields(d: &Doc) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    (&d.title, &d.also, &d.summary, &d.text).hash(&mut h);
-    h.finish()
-}
-
-impl Weights {
-    /// The weights kept for `d`, if its body (the same `Arc`) and other fields are
-    /// unchanged.
-    fn get(&self, d: &Doc) -> Option<KeptWords> {
-        let fields = fields(d);
-        let guard = self.0.lock().ok()?;
-        let w = guard.get(&d.url)?;
-        let same_body = match (&w.body, &d.body) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
-        (w.fields == fields && same_body).then(|| Arc::clone(&w.weights))
-    }
-
-    /// Keeps `d`'s weights for the next build.
-    fn keep(&self, d: &Doc, words: &[(Cow<'_, str>, u32)]) {
-        let weights: KeptWords = words.iter().map(|(t, w)| (Box::from(&**t), *w)).collect();
-        if let Ok(mut map) = self.0.lock() {
-            // Forget bodies nothing else holds any more: their pages are gone.
-            if map.len() > 64 {
-                map.retain(|_, w| w.body.as_ref().is_none_or(|b| Arc::strong_count(b) > 1));
-            }
-            map.insert(
-                d.url.clone(),
-                Kept {
-                    body: d.body.clone(),
-                    fields: fields(d),
-                    weights,
-                },
-            );
-        }
-    }
-}
-
 /// The terms of a body's text, each with how often it is written there: what `weigh`
 /// counts as the document's text. Worked out once, when the body is rendered. The words
 /// are counted as written first and made terms once each: a page uses each word many
@@ -696,52 +607,6 @@ mod tests {
         assert_eq!(terms("Idé"), ["ide"]);
     }
 
-    #[test]
-    fn cached_weights_follow_the_document() {
-        let weights = Weights::default();
-        let body = |t: &str| {
-            let html = format!("<p>{t}</p>");
-            Some(Arc::new(Rendered {
-                digest: crate::render::reuse::digest(&html, true),
-                html,
-                ..Rendered::default()
-            }))
-        };
-        let doc = |body: Option<Arc<Rendered>>, summary: &'static str| Doc {
-            kind: "page",
-            title: "Tillit".into(),
-            url: "/test-cache/".into(),
-            summary: summary.into(),
-            lang: Lang::Nb,
-            also: String::new(),
-            body,
-            text: String::new(),
-            date: None,
-        };
-        let weigh_kept = |d: &Doc| {
-            weights.get(d).unwrap_or_else(|| {
-                weights.keep(d, &weigh(d));
-                weights.get(d).expect("kept what it weighed")
-            })
-        };
-        let b = body("avtalene om barnevern");
-        let first = weigh_kept(&doc(b.clone(), ""));
-        assert!(
-            Arc::ptr_eq(&first, &weigh_kept(&doc(b.clone(), ""))),
-            "same body, same result"
-        );
-        let other = weigh_kept(&doc(body("avtalene om barnevern"), ""));
-        assert!(!Arc::ptr_eq(&first, &other), "a new body is weighed again");
-        assert_eq!(sorted(&first), sorted(&other));
-        let changed = weigh_kept(&doc(b, "kompetanse"));
-        assert!(
-            !Arc::ptr_eq(&first, &changed),
-            "a new summary is weighed again"
-        );
-        assert!(sorted(&changed).contains(&("kompetans".to_owned(), IN_SUMMARY)));
-        assert!(sorted(&changed).contains(&("barnevern".to_owned(), IN_TEXT)));
-    }
-
     fn sorted<T: AsRef<str>>(words: &[(T, u32)]) -> Vec<(String, u32)> {
         let mut v: Vec<(String, u32)> = words
             .iter()
@@ -755,24 +620,26 @@ mod tests {
     fn words_count_by_where_they_stand() {
         let text = "Tillit tillit tillit tillit tillit tillit tillit og kommunen.";
         let html = format!("<p>{text}</p>");
-        let d = |body: Option<Arc<Rendered>>, text: &str| Doc {
-            kind: "page",
-            title: "Tillit i kommunen".into(),
-            url: "/".into(),
-            summary: "Om tillit".into(),
-            lang: Lang::Nb,
-            also: String::new(),
-            body,
-            text: text.into(),
-            date: None,
-        };
-        let in_body = Arc::new(Rendered {
+        fn d<'a>(body: Option<&'a Rendered>, text: &'a str) -> Doc<'a> {
+            Doc {
+                kind: "page",
+                title: "Tillit i kommunen".into(),
+                url: "/".into(),
+                summary: "Om tillit".into(),
+                lang: Lang::Nb,
+                also: String::new(),
+                body,
+                text: text.into(),
+                date: None,
+            }
+        }
+        let in_body = Rendered {
             digest: crate::render::reuse::digest(&html, true),
             html,
             ..Rendered::default()
-        });
+        };
         // The words count the same in the body as in the other text (tags, roles).
-        for d in [d(Some(in_body), ""), d(None, text)] {
+        for d in [d(Some(&in_body), ""), d(None, text)] {
             assert_eq!(
                 sorted(&weigh(&d)),
                 [
