@@ -144,7 +144,12 @@ pub fn event_path(reg: &Registry, urls: &Urls, e: &Event) -> String {
 
 /// The page of the timeline that shows the `i`-th event.
 fn event_page(reg: &Registry, urls: &Urls, i: usize) -> String {
-    path(&urls.timeline(), i / reg.config.page_size.max(1) + 1)
+    page_holding(&urls.timeline(), i, reg.config.page_size)
+}
+
+/// The page of the list at `first` that shows its `i`-th entry (from 0), `size` a page.
+fn page_holding(first: &str, i: usize, size: usize) -> String {
+    path(first, i / size.max(1) + 1)
 }
 
 /// For each event past the first page of a timeline that shows it (the whole timeline, an
@@ -155,7 +160,10 @@ pub fn later_events(reg: &Registry, urls: &Urls) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut add = |first: String, events: &mut dyn Iterator<Item = &Event>| {
         for (i, e) in events.enumerate().skip(size) {
-            out.insert(format!("{first}#{}", e.anchor), path(&first, i / size + 1));
+            out.insert(
+                format!("{first}#{}", e.anchor),
+                page_holding(&first, i, size),
+            );
         }
     };
     add(urls.timeline(), &mut reg.events.iter());
