@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{build, text};
 
@@ -86,6 +86,16 @@ fn first_event(out: &Path, path: &str) -> String {
         .to_owned()
 }
 
+/// `write_site` in a new folder, built into its `out`.
+fn built_site(pages: usize, events: usize, page_size: usize) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(dir.path(), pages, events, page_size);
+    let out = dir.path().join("out");
+    let o = build(dir.path(), &out);
+    assert!(o.status.success(), "{:?}", text(&o));
+    (dir, out)
+}
+
 /// The site path of every `href` in `html` that points into the site.
 fn hrefs(html: &str) -> Vec<String> {
     html.split("href=\"")
@@ -117,11 +127,7 @@ fn pager_of(html: &str) -> Option<&str> {
 
 #[test]
 fn long_lists_run_over_pages_and_no_page_is_too_large() {
-    let dir = tempfile::tempdir().unwrap();
-    write_site(dir.path(), 23, 60, 5);
-    let out = dir.path().join("out");
-    let o = build(dir.path(), &out);
-    assert!(o.status.success(), "{:?}", text(&o));
+    let (_dir, out) = built_site(23, 60, 5);
 
     // 23 pages in pages of 5: the section and its pages 2 to 5, and no page 6.
     for n in 2..=5 {
@@ -267,11 +273,7 @@ fn a_small_site_keeps_one_page_per_list() {
 /// it there when earlier events push it on.
 #[test]
 fn a_link_to_an_event_follows_it_to_its_page_of_the_timeline() {
-    let dir = tempfile::tempdir().unwrap();
-    write_site(dir.path(), 3, 12, 5);
-    let out = dir.path().join("out");
-    let o = build(dir.path(), &out);
-    assert!(o.status.success(), "{:?}", text(&o));
+    let (dir, out) = built_site(3, 12, 5);
     // The first event on the third page of the timeline.
     let anchor = first_event(&out, "tidslinje/side/3/");
     let page = dir.path().join("content/pages/artikler/lenke.md");
@@ -318,11 +320,7 @@ fn a_link_to_an_event_follows_it_to_its_page_of_the_timeline() {
 /// page of one leads to the page of that timeline that shows it.
 #[test]
 fn a_link_to_an_event_on_an_initiatives_or_actors_timeline_follows_it() {
-    let dir = tempfile::tempdir().unwrap();
-    write_site(dir.path(), 3, 300, 5);
-    let out = dir.path().join("out");
-    let o = build(dir.path(), &out);
-    assert!(o.status.success(), "{:?}", text(&o));
+    let (dir, out) = built_site(3, 300, 5);
     let page = dir.path().join("content/pages/artikler/lenke.md");
     for timeline in ["tidslinje/i00/", "tidslinje/aktorer/a00/"] {
         let first = first_event(&out, timeline);
