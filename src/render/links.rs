@@ -30,10 +30,7 @@ impl Prepared<'_> {
             set.insert("kontakt".into());
         }
         // Page `number` of a list offers the ids of what it shows.
-        let (job, number) = match job {
-            Job::More(list, n) => (&**list, *n),
-            other => (other, 1),
-        };
+        let (job, number) = job.page_of_list();
         let body = match job {
             Job::Section(_, Some(_)) if number > 1 => None,
             Job::Page(i) | Job::Section(_, Some(i)) => Some(format!("page:{i}")),
@@ -101,6 +98,17 @@ impl Prepared<'_> {
         errors
     }
 
+    /// Whether the page at `path` is a page of a timeline (the whole one, an
+    /// initiative's or an actor's), whose anchors are events.
+    fn is_timeline(&self, path: &str) -> bool {
+        self.plan.get(path).is_some_and(|job| {
+            matches!(
+                job.page_of_list().0,
+                Job::Timeline | Job::InitiativeTimeline(_) | Job::ActorTimeline(_)
+            )
+        })
+    }
+
     /// What is wrong with one link, if anything; `anchors` are those of the page it
     /// points to.
     pub(super) fn check_link(
@@ -153,6 +161,7 @@ impl Prepared<'_> {
                 let a = link.anchor.as_ref().filter(|a| !set.contains(*a))?;
                 let hint = match did_you_mean(a, set.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `#{s}`?"),
+                    None if self.is_timeline(&link.path) => "on a timeline, an event's #anchor is its date and title in lower case, with `-` for spaces (`#2020-12-07-avtalen-signeres`)".into(),
                     None => "an #anchor is the id of a heading: the heading's text in lower case, with `-` for spaces".into(),
                 };
                 Some(fail(

@@ -451,10 +451,7 @@ impl Prepared<'_> {
         let site_lang = reg.config.lang;
         let ctx = self.ctx();
         // Page `number` of a list renders with the list's own view.
-        let (job, number) = match job {
-            Job::More(list, n) => (&**list, *n),
-            other => (other, 1),
-        };
+        let (job, number) = job.page_of_list();
         let bytes = |b: Vec<u8>, out: &mut Vec<u8>| {
             *out = b;
             Ok(())

@@ -64,6 +64,15 @@ pub enum Job {
 }
 
 impl Job {
+    /// The list this output is a page of, and which page (from 1): page `n` of a list
+    /// renders with the list's own view, and offers the anchors of what it shows.
+    pub fn page_of_list(&self) -> (&Job, usize) {
+        match self {
+            Job::More(list, n) => (list, *n),
+            other => (other, 1),
+        }
+    }
+
     pub fn is_html(&self) -> bool {
         if let Job::More(list, _) = self {
             return list.is_html();

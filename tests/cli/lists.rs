@@ -356,5 +356,9 @@ fn a_link_to_an_event_on_an_initiatives_or_actors_timeline_follows_it() {
             stderr.contains(&format!("broken link `/{timeline}#ingen-slik`")),
             "{stderr}"
         );
+        assert!(
+            stderr.contains("help: on a timeline, an event's #anchor is its date and title"),
+            "{stderr}"
+        );
     }
 }
