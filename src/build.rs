@@ -15,6 +15,7 @@ use crate::config::Paths;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::fs::MARKER;
 use crate::output::file_for;
+use crate::render::reuse::{Earlier, Stored};
 use crate::render::{self, plan::Job};
 use crate::session::{self, content_error};
 
@@ -101,11 +102,27 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         return Ok(summary);
     }
     phases.done("compare the files with the previous build's");
-    let sources = session::load(paths, None, None)?;
+    // What the previous build stored of its pages' bodies, read while the site loads.
+    let (sources, mut stored) = rayon::join(
+        || session::load(paths, None, None),
+        || {
+            if options.no_cache {
+                Stored::default()
+            } else {
+                crate::cache::stored_bodies(&paths.out)
+            }
+        },
+    );
+    let sources = sources?;
     phases.done("load and check records");
     let warnings = &sources.warnings;
-    let (prepared, language, found) = session::prepare_checked(&sources, None)?;
+    let (prepared, language, found) =
+        session::prepare_checked(&sources, Earlier::Stored(&mut stored))?;
     phases.done("render bodies, check links");
+    if phases.on() {
+        let (pages, taken) = stored.counts();
+        eprintln!("{taken} of {pages} pages' bodies taken from the previous build");
+    }
     let plan = session::outputs(&prepared);
     for p in &prepared {
         p.ready();
@@ -141,6 +158,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         if show {
             s.spawn(|| progress(&done, &finished, total));
         }
+        // This build's pages' bodies, for the next build (good whatever this one's end).
+        s.spawn(|| crate::cache::store_bodies(&paths.out, &stored));
         let r = plan
             .par_iter()
             .zip(&unchanged)

@@ -22,6 +22,7 @@ use serde_json::Value;
 use crate::error::Diagnostic;
 use crate::model::{Page, PageMeta};
 use crate::render::plan::{self, Job, PageChange};
+use crate::render::reuse::Stored;
 use crate::render::Prepared;
 use crate::session::Sources;
 
@@ -117,10 +118,56 @@ struct PageEntry {
 
 /// The file beside `out` the cache of its build is kept in.
 pub fn file(out: &Path) -> PathBuf {
+    beside(out, "cache")
+}
+
+/// The hidden file `.<name>.<ext>` beside the folder `out`.
+fn beside(out: &Path, ext: &str) -> PathBuf {
     let name = out
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.cache"))
+    out.with_file_name(format!(".{name}.{ext}"))
+}
+
+/// The first line of the file of stored bodies: what wrote it.
+fn bodies_header() -> String {
+    format!("mandat bodies {FORMAT} {}\n", hash_of(&binary()))
+}
+
+/// What the builds into `out` stored of their pages' bodies (`reuse::Stored`), if this
+/// `mandat` wrote it: each body is taken only under the key it was rendered with, so the
+/// file is good whatever became of the output since.
+pub fn stored_bodies(out: &Path) -> Stored {
+    let Ok(text) = std::fs::read_to_string(beside(out, "bodies")) else {
+        return Stored::default();
+    };
+    match text.strip_prefix(&bodies_header()) {
+        Some(lines) => Stored::read(lines),
+        None => Stored::default(),
+    }
+}
+
+/// Keeps this build's pages' bodies beside `out` for the next build; a failure only
+/// costs that build the time of rendering them.
+pub fn store_bodies(out: &Path, stored: &Stored) {
+    if stored.is_empty() {
+        return;
+    }
+    let path = beside(out, "bodies");
+    let temp = path.with_extension(format!("bodies-{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        use std::io::Write as _;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&temp)?);
+        w.write_all(bodies_header().as_bytes())?;
+        stored.write(&mut w)?;
+        w.flush()
+    };
+    if write()
+        .and_then(|()| std::fs::rename(&temp, &path))
+        .is_err()
+    {
+        let _ = std::fs::remove_file(&temp);
+    }
 }
 
 /// The manifest of the build that wrote `out`, if there is one, `out` is that build's

@@ -19,7 +19,7 @@ use crate::output::Urls;
 use crate::render::changes;
 use crate::render::history::{self, History, Site};
 use crate::render::plan::{Around, Job};
-use crate::render::reuse::MarkdownCache;
+use crate::render::reuse::{Earlier, MarkdownCache};
 use crate::render::theme::Theme;
 use crate::render::{self, Prepared};
 use crate::versions::Version;
@@ -154,16 +154,16 @@ pub fn load(
 }
 
 /// Prepares every site in parallel, then ties them together: the history every page's
-/// version switcher reads, and what changed from each site to the next. `markdown` (the
-/// current site's bodies from an earlier session, with their digests) is the preview's
-/// cache.
+/// version switcher reads, and what changed from each site to the next. `earlier` holds
+/// the current site's bodies from an earlier run: the preview's cache, or what the
+/// previous build stored.
 pub fn prepare<'a>(
     sources: &'a Sources,
-    markdown: Option<&mut MarkdownCache>,
+    earlier: Earlier,
 ) -> Result<Vec<Prepared<'a>>, Vec<Diagnostic>> {
     let names: Vec<String> = sources.versions.iter().map(|v| v.name.clone()).collect();
     let last = sources.regs.len() - 1;
-    let one = |i: usize, cache: Option<&mut MarkdownCache>| {
+    let one = |i: usize, earlier: Earlier| {
         let reg = &sources.regs[i];
         let prefix = names
             .get(i)
@@ -174,11 +174,16 @@ pub fn prepare<'a>(
         } else {
             history::around(&urls, i == last, &names)
         };
-        render::prepare_in(reg, &sources.theme, urls, &around, cache)
+        render::prepare_in(reg, &sources.theme, urls, &around, earlier)
     };
     let (versions, current): (Vec<Result<Prepared, Vec<Diagnostic>>>, _) = rayon::join(
-        || (0..last).into_par_iter().map(|i| one(i, None)).collect(),
-        || one(last, markdown),
+        || {
+            (0..last)
+                .into_par_iter()
+                .map(|i| one(i, Earlier::Nothing))
+                .collect()
+        },
+        || one(last, earlier),
     );
     let mut prepared = Vec::new();
     let mut errors = Vec::new();
@@ -246,7 +251,7 @@ pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
 /// `check`, with the share of each written standard on the published pages.
 pub fn check_with_language(paths: &Paths) -> Result<(Vec<Diagnostic>, Shares), Error> {
     let sources = load(paths, None, None)?;
-    let (prepared, shares, found) = prepare_checked(&sources, None)?;
+    let (prepared, shares, found) = prepare_checked(&sources, Earlier::Nothing)?;
     let mut all = Diagnostics::default();
     all.extend(sources.warnings.iter().cloned());
     all.extend(found);
@@ -262,9 +267,9 @@ pub fn check_with_language(paths: &Paths) -> Result<(Vec<Diagnostic>, Shares), E
 /// warnings found on it.
 pub fn prepare_checked<'a>(
     sources: &'a Sources,
-    markdown: Option<&mut MarkdownCache>,
+    earlier: Earlier,
 ) -> Result<(Vec<Prepared<'a>>, Shares, Vec<Diagnostic>), Error> {
-    let prepared = prepare(sources, markdown).map_err(|e| content_error(e, &sources.warnings))?;
+    let prepared = prepare(sources, earlier).map_err(|e| content_error(e, &sources.warnings))?;
     let (shares, found) = public_site(&prepared, &sources.warnings)?;
     Ok((prepared, shares, found))
 }
@@ -303,9 +308,9 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let paths = crate::config::resolve_paths(Some(root), None, None);
         let sources = load(&paths, None, None).expect("the real site loads");
-        let released = prepare(&sources, None).expect("prepared");
+        let released = prepare(&sources, Earlier::Nothing).expect("prepared");
         let mut cache = MarkdownCache::default();
-        let kept = prepare(&sources, Some(&mut cache)).expect("prepared");
+        let kept = prepare(&sources, Earlier::Kept(&mut cache)).expect("prepared");
         let (released, kept) = (&released[released.len() - 1], &kept[kept.len() - 1]);
         let mut pages = 0;
         for (key, r) in &released.bodies {
@@ -330,5 +335,85 @@ mod tests {
         }
         let embeds = released.bodies.values().filter(|r| !r.embeds.is_empty());
         assert!(embeds.count() > 0, "and one has an embed");
+    }
+
+    /// A build stores its pages' bodies without their HTML, and the next build takes
+    /// each back as it was rendered (links, headings, embeds, digest), so that the site
+    /// it prepares is the one rendering every body again gives.
+    #[test]
+    fn stored_bodies_are_taken_back_as_they_were_rendered() {
+        use crate::render::reuse::Stored;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let paths = crate::config::resolve_paths(Some(root), None, None);
+        let sources = load(&paths, None, None).expect("the real site loads");
+        let mut first = Stored::default();
+        let fresh = prepare(&sources, Earlier::Stored(&mut first)).expect("prepared");
+        let pages = sources.current().pages.len();
+        assert_eq!(
+            first.counts(),
+            (pages, 0),
+            "the first build renders every page"
+        );
+        let mut file = Vec::new();
+        first.write(&mut file).expect("written");
+        let text = String::from_utf8(file).expect("UTF-8");
+        assert_eq!(text.lines().count(), pages);
+        assert!(!text.contains("<p>"), "stored without their HTML");
+
+        let mut second = Stored::read(&text);
+        let again = prepare(&sources, Earlier::Stored(&mut second)).expect("prepared");
+        assert_eq!(second.counts(), (pages, pages), "the next takes every page");
+        let (fresh, again) = (&fresh[fresh.len() - 1], &again[again.len() - 1]);
+        for (key, r) in &fresh.bodies {
+            let taken = &again.bodies[key];
+            assert_eq!(format!("{r:?}"), format!("{taken:?}"), "{key}");
+            assert_eq!(
+                fresh.body_html(key, r),
+                again.body_html(key, taken),
+                "{key}"
+            );
+        }
+
+        // A line that cannot be read (cut off, written by hand) costs its page only.
+        let cut = text.lines().enumerate().map(|(i, l)| match i {
+            0 => &l[..l.len() / 2],
+            1 => "nonsense",
+            _ => l,
+        });
+        let mut damaged = Stored::read(&cut.collect::<Vec<_>>().join("\n"));
+        prepare(&sources, Earlier::Stored(&mut damaged)).expect("prepared");
+        assert_eq!(damaged.counts(), (pages, pages - 2));
+    }
+
+    /// A page whose text changed, or which starts on another line of its file (its links'
+    /// places differ), is rendered again; the others are taken.
+    #[test]
+    fn a_stored_body_is_not_taken_for_a_page_whose_text_or_place_changed() {
+        use crate::render::reuse::Stored;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let paths = crate::config::resolve_paths(Some(root), None, None);
+        let mut sources = load(&paths, None, None).expect("the real site loads");
+        let (text, words) = {
+            let mut first = Stored::default();
+            let fresh = prepare(&sources, Earlier::Stored(&mut first)).expect("prepared");
+            let mut file = Vec::new();
+            first.write(&mut file).expect("written");
+            let words = fresh[fresh.len() - 1].bodies["page:0"].digest.tally.words;
+            (String::from_utf8(file).expect("UTF-8"), words)
+        };
+        let reg = sources.regs.last_mut().expect("a site");
+        let pages = reg.pages.len();
+        let edited = &mut reg.pages[0].source;
+        edited.text = format!("{}\n\nTre nye ord.\n", edited.text).into();
+        reg.pages[1].source.body_line += 1;
+        let mut stored = Stored::read(&text);
+        let prepared = prepare(&sources, Earlier::Stored(&mut stored)).expect("prepared");
+        assert_eq!(stored.counts(), (pages, pages - 2));
+        let body = &prepared[prepared.len() - 1].bodies["page:0"];
+        assert_eq!(
+            body.digest.tally.words,
+            words + 3,
+            "the edited text is read"
+        );
     }
 }

@@ -169,12 +169,70 @@ const NYNORSK_ONLY: &[&str] = &[
 
 /// What one text says about its language: its words, and each distinctive word of
 /// either standard it uses, with how often. Tallies of texts joined by a space add up to
-/// the tally of the joined text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// the tally of the joined text. Kept between builds as its word count and its
+/// distinctive words with their counts (`Kept`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "Kept", try_from = "Kept")]
 pub struct Tally {
     pub words: usize,
     /// Distinctive words in byte order, each with its standard and count.
     distinct: Vec<(&'static str, Lang, u32)>,
+}
+
+/// Both standards' distinctive words in one table, with the length of the longest.
+fn distinctive() -> &'static (rustc_hash::FxHashMap<&'static str, Lang>, usize) {
+    static WORDS: std::sync::LazyLock<(rustc_hash::FxHashMap<&'static str, Lang>, usize)> =
+        std::sync::LazyLock::new(|| {
+            let words: rustc_hash::FxHashMap<&'static str, Lang> = BOKMAL_ONLY
+                .iter()
+                .map(|w| (*w, Lang::Nb))
+                .chain(NYNORSK_ONLY.iter().map(|w| (*w, Lang::Nn)))
+                .collect();
+            let longest = words.keys().map(|w| w.len()).max().unwrap_or(0);
+            (words, longest)
+        });
+    &WORDS
+}
+
+/// A tally as it is stored: its standards are those of the words' table.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Kept {
+    words: usize,
+    distinct: Vec<(String, u32)>,
+}
+
+impl From<Tally> for Kept {
+    fn from(t: Tally) -> Kept {
+        Kept {
+            words: t.words,
+            distinct: t
+                .distinct
+                .into_iter()
+                .map(|(w, _, n)| (w.to_owned(), n))
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<Kept> for Tally {
+    type Error = String;
+
+    /// Refuses a word the table does not have (a tally of another `mandat`'s table).
+    fn try_from(k: Kept) -> Result<Tally, String> {
+        let words = &distinctive().0;
+        let mut distinct = Vec::with_capacity(k.distinct.len());
+        for (w, n) in k.distinct {
+            let (word, lang) = words
+                .get_key_value(w.as_str())
+                .ok_or_else(|| format!("`{w}` is not a distinctive word"))?;
+            distinct.push((*word, *lang, n));
+        }
+        distinct.sort_unstable_by_key(|d| d.0);
+        Ok(Tally {
+            words: k.words,
+            distinct,
+        })
+    }
 }
 
 impl Tally {
@@ -182,17 +240,8 @@ impl Tally {
     pub fn of(text: &str) -> Self {
         // One lookup a word, in one table of both standards' words: this runs over every
         // word of every published text.
-        static WORDS: std::sync::LazyLock<(rustc_hash::FxHashMap<&'static str, Lang>, usize)> =
-            std::sync::LazyLock::new(|| {
-                let words: rustc_hash::FxHashMap<&'static str, Lang> = BOKMAL_ONLY
-                    .iter()
-                    .map(|w| (*w, Lang::Nb))
-                    .chain(NYNORSK_ONLY.iter().map(|w| (*w, Lang::Nn)))
-                    .collect();
-                let longest = words.keys().map(|w| w.len()).max().unwrap_or(0);
-                (words, longest)
-            });
-        let (words, longest) = (&WORDS.0, WORDS.1);
+        let (words, longest) = distinctive();
+        let longest = *longest;
         let mut found: BTreeMap<&'static str, (Lang, u32)> = BTreeMap::new();
         let mut lower = String::new();
         // An ASCII word in lower case, without a copy on the heap.
@@ -272,7 +321,7 @@ impl Tally {
 /// The search terms of one text, each once with how often it is written there
 /// (`render::search::body_terms` makes them). Stored as one string of terms, each ended
 /// by a line break, and their counts: a body's terms take less room than its text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Terms {
     list: Box<str>,
     counts: Box<[u32]>,
@@ -318,6 +367,18 @@ mod tests {
             .filter(|w| NYNORSK_ONLY.contains(w))
             .collect();
         assert!(both.is_empty(), "{both:?}");
+    }
+
+    /// A tally is stored by its words and read back as it was; a word the table does not
+    /// have (a tally of another table) is refused, not taken as some standard's.
+    #[test]
+    fn a_tally_is_stored_and_read_back_as_it_was() {
+        let tally = Tally::of("Dette er eit forum, og ikkje ein parallell. Det er ikke en del.");
+        let json = serde_json::to_string(&tally).unwrap();
+        assert_eq!(serde_json::from_str::<Tally>(&json).unwrap(), tally);
+        let other = json.replace("\"eit\"", "\"eitt\"");
+        assert_ne!(other, json);
+        assert!(serde_json::from_str::<Tally>(&other).is_err());
     }
 
     #[test]

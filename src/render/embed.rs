@@ -8,7 +8,7 @@ use crate::error::{did_you_mean, Diagnostic};
 use crate::model::{slugify, Registry, SourceFile};
 
 /// What an embed shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     /// An initiative's roles table.
     Roles,
@@ -72,7 +72,7 @@ impl Kind {
 }
 
 /// A text value as written, with where it is written (for errors about it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Arg {
     pub value: String,
     pub line: usize,
@@ -81,7 +81,7 @@ pub struct Arg {
 }
 
 /// One embed of a body, read and checked for form (not yet against the records).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Embed {
     pub kind: Kind,
     /// The initiative (roles, facts, timeline), the actor (actor_roles) or the tag

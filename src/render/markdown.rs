@@ -13,7 +13,7 @@ use crate::render::embed::{self, Embed};
 use crate::model::slugify;
 
 /// An internal link to check once every page is known.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LinkRef {
     /// The site path the link points to (`/tidslinje/`), without the base path.
     pub path: String,
@@ -25,13 +25,17 @@ pub struct LinkRef {
     pub written: String,
 }
 
-#[derive(Debug, Default, Clone)]
+/// A rendered body. Serialized without its HTML, as a build keeps a page's body for the
+/// next build (`reuse::Stored`): what is read back is released.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// Empty once `released`.
+    #[serde(skip)]
     pub html: String,
     /// Whether the HTML was let go after the body's text was digested: a one-off build
     /// renders a page's body again when it writes the page (`Prepared::body_html`)
     /// rather than hold every body until then.
+    #[serde(skip)]
     pub released: bool,
     /// What the body's text says, for the language shares and the search index.
     pub digest: Digest,
@@ -45,7 +49,7 @@ pub struct Rendered {
 /// What a body's text says, taken from it once when it is rendered (`reuse::digest`):
 /// its words for the language shares, its terms for the search index, and its opening
 /// as an excerpt.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Digest {
     pub tally: crate::tally::Tally,
     pub terms: crate::tally::Terms,

@@ -37,7 +37,7 @@ use history::History;
 use markdown::{Linker, Rendered};
 use pages::View;
 use plan::{initiative_ids, Around, Job};
-use reuse::MarkdownCache;
+use reuse::Earlier;
 use theme::Theme;
 use views::{measure_id, Ctx};
 
@@ -135,18 +135,7 @@ pub fn prepare<'a>(
     theme: &'a Theme,
     urls: Urls,
 ) -> Result<Prepared<'a>, Vec<Diagnostic>> {
-    prepare_in(reg, theme, urls, &Around::default(), None)
-}
-
-/// `prepare` for the dev server: reusing the Markdown `cache` holds where its text and
-/// links are unchanged, and leaving this run's bodies in it for the next rebuild.
-pub fn prepare_reusing<'a>(
-    reg: &'a Registry,
-    theme: &'a Theme,
-    urls: Urls,
-    cache: Option<&mut MarkdownCache>,
-) -> Result<Prepared<'a>, Vec<Diagnostic>> {
-    prepare_in(reg, theme, urls, &Around::default(), cache)
+    prepare_in(reg, theme, urls, &Around::default(), Earlier::Nothing)
 }
 
 /// Prepares one site of several: the current one (`urls.prefix` empty) or a version.
@@ -155,7 +144,7 @@ pub fn prepare_in<'a>(
     theme: &'a Theme,
     urls: Urls,
     around: &Around,
-    cache: Option<&mut MarkdownCache>,
+    earlier: Earlier,
 ) -> Result<Prepared<'a>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let content_prefix = format!("{}/", reg.config.display_dir);
@@ -262,7 +251,7 @@ pub fn prepare_in<'a>(
             work.push(w);
         }
     }
-    let rendered = reuse::render_bodies(&work, &files, &linker, cache);
+    let rendered = reuse::render_bodies(&work, &files, &linker, earlier);
     let mut bodies = BTreeMap::new();
     for (Work { key, .. }, r) in work.iter().zip(rendered) {
         match r {

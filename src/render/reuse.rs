@@ -1,8 +1,11 @@
-//! What the dev server keeps between builds: the Markdown rendered by an earlier
+//! What is kept between runs. The dev server keeps the Markdown rendered by an earlier
 //! `prepare`, and a prepared site taken apart, so that a save that changed some pages
 //! (but not their addresses or tags) costs those pages, not a pass over the whole site.
+//! A build keeps what its pages' bodies said (`Stored`), without their HTML, so that the
+//! next build reads only the bodies that changed.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -104,6 +107,143 @@ impl MarkdownCache {
     }
 }
 
+/// Bodies rendered by an earlier run, which this one may take instead of rendering them
+/// again.
+#[derive(Default)]
+pub enum Earlier<'c> {
+    /// None: every body is rendered.
+    #[default]
+    Nothing,
+    /// The dev server's bodies, kept in memory between its rebuilds, HTML and all.
+    Kept(&'c mut MarkdownCache),
+    /// The pages' bodies an earlier build stored beside its output, without their HTML.
+    Stored(&'c mut Stored),
+}
+
+/// Pages' bodies as a build keeps them for the next one, in a file beside its output
+/// (cache.rs): each without its HTML, which its page renders again when it is written
+/// (`Prepared::body_html`), and under the key of everything it was rendered from
+/// (`page_key`), so that a body is taken only where rendering it again would give the
+/// same. The key is the whole of its validity: the file needs no other bookkeeping.
+#[derive(Default)]
+pub struct Stored {
+    /// What an earlier build stored, by the page's address.
+    earlier: HashMap<String, (u128, Rendered)>,
+    /// This run's pages in order, each with its key: what the next build will find.
+    now: Vec<(String, u128, Arc<Rendered>)>,
+    /// How many of them were taken from `earlier`.
+    taken: usize,
+}
+
+/// A stored page's body as a line of the file: its address, its key in hexadecimal and
+/// what it said.
+type Line<'r> = (&'r str, String, &'r Rendered);
+
+impl Stored {
+    /// Reads what `write` wrote. A line that cannot be read is left out: its page is
+    /// rendered again.
+    pub fn read(text: &str) -> Stored {
+        use rayon::str::ParallelString;
+        let earlier = text
+            .par_lines()
+            .filter_map(|line| {
+                let (own, key, rendered): (String, String, Rendered) =
+                    serde_json::from_str(line).ok()?;
+                Some((own, (u128::from_str_radix(&key, 16).ok()?, rendered)))
+            })
+            .collect();
+        Stored {
+            earlier,
+            ..Stored::default()
+        }
+    }
+
+    /// Writes this run's pages, a line each, serialized in parallel in parts.
+    pub fn write(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        for part in self.now.chunks(4096) {
+            let lines: Vec<Vec<u8>> = part
+                .par_iter()
+                .map(|(own, key, rendered)| {
+                    let line: Line = (own, format!("{key:032x}"), rendered);
+                    let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
+                    bytes.push(b'\n');
+                    bytes
+                })
+                .collect();
+            for line in lines {
+                out.write_all(&line)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether this run has pages to store.
+    pub fn is_empty(&self) -> bool {
+        self.now.is_empty()
+    }
+
+    /// This run's pages, and how many of them were taken from an earlier build.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.now.len(), self.taken)
+    }
+
+    /// The body stored for the page at `own` under `key`, as its page's work would
+    /// render it (its links' and embeds' file being `file`), released.
+    fn take(&mut self, own: &str, key: u128, file: usize) -> Option<Rendered> {
+        if self.earlier.get(own)?.0 != key {
+            return None;
+        }
+        let (_, mut r) = self.earlier.remove(own)?;
+        for l in &mut r.links {
+            l.file = file;
+        }
+        for e in &mut r.embeds {
+            e.file = file;
+        }
+        r.released = true;
+        self.taken += 1;
+        Some(r)
+    }
+}
+
+/// Two independent 64-bit hashes of `value`: two values are taken as the same only if
+/// both agree.
+fn hash128(value: impl Hash) -> u128 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    let mut g = DefaultHasher::new();
+    0x6d61_6e64_6174_u64.hash(&mut g);
+    value.hash(&mut g);
+    (u128::from(h.finish()) << 64) | u128::from(g.finish())
+}
+
+/// How links resolve: everything of `linker` a body's rendering reads besides its own
+/// text, file and address.
+fn linker_key(linker: &Linker) -> u128 {
+    hash128((
+        linker.sources,
+        format!("{:?}", linker.urls),
+        linker.content_dir,
+        linker.allow_html,
+        format!("{:?}", linker.images),
+        linker.events,
+    ))
+}
+
+/// The key of a page's body: everything rendering it reads (`render_work`). Not the
+/// number of its file, which only its links' and embeds' `file` hold (`Stored::take`).
+fn page_key(linker: u128, w: &super::Work, source: &SourceFile) -> u128 {
+    hash128((
+        linker,
+        w.text,
+        &source.path,
+        w.line,
+        &w.own,
+        &w.reserved,
+        w.excerpt,
+    ))
+}
+
 /// A rendered body, or the problems in its Markdown (with what could be rendered).
 type Body = Result<Arc<Rendered>, markdown::Failed>;
 
@@ -153,14 +293,15 @@ fn digested(mut r: Rendered, work: &super::Work, release: bool) -> Rendered {
     r
 }
 
-/// Renders every piece of Markdown in `work` in parallel, taking from `cache` what it holds for the same text and keeping the rest.
+/// Renders every piece of Markdown in `work` in parallel, taking from `earlier` what it
+/// holds for the same text and leaving this run's bodies in it.
 pub(super) fn render_bodies(
     work: &[super::Work],
     files: &[&SourceFile],
     linker: &Linker,
-    mut cache: Option<&mut MarkdownCache>,
+    mut earlier: Earlier,
 ) -> Vec<Body> {
-    if let Some(c) = cache.as_deref_mut() {
+    if let Earlier::Kept(c) = &mut earlier {
         c.start(
             linker.sources,
             &linker.urls.base_path,
@@ -168,14 +309,42 @@ pub(super) fn render_bodies(
             linker.events,
         );
     }
-    let earlier = cache.as_deref();
-    // The dev server keeps every body to serve and reuse; a one-off build need not.
-    let keep = earlier.is_some();
+    // Pages' keys, and what a build stored under them.
+    let (keys, stored): (Vec<Option<u128>>, Vec<Option<Rendered>>) = match &mut earlier {
+        Earlier::Stored(s) => {
+            let linker = linker_key(linker);
+            let keys: Vec<Option<u128>> = work
+                .par_iter()
+                .map(|w| {
+                    let page = w.key.starts_with("page:");
+                    page.then(|| page_key(linker, w, files[w.file]))
+                })
+                .collect();
+            s.taken = 0;
+            let taken = work
+                .iter()
+                .zip(&keys)
+                .map(|(w, k)| s.take(&w.own, (*k)?, w.file))
+                .collect();
+            (keys, taken)
+        }
+        _ => (vec![None; work.len()], vec![None; work.len()]),
+    };
+    let kept = match &earlier {
+        Earlier::Kept(c) => Some(&**c),
+        _ => None,
+    };
+    // The dev server keeps every body to serve and reuse; a build need not.
+    let keep = kept.is_some();
     let rendered: Vec<(Body, bool)> = work
         .par_iter()
-        .map(|w| {
+        .zip(stored)
+        .map(|(w, stored)| {
+            if let Some(r) = stored {
+                return (Ok(Arc::new(r)), true);
+            }
             let source = files[w.file];
-            match earlier.and_then(|c| c.get(&w.key, source, w.file, w.line, &w.own)) {
+            match kept.and_then(|c| c.get(&w.key, source, w.file, w.line, &w.own)) {
                 Some(r) => (Ok(r), true),
                 None => {
                     let r = render_work(w, source, linker);
@@ -192,15 +361,30 @@ pub(super) fn render_bodies(
             }
         })
         .collect();
-    if let Some(c) = cache {
-        for (w, (r, reused)) in work.iter().zip(&rendered) {
-            if let (Ok(r), false) = (r, reused) {
-                c.insert(&w.key, files[w.file], w.file, w.line, &w.own, r);
+    match earlier {
+        Earlier::Kept(c) => {
+            for (w, (r, reused)) in work.iter().zip(&rendered) {
+                if let (Ok(r), false) = (r, reused) {
+                    c.insert(&w.key, files[w.file], w.file, w.line, &w.own, r);
+                }
             }
+            // Keep only what this run had, so edits that rename keys leave nothing
+            // behind.
+            let keys: HashSet<&str> = work.iter().map(|w| w.key.as_str()).collect();
+            c.entries.retain(|k, _| keys.contains(k.as_str()));
         }
-        // Keep only what this run had, so edits that rename keys leave nothing behind.
-        let keys: HashSet<&str> = work.iter().map(|w| w.key.as_str()).collect();
-        c.entries.retain(|k, _| keys.contains(k.as_str()));
+        Earlier::Stored(s) => {
+            s.earlier = HashMap::new();
+            s.now = work
+                .iter()
+                .zip(&rendered)
+                .zip(keys)
+                .filter_map(|((w, (r, _)), key)| {
+                    Some((w.own.clone(), key?, Arc::clone(r.as_ref().ok()?)))
+                })
+                .collect();
+        }
+        Earlier::Nothing => {}
     }
     rendered.into_iter().map(|(r, _)| r).collect()
 }

@@ -20,7 +20,7 @@ use crate::error::{Diagnostic, Error};
 use crate::model::{Page, Registry, SourceFile};
 use crate::render::history::History;
 use crate::render::plan::{self, Job, PageChange};
-use crate::render::reuse::Kept;
+use crate::render::reuse::{Earlier, Kept};
 use crate::render::{Contexts, Prepared};
 use crate::session::{self, content_error, Caches, Sources};
 
@@ -297,7 +297,7 @@ impl Engine {
         let sources = session::load(&self.paths, Some(&mut self.caches), changed)?;
         // The publisher, the written standards and the quota are checked as `build` does.
         let (prepared, _, found) =
-            session::prepare_checked(&sources, Some(&mut self.caches.markdown))?;
+            session::prepare_checked(&sources, Earlier::Kept(&mut self.caches.markdown))?;
 
         let good = self
             .good

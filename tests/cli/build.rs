@@ -170,13 +170,8 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert_eq!(tree(&out), before, "the previous output must be unchanged");
     let leftovers: Vec<_> = fs::read_dir(site.path())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
-        // The lock file beside the output stays: it is the same file every build locks.
-        .filter(|n| {
-            n.to_string_lossy().starts_with(".output")
-                && n != ".output.lock"
-                && n != ".output.cache"
-        })
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".output") && !kept_beside(&out, n))
         .collect();
     assert!(
         leftovers.is_empty(),
@@ -236,7 +231,7 @@ fn a_rebuild_links_unchanged_files_and_removes_the_previous_output() {
         fs::read_dir(site.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".output") && n != ".output.lock" && n != ".output.cache")
+            .filter(|n| n.starts_with(".output") && !kept_beside(&out, n))
             .collect()
     };
     for _ in 0..100 {

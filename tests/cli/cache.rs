@@ -32,11 +32,20 @@ impl Rng {
 /// Builds `root` into `out` (with the cache) and reports how many outputs were taken
 /// from the previous build: `None` when it found nothing changed and left the output.
 fn cached_build(root: &Path, out: &Path) -> Option<usize> {
-    cached_build_reporting(root, out).0
+    cached_build_reporting(root, out).outputs
 }
 
-/// `cached_build`, and what the build printed (its standard error without the timings).
-fn cached_build_reporting(root: &Path, out: &Path) -> (Option<usize>, String) {
+/// What a build with the cache took from the previous build, and what it printed.
+struct Rebuilt {
+    /// Outputs taken: `None` when it found nothing changed and left the output.
+    outputs: Option<usize>,
+    /// Pages' bodies taken from what the previous build stored.
+    bodies: usize,
+    /// Its standard error without the timings.
+    reported: String,
+}
+
+fn cached_build_reporting(root: &Path, out: &Path) -> Rebuilt {
     let o = Command::new(env!("CARGO_BIN_EXE_mandat"))
         .args(["build", "--root", root.to_str().unwrap()])
         .args(["--out", out.to_str().unwrap()])
@@ -48,21 +57,33 @@ fn cached_build_reporting(root: &Path, out: &Path) -> (Option<usize>, String) {
     assert!(o.status.success(), "{stdout}{stderr}");
     let reported = stderr
         .lines()
-        .filter(|l| !l.contains(" ms  ") && !l.contains("outputs unchanged"))
+        .filter(|l| {
+            !l.contains(" ms  ") && !l.contains("outputs unchanged") && !l.contains("bodies taken")
+        })
         .map(|l| l.split(" in ").next().unwrap_or(l))
         .collect::<Vec<_>>()
         .join("\n");
+    // The first number of the line that ends so.
+    let count = |end: &str| -> Option<usize> {
+        let line = stderr.lines().find(|l| l.ends_with(end))?;
+        line.split(' ').next()?.parse().ok()
+    };
     if stderr.contains("ms  nothing changed since the previous build") {
-        return (None, reported);
+        return Rebuilt {
+            outputs: None,
+            bodies: 0,
+            reported,
+        };
     }
-    let line = stderr
-        .lines()
-        .find(|l| l.ends_with("outputs unchanged since the previous build"))
-        .unwrap_or_else(|| panic!("no cache line in {stderr}"));
-    (
-        Some(line.split(' ').next().unwrap().parse().unwrap()),
+    Rebuilt {
+        outputs: Some(
+            count("outputs unchanged since the previous build")
+                .unwrap_or_else(|| panic!("no cache line in {stderr}")),
+        ),
+        bodies: count("pages' bodies taken from the previous build")
+            .unwrap_or_else(|| panic!("no bodies line in {stderr}")),
         reported,
-    )
+    }
 }
 
 fn clean_build(root: &Path, out: &Path) {
@@ -107,6 +128,7 @@ fn random_edits_build_as_a_clean_build_does() {
     let mut rng = Rng(0x5eed_2026);
     let mut pages: Vec<String> = Vec::new();
     let mut reused_any = false;
+    let mut bodies_any = false;
     let mut releases = 0;
     cached_build(root, &out);
     // Every kind of edit once, in an order where each finds what it edits; then at random.
@@ -225,12 +247,17 @@ fn random_edits_build_as_a_clean_build_does() {
             }
             _ => "nothing".into(),
         };
-        let reused = cached_build(root, &out);
+        let rebuilt = cached_build_reporting(root, &out);
         // Nothing to do only when nothing was edited.
+        let reused = rebuilt.outputs;
         assert_eq!(reused.is_none(), what == "nothing", "step {step}: {what}");
         let reused = reused.unwrap_or(usize::MAX);
-        eprintln!("step {step}: {what}: {reused} outputs reused");
+        eprintln!(
+            "step {step}: {what}: {reused} outputs, {} bodies reused",
+            rebuilt.bodies
+        );
         reused_any |= reused > 0;
+        bodies_any |= rebuilt.bodies > 0;
         let clean = root.join(format!("clean-{step}"));
         clean_build(root, &clean);
         let (cached, expected) = (tree(&out), tree(&clean));
@@ -246,6 +273,57 @@ fn random_edits_build_as_a_clean_build_does() {
         fs::remove_dir_all(&clean).unwrap();
     }
     assert!(reused_any, "the cache was never used");
+    assert!(bodies_any, "no stored body was ever taken");
+}
+
+/// A build stores its pages' bodies beside its output (`--no-cache` too), and the next
+/// build takes those whose text and links are as they were; a damaged file costs only
+/// time, never a wrong page.
+#[test]
+fn stored_bodies_are_taken_only_where_they_hold() {
+    let site = copy_site("basic");
+    let root = site.path();
+    let out = root.join("output");
+    let bodies = root.join(".output.bodies");
+    clean_build(root, &out);
+    assert!(bodies.is_file(), "--no-cache stores them too");
+    let pages = fs::read_to_string(&bodies).unwrap().lines().count() - 1;
+    assert!(pages >= 3, "{pages} pages stored");
+    let page = root.join("content/pages/tilgjengelighet.md");
+    let clean = root.join("clean");
+    let same_as_clean = || {
+        clean_build(root, &clean);
+        assert_eq!(tree(&out), tree(&clean));
+    };
+    append(&page, "\nEt nytt avsnitt.\n");
+    assert_eq!(cached_build_reporting(root, &out).bodies, pages - 1);
+    same_as_clean();
+
+    // Damaged: cut off, or not what this `mandat` wrote.
+    let stored = fs::read_to_string(&bodies).unwrap();
+    let (header, _) = stored.split_once('\n').unwrap();
+    // Cut off a few characters into its first line (each starts `["/`).
+    let cut = header.len() + 5;
+    for damaged in [
+        stored[..cut].to_owned(),
+        format!("{header}\nnonsense\n{{\"x\": 1}}\n"),
+        stored.replacen("mandat bodies", "other bodies", 1),
+        String::new(),
+    ] {
+        fs::write(&bodies, &damaged).unwrap();
+        append(&page, "\nEnda et avsnitt.\n");
+        let taken = cached_build_reporting(root, &out).bodies;
+        assert_eq!(taken, 0, "taken from {damaged:.80}");
+        same_as_clean();
+    }
+    // A link that resolves differently (here: the base path) renders every body again.
+    replace(
+        &root.join("content/site.yaml"),
+        "base_url: https://test.example.no",
+        "base_url: https://test.example.no/under",
+    );
+    assert_eq!(cached_build_reporting(root, &out).bodies, 0);
+    same_as_clean();
 }
 
 /// A rebuild after an edit renders what the edit changed and the copied files; `--no-cache`
@@ -300,13 +378,21 @@ fn a_build_with_nothing_changed_leaves_the_output_as_it_is() {
         "---\ntitle: Senere\ndate: 2022-03-01\n---\nTekst.\n",
     )
     .unwrap();
-    let (first, reported) = cached_build_reporting(root, &out);
+    let Rebuilt {
+        outputs: first,
+        reported,
+        ..
+    } = cached_build_reporting(root, &out);
     assert_eq!(first, Some(0));
     assert!(reported.contains("3 | date: 2022-03-01"), "{reported}");
     let files = tree(&out);
     let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
     let home = inode("index.html");
-    let (again, reported_again) = cached_build_reporting(root, &out);
+    let Rebuilt {
+        outputs: again,
+        reported: reported_again,
+        ..
+    } = cached_build_reporting(root, &out);
     assert_eq!(again, None);
     assert_eq!(reported_again, reported);
     assert_eq!(inode("index.html"), home, "the same file, not a new one");

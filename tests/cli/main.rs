@@ -77,6 +77,15 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Whether `file`, beside the output folder `out`, is one a build keeps there (the lock,
+/// the build cache, the stored bodies), not a leftover.
+pub fn kept_beside(out: &Path, file: &str) -> bool {
+    let name = out.file_name().unwrap().to_string_lossy();
+    ["lock", "cache", "bodies"]
+        .iter()
+        .any(|kept| file == format!(".{name}.{kept}"))
+}
+
 pub fn read(out: &Path, rel: &str) -> String {
     fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }

@@ -33,13 +33,10 @@ fn eventually(what: &str, mut done: impl FnMut() -> bool) {
 /// The names beside `out` that start with `.NAME.`: staging folders and previous outputs.
 fn hidden_siblings(out: &Path) -> Vec<String> {
     let prefix = format!(".{}.", out.file_name().unwrap().to_string_lossy());
-    // The lock file every build takes and the build cache stay: they are not leftovers.
-    let lock = format!("{prefix}lock");
-    let cache = format!("{prefix}cache");
     let mut names: Vec<String> = fs::read_dir(out.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(&prefix) && *n != lock && *n != cache)
+        .filter(|n| n.starts_with(&prefix) && !super::kept_beside(out, n))
         .collect();
     names.sort();
     names
