@@ -215,11 +215,6 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     )?;
     let old = crate::fs::swap_into_place(&staging, &paths.out)
         .inspect_err(|_| crate::fs::remove_dir_if_exists(&staging))?;
-    if options.remove_in_background {
-        crate::fs::remove_in_background(&paths.out, old);
-    } else if let Some(old) = old {
-        crate::fs::remove_previous_outputs(&[old]);
-    }
     phases.done("swap into place");
 
     let pages = plan
@@ -242,6 +237,13 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     };
     crate::cache::store(&paths.out, inputs, fingerprint, &summary);
     phases.done("store the build cache");
+    // Last, so that it does not take the processors from the work above.
+    if options.remove_in_background {
+        crate::fs::remove_in_background(&paths.out, old);
+    } else if let Some(old) = old {
+        crate::fs::remove_previous_outputs(&[old]);
+    }
+    phases.done("remove the previous output");
     Ok(summary)
 }
 

@@ -248,8 +248,13 @@ fn tree(dir: &Path, changed_time: bool) -> u64 {
             let mut h = DefaultHasher::new();
             e.file_name().hash(&mut h);
             let link = e.file_type().is_ok_and(|t| t.is_symlink());
-            // Through a link, the file it leads to: that is what the build reads.
-            let m = std::fs::metadata(e.path()).ok();
+            // Through a link, the file it leads to: that is what the build reads. Anything
+            // else is looked up in its folder, not by its whole path again.
+            let m = if link {
+                std::fs::metadata(e.path()).ok()
+            } else {
+                e.metadata().ok()
+            };
             m.as_ref().map(|m| stat(m, changed_time)).hash(&mut h);
             if link {
                 std::fs::read_link(e.path()).ok().hash(&mut h);
