@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
+use crate::cache::Written;
 use crate::config::Paths;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::fs::MARKER;
@@ -154,7 +155,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let finished = AtomicBool::new(false);
     let total = plan.len();
     let show = options.progress && std::io::stderr().is_terminal();
-    let results: Vec<Result<(), Error>> = std::thread::scope(|s| {
+    let results: Vec<Result<Option<(String, _)>, Error>> = std::thread::scope(|s| {
         if show {
             s.spawn(|| progress(&done, &finished, total));
         }
@@ -166,11 +167,11 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
             .map_init(
                 || (render::Contexts::default(), Vec::with_capacity(64 * 1024)),
                 |(contexts, bytes), ((prepared, path, job), unchanged)| {
+                    let file = file_for(&staging, path);
                     if let (true, Some(previous)) = (*unchanged, previous) {
-                        let file = file_for(&staging, path);
                         if crate::fs::link_previous(&file_for(previous, path), &file) {
                             done.fetch_add(1, Ordering::Relaxed);
-                            return Ok(());
+                            return Ok(Written::file(&staging, &file));
                         }
                     }
                     let began = phases.on().then(Instant::now);
@@ -181,9 +182,9 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
                         phases.job(path, began.elapsed());
                     }
                     let old = previous.map(|p| file_for(p, path));
-                    crate::fs::write_or_link(&file_for(&staging, path), bytes, old.as_deref())?;
+                    crate::fs::write_or_link(&file, bytes, old.as_deref())?;
                     done.fetch_add(1, Ordering::Relaxed);
-                    Ok(())
+                    Ok(Written::file(&staging, &file))
                 },
             )
             .collect();
@@ -193,9 +194,12 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     phases.done("render and write pages");
     phases.slowest();
     let mut errors = Diagnostics::default();
+    // What each file is as it was put in the output, for the build cache.
+    let mut written = Written::default();
     for r in results {
-        if let Err(e) = r {
-            errors.extend(e.diagnostics().iter().cloned());
+        match r {
+            Ok(file) => written.add(file),
+            Err(e) => errors.extend(e.diagnostics().iter().cloned()),
         }
     }
     if errors.has_errors() {
@@ -204,15 +208,16 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     }
     // The old addresses as nginx rules, for deploy/nginx.conf (hidden from readers).
     if let Some(current) = prepared.last() {
-        crate::fs::write(
-            &staging.join(render::aliases::REDIRECTS_FILE),
-            render::aliases::nginx(current).as_bytes(),
-        )?;
+        let file = staging.join(render::aliases::REDIRECTS_FILE);
+        crate::fs::write(&file, render::aliases::nginx(current).as_bytes())?;
+        written.add(Written::file(&staging, &file));
     }
+    let marker = staging.join(MARKER);
     crate::fs::write(
-        &staging.join(MARKER),
+        &marker,
         b"This folder is written by `mandat build` and replaced whole by the next build.\n",
     )?;
+    written.add(Written::file(&staging, &marker));
     let old = crate::fs::swap_into_place(&staging, &paths.out)
         .inspect_err(|_| crate::fs::remove_dir_if_exists(&staging))?;
     phases.done("swap into place");
@@ -235,7 +240,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         language,
         images: crate::images::counts(),
     };
-    crate::cache::store(&paths.out, inputs, fingerprint, &summary);
+    crate::cache::store(&paths.out, inputs, fingerprint, &summary, written);
     phases.done("store the build cache");
     // Last, so that it does not take the processors from the work above.
     if options.remove_in_background {

@@ -27,7 +27,7 @@ use crate::render::Prepared;
 use crate::session::Sources;
 
 /// Changes when the file's shape does.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What one build's outputs were made from.
 #[derive(Serialize, Deserialize)]
@@ -227,11 +227,84 @@ pub fn fingerprint(root: &Path, options: &[&str]) -> String {
     format!("{:016x}{:016x}", h.finish(), g.finish())
 }
 
-/// The files of the output folder as they are now: their names, sizes and times. A file
-/// changed or removed by hand since the build changes it. (Not the status-change time:
-/// removing the previous output, whose unchanged files the new one links to, changes it.)
+/// The files of the output folder as they are now: their paths, sizes, times and inodes
+/// (`Written::digest`). A file changed, added or removed by hand since the build changes
+/// it. (Not the status-change time: removing the previous output, whose unchanged files
+/// the new one links to, changes it.)
 fn output_digest(out: &Path) -> Option<String> {
-    out.is_dir().then(|| format!("{:016x}", tree(out, false)))
+    let mut written = Written {
+        files: files_below(out, "")?,
+        unknown: false,
+    };
+    Some(written.digest())
+}
+
+/// Every file below `dir` (links included, not followed), by its path below it with `/`
+/// between folders, and what the system keeps of it; its subfolders read in parallel.
+fn files_below(dir: &Path, rel: &str) -> Option<Vec<(String, Stat)>> {
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .collect();
+    let found: Vec<Option<Vec<(String, Stat)>>> = entries
+        .par_iter()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            if e.file_type().ok()?.is_dir() {
+                files_below(&e.path(), &path)
+            } else {
+                Some(vec![(path, stat(&e.metadata().ok()?, false))])
+            }
+        })
+        .collect();
+    found.into_iter().try_fold(Vec::new(), |mut all, f| {
+        all.extend(f?);
+        Some(all)
+    })
+}
+
+/// The files a build put in its output, each with what the system kept of it as it was
+/// put there: what the next build finds when it reads the folder (`output_digest`),
+/// without reading it again.
+#[derive(Default)]
+pub struct Written {
+    files: Vec<(String, Stat)>,
+    /// A file that could not be read back: then the output is read (`store`).
+    unknown: bool,
+}
+
+impl Written {
+    /// The file `file`, below the output folder `below`, as it is now.
+    pub fn file(below: &Path, file: &Path) -> Option<(String, Stat)> {
+        let rel = file.strip_prefix(below).ok()?;
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let m = std::fs::symlink_metadata(file).ok()?;
+        Some((rel, stat(&m, false)))
+    }
+
+    pub fn add(&mut self, file: Option<(String, Stat)>) {
+        match file {
+            Some(f) => self.files.push(f),
+            None => self.unknown = true,
+        }
+    }
+
+    /// The files by path, hashed.
+    fn digest(&mut self) -> String {
+        self.files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut h = DefaultHasher::new();
+        self.files.hash(&mut h);
+        format!("{:016x}", h.finish())
+    }
 }
 
 /// A hash of the names and `stat` of everything below `dir` (nothing, for a folder that
@@ -276,7 +349,12 @@ fn tree(dir: &Path, changed_time: bool) -> u64 {
 
 /// What the system keeps of a file that changes when it is written.
 #[cfg(unix)]
-fn stat(m: &std::fs::Metadata, changed_time: bool) -> [i64; 7] {
+type Stat = [i64; 7];
+#[cfg(not(unix))]
+type Stat = String;
+
+#[cfg(unix)]
+fn stat(m: &std::fs::Metadata, changed_time: bool) -> Stat {
     use std::os::unix::fs::MetadataExt;
     let changed = if changed_time {
         (m.ctime(), m.ctime_nsec())
@@ -296,7 +374,7 @@ fn stat(m: &std::fs::Metadata, changed_time: bool) -> [i64; 7] {
 }
 
 #[cfg(not(unix))]
-fn stat(m: &std::fs::Metadata, _: bool) -> String {
+fn stat(m: &std::fs::Metadata, _: bool) -> Stat {
     format!("{} {:?} {}", m.len(), m.modified().ok(), m.is_dir())
 }
 
@@ -311,15 +389,26 @@ fn binary() -> String {
 
 /// Writes the manifest of the build now at `out` (after the swap), with what it read
 /// (`fingerprint`) and reported; a failure only costs the next build its cache.
-pub fn store(out: &Path, inputs: Inputs, fingerprint: String, summary: &crate::build::Summary) {
+pub fn store(
+    out: &Path,
+    inputs: Inputs,
+    fingerprint: String,
+    summary: &crate::build::Summary,
+    mut written: Written,
+) {
     let _ = (|| -> Option<()> {
+        let digest = if written.unknown {
+            output_digest(out)?
+        } else {
+            written.digest()
+        };
         let manifest = Manifest {
             format: FORMAT,
             output: identity(out)?,
             whole: inputs.whole,
             pages: inputs.pages,
             fingerprint,
-            digest: output_digest(out)?,
+            digest,
             summary: Reported::of(summary),
         };
         let path = file(out);
@@ -521,4 +610,32 @@ fn hash_of(text: &str) -> String {
     (text.len(), 0x6d61_6e64_6174_u64).hash(&mut g);
     text.hash(&mut g);
     format!("{:016x}{:016x}", h.finish(), g.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a build records of the files it puts in its output is what reading the
+    /// folder finds, until a file in it is changed, added or removed.
+    #[test]
+    fn the_files_written_are_what_reading_the_output_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let mut written = Written::default();
+        for rel in ["index.html", "a/index.html", "a/b/c.json", "sok/0.json"] {
+            let file = out.join(rel);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, rel).unwrap();
+            written.add(Written::file(&out, &file));
+        }
+        let digest = written.digest();
+        assert_eq!(output_digest(&out), Some(digest.clone()));
+        std::fs::write(out.join("a/b/d.txt"), "added by hand").unwrap();
+        assert_ne!(output_digest(&out), Some(digest.clone()));
+        std::fs::remove_file(out.join("a/b/d.txt")).unwrap();
+        assert_eq!(output_digest(&out), Some(digest.clone()));
+        std::fs::write(out.join("a/index.html"), "changed by hand").unwrap();
+        assert_ne!(output_digest(&out), Some(digest));
+    }
 }
