@@ -128,9 +128,9 @@ pub enum Earlier<'c> {
 #[derive(Default)]
 pub struct Stored {
     /// What an earlier build stored, by the page's address.
-    earlier: HashMap<String, (u128, Rendered)>,
+    earlier: HashMap<String, (u64, Rendered)>,
     /// This run's pages in order, each with its key: what the next build will find.
-    now: Vec<(String, u128, Arc<Rendered>)>,
+    now: Vec<(String, u64, Arc<Rendered>)>,
     /// How many of them were taken from `earlier`.
     taken: usize,
 }
@@ -149,7 +149,7 @@ impl Stored {
             .filter_map(|line| {
                 let (own, key, rendered): (String, String, Rendered) =
                     serde_json::from_str(line).ok()?;
-                Some((own, (u128::from_str_radix(&key, 16).ok()?, rendered)))
+                Some((own, (u64::from_str_radix(&key, 16).ok()?, rendered)))
             })
             .collect();
         Stored {
@@ -164,7 +164,7 @@ impl Stored {
             let lines: Vec<Vec<u8>> = part
                 .par_iter()
                 .map(|(own, key, rendered)| {
-                    let line: Line = (own, format!("{key:032x}"), rendered);
+                    let line: Line = (own, format!("{key:016x}"), rendered);
                     let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
                     bytes.push(b'\n');
                     bytes
@@ -189,7 +189,7 @@ impl Stored {
 
     /// The body stored for the page at `own` under `key`, as its page's work would
     /// render it (its links' and embeds' file being `file`), released.
-    fn take(&mut self, own: &str, key: u128, file: usize) -> Option<Rendered> {
+    fn take(&mut self, own: &str, key: u64, file: usize) -> Option<Rendered> {
         if self.earlier.get(own)?.0 != key {
             return None;
         }
@@ -206,21 +206,18 @@ impl Stored {
     }
 }
 
-/// Two independent 64-bit hashes of `value`: two values are taken as the same only if
-/// both agree.
-fn hash128(value: impl Hash) -> u128 {
+/// A hash of `value`. Stored bodies are compared one to one, by a page's address, so an
+/// edit goes unseen only if the old and new inputs' 64-bit hashes agree by chance.
+fn hash64(value: impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
     value.hash(&mut h);
-    let mut g = DefaultHasher::new();
-    0x6d61_6e64_6174_u64.hash(&mut g);
-    value.hash(&mut g);
-    (u128::from(h.finish()) << 64) | u128::from(g.finish())
+    h.finish()
 }
 
 /// How links resolve: everything of `linker` a body's rendering reads besides its own
 /// text, file and address.
-fn linker_key(linker: &Linker) -> u128 {
-    hash128((
+fn linker_key(linker: &Linker) -> u64 {
+    hash64((
         linker.sources,
         format!("{:?}", linker.urls),
         linker.content_dir,
@@ -232,8 +229,8 @@ fn linker_key(linker: &Linker) -> u128 {
 
 /// The key of a page's body: everything rendering it reads (`render_work`). Not the
 /// number of its file, which only its links' and embeds' `file` hold (`Stored::take`).
-fn page_key(linker: u128, w: &super::Work, source: &SourceFile) -> u128 {
-    hash128((
+fn page_key(linker: u64, w: &super::Work, source: &SourceFile) -> u64 {
+    hash64((
         linker,
         w.text,
         &source.path,
@@ -310,10 +307,10 @@ pub(super) fn render_bodies(
         );
     }
     // Pages' keys, and what a build stored under them.
-    let (keys, stored): (Vec<Option<u128>>, Vec<Option<Rendered>>) = match &mut earlier {
+    let (keys, stored): (Vec<Option<u64>>, Vec<Option<Rendered>>) = match &mut earlier {
         Earlier::Stored(s) => {
             let linker = linker_key(linker);
-            let keys: Vec<Option<u128>> = work
+            let keys: Vec<Option<u64>> = work
                 .par_iter()
                 .map(|w| {
                     let page = w.key.starts_with("page:");

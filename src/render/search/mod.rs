@@ -389,17 +389,24 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
     let docs: Vec<Doc> = keyed.into_iter().map(|(_, _, d)| d).collect();
     let layout = layout(reg);
 
-    // Documents are weighed in parallel a batch at a time and merged in order, so that
-    // only one batch's words are held at once.
+    // Documents are weighed in parallel a batch at a time and merged in order, each
+    // batch's merge (one worker's work) while the next is weighed, so that only two
+    // batches' words are held at once.
     let mut postings = Postings::default();
+    let mut last: Option<(usize, Weighed)> = None;
     for (b, batch) in docs.chunks(WEIGH_BATCH).enumerate() {
-        let weighed: Vec<Vec<(Cow<str>, u32)>> = batch.par_iter().map(weigh).collect();
-        for (k, words) in weighed.iter().enumerate() {
-            let doc = u32::try_from(b * WEIGH_BATCH + k).unwrap_or(u32::MAX);
-            for (t, weight) in words {
-                postings.add(t, doc, *weight);
-            }
-        }
+        let (weighed, ()) = rayon::join(
+            || batch.par_iter().map(weigh).collect(),
+            || {
+                if let Some((first, words)) = last.take() {
+                    postings.merge(first, &words);
+                }
+            },
+        );
+        last = Some((b * WEIGH_BATCH, weighed));
+    }
+    if let Some((first, words)) = last {
+        postings.merge(first, &words);
     }
 
     let forms = forms(&docs);
@@ -481,7 +488,20 @@ struct Postings {
     lists: Vec<shards::Packed>,
 }
 
+/// The words of a batch of documents, each with its weight (`weigh`).
+type Weighed<'d> = Vec<Vec<(Cow<'d, str>, u32)>>;
+
 impl Postings {
+    /// Adds the words of documents `first`, `first + 1`, and so on.
+    fn merge(&mut self, first: usize, weighed: &Weighed) {
+        for (k, words) in weighed.iter().enumerate() {
+            let doc = u32::try_from(first + k).unwrap_or(u32::MAX);
+            for (t, weight) in words {
+                self.add(t, doc, *weight);
+            }
+        }
+    }
+
     fn add(&mut self, term: &str, doc: u32, weight: u32) {
         let id = match self.ids.get(term) {
             Some(&id) => id,
