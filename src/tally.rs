@@ -320,7 +320,7 @@ impl Tally {
 
 /// The search terms of one text, each once with how often it is written there
 /// (`render::search::body_terms` makes them). Stored as one string of terms, each ended
-/// by a line break, and their counts: a body's terms take less room than its text.
+/// by a space (a term is letters and digits), and their counts: a body's terms take less room than its text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Terms {
     list: Box<str>,
@@ -328,13 +328,13 @@ pub struct Terms {
 }
 
 impl Terms {
-    /// From terms and counts; the terms hold no line break, each comes once.
+    /// From terms and counts; the terms hold no space, each comes once.
     pub fn new<'a>(terms: impl IntoIterator<Item = (&'a str, u32)>) -> Self {
         let mut list = String::new();
         let mut counts = Vec::new();
         for (term, n) in terms {
             list.push_str(term);
-            list.push('\n');
+            list.push(' ');
             counts.push(n);
         }
         Terms {
@@ -345,7 +345,7 @@ impl Terms {
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
         self.list
-            .split_terminator('\n')
+            .split_terminator(' ')
             .zip(self.counts.iter().copied())
     }
 }
