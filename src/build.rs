@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use crate::cache::Written;
 use crate::config::Paths;
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::fs::MARKER;
+use crate::fs::{Taken, MARKER};
 use crate::output::file_for;
 use crate::render::reuse::{Earlier, Stored};
 use crate::render::{self, plan::Job};
@@ -139,7 +139,12 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     // Which outputs are as the previous output has them, by what it was made from. The
     // output is about to be replaced: its manifest goes first (a build that failed on
     // the content before this point keeps it, and the next build its cache).
-    let before = before.filter(|_| previous.is_some() && crate::cache::forget(&paths.out));
+    let mut before = before.filter(|_| previous.is_some() && crate::cache::forget(&paths.out));
+    // Its files as they were found: a file linked from it is the same file.
+    let old_files = before
+        .as_mut()
+        .map(crate::cache::Manifest::take_found)
+        .unwrap_or_default();
     let inputs = crate::cache::Inputs::of(&sources, &prepared, &extra);
     let unchanged = inputs.unchanged(before.as_ref(), &prepared, &plan);
     phases.done("compare with the build cache");
@@ -169,9 +174,14 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
                 |(contexts, bytes), ((prepared, path, job), unchanged)| {
                     let file = file_for(&staging, path);
                     if let (true, Some(previous)) = (*unchanged, previous) {
-                        if crate::fs::link_previous(&file_for(previous, path), &file) {
+                        if let Some(taken) =
+                            crate::fs::link_previous(&file_for(previous, path), &file)
+                        {
                             done.fetch_add(1, Ordering::Relaxed);
-                            return Ok(Written::file(&staging, &file));
+                            return Ok(match taken {
+                                Taken::Linked => Written::linked(&staging, &file, &old_files),
+                                Taken::Copied => Written::file(&staging, &file),
+                            });
                         }
                     }
                     let began = phases.on().then(Instant::now);

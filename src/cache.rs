@@ -46,6 +46,9 @@ pub struct Manifest {
     digest: String,
     /// What the build reported.
     summary: Reported,
+    /// The output's files as `previous` found them, sorted by path (not stored).
+    #[serde(skip)]
+    found: Vec<(String, Stat)>,
 }
 
 /// What a build reported, to be reported again by a build that finds nothing changed.
@@ -174,12 +177,22 @@ pub fn store_bodies(out: &Path, stored: &Stored) {
 /// output, and its files are as that build left them.
 pub fn previous(out: &Path) -> Option<Manifest> {
     let text = std::fs::read(file(out)).ok()?;
-    let manifest: Manifest = serde_json::from_slice(&text).ok()?;
+    let mut manifest: Manifest = serde_json::from_slice(&text).ok()?;
     let valid = manifest.format == FORMAT
         && Some(manifest.output) == identity(out)
-        && out.join(crate::fs::MARKER).is_file()
-        && output_digest(out)? == manifest.digest;
-    valid.then_some(manifest)
+        && out.join(crate::fs::MARKER).is_file();
+    if !valid {
+        return None;
+    }
+    let mut found = Written {
+        files: files_below(out, "")?,
+        unknown: false,
+    };
+    if found.digest() != manifest.digest {
+        return None;
+    }
+    manifest.found = found.files;
+    Some(manifest)
 }
 
 /// Removes the manifest of the build that wrote `out`, as the output is about to be
@@ -198,6 +211,11 @@ impl Manifest {
     /// then there is nothing to build.
     pub fn is_for(&self, fingerprint: &str) -> bool {
         self.fingerprint == fingerprint
+    }
+
+    /// The output's files as they were found, sorted by path, for `Written::linked`.
+    pub fn take_found(&mut self) -> Vec<(String, Stat)> {
+        std::mem::take(&mut self.found)
     }
 
     /// What its build reported.
@@ -281,14 +299,30 @@ pub struct Written {
 impl Written {
     /// The file `file`, below the output folder `below`, as it is now.
     pub fn file(below: &Path, file: &Path) -> Option<(String, Stat)> {
-        let rel = file.strip_prefix(below).ok()?;
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
         let m = std::fs::symlink_metadata(file).ok()?;
-        Some((rel, stat(&m, false)))
+        Some((Self::path(below, file)?, stat(&m, false)))
+    }
+
+    /// The file `file`, below the output folder `below`, made a hard link to the file
+    /// at the same path in the previous output, which held `found` (sorted by path): the
+    /// same file, so what the system keeps of it is as it was found.
+    pub fn linked(below: &Path, file: &Path, found: &[(String, Stat)]) -> Option<(String, Stat)> {
+        let rel = Self::path(below, file)?;
+        match found.binary_search_by(|f| f.0.as_str().cmp(&rel)) {
+            Ok(i) => found.get(i).cloned(),
+            Err(_) => Self::file(below, file),
+        }
+    }
+
+    /// The path of `file` below `below`, with `/` between folders.
+    fn path(below: &Path, file: &Path) -> Option<String> {
+        let rel = file.strip_prefix(below).ok()?;
+        Some(
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+        )
     }
 
     pub fn add(&mut self, file: Option<(String, Stat)>) {
@@ -349,9 +383,9 @@ fn tree(dir: &Path, changed_time: bool) -> u64 {
 
 /// What the system keeps of a file that changes when it is written.
 #[cfg(unix)]
-type Stat = [i64; 7];
+pub type Stat = [i64; 7];
 #[cfg(not(unix))]
-type Stat = String;
+pub type Stat = String;
 
 #[cfg(unix)]
 fn stat(m: &std::fs::Metadata, changed_time: bool) -> Stat {
@@ -410,6 +444,7 @@ pub fn store(
             fingerprint,
             digest,
             summary: Reported::of(summary),
+            found: Vec::new(),
         };
         let path = file(out);
         let temp = path.with_extension(format!("cache-{}", std::process::id()));

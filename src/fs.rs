@@ -174,16 +174,27 @@ pub fn write_or_link(path: &Path, bytes: &[u8], old: Option<&Path>) -> Result<()
     write(path, bytes)
 }
 
+/// How `link_previous` put a file of the previous build in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    /// A hard link: the same file.
+    Linked,
+    /// A copy, where the file system has no hard links.
+    Copied,
+}
+
 /// Makes `path` a hard link to the previous build's file `old` (a copy where the file
-/// system has no hard links): whether it could.
-pub fn link_previous(old: &Path, path: &Path) -> bool {
+/// system has no hard links); `None` if it could not.
+pub fn link_previous(old: &Path, path: &Path) -> Option<Taken> {
     if let Some(parent) = path.parent() {
-        if fs::create_dir_all(parent).is_err() {
-            return false;
-        }
+        fs::create_dir_all(parent).ok()?;
     }
-    fs::hard_link(old, path).is_ok()
-        || fs::symlink_metadata(old).is_ok_and(|m| m.is_file()) && fs::copy(old, path).is_ok()
+    if fs::hard_link(old, path).is_ok() {
+        return Some(Taken::Linked);
+    }
+    let copied =
+        fs::symlink_metadata(old).is_ok_and(|m| m.is_file()) && fs::copy(old, path).is_ok();
+    copied.then_some(Taken::Copied)
 }
 
 /// Held while a build writes into and replaces an output folder. A second build into the
