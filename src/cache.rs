@@ -141,12 +141,15 @@ fn bodies_header() -> String {
 /// `mandat` wrote it: each body is taken only under the key it was rendered with, so the
 /// file is good whatever became of the output since.
 pub fn stored_bodies(out: &Path) -> Stored {
-    let Ok(text) = std::fs::read_to_string(beside(out, "bodies")) else {
+    use std::io::BufRead as _;
+    let Ok(file) = std::fs::File::open(beside(out, "bodies")) else {
         return Stored::default();
     };
-    match text.strip_prefix(&bodies_header()) {
-        Some(lines) => Stored::read(lines),
-        None => Stored::default(),
+    let mut file = std::io::BufReader::new(file);
+    let mut header = String::new();
+    match file.read_line(&mut header) {
+        Ok(_) if header == bodies_header() => Stored::read(file),
+        _ => Stored::default(),
     }
 }
 

@@ -360,7 +360,7 @@ mod tests {
         assert_eq!(text.lines().count(), pages);
         assert!(!text.contains("<p>"), "stored without their HTML");
 
-        let mut second = Stored::read(&text);
+        let mut second = Stored::read(text.as_bytes());
         let again = prepare(&sources, Earlier::Stored(&mut second)).expect("prepared");
         assert_eq!(second.counts(), (pages, pages), "the next takes every page");
         let (fresh, again) = (&fresh[fresh.len() - 1], &again[again.len() - 1]);
@@ -380,7 +380,7 @@ mod tests {
             1 => "nonsense",
             _ => l,
         });
-        let mut damaged = Stored::read(&cut.collect::<Vec<_>>().join("\n"));
+        let mut damaged = Stored::read(cut.collect::<Vec<_>>().join("\n").as_bytes());
         prepare(&sources, Earlier::Stored(&mut damaged)).expect("prepared");
         assert_eq!(damaged.counts(), (pages, pages - 2));
     }
@@ -406,7 +406,7 @@ mod tests {
         let edited = &mut reg.pages[0].source;
         edited.text = format!("{}\n\nTre nye ord.\n", edited.text).into();
         reg.pages[1].source.body_line += 1;
-        let mut stored = Stored::read(&text);
+        let mut stored = Stored::read(text.as_bytes());
         let prepared = prepare(&sources, Earlier::Stored(&mut stored)).expect("prepared");
         assert_eq!(stored.counts(), (pages, pages - 2));
         let body = &prepared[prepared.len() - 1].bodies["page:0"];

@@ -140,18 +140,27 @@ pub struct Stored {
 type Line<'r> = (&'r str, String, &'r Rendered);
 
 impl Stored {
-    /// Reads what `write` wrote. A line that cannot be read is left out: its page is
-    /// rendered again.
-    pub fn read(text: &str) -> Stored {
-        use rayon::str::ParallelString;
-        let earlier = text
-            .par_lines()
-            .filter_map(|line| {
-                let (own, key, rendered): (String, String, Rendered) =
-                    serde_json::from_str(line).ok()?;
-                Some((own, (u64::from_str_radix(&key, 16).ok()?, rendered)))
-            })
-            .collect();
+    /// Reads what `write` wrote, a part at a time (parsed in parallel), so that no more
+    /// than a part of the file is held besides what is read from it. A line that cannot
+    /// be read is left out: its page is rendered again.
+    pub fn read(file: impl std::io::BufRead) -> Stored {
+        let mut earlier = HashMap::new();
+        let mut lines = file.split(b'\n');
+        loop {
+            let part: Vec<Vec<u8>> = lines.by_ref().take(4096).map_while(Result::ok).collect();
+            if part.is_empty() {
+                break;
+            }
+            let read: Vec<(String, (u64, Rendered))> = part
+                .par_iter()
+                .filter_map(|line| {
+                    let (own, key, rendered): (String, String, Rendered) =
+                        serde_json::from_slice(line).ok()?;
+                    Some((own, (u64::from_str_radix(&key, 16).ok()?, rendered)))
+                })
+                .collect();
+            earlier.extend(read);
+        }
         Stored {
             earlier,
             ..Stored::default()
@@ -194,6 +203,10 @@ impl Stored {
             return None;
         }
         let (_, mut r) = self.earlier.remove(own)?;
+        // Read as JSON, whose lists do not say their length.
+        r.links.shrink_to_fit();
+        r.headings.shrink_to_fit();
+        r.embeds.shrink_to_fit();
         for l in &mut r.links {
             l.file = file;
         }
