@@ -125,10 +125,6 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         eprintln!("{taken} of {pages} pages' bodies taken from the previous build");
     }
     let plan = session::outputs(&prepared);
-    for p in &prepared {
-        p.ready();
-    }
-    phases.done("search index");
 
     let staging = crate::fs::staging_dir(&paths.out);
     crate::fs::remove_dir_if_exists(&staging);
@@ -166,24 +162,42 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         }
         // This build's pages' bodies, for the next build (good whatever this one's end).
         s.spawn(|| crate::cache::store_bodies(&paths.out, &stored));
+        // The unchanged outputs are linked from the previous output while what several
+        // outputs share (the search index) is made: the one is mostly the system's work,
+        // the other the processors'.
+        let (linked, ()): (Vec<Option<_>>, ()) = rayon::join(
+            || {
+                plan.par_iter()
+                    .zip(&unchanged)
+                    .map(|((_, path, _), unchanged)| {
+                        let previous = previous.filter(|_| *unchanged)?;
+                        let file = file_for(&staging, path);
+                        let taken = crate::fs::link_previous(&file_for(previous, path), &file)?;
+                        done.fetch_add(1, Ordering::Relaxed);
+                        Some(match taken {
+                            Taken::Linked => Written::linked(&staging, &file, &old_files),
+                            Taken::Copied => Written::file(&staging, &file),
+                        })
+                    })
+                    .collect()
+            },
+            || {
+                for p in &prepared {
+                    p.ready();
+                }
+            },
+        );
+        phases.done("search index, and unchanged outputs linked");
         let r = plan
             .par_iter()
-            .zip(&unchanged)
+            .zip(linked)
             .map_init(
                 || (render::Contexts::default(), Vec::with_capacity(64 * 1024)),
-                |(contexts, bytes), ((prepared, path, job), unchanged)| {
-                    let file = file_for(&staging, path);
-                    if let (true, Some(previous)) = (*unchanged, previous) {
-                        if let Some(taken) =
-                            crate::fs::link_previous(&file_for(previous, path), &file)
-                        {
-                            done.fetch_add(1, Ordering::Relaxed);
-                            return Ok(match taken {
-                                Taken::Linked => Written::linked(&staging, &file, &old_files),
-                                Taken::Copied => Written::file(&staging, &file),
-                            });
-                        }
+                |(contexts, bytes), ((prepared, path, job), linked)| {
+                    if let Some(file) = linked {
+                        return Ok(file);
                     }
+                    let file = file_for(&staging, path);
                     let began = phases.on().then(Instant::now);
                     prepared
                         .render_into(contexts, path, job, &extra, bytes)
