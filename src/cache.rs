@@ -250,8 +250,9 @@ pub fn fingerprint(root: &Path, options: &[&str]) -> String {
 
 /// The files of the output folder as they are now: their paths, sizes, times and inodes
 /// (`Written::digest`). A file changed, added or removed by hand since the build changes
-/// it. (Not the status-change time: removing the previous output, whose unchanged files
-/// the new one links to, changes it.)
+/// it; an empty folder does not, as it changes nothing a reader is sent. (Not the
+/// status-change time: removing the previous output, whose unchanged files the new one
+/// links to, changes it.)
 fn output_digest(out: &Path) -> Option<String> {
     let mut written = Written {
         files: files_below(out, "")?,
@@ -674,5 +675,32 @@ mod tests {
         assert_eq!(output_digest(&out), Some(digest.clone()));
         std::fs::write(out.join("a/index.html"), "changed by hand").unwrap();
         assert_ne!(output_digest(&out), Some(digest));
+    }
+
+    /// A file hard-linked from the previous output is recorded as the walk of that
+    /// output found it, and that is what reading the new output finds.
+    #[test]
+    fn a_linked_file_is_recorded_as_the_previous_output_had_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+        let rels = ["index.html", "a/index.html", "a/b/c.json"];
+        for rel in rels {
+            let file = old.join(rel);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, rel).unwrap();
+        }
+        let mut found = Written {
+            files: files_below(&old, "").unwrap(),
+            unknown: false,
+        };
+        found.digest();
+        let mut written = Written::default();
+        for rel in rels {
+            let file = new.join(rel);
+            let taken = crate::fs::link_previous(&old.join(rel), &file);
+            assert_eq!(taken, Some(crate::fs::Taken::Linked));
+            written.add(Written::linked(&new, &file, &found.files));
+        }
+        assert_eq!(output_digest(&new), Some(written.digest()));
     }
 }

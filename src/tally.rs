@@ -322,9 +322,31 @@ impl Tally {
 /// (`render::search::body_terms` makes them). Stored as one string of terms, each ended
 /// by a space (a term is letters and digits), and their counts: a body's terms take less room than its text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "KeptTerms")]
 pub struct Terms {
     list: Box<str>,
     counts: Box<[u32]>,
+}
+
+/// Terms as they are read back: refused unless there is a count for every term.
+#[derive(serde::Deserialize)]
+struct KeptTerms {
+    list: Box<str>,
+    counts: Box<[u32]>,
+}
+
+impl TryFrom<KeptTerms> for Terms {
+    type Error = &'static str;
+
+    fn try_from(k: KeptTerms) -> Result<Terms, &'static str> {
+        if k.list.split_terminator(' ').count() != k.counts.len() {
+            return Err("the terms and their counts differ in number");
+        }
+        Ok(Terms {
+            list: k.list,
+            counts: k.counts,
+        })
+    }
 }
 
 impl Terms {
@@ -379,6 +401,13 @@ mod tests {
         let other = json.replace("\"eit\"", "\"eitt\"");
         assert_ne!(other, json);
         assert!(serde_json::from_str::<Tally>(&other).is_err());
+        // Terms likewise, refused unless every term has its count.
+        let terms = Terms::new([("barn", 2), ("vern", 1)]);
+        let json = serde_json::to_string(&terms).unwrap();
+        assert_eq!(serde_json::from_str::<Terms>(&json).unwrap(), terms);
+        let short = json.replace("[2,1]", "[2]");
+        assert_ne!(short, json);
+        assert!(serde_json::from_str::<Terms>(&short).is_err());
     }
 
     #[test]

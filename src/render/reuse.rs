@@ -124,7 +124,9 @@ pub enum Earlier<'c> {
 /// (cache.rs): each without its HTML, which its page renders again when it is written
 /// (`Prepared::body_html`), and under the key of everything it was rendered from
 /// (`page_key`), so that a body is taken only where rendering it again would give the
-/// same. The key is the whole of its validity: the file needs no other bookkeeping.
+/// same. Each line starts with a hash of the rest of it, so that a line changed by
+/// anything but a build is left out; the file's first line names the `mandat` that
+/// wrote it (cache.rs).
 #[derive(Default)]
 pub struct Stored {
     /// What an earlier build stored, by the page's address.
@@ -135,8 +137,8 @@ pub struct Stored {
     taken: usize,
 }
 
-/// A stored page's body as a line of the file: its address, its key in hexadecimal and
-/// what it said.
+/// A stored page's body as a line of the file (after the hash of the rest of the line):
+/// its address, its key in hexadecimal and what it said.
 type Line<'r> = (&'r str, String, &'r Rendered);
 
 impl Stored {
@@ -154,8 +156,13 @@ impl Stored {
             let read: Vec<(String, (u64, Rendered))> = part
                 .par_iter()
                 .filter_map(|line| {
+                    let (check, json) = line.split_at_checked(17)?;
+                    let check = std::str::from_utf8(check).ok()?.trim_end();
+                    if u64::from_str_radix(check, 16).ok()? != hash64(json) {
+                        return None;
+                    }
                     let (own, key, rendered): (String, String, Rendered) =
-                        serde_json::from_slice(line).ok()?;
+                        serde_json::from_slice(json).ok()?;
                     Some((own, (u64::from_str_radix(&key, 16).ok()?, rendered)))
                 })
                 .collect();
@@ -174,7 +181,9 @@ impl Stored {
                 .par_iter()
                 .map(|(own, key, rendered)| {
                     let line: Line = (own, format!("{key:016x}"), rendered);
-                    let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
+                    let json = serde_json::to_vec(&line).unwrap_or_default();
+                    let mut bytes = format!("{:016x} ", hash64(&json)).into_bytes();
+                    bytes.extend(json);
                     bytes.push(b'\n');
                     bytes
                 })

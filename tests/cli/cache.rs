@@ -277,8 +277,8 @@ fn random_edits_build_as_a_clean_build_does() {
 }
 
 /// A build stores its pages' bodies beside its output (`--no-cache` too), and the next
-/// build takes those whose text and links are as they were; a damaged file costs only
-/// time, never a wrong page.
+/// build takes those whose text and links are as they were; a damaged file, or a line
+/// changed by hand, costs only time.
 #[test]
 fn stored_bodies_are_taken_only_where_they_hold() {
     let site = copy_site("basic");
@@ -316,6 +316,21 @@ fn stored_bodies_are_taken_only_where_they_hold() {
         assert_eq!(taken, 0, "taken from {damaged:.80}");
         same_as_clean();
     }
+    // A line changed by hand, even with its key kept, is not taken.
+    append(&page, "\nEtt avsnitt til.\n");
+    cached_build(root, &out);
+    let stored = fs::read_to_string(&bodies).unwrap();
+    let other = stored
+        .lines()
+        .skip(1)
+        .find(|l| !l.contains("tilgjengelighet") && l.contains("\"words\":"))
+        .unwrap();
+    let changed = other.replacen("\"words\":", "\"words\":9", 1);
+    fs::write(&bodies, stored.replacen(other, &changed, 1)).unwrap();
+    append(&page, "\nOg enda ett.\n");
+    assert_eq!(cached_build_reporting(root, &out).bodies, pages - 2);
+    same_as_clean();
+
     // A link that resolves differently (here: the base path) renders every body again.
     replace(
         &root.join("content/site.yaml"),
