@@ -156,7 +156,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let finished = AtomicBool::new(false);
     let total = plan.len();
     let show = options.progress && std::io::stderr().is_terminal();
-    let results: Vec<Result<Option<(String, _)>, Error>> = std::thread::scope(|s| {
+    let results: Vec<Result<Option<crate::cache::OutputFile>, Error>> = std::thread::scope(|s| {
         if show {
             s.spawn(|| progress(&done, &finished, total));
         }

@@ -48,7 +48,7 @@ pub struct Manifest {
     summary: Reported,
     /// The output's files as `previous` found them, sorted by path (not stored).
     #[serde(skip)]
-    found: Vec<(String, Stat)>,
+    found: Vec<OutputFile>,
 }
 
 /// What a build reported, to be reported again by a build that finds nothing changed.
@@ -187,10 +187,7 @@ pub fn previous(out: &Path) -> Option<Manifest> {
     if !valid {
         return None;
     }
-    let mut found = Written {
-        files: files_below(out, "")?,
-        unknown: false,
-    };
+    let mut found = Written::found_in(out)?;
     if found.digest() != manifest.digest {
         return None;
     }
@@ -217,7 +214,7 @@ impl Manifest {
     }
 
     /// The output's files as they were found, sorted by path, for `Written::linked`.
-    pub fn take_found(&mut self) -> Vec<(String, Stat)> {
+    pub fn take_found(&mut self) -> Vec<OutputFile> {
         std::mem::take(&mut self.found)
     }
 
@@ -241,7 +238,7 @@ pub fn fingerprint(root: &Path, options: &[&str]) -> String {
     binary().hash(&mut h);
     options.hash(&mut h);
     for dir in ["content", "themes"] {
-        tree(&root.join(dir), true).hash(&mut h);
+        tree(&root.join(dir)).hash(&mut h);
     }
     let mut g = DefaultHasher::new();
     (0x6669_6e67_u64, h.finish()).hash(&mut g);
@@ -254,21 +251,17 @@ pub fn fingerprint(root: &Path, options: &[&str]) -> String {
 /// status-change time: removing the previous output, whose unchanged files the new one
 /// links to, changes it.)
 fn output_digest(out: &Path) -> Option<String> {
-    let mut written = Written {
-        files: files_below(out, "")?,
-        unknown: false,
-    };
-    Some(written.digest())
+    Some(Written::found_in(out)?.digest())
 }
 
 /// Every file below `dir` (links included, not followed), by its path below it with `/`
 /// between folders, and what the system keeps of it; its subfolders read in parallel.
-fn files_below(dir: &Path, rel: &str) -> Option<Vec<(String, Stat)>> {
+fn files_below(dir: &Path, rel: &str) -> Option<Vec<OutputFile>> {
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(Result::ok)
         .collect();
-    let found: Vec<Option<Vec<(String, Stat)>>> = entries
+    let found: Vec<Option<Vec<OutputFile>>> = entries
         .par_iter()
         .map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -295,14 +288,22 @@ fn files_below(dir: &Path, rel: &str) -> Option<Vec<(String, Stat)>> {
 /// without reading it again.
 #[derive(Default)]
 pub struct Written {
-    files: Vec<(String, Stat)>,
+    files: Vec<OutputFile>,
     /// A file that could not be read back: then the output is read (`store`).
     unknown: bool,
 }
 
 impl Written {
+    /// The files in the folder `out` as they are now.
+    fn found_in(out: &Path) -> Option<Written> {
+        Some(Written {
+            files: files_below(out, "")?,
+            unknown: false,
+        })
+    }
+
     /// The file `file`, below the output folder `below`, as it is now.
-    pub fn file(below: &Path, file: &Path) -> Option<(String, Stat)> {
+    pub fn file(below: &Path, file: &Path) -> Option<OutputFile> {
         let m = std::fs::symlink_metadata(file).ok()?;
         Some((Self::path(below, file)?, stat(&m, false)))
     }
@@ -310,7 +311,7 @@ impl Written {
     /// The file `file`, below the output folder `below`, made a hard link to the file
     /// at the same path in the previous output, which held `found` (sorted by path): the
     /// same file, so what the system keeps of it is as it was found.
-    pub fn linked(below: &Path, file: &Path, found: &[(String, Stat)]) -> Option<(String, Stat)> {
+    pub fn linked(below: &Path, file: &Path, found: &[OutputFile]) -> Option<OutputFile> {
         let rel = Self::path(below, file)?;
         match found.binary_search_by(|f| f.0.as_str().cmp(&rel)) {
             Ok(i) => found.get(i).cloned(),
@@ -329,7 +330,7 @@ impl Written {
         )
     }
 
-    pub fn add(&mut self, file: Option<(String, Stat)>) {
+    pub fn add(&mut self, file: Option<OutputFile>) {
         match file {
             Some(f) => self.files.push(f),
             None => self.unknown = true,
@@ -345,9 +346,10 @@ impl Written {
     }
 }
 
-/// A hash of the names and `stat` of everything below `dir` (nothing, for a folder that
-/// is not there), its subfolders walked in parallel: most of the time is the system's.
-fn tree(dir: &Path, changed_time: bool) -> u64 {
+/// A hash of the names and `stat` (status-change time included) of everything below
+/// `dir` (nothing, for a folder that is not there), its subfolders walked in parallel:
+/// most of the time is the system's.
+fn tree(dir: &Path) -> u64 {
     let Ok(read) = std::fs::read_dir(dir) else {
         return u64::from(dir.exists());
     };
@@ -366,7 +368,7 @@ fn tree(dir: &Path, changed_time: bool) -> u64 {
             } else {
                 e.metadata().ok()
             };
-            m.as_ref().map(|m| stat(m, changed_time)).hash(&mut h);
+            m.as_ref().map(|m| stat(m, true)).hash(&mut h);
             if link {
                 std::fs::read_link(e.path()).ok().hash(&mut h);
                 // A linked folder may lead anywhere, itself included: what is in it is
@@ -375,7 +377,7 @@ fn tree(dir: &Path, changed_time: bool) -> u64 {
                     format!("{:?}", std::time::SystemTime::now()).hash(&mut h);
                 }
             } else if m.is_some_and(|m| m.is_dir()) {
-                tree(&e.path(), changed_time).hash(&mut h);
+                tree(&e.path()).hash(&mut h);
             }
             h.finish()
         })
@@ -391,6 +393,11 @@ pub type Stat = [i64; 7];
 #[cfg(not(unix))]
 pub type Stat = String;
 
+/// A file of an output folder: its path below the folder, with `/` between folders, and
+/// what the system keeps of it.
+pub type OutputFile = (String, Stat);
+
+/// `Stat` of `m`, with its status-change time when `changed_time`.
 #[cfg(unix)]
 fn stat(m: &std::fs::Metadata, changed_time: bool) -> Stat {
     use std::os::unix::fs::MetadataExt;
@@ -689,10 +696,7 @@ mod tests {
             std::fs::create_dir_all(file.parent().unwrap()).unwrap();
             std::fs::write(&file, rel).unwrap();
         }
-        let mut found = Written {
-            files: files_below(&old, "").unwrap(),
-            unknown: false,
-        };
+        let mut found = Written::found_in(&old).unwrap();
         found.digest();
         let mut written = Written::default();
         for rel in rels {

@@ -300,14 +300,19 @@ fn public_site(
 mod tests {
     use super::*;
 
+    /// The site in `content/`, loaded.
+    fn real_site() -> Sources {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let paths = crate::config::resolve_paths(Some(root), None, None);
+        load(&paths, None, None).expect("the real site loads")
+    }
+
     /// A one-off build lets pages' HTML go after taking their digests, and renders each
     /// again when it writes the page: what it renders then is what the dev server, which
     /// keeps every body, shows.
     #[test]
     fn a_released_body_is_rendered_again_as_it_was() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let paths = crate::config::resolve_paths(Some(root), None, None);
-        let sources = load(&paths, None, None).expect("the real site loads");
+        let sources = real_site();
         let released = prepare(&sources, Earlier::Nothing).expect("prepared");
         let mut cache = MarkdownCache::default();
         let kept = prepare(&sources, Earlier::Kept(&mut cache)).expect("prepared");
@@ -343,9 +348,7 @@ mod tests {
     #[test]
     fn stored_bodies_are_taken_back_as_they_were_rendered() {
         use crate::render::reuse::Stored;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let paths = crate::config::resolve_paths(Some(root), None, None);
-        let sources = load(&paths, None, None).expect("the real site loads");
+        let sources = real_site();
         let mut first = Stored::default();
         let fresh = prepare(&sources, Earlier::Stored(&mut first)).expect("prepared");
         let pages = sources.current().pages.len();
@@ -392,9 +395,7 @@ mod tests {
     #[test]
     fn a_stored_body_is_not_taken_for_a_page_whose_text_or_place_changed() {
         use crate::render::reuse::Stored;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let paths = crate::config::resolve_paths(Some(root), None, None);
-        let mut sources = load(&paths, None, None).expect("the real site loads");
+        let mut sources = real_site();
         let (text, words) = {
             let mut first = Stored::default();
             let fresh = prepare(&sources, Earlier::Stored(&mut first)).expect("prepared");

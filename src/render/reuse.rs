@@ -109,10 +109,8 @@ impl MarkdownCache {
 
 /// Bodies rendered by an earlier run, which this one may take instead of rendering them
 /// again.
-#[derive(Default)]
 pub enum Earlier<'c> {
     /// None: every body is rendered.
-    #[default]
     Nothing,
     /// The dev server's bodies, kept in memory between its rebuilds, HTML and all.
     Kept(&'c mut MarkdownCache),
