@@ -142,6 +142,7 @@ fn main() -> ExitCode {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+        libc::mallopt(libc::M_TOP_PAD, 16 * 1024 * 1024);
     }
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve { .. }) {
@@ -175,6 +176,7 @@ fn main() -> ExitCode {
                     extra: None,
                     progress: true,
                     remove_in_background: true,
+                    exits_after: true,
                     no_cache,
                 },
             )
