@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -15,10 +16,11 @@ use crate::cache::Written;
 use crate::config::Paths;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::fs::{Taken, MARKER};
+use crate::load::Fronts;
 use crate::output::file_for;
 use crate::render::reuse::{Earlier, Stored};
 use crate::render::{self, plan::Job};
-use crate::session::{self, content_error};
+use crate::session::{self, content_error, Loading};
 
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -108,8 +110,18 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     }
     phases.done("compare the files with the previous build's");
     // What the previous build stored of its pages' bodies, read while the site loads.
-    let (sources, mut stored) = rayon::join(
-        || session::load(paths, None, None),
+    let (loaded, mut stored) = rayon::join(
+        || {
+            let fronts = Arc::new(if options.no_cache {
+                Fronts::default()
+            } else {
+                crate::cache::stored_fronts(&paths.out)
+            });
+            (
+                session::load(paths, Loading::Files(Arc::clone(&fronts))),
+                fronts.taken(),
+            )
+        },
         || {
             if options.no_cache {
                 Stored::default()
@@ -118,8 +130,13 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
             }
         },
     );
+    let (sources, fronts_taken) = loaded;
     let sources = sources?;
     phases.done("load and check records");
+    if phases.on() {
+        let pages = sources.regs.last().map_or(0, |r| r.pages.len());
+        eprintln!("{fronts_taken} of {pages} pages' front matter taken from the previous build");
+    }
     let warnings = &sources.warnings;
     let (prepared, language, found) =
         session::prepare_checked(&sources, Earlier::Stored(&mut stored))?;
@@ -166,6 +183,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         }
         // This build's pages' bodies, for the next build (good whatever this one's end).
         s.spawn(|| crate::cache::store_bodies(&paths.out, &stored));
+        s.spawn(|| crate::cache::store_fronts(&paths.out, &sources));
         // The unchanged outputs are linked from the previous output while what several
         // outputs share (the search index) is made: the one is mostly the system's work,
         // the other the processors'.

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Diagnostic;
+use crate::load::Fronts;
 use crate::model::{Page, PageMeta};
 use crate::render::plan::{self, Job, PageChange};
 use crate::render::reuse::Stored;
@@ -132,47 +133,75 @@ fn beside(out: &Path, ext: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{ext}"))
 }
 
-/// The first line of the file of stored bodies: what wrote it.
-fn bodies_header() -> String {
-    format!("mandat bodies {FORMAT} {}\n", hash_of(&binary()))
+/// The first line of a file a build keeps beside its output for the next one (the
+/// bodies and the fronts of its pages): what it holds, and what wrote it.
+fn kept_header(what: &str) -> String {
+    format!("mandat {what} {FORMAT} {}\n", hash_of(&binary()))
 }
 
-/// What the builds into `out` stored of their pages' bodies (`reuse::Stored`), if this
-/// `mandat` wrote it: each body is taken only under the key it was rendered with, so the
-/// file is good whatever became of the output since.
-pub fn stored_bodies(out: &Path) -> Stored {
+/// The file `.<name>.<what>` beside `out`, read past its first line if this `mandat`
+/// wrote it.
+fn kept_file(out: &Path, what: &str) -> Option<impl std::io::BufRead> {
     use std::io::BufRead as _;
-    let Ok(file) = std::fs::File::open(beside(out, "bodies")) else {
-        return Stored::default();
-    };
+    let file = std::fs::File::open(beside(out, what)).ok()?;
     let mut file = std::io::BufReader::new(file);
     let mut header = String::new();
-    match file.read_line(&mut header) {
-        Ok(_) if header == bodies_header() => Stored::read(file),
-        _ => Stored::default(),
-    }
+    file.read_line(&mut header).ok()?;
+    (header == kept_header(what)).then_some(file)
 }
 
-/// Keeps this build's pages' bodies beside `out` for the next build; a failure only
-/// costs that build the time of rendering them.
-pub fn store_bodies(out: &Path, stored: &Stored) {
-    if stored.is_empty() {
-        return;
-    }
-    let path = beside(out, "bodies");
-    let temp = path.with_extension(format!("bodies-{}", std::process::id()));
-    let write = || -> std::io::Result<()> {
+/// Writes the file `.<name>.<what>` beside `out` whole, or leaves it as it was; a
+/// failure only costs the next build the time of making again what it holds.
+fn keep_file(
+    out: &Path,
+    what: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) {
+    let path = beside(out, what);
+    let temp = path.with_extension(format!("{what}-{}", std::process::id()));
+    let written = || -> std::io::Result<()> {
         use std::io::Write as _;
         let mut w = std::io::BufWriter::new(std::fs::File::create(&temp)?);
-        w.write_all(bodies_header().as_bytes())?;
-        stored.write(&mut w)?;
+        w.write_all(kept_header(what).as_bytes())?;
+        write(&mut w)?;
         w.flush()
     };
-    if write()
+    if written()
         .and_then(|()| std::fs::rename(&temp, &path))
         .is_err()
     {
         let _ = std::fs::remove_file(&temp);
+    }
+}
+
+/// What the builds into `out` stored of their pages' bodies (`reuse::Stored`): each
+/// body is taken only under the key it was rendered with, so the file is good whatever
+/// became of the output since.
+pub fn stored_bodies(out: &Path) -> Stored {
+    kept_file(out, "bodies")
+        .map(Stored::read)
+        .unwrap_or_default()
+}
+
+/// Keeps this build's pages' bodies beside `out` for the next build.
+pub fn store_bodies(out: &Path, stored: &Stored) {
+    if !stored.is_empty() {
+        keep_file(out, "bodies", |w| stored.write(w));
+    }
+}
+
+/// What the builds into `out` read of their pages' front matter (`load::Fronts`).
+pub fn stored_fronts(out: &Path) -> Fronts {
+    kept_file(out, "fronts")
+        .map(Fronts::read)
+        .unwrap_or_default()
+}
+
+/// Keeps the fields of this build's pages (of the current site) beside `out` for the
+/// next build.
+pub fn store_fronts(out: &Path, sources: &Sources) {
+    if let Some(reg) = sources.regs.last() {
+        keep_file(out, "fronts", |w| Fronts::write(&reg.pages, w));
     }
 }
 

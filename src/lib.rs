@@ -14,6 +14,7 @@ pub mod error;
 pub mod fs;
 pub mod images;
 pub mod init;
+pub mod kept;
 pub mod language;
 pub mod load;
 pub mod man;

@@ -108,19 +108,31 @@ pub fn content_error(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error 
     Error::Content(d.sorted())
 }
 
+/// Where `load` reads the site from.
+pub enum Loading<'c> {
+    /// Every file, each page's fields taken from what an earlier build kept of them
+    /// where its front matter is the same.
+    Files(Arc<crate::load::Fronts>),
+    /// The dev server's caches, reading again only the files in `changed` (all when
+    /// `None`).
+    Kept(&'c mut Caches, Option<&'c BTreeSet<PathBuf>>),
+}
+
 /// Reads and checks everything, going on past a broken file so that one run reports
 /// every independent problem: the records, the references, the theme. When any of that
 /// failed, the link checks (which need records and theme) run here too, so their
-/// problems join the rest; otherwise `prepare` runs them. With `caches`, only the files
-/// in `changed` (all when `None`) are read again.
-pub fn load(
-    paths: &Paths,
-    mut caches: Option<&mut Caches>,
-    changed: Option<&BTreeSet<PathBuf>>,
-) -> Result<Sources, Error> {
-    let (loaded, mut warnings) = match caches.as_deref_mut() {
-        Some(c) => crate::load::load_all_reusing(paths, &mut c.load, changed)?,
-        None => crate::load::load_all(paths)?,
+/// problems join the rest; otherwise `prepare` runs them.
+pub fn load(paths: &Paths, from: Loading) -> Result<Sources, Error> {
+    let (loaded, mut warnings, mut caches, changed) = match from {
+        Loading::Files(fronts) => {
+            let (loaded, warnings) = crate::load::load_all(paths, fronts)?;
+            (loaded, warnings, None, None)
+        }
+        Loading::Kept(caches, changed) => {
+            let (loaded, warnings) =
+                crate::load::load_all_reusing(paths, &mut caches.load, changed)?;
+            (loaded, warnings, Some(caches), changed)
+        }
     };
     let (reg, found) = Registry::check_all(loaded);
     warnings.extend(found);
@@ -250,7 +262,7 @@ pub fn check(paths: &Paths) -> Result<Vec<Diagnostic>, Error> {
 
 /// `check`, with the share of each written standard on the published pages.
 pub fn check_with_language(paths: &Paths) -> Result<(Vec<Diagnostic>, Shares), Error> {
-    let sources = load(paths, None, None)?;
+    let sources = load(paths, Loading::Files(Default::default()))?;
     let (prepared, shares, found) = prepare_checked(&sources, Earlier::Nothing)?;
     let mut all = Diagnostics::default();
     all.extend(sources.warnings.iter().cloned());
@@ -304,7 +316,7 @@ mod tests {
     fn real_site() -> Sources {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let paths = crate::config::resolve_paths(Some(root), None, None);
-        load(&paths, None, None).expect("the real site loads")
+        load(&paths, Loading::Files(Default::default())).expect("the real site loads")
     }
 
     /// A one-off build lets pages' HTML go after taking their digests, and renders each

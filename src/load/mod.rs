@@ -4,14 +4,18 @@
 mod explain;
 pub mod files;
 pub mod frontmatter;
+mod fronts;
 pub mod limits;
 pub mod links;
 pub mod yaml;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
+
+pub use fronts::Fronts;
 
 use crate::config::{Config, Paths};
 use crate::error::{did_you_mean, Diagnostic, Diagnostics, Error};
@@ -33,7 +37,7 @@ enum Kind {
 
 /// Reads the whole site. On failure, the error holds every problem found.
 pub fn load(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
-    let (loaded, diags) = load_all(paths)?;
+    let (loaded, diags) = load_all(paths, Arc::default())?;
     let mut all = Diagnostics::default();
     all.extend(diags);
     let warnings = all.into_result()?;
@@ -44,11 +48,11 @@ pub fn load(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
 /// records that could be read (with `broken` naming the files that could not) and every
 /// diagnostic. Fails outright only when there is no site to read. A broken site.yaml
 /// does not hide the other files: they are read with the defaults.
-pub fn load_all(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
+pub fn load_all(paths: &Paths, fronts: Arc<Fronts>) -> Result<(Loaded, Vec<Diagnostic>), Error> {
     match Config::load(paths) {
-        Ok(config) => Ok(load_with_all(config)),
+        Ok(config) => Ok(load_with_all(config, fronts)),
         Err(d) if paths.root.join("content/site.yaml").is_file() => {
-            let (mut loaded, mut diags) = load_with_all(Config::fallback(paths));
+            let (mut loaded, mut diags) = load_with_all(Config::fallback(paths), fronts);
             loaded.broken.insert("site.yaml".into());
             diags.push(d);
             Ok((loaded, diags))
@@ -77,7 +81,7 @@ pub fn load_all_reusing(
 }
 
 pub fn load_with(config: Config) -> Result<(Loaded, Vec<Diagnostic>), Error> {
-    into_result(load_with_all(config))
+    into_result(load_with_all(config, Arc::default()))
 }
 
 fn into_result(
@@ -89,8 +93,12 @@ fn into_result(
     Ok((loaded, warnings))
 }
 
-fn load_with_all(config: Config) -> (Loaded, Vec<Diagnostic>) {
-    let mut cache = LoadCache::default();
+/// `load_all`, taking from `fronts` the pages' fields it holds.
+fn load_with_all(config: Config, fronts: Arc<Fronts>) -> (Loaded, Vec<Diagnostic>) {
+    let mut cache = LoadCache {
+        fronts,
+        ..LoadCache::default()
+    };
     read_changes(&config, &mut cache, None);
     let rels = cache.files.iter().map(|(_, rel, _)| rel.clone());
     let records: Vec<(String, Result<Record, Vec<Diagnostic>>)> = rels
@@ -113,6 +121,8 @@ pub struct LoadCache {
     records: Vec<Option<Result<Record, Vec<Diagnostic>>>>,
     /// The text of site.yaml the records were read with.
     settings: Option<std::sync::Arc<str>>,
+    /// Pages' fields as an earlier build read them.
+    fronts: Arc<Fronts>,
 }
 
 impl LoadCache {
@@ -130,7 +140,7 @@ impl LoadCache {
         if !matches!(kind, Kind::Page) || !file.is_file() {
             return None;
         }
-        let record = read_record(config, file, rel, *kind);
+        let record = read_record(config, file, rel, *kind, &self.fronts);
         let page = match &record {
             Ok(Record::Page(p)) => Ok((**p).clone()),
             // Read in part: the whole site is read, so that what it refers to is checked.
@@ -233,7 +243,7 @@ fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSe
         .filter(|(_, r)| r.is_none())
         .map(|(i, _)| {
             let (path, rel, kind) = &cache.files[i];
-            (i, read_record(config, path, rel, *kind))
+            (i, read_record(config, path, rel, *kind, &cache.fronts))
         })
         .collect();
     for (i, r) in read {
@@ -500,6 +510,7 @@ fn read_record(
     path: &Path,
     rel: &str,
     kind: Kind,
+    fronts: &Fronts,
 ) -> Result<Record, Vec<Diagnostic>> {
     // The walk checked the links it found; the dev server re-reads files without walking
     // again, and a file may have become a link to elsewhere since.
@@ -519,7 +530,7 @@ fn read_record(
         };
         return Ok(Record::Asset(path.to_path_buf(), below, image));
     }
-    read_text_record(config, path, rel, kind)
+    read_text_record(config, path, rel, kind, fronts)
 }
 
 fn read_text_record(
@@ -527,10 +538,11 @@ fn read_text_record(
     path: &Path,
     rel: &str,
     kind: Kind,
+    fronts: &Fronts,
 ) -> Result<Record, Vec<Diagnostic>> {
     let shown = format!("{}/{rel}", config.display_dir);
     let text = crate::fs::read_text(path, &shown).map_err(|d| vec![d])?;
-    parse_text_record(config, rel, text, kind)
+    parse_text_record(config, rel, text, kind, fronts)
 }
 
 /// Parses the text of the record file at `rel` (content-relative: `actors/ks.yaml`,
@@ -551,18 +563,20 @@ pub fn parse_record(config: &Config, rel: &str, text: String) -> Result<Record, 
             )])
         }
     };
-    parse_text_record(config, rel, text, kind)
+    parse_text_record(config, rel, text, kind, &Fronts::default())
 }
 
-/// One record from its text, with every problem found in it.
+/// One record from its text, with every problem found in it; a page's fields are taken
+/// from `fronts` when it holds them.
 fn parse_text_record(
     config: &Config,
     rel: &str,
     text: String,
     kind: Kind,
+    fronts: &Fronts,
 ) -> Result<Record, Vec<Diagnostic>> {
     let mut more = Vec::new();
-    match parse_text_record_noting(config, rel, text, kind, &mut more) {
+    match parse_text_record_noting(config, rel, text, kind, fronts, &mut more) {
         Ok(record) if more.is_empty() => Ok(record),
         Ok(record) => Ok(Record::Partly(Box::new(record), more)),
         Err(first) => {
@@ -606,6 +620,7 @@ fn parse_text_record_noting(
     rel: &str,
     text: String,
     kind: Kind,
+    fronts: &Fronts,
     more: &mut Vec<Diagnostic>,
 ) -> Result<Record, Diagnostic> {
     let display = format!("{}/{rel}", config.display_dir);
@@ -712,7 +727,15 @@ fn parse_text_record_noting(
                 }
             }
             let split = split(&source)?;
-            let meta: PageMeta = if yaml::is_blank(split.yaml) {
+            // The body runs to the end of the file.
+            let body_at = source.text.len() - split.body.len();
+            let kept = source
+                .text
+                .get(..body_at)
+                .and_then(|front| fronts.take(front));
+            let meta: PageMeta = if let Some(meta) = kept {
+                meta
+            } else if yaml::is_blank(split.yaml) {
                 return Err(
                     Diagnostic::error(source.path.clone(), "the front matter is empty")
                         .at(&source.text, 1, 1, 3)
@@ -722,8 +745,6 @@ fn parse_text_record_noting(
                 fields(yaml::parse_all(&source, split.yaml, split.yaml_line), more)?
             };
             require_title(&source, &meta.title)?;
-            // The body runs to the end of the file.
-            let body_at = source.text.len() - split.body.len();
             source.body_line = split.body_line;
             let lang = meta.lang.unwrap_or(config.lang);
             Ok(Record::Page(Box::new(Page {

@@ -1,10 +1,10 @@
 //! A fact page or article under `content/pages/`; folders are sections.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Date, Lang, SourceFile};
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     pub title: String,

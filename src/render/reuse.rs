@@ -5,7 +5,6 @@
 //! next build reads only the bodies that changed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -140,57 +139,28 @@ pub struct Stored {
 type Line<'r> = (&'r str, String, &'r Rendered);
 
 impl Stored {
-    /// Reads what `write` wrote, a part at a time (parsed in parallel), so that no more
-    /// than a part of the file is held besides what is read from it. A line that cannot
-    /// be read is left out: its page is rendered again.
+    /// Reads what `write` wrote (see kept.rs). A line that cannot be read is left out:
+    /// its page is rendered again.
     pub fn read(file: impl std::io::BufRead) -> Stored {
         let mut earlier = HashMap::new();
-        let mut lines = file.split(b'\n');
-        loop {
-            let part: Vec<Vec<u8>> = lines.by_ref().take(4096).map_while(Result::ok).collect();
-            if part.is_empty() {
-                break;
-            }
-            let read: Vec<(String, (u64, Rendered))> = part
-                .par_iter()
-                .filter_map(|line| {
-                    let (check, json) = line.split_at_checked(17)?;
-                    let check = std::str::from_utf8(check).ok()?.trim_end();
-                    if u64::from_str_radix(check, 16).ok()? != hash64(json) {
-                        return None;
-                    }
-                    let (own, key, rendered): (String, String, Rendered) =
-                        serde_json::from_slice(json).ok()?;
-                    Some((own, (u64::from_str_radix(&key, 16).ok()?, rendered)))
-                })
-                .collect();
-            earlier.extend(read);
-        }
+        crate::kept::read(file, |part: Vec<(String, String, Rendered)>| {
+            earlier.extend(part.into_iter().filter_map(|(own, key, rendered)| {
+                Some((own, (u64::from_str_radix(&key, 16).ok()?, rendered)))
+            }));
+        });
         Stored {
             earlier,
             ..Stored::default()
         }
     }
 
-    /// Writes this run's pages, a line each, serialized in parallel in parts.
+    /// Writes this run's pages, a line each.
     pub fn write(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        for part in self.now.chunks(4096) {
-            let lines: Vec<Vec<u8>> = part
-                .par_iter()
-                .map(|(own, key, rendered)| {
-                    let line: Line = (own, format!("{key:016x}"), rendered);
-                    let json = serde_json::to_vec(&line).unwrap_or_default();
-                    let mut bytes = format!("{:016x} ", hash64(&json)).into_bytes();
-                    bytes.extend(json);
-                    bytes.push(b'\n');
-                    bytes
-                })
-                .collect();
-            for line in lines {
-                out.write_all(&line)?;
-            }
-        }
-        Ok(())
+        let line = |(own, key, rendered): &(String, u64, Arc<Rendered>)| {
+            let line: Line = (own, format!("{key:016x}"), rendered);
+            crate::kept::json(&line)
+        };
+        crate::kept::write(&self.now, line, out)
     }
 
     /// Whether this run has pages to store.
@@ -228,11 +198,7 @@ impl Stored {
 
 /// A hash of `value`. Stored bodies are compared one to one, by a page's address, so an
 /// edit goes unseen only if the old and new inputs' 64-bit hashes agree by chance.
-fn hash64(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
+use crate::kept::hash64;
 
 /// How links resolve: everything of `linker` a body's rendering reads besides its own
 /// text, file and address.

@@ -294,7 +294,10 @@ impl Engine {
         changed: Option<&BTreeSet<PathBuf>>,
         started: Instant,
     ) -> Result<Built, Error> {
-        let sources = session::load(&self.paths, Some(&mut self.caches), changed)?;
+        let sources = session::load(
+            &self.paths,
+            session::Loading::Kept(&mut self.caches, changed),
+        )?;
         // The publisher, the written standards and the quota are checked as `build` does.
         let (prepared, _, found) =
             session::prepare_checked(&sources, Earlier::Kept(&mut self.caches.markdown))?;

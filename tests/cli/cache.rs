@@ -3,7 +3,7 @@
 //! build writes.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::{build_with, copy_site, mandat, text, tree};
@@ -41,6 +41,8 @@ struct Rebuilt {
     outputs: Option<usize>,
     /// Pages' bodies taken from what the previous build stored.
     bodies: usize,
+    /// Pages' front matter taken from what the previous build stored.
+    fronts: usize,
     /// Its standard error without the timings.
     reported: String,
 }
@@ -58,7 +60,10 @@ fn cached_build_reporting(root: &Path, out: &Path) -> Rebuilt {
     let reported = stderr
         .lines()
         .filter(|l| {
-            !l.contains(" ms  ") && !l.contains("outputs unchanged") && !l.contains("bodies taken")
+            !l.contains(" ms  ")
+                && !l.contains("outputs unchanged")
+                && !l.contains("bodies taken")
+                && !l.contains("front matter taken")
         })
         .map(|l| l.split(" in ").next().unwrap_or(l))
         .collect::<Vec<_>>()
@@ -72,6 +77,7 @@ fn cached_build_reporting(root: &Path, out: &Path) -> Rebuilt {
         return Rebuilt {
             outputs: None,
             bodies: 0,
+            fronts: 0,
             reported,
         };
     }
@@ -82,6 +88,8 @@ fn cached_build_reporting(root: &Path, out: &Path) -> Rebuilt {
         ),
         bodies: count("pages' bodies taken from the previous build")
             .unwrap_or_else(|| panic!("no bodies line in {stderr}")),
+        fronts: count("pages' front matter taken from the previous build")
+            .unwrap_or_else(|| panic!("no front matter line in {stderr}")),
         reported,
     }
 }
@@ -276,31 +284,67 @@ fn random_edits_build_as_a_clean_build_does() {
     assert!(bodies_any, "no stored body was ever taken");
 }
 
+/// The basic site built once with `--no-cache`, and the file `.output.<what>` that
+/// build kept beside its output for the next one (`--no-cache` writes them too).
+struct Kept {
+    site: tempfile::TempDir,
+    /// The kept file.
+    file: PathBuf,
+    /// Its lines but the first: the pages it holds.
+    pages: usize,
+    /// A page to edit.
+    page: PathBuf,
+}
+
+impl Kept {
+    fn built(what: &str) -> Kept {
+        let site = copy_site("basic");
+        let root = site.path();
+        clean_build(root, &root.join("output"));
+        let file = root.join(format!(".output.{what}"));
+        assert!(file.is_file(), "--no-cache stores .output.{what} too");
+        let pages = fs::read_to_string(&file).unwrap().lines().count() - 1;
+        assert!(pages >= 3, "{pages} pages stored");
+        let page = root.join("content/pages/tilgjengelighet.md");
+        Kept {
+            site,
+            file,
+            pages,
+            page,
+        }
+    }
+
+    fn root(&self) -> &Path {
+        self.site.path()
+    }
+
+    fn out(&self) -> PathBuf {
+        self.root().join("output")
+    }
+
+    /// Asserts that the output is what a clean build writes.
+    fn same_as_clean(&self) {
+        let clean = self.root().join("clean");
+        clean_build(self.root(), &clean);
+        assert_eq!(tree(&self.out()), tree(&clean));
+    }
+}
+
 /// A build stores its pages' bodies beside its output (`--no-cache` too), and the next
 /// build takes those whose text and links are as they were; a damaged file, or a line
 /// changed by hand, costs only time.
 #[test]
 fn stored_bodies_are_taken_only_where_they_hold() {
-    let site = copy_site("basic");
-    let root = site.path();
-    let out = root.join("output");
-    let bodies = root.join(".output.bodies");
-    clean_build(root, &out);
-    assert!(bodies.is_file(), "--no-cache stores them too");
-    let pages = fs::read_to_string(&bodies).unwrap().lines().count() - 1;
-    assert!(pages >= 3, "{pages} pages stored");
-    let page = root.join("content/pages/tilgjengelighet.md");
-    let clean = root.join("clean");
-    let same_as_clean = || {
-        clean_build(root, &clean);
-        assert_eq!(tree(&out), tree(&clean));
-    };
-    append(&page, "\nEt nytt avsnitt.\n");
+    let kept = Kept::built("bodies");
+    let (root, out, bodies, pages, page) =
+        (kept.root(), kept.out(), &kept.file, kept.pages, &kept.page);
+    let same_as_clean = || kept.same_as_clean();
+    append(page, "\nEt nytt avsnitt.\n");
     assert_eq!(cached_build_reporting(root, &out).bodies, pages - 1);
     same_as_clean();
 
     // Damaged: cut off, or not what this `mandat` wrote.
-    let stored = fs::read_to_string(&bodies).unwrap();
+    let stored = fs::read_to_string(bodies).unwrap();
     let (header, _) = stored.split_once('\n').unwrap();
     // Cut off a few characters into its first line (each starts `["/`).
     let cut = header.len() + 5;
@@ -310,24 +354,24 @@ fn stored_bodies_are_taken_only_where_they_hold() {
         stored.replacen("mandat bodies", "other bodies", 1),
         String::new(),
     ] {
-        fs::write(&bodies, &damaged).unwrap();
-        append(&page, "\nEnda et avsnitt.\n");
+        fs::write(bodies, &damaged).unwrap();
+        append(page, "\nEnda et avsnitt.\n");
         let taken = cached_build_reporting(root, &out).bodies;
         assert_eq!(taken, 0, "taken from {damaged:.80}");
         same_as_clean();
     }
     // A line changed by hand, even with its key kept, is not taken.
-    append(&page, "\nEtt avsnitt til.\n");
+    append(page, "\nEtt avsnitt til.\n");
     cached_build(root, &out);
-    let stored = fs::read_to_string(&bodies).unwrap();
+    let stored = fs::read_to_string(bodies).unwrap();
     let other = stored
         .lines()
         .skip(1)
         .find(|l| !l.contains("tilgjengelighet") && l.contains("\"words\":"))
         .unwrap();
     let changed = other.replacen("\"words\":", "\"words\":9", 1);
-    fs::write(&bodies, stored.replacen(other, &changed, 1)).unwrap();
-    append(&page, "\nOg enda ett.\n");
+    fs::write(bodies, stored.replacen(other, &changed, 1)).unwrap();
+    append(page, "\nOg enda ett.\n");
     assert_eq!(cached_build_reporting(root, &out).bodies, pages - 2);
     same_as_clean();
 
@@ -339,6 +383,41 @@ fn stored_bodies_are_taken_only_where_they_hold() {
     );
     assert_eq!(cached_build_reporting(root, &out).bodies, 0);
     same_as_clean();
+}
+
+/// Pages' fields are taken from what the previous build read where their front matter
+/// is the same; an edited front matter is read again, and a damaged file costs only
+/// the time of reading every page.
+#[test]
+fn stored_front_matter_is_taken_only_where_it_is_the_same() {
+    let kept = Kept::built("fronts");
+    let (root, out, fronts, pages, page) =
+        (kept.root(), kept.out(), &kept.file, kept.pages, &kept.page);
+    let same_as_clean = || kept.same_as_clean();
+    // The body alone changed: every page's fields are taken.
+    append(page, "\nEt nytt avsnitt.\n");
+    assert_eq!(cached_build_reporting(root, &out).fronts, pages);
+    same_as_clean();
+    // Its title changed: its front matter is read again, and the page says so.
+    let before = fs::read_to_string(page).unwrap();
+    let title = before.lines().find(|l| l.starts_with("title:")).unwrap();
+    replace(page, title, "title: Ny tittel på siden");
+    assert_eq!(cached_build_reporting(root, &out).fronts, pages - 1);
+    same_as_clean();
+    assert!(crate::read(&out, "tilgjengelighet/index.html").contains("Ny tittel på siden"));
+
+    // A line changed by hand is not taken, nor is a file another `mandat` wrote.
+    let stored = fs::read_to_string(fronts).unwrap();
+    let changed = stored.replacen("\"title\":\"", "\"title\":\"Endret ", 1);
+    assert_ne!(changed, stored);
+    for damaged in [changed, stored.replacen("mandat fronts", "other fronts", 1)] {
+        fs::write(fronts, &damaged).unwrap();
+        append(page, "\nEnda et avsnitt.\n");
+        let taken = cached_build_reporting(root, &out).fronts;
+        assert!(taken < pages, "{taken} taken from {damaged:.80}");
+        same_as_clean();
+        assert!(!crate::read(&out, "tilgjengelighet/index.html").contains("Endret "));
+    }
 }
 
 /// A rebuild after an edit renders what the edit changed and the copied files; `--no-cache`

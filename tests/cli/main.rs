@@ -81,7 +81,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// the build cache, the stored bodies), not a leftover.
 pub fn kept_beside(out: &Path, file: &str) -> bool {
     let name = out.file_name().unwrap().to_string_lossy();
-    ["lock", "cache", "bodies"]
+    ["lock", "cache", "bodies", "fronts"]
         .iter()
         .any(|kept| file == format!(".{name}.{kept}"))
 }

@@ -1,0 +1,147 @@
+//! What the last build read of its pages' front matter, kept beside its output
+//! (cache.rs) so that the next build parses only the front matter that changed: on a
+//! large site, reading every page's YAML again is most of a rebuild's load.
+//!
+//! A page's fields are kept under a hash of its front matter's text (the `---` lines
+//! included), and only when they were read without a mistake (a build with a mistake
+//! stores nothing). Reading them from YAML depends on nothing else (the site's
+//! language is applied after), and the file names the `mandat` that wrote it, so what
+//! is taken is what parsing the same text gives.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::kept::{self, hash64};
+use crate::model::{Page, PageMeta};
+
+/// Pages' fields by the hash of their front matter's text, each taken (not copied) by
+/// the page that has it, so that a large site's fields are not held twice while it
+/// loads. (Two pages with the same front matter: the second reads its YAML.)
+#[derive(Default)]
+pub struct Fronts {
+    known: HashMap<u64, Mutex<Option<Box<PageMeta>>>>,
+    /// How many pages took their fields from here.
+    taken: AtomicUsize,
+}
+
+impl Fronts {
+    /// Reads what `write` wrote; a line that cannot be read is left out (its page's
+    /// front matter is parsed).
+    pub fn read(file: impl std::io::BufRead) -> Fronts {
+        let mut known = HashMap::new();
+        kept::read(file, |part: Vec<(u64, Box<PageMeta>)>| {
+            known.extend(part.into_iter().map(|(k, m)| (k, Mutex::new(Some(m)))));
+        });
+        Fronts {
+            known,
+            taken: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many pages took their fields from here.
+    pub fn taken(&self) -> usize {
+        self.taken.load(Ordering::Relaxed)
+    }
+
+    /// Writes the fields of `pages`, a line each.
+    pub fn write(pages: &[Page], out: &mut impl std::io::Write) -> std::io::Result<()> {
+        kept::write(pages, |p| kept::json(&(key(front(p)), &p.meta)), out)
+    }
+
+    /// The fields read from the front matter `text`, if known and not yet taken.
+    pub(super) fn take(&self, text: &str) -> Option<PageMeta> {
+        if self.known.is_empty() {
+            return None;
+        }
+        let meta = self.known.get(&key(text))?.lock().ok()?.take()?;
+        self.taken.fetch_add(1, Ordering::Relaxed);
+        Some(*meta)
+    }
+}
+
+/// The front matter of `page`, as `get` is asked for it.
+fn front(page: &Page) -> &str {
+    page.source.text.get(..page.body_at).unwrap_or("")
+}
+
+fn key(front: &str) -> u64 {
+    hash64(front)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    /// Every field a page's front matter can have, and some it need not.
+    const PAGES: [&str; 3] = [
+        "---\ntitle: \"Om: «tillit»\"\n---\nTekst.\n",
+        "---\ntitle: Tillit\ndate: 2020-09\nupdated: høsten 2021\nlang: nn\nsummary: Kort.\n\
+         tags: [tillit, ks]\nauthor: Kommunikasjon\ninitiatives: [tillitsreformen]\n\
+         draft: true\nweight: -3\nsource:\n  title: Avtale\n  publisher: KS\n  date: 2020\n  \
+         reference: \"20/1\"\n  url: https://www.ks.no/\naliases: [/gammel/]\n---\n\nTekst.\n",
+        "---\ntitle: Tom\ndate: 2005\n---\n",
+    ];
+
+    fn page(config: &Config, text: &str, fronts: &Fronts) -> Page {
+        let read = super::super::parse_text_record(
+            config,
+            "pages/side.md",
+            text.to_owned(),
+            super::super::Kind::Page,
+            fronts,
+        );
+        match read {
+            Ok(crate::load::Record::Page(p)) => *p,
+            _ => panic!("not read: {text}"),
+        }
+    }
+
+    /// A page read with its kept fields is the page parsed from its YAML.
+    #[test]
+    fn kept_fields_are_the_parsed_fields() {
+        let config = Config::fallback(&crate::config::resolve_paths(None, None, None));
+        let parsed: Vec<Page> = PAGES
+            .iter()
+            .map(|t| page(&config, t, &Fronts::default()))
+            .collect();
+        let mut file = Vec::new();
+        Fronts::write(&parsed, &mut file).unwrap();
+        let fronts = Fronts::read(file.as_slice());
+        assert_eq!(fronts.known.len(), PAGES.len());
+        for (text, p) in PAGES.iter().zip(&parsed) {
+            let taken = page(&config, text, &fronts);
+            assert_eq!(format!("{:?}", taken), format!("{p:?}"));
+        }
+        assert_eq!(fronts.taken(), PAGES.len());
+        // Another front matter is parsed.
+        let other = "---\ntitle: Annen\n---\n";
+        assert!(fronts.take(other).is_none());
+        assert_eq!(page(&config, other, &fronts).meta.title, "Annen");
+    }
+
+    /// What is kept for a front matter is what its page gets, without its YAML being
+    /// read; the body and its place in the file are read from the file as ever.
+    #[test]
+    fn a_page_takes_the_fields_kept_for_its_front_matter() {
+        let config = Config::fallback(&crate::config::resolve_paths(None, None, None));
+        let text = "---\ntitle: Fil\n---\n\nBrødtekst.\n";
+        let mut fronts = Fronts::default();
+        let meta = PageMeta {
+            title: "Kept".into(),
+            ..PageMeta::default()
+        };
+        let front = "---\ntitle: Fil\n---\n";
+        fronts
+            .known
+            .insert(key(front), Mutex::new(Some(Box::new(meta))));
+        let p = page(&config, text, &fronts);
+        assert_eq!(p.meta.title, "Kept");
+        assert_eq!(p.body(), "\nBrødtekst.\n");
+        assert_eq!(p.source.body_line, 4);
+        // Taken once: a second page with the same front matter reads its YAML.
+        assert_eq!(page(&config, text, &fronts).meta.title, "Fil");
+        assert_eq!(fronts.taken(), 1);
+    }
+}
