@@ -235,42 +235,90 @@ impl TryFrom<Kept> for Tally {
     }
 }
 
+/// The distinctive words found so far, for `Tally`.
+struct Found {
+    found: BTreeMap<&'static str, (Lang, u32)>,
+    /// An ASCII run in lower case, without a copy on the heap; other runs.
+    ascii: [u8; 64],
+    lower: String,
+}
+
+impl Default for Found {
+    fn default() -> Found {
+        Found {
+            found: BTreeMap::new(),
+            ascii: [0; 64],
+            lower: String::new(),
+        }
+    }
+}
+
+impl Found {
+    /// Counts the run of letters `run`, written `n` times: one lookup, in one table of
+    /// both standards' words, for every run of every published text.
+    fn add(&mut self, run: &str, n: u32) {
+        let (words, longest) = distinctive();
+        // ASCII keeps its length in lower case; other letters never shrink to less than
+        // a third of their bytes.
+        let is_ascii = run.is_ascii();
+        if run.len() > if is_ascii { *longest } else { 3 * *longest } {
+            return;
+        }
+        let key = if is_ascii && run.len() <= self.ascii.len() {
+            let buf = &mut self.ascii[..run.len()];
+            buf.copy_from_slice(run.as_bytes());
+            buf.make_ascii_lowercase();
+            std::str::from_utf8(buf).unwrap_or("")
+        } else {
+            self.lower.clear();
+            self.lower.extend(run.chars().flat_map(char::to_lowercase));
+            self.lower.as_str()
+        };
+        if let Some((w, l)) = words.get_key_value(key) {
+            self.found.entry(w).or_insert((*l, 0)).1 += n;
+        }
+    }
+
+    fn tally(self, words: usize) -> Tally {
+        Tally {
+            words,
+            distinct: self
+                .found
+                .into_iter()
+                .map(|(w, (l, n))| (w, l, n))
+                .collect(),
+        }
+    }
+}
+
 impl Tally {
     /// Reads `text` once.
     pub fn of(text: &str) -> Self {
-        // One lookup a word, in one table of both standards' words: this runs over every
-        // word of every published text.
-        let (words, longest) = distinctive();
-        let longest = *longest;
-        let mut found: BTreeMap<&'static str, (Lang, u32)> = BTreeMap::new();
-        let mut lower = String::new();
-        // An ASCII word in lower case, without a copy on the heap.
-        let mut ascii = [0u8; 64];
-        let count = words_and_runs(text, |word| {
-            // ASCII keeps its length in lower case; other letters never shrink to less
-            // than a third of their bytes.
-            let is_ascii = word.is_ascii();
-            if word.len() > if is_ascii { longest } else { 3 * longest } {
-                return;
+        let mut found = Found::default();
+        let words = words_and_runs(text, |run| found.add(run, 1));
+        found.tally(words)
+    }
+
+    /// `Tally::of` a text with `words` words (`count_words`), from its runs of letters
+    /// and digits, each with how often it is written there (a body's search terms are
+    /// counted from the same, so its text is read once for both): the runs of letters
+    /// are those of the text, each read once however often it is written.
+    pub fn of_written<'w>(words: usize, written: impl IntoIterator<Item = (&'w str, u32)>) -> Self {
+        let mut found = Found::default();
+        for (word, n) in written {
+            let mut start = None;
+            for (i, c) in word.char_indices() {
+                if c.is_alphabetic() {
+                    start.get_or_insert(i);
+                } else if let Some(s) = start.take() {
+                    found.add(&word[s..i], n);
+                }
             }
-            let key = if is_ascii && word.len() <= ascii.len() {
-                let buf = &mut ascii[..word.len()];
-                buf.copy_from_slice(word.as_bytes());
-                buf.make_ascii_lowercase();
-                std::str::from_utf8(buf).unwrap_or("")
-            } else {
-                lower.clear();
-                lower.extend(word.chars().flat_map(char::to_lowercase));
-                lower.as_str()
-            };
-            if let Some((w, l)) = words.get_key_value(key) {
-                found.entry(w).or_insert((*l, 0)).1 += 1;
+            if let Some(s) = start {
+                found.add(&word[s..], n);
             }
-        });
-        Tally {
-            words: count,
-            distinct: found.into_iter().map(|(w, (l, n))| (w, l, n)).collect(),
         }
+        found.tally(words)
     }
 
     /// Adds the tally of another text, as if the two were joined by a space.
@@ -363,6 +411,15 @@ impl Terms {
             list: list.into_boxed_str(),
             counts: counts.into_boxed_slice(),
         }
+    }
+
+    /// How many terms there are.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {

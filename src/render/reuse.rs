@@ -234,9 +234,11 @@ type Body = Result<Arc<Rendered>, markdown::Failed>;
 /// terms and, when `excerpt`, the excerpt (see `markdown::Digest`).
 pub fn digest(html: &str, excerpt: bool) -> markdown::Digest {
     let text = markdown::plain_text(html);
+    // Its words are read once, for both the tally and the terms.
+    let (written, words) = super::search::written(&text);
     markdown::Digest {
-        tally: crate::tally::Tally::of(&text),
-        terms: super::search::body_terms(&text),
+        tally: crate::tally::Tally::of_written(words, written.iter().map(|(w, n)| (*w, *n))),
+        terms: super::search::terms_of(&written),
         excerpt: if excerpt {
             super::search::excerpt(&text, 160)
         } else {
@@ -509,5 +511,34 @@ impl<'a> Prepared<'a> {
             );
         }
         Ok(prepared)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tally::{count_words, Tally};
+
+    /// The tally a digest takes from the words it counts for the search terms is the
+    /// tally of its text, read on its own: in both written standards, with digits inside
+    /// words, hyphens, other spaces, capitals and accents.
+    #[test]
+    fn a_digests_tally_is_the_tally_of_its_text() {
+        let texts = [
+            "",
+            "ikkje ikke",
+            "Kva er dette? Eit forum – ikkje ein parallell: 2021–2023, KS2020 og «barnevern».",
+            "ÉG ikkje-ikke ikkje3ikke 123 a1b2c3 eit4 4ein noko4kva",
+            "Ikkje\u{a0}ein\tnoko\nkva\u{2009}dei\u{0b}desse",
+            "Æ Ø Å æøå Ikkje IKKJE Også OGSÅ òg ÒG",
+            include_str!("../../content/pages/om.md"),
+            include_str!("../../content/pages/tilgjengelighet.md"),
+            include_str!("../../content/initiatives/tillitsavtalen.md"),
+        ];
+        for text in texts {
+            let (written, words) = super::super::search::written(text);
+            assert_eq!(words, count_words(text), "{text}");
+            let read = Tally::of_written(words, written.iter().map(|(w, n)| (*w, *n)));
+            assert_eq!(read, Tally::of(text), "{text}");
+        }
     }
 }

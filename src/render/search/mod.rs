@@ -95,14 +95,58 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 /// digit, and its length in bytes.
 #[inline]
 fn class_at(text: &str, i: usize) -> (bool, usize) {
+    let (class, len) = classes_at(text, i);
+    (class & ALNUM != 0, len)
+}
+
+/// What the character at byte `i` of `text` (a character boundary) is (`ALNUM`,
+/// `LETTER`, `SPACE`), and its length in bytes.
+#[inline]
+fn classes_at(text: &str, i: usize) -> (u8, usize) {
     match text.as_bytes()[i] {
-        b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
-        _ => text[i..]
-            .chars()
-            .next()
-            .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        b if b < 0x80 => (ASCII[usize::from(b)], 1),
+        _ => text[i..].chars().next().map_or((0, 1), |c| {
+            let class = if c.is_alphabetic() {
+                ALNUM | LETTER
+            } else if c.is_numeric() {
+                ALNUM
+            } else if c.is_whitespace() {
+                SPACE
+            } else {
+                0
+            };
+            (class, c.len_utf8())
+        }),
     }
 }
+
+/// A letter or digit: what a word is made of.
+const ALNUM: u8 = 1;
+/// A letter.
+const LETTER: u8 = 2;
+/// White space, which ends a word as the language tally counts words.
+const SPACE: u8 = 4;
+
+/// The classes of the ASCII characters (the vertical tab is white space, as Rust's
+/// `char::is_whitespace` has it).
+const ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            ALNUM | LETTER
+        } else if c.is_ascii_digit() {
+            ALNUM
+        } else if c.is_ascii_whitespace() || c == 0x0b {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
 
 /// One word as the index stores it: folded, stemmed, or none for a stop word. A word
 /// already in its folded form (most are) stays a slice of the text, not a copy.
@@ -445,31 +489,36 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
 fn forms(docs: &[Doc]) -> FxHashMap<String, Box<str>> {
     // The better of two forms of a term; which is better does not depend on the order
     // they are found in, so each worker keeps its own and they are merged.
-    fn better(forms: &mut FxHashMap<String, Box<str>>, term: String, form: Box<str>) {
+    // (Copied only when it wins: the same words recur in many titles.)
+    fn better(forms: &mut FxHashMap<String, Box<str>>, term: &str, form: &str) {
         let wins = forms
-            .get(&term)
-            .is_none_or(|old| (form.chars().count(), &form) < (old.chars().count(), old));
+            .get(term)
+            .is_none_or(|old| (form.chars().count(), form) < (old.chars().count(), &**old));
         if wins {
-            forms.insert(term, form);
+            forms.insert(term.to_owned(), form.into());
         }
     }
     let mut forms = docs
         .par_iter()
-        .fold(FxHashMap::default, |mut forms, d| {
-            for text in [&*d.title, &d.also, &*d.summary] {
-                for raw in words(text) {
-                    if let Some(t) = term(raw) {
-                        let mut folded = String::new();
-                        fold_into(raw, &mut folded);
-                        better(&mut forms, t.into_owned(), folded.into_boxed_str());
+        .fold(
+            || (FxHashMap::default(), String::new()),
+            |(mut forms, mut folded), d| {
+                for text in [&*d.title, &d.also, &*d.summary] {
+                    for raw in words(text) {
+                        if let Some(t) = term(raw) {
+                            folded.clear();
+                            fold_into(raw, &mut folded);
+                            better(&mut forms, &t, &folded);
+                        }
                     }
                 }
-            }
-            forms
-        })
+                (forms, folded)
+            },
+        )
+        .map(|(forms, _)| forms)
         .reduce(FxHashMap::default, |mut a, b| {
             for (t, f) in b {
-                better(&mut a, t, f);
+                better(&mut a, &t, &f);
             }
             a
         });
@@ -530,15 +579,51 @@ impl Postings {
 }
 
 /// The terms of a body's text, each with how often it is written there: what `weigh`
-/// counts as the document's text. Worked out once, when the body is rendered. The words
-/// are counted as written first and made terms once each: a page uses each word many
-/// times.
+/// counts as the document's text. Worked out once, when the body is rendered (from the
+/// words `written` found, which the language tally reads too).
 pub fn body_terms(text: &str) -> crate::tally::Terms {
-    let mut written: FxHashMap<&str, u32> = FxHashMap::default();
-    for w in words(text) {
-        *written.entry(w).or_default() += 1;
+    if text.is_empty() {
+        return crate::tally::Terms::default();
     }
-    let mut terms: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
+    terms_of(&written(text).0)
+}
+
+/// The words of `text` (runs of letters and digits) as written, each with how often it
+/// is (a page uses each word many times, so each is made a term once: `terms_of`), and
+/// how many words the language tally counts in it (`tally::count_words`: tokens
+/// between white space that hold a letter), found on the way.
+pub fn written(text: &str) -> (FxHashMap<&str, u32>, usize) {
+    let mut written: FxHashMap<&str, u32> = FxHashMap::default();
+    let (mut tokens, mut has_letter) = (0, false);
+    let mut i = 0;
+    while i < text.len() {
+        let (class, len) = classes_at(text, i);
+        if class & ALNUM == 0 {
+            if class & SPACE != 0 {
+                tokens += usize::from(has_letter);
+                has_letter = false;
+            }
+            i += len;
+            continue;
+        }
+        let start = i;
+        while i < text.len() {
+            let (class, len) = classes_at(text, i);
+            if class & ALNUM == 0 {
+                break;
+            }
+            has_letter |= class & LETTER != 0;
+            i += len;
+        }
+        *written.entry(&text[start..i]).or_default() += 1;
+    }
+    (written, tokens + usize::from(has_letter))
+}
+
+/// The terms of words as `written` counts them, with their counts.
+pub fn terms_of(written: &FxHashMap<&str, u32>) -> crate::tally::Terms {
+    let mut terms: FxHashMap<Cow<'_, str>, u32> =
+        FxHashMap::with_capacity_and_hasher(written.len(), Default::default());
     for (w, n) in written {
         if let Some(t) = term(w) {
             *terms.entry(t).or_default() += n;
@@ -550,23 +635,25 @@ pub fn body_terms(text: &str) -> crate::tally::Terms {
 /// How much each word counts in one document: by where it stands (title, summary) plus
 /// its repetitions in the text (the body's terms and the other words), capped.
 fn weigh<'d>(d: &'d Doc<'_>) -> Vec<(Cow<'d, str>, u32)> {
-    // (weight from title and summary, times in the text)
-    let mut words: FxHashMap<Cow<'_, str>, (u32, u32)> = FxHashMap::default();
-    each_term(&d.title, |t| words.entry(t).or_default().0 += IN_TITLE);
-    each_term(&d.also, |t| words.entry(t).or_default().0 += IN_TITLE);
-    each_term(&d.summary, |t| words.entry(t).or_default().0 += IN_SUMMARY);
-    if let Some(body) = &d.body {
-        for (t, n) in body.digest.terms.iter() {
-            words.entry(Cow::Borrowed(t)).or_default().1 += n * IN_TEXT;
-        }
-    }
+    // The few words of the title, summary and other text, by term: (weight from title
+    // and summary, times in the text). The body's terms, most of a document's and each
+    // once, go straight to the list, taking their entry here if they have one.
+    let mut few: FxHashMap<Cow<'_, str>, (u32, u32)> = FxHashMap::default();
+    each_term(&d.title, |t| few.entry(t).or_default().0 += IN_TITLE);
+    each_term(&d.also, |t| few.entry(t).or_default().0 += IN_TITLE);
+    each_term(&d.summary, |t| few.entry(t).or_default().0 += IN_SUMMARY);
     for (t, n) in body_terms(&d.text).iter() {
-        words.entry(Cow::Owned(t.to_owned())).or_default().1 += n * IN_TEXT;
+        few.entry(Cow::Owned(t.to_owned())).or_default().1 += n * IN_TEXT;
     }
+    let weight = |(named, text): (u32, u32)| named + text.min(TEXT_CAP);
+    let body = d.body.map(|b| &b.digest.terms);
+    let mut words = Vec::with_capacity(body.map_or(0, |t| t.len()) + few.len());
+    for (t, n) in body.into_iter().flat_map(|t| t.iter()) {
+        let (named, text) = few.remove(t).unwrap_or_default();
+        words.push((Cow::Borrowed(t), weight((named, text + n * IN_TEXT))));
+    }
+    words.extend(few.into_iter().map(|(t, w)| (t, weight(w))));
     words
-        .into_iter()
-        .map(|(t, (named, text))| (t, named + text.min(TEXT_CAP)))
-        .collect()
 }
 
 /// The first `max` characters of `text`, cut at a word, with an ellipsis when cut.
