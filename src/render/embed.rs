@@ -153,7 +153,7 @@ pub fn is_embed(paragraph: &str) -> bool {
 /// works only as a paragraph of its own: the byte offset of its `{{`.
 pub fn inline_embed(text: &str) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = text[from..].find("{{") {
+    while let Some(i) = memchr::memmem::find(&text.as_bytes()[from..], b"{{") {
         let at = from + i;
         if !text[..at].ends_with('\\') && is_embed(&text[at..]) {
             let rest = text[at + 2..].trim_start();

@@ -359,7 +359,7 @@ pub fn unparsed(
     source: &SourceFile,
     errors: &mut Vec<Diagnostic>,
 ) {
-    for (start, _) in markdown.match_indices("![") {
+    for start in memchr::memmem::find_iter(markdown.as_bytes(), b"![") {
         if skip.iter().any(|r| r.contains(&start)) {
             continue;
         }

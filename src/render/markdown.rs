@@ -476,6 +476,14 @@ impl Place<'_> {
     }
 }
 
+/// Whether `text` holds “ or ” (E2 80 9C, E2 80 9D): every text of every body is
+/// looked at, and few hold one.
+fn has_double_quote(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(0xE2, bytes)
+        .any(|i| bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0x9C | 0x9D)))
+}
+
 /// Norwegian quotation marks: smart punctuation gives “…” (and ‘…’); Norwegian writes
 /// «…», with ‘…’ for a quotation inside one. Double quotes become «…» at the outer level
 /// and ‘…’ inside; single quotes (and apostrophes, ’) are left as they are. Whether a
@@ -484,6 +492,12 @@ impl Place<'_> {
 /// one), and the depth starts again at each block, so one unclosed mark cannot turn the
 /// rest of a page.
 fn norwegian_quotes(events: &mut [Event]) {
+    if !events
+        .iter()
+        .any(|e| matches!(e, Event::Text(t) if has_double_quote(t)))
+    {
+        return;
+    }
     // The first character of the text after each event, within its block.
     let mut next_after = vec![None; events.len()];
     let mut next: Option<char> = None;
@@ -500,7 +514,7 @@ fn norwegian_quotes(events: &mut [Event]) {
     for (i, event) in events.iter_mut().enumerate() {
         match event {
             Event::Text(text) => {
-                if !text.contains(['“', '”']) {
+                if !has_double_quote(text) {
                     prev = text.chars().next_back().or(prev);
                     continue;
                 }
