@@ -294,6 +294,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     } else if let Some(old) = old {
         crate::fs::remove_previous_outputs(&[old]);
     }
+    crate::fs::remove_kept_leftovers(&paths.out);
     phases.done("remove the previous output");
     if options.exits_after {
         std::mem::forget(plan);

@@ -428,6 +428,37 @@ fn leftovers(out: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// Removes what builds into `out` killed while writing left beside it of the files kept
+/// for the next build: `.NAME.cache-PID`, `.NAME.bodies-PID` and `.NAME.fronts-PID`
+/// (cache.rs writes each under its process's number and renames it into place) whose
+/// process is gone. Taken while holding the output's lock, so no other build into `out`
+/// is writing one.
+pub fn remove_kept_leftovers(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return;
+    };
+    let name = name.to_string_lossy();
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let pid = ["cache", "bodies", "fronts"].iter().find_map(|what| {
+            let pid = file_name.strip_prefix(&format!(".{name}.{what}-"))?;
+            pid.parse::<u32>().ok()
+        });
+        let is_file = || entry.file_type().is_ok_and(|t| t.is_file());
+        if pid.is_some_and(|pid| !process_alive(pid)) && is_file() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Whether process `pid` is running. This process counts as running (its staging
 /// folder is its own), and so does any process that cannot be asked.
 fn process_alive(pid: u32) -> bool {

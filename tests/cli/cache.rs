@@ -562,6 +562,39 @@ fn a_linked_folder_is_never_taken_as_unchanged() {
     assert!(text(&o).1.contains("leads back to a folder it is in"));
 }
 
+/// The files kept for the next build that a build killed while writing them left
+/// beside the output (`.output.bodies-PID` and the like) are removed by the next build;
+/// those of a process still running, or of another output, are left.
+#[test]
+fn kept_files_a_killed_build_left_are_removed() {
+    let site = copy_site("basic");
+    let root = site.path();
+    // The number of a process that has ended, and of one that runs (this test).
+    let mut child = Command::new("true").spawn().unwrap();
+    let gone = child.id();
+    child.wait().unwrap();
+    let running = std::process::id();
+    let left: Vec<PathBuf> = ["cache", "bodies", "fronts"]
+        .iter()
+        .map(|what| root.join(format!(".output.{what}-{gone}")))
+        .collect();
+    let kept = [
+        root.join(format!(".output.bodies-{running}")),
+        root.join(format!(".andre.bodies-{gone}")),
+        root.join(format!(".output.notes-{gone}")),
+    ];
+    for f in left.iter().chain(&kept) {
+        fs::write(f, "[").unwrap();
+    }
+    clean_build(root, &root.join("output"));
+    for f in &left {
+        assert!(!f.exists(), "{} is left", f.display());
+    }
+    for f in &kept {
+        assert!(f.exists(), "{} is removed", f.display());
+    }
+}
+
 /// A build that fails on a mistake in the content writes nothing and keeps the cache:
 /// once the mistake is mended, the next build takes the unchanged outputs again.
 #[test]
