@@ -136,7 +136,7 @@ fn beside(out: &Path, ext: &str) -> PathBuf {
 /// The first line of a file a build keeps beside its output for the next one (the
 /// bodies and the fronts of its pages): what it holds, and what wrote it.
 fn kept_header(what: &str) -> String {
-    format!("mandat {what} {FORMAT} {}\n", hash_of(&binary()))
+    format!("mandat {what} {FORMAT} {}\n", hash_of(binary()))
 }
 
 /// The file `.<name>.<what>` beside `out`, read past its first line if this `mandat`
@@ -453,12 +453,24 @@ fn stat(m: &std::fs::Metadata, _: bool) -> Stat {
 }
 
 /// This `mandat`: another build of it may render differently under the same version.
-fn binary() -> String {
-    let binary = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .ok()
-        .map(|m| (m.len(), m.modified().ok()));
-    format!("{}{binary:?}", env!("CARGO_PKG_VERSION"))
+/// When the running program cannot be found, a key no other run has: then nothing an
+/// earlier run kept (cache, bodies, front matter) is taken.
+fn binary() -> &'static str {
+    static BINARY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| {
+        let version = env!("CARGO_PKG_VERSION");
+        let found = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .ok()
+            .and_then(|m| Some((m.len(), m.modified().ok()?)));
+        match found {
+            Some(file) => format!("{version} {file:?}"),
+            None => {
+                let now = std::time::SystemTime::now();
+                format!("{version} unknown {} {now:?}", std::process::id())
+            }
+        }
+    })
 }
 
 /// Writes the manifest of the build now at `out` (after the swap), with what it read

@@ -2,11 +2,13 @@
 //! (cache.rs) so that the next build parses only the front matter that changed: on a
 //! large site, reading every page's YAML again is most of a rebuild's load.
 //!
-//! A page's fields are kept under a hash of its front matter's text (the `---` lines
-//! included), and only when they were read without a mistake (a build with a mistake
-//! stores nothing). Reading them from YAML depends on nothing else (the site's
-//! language is applied after), and the file names the `mandat` that wrote it, so what
-//! is taken is what parsing the same text gives.
+//! A page's fields are kept under a hash of its file's path and its front matter's text
+//! (the `---` lines included), so that, as with the bodies, each page is compared only
+//! with itself. They are stored once the site has loaded and been checked without a
+//! mistake (a build that fails there stores nothing; one that fails later stores fields
+//! read without a mistake). Reading them from YAML depends on nothing but the text (the
+//! site's language is applied after), and the file names the `mandat` that wrote it,
+//! so what is taken is what parsing the same text gives.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,7 +17,7 @@ use std::sync::Mutex;
 use crate::kept::{self, hash64};
 use crate::model::{Page, PageMeta};
 
-/// Pages' fields by the hash of their front matter's text, each taken (not copied) by
+/// Pages' fields by the hash of their file and front matter's text (`key`), each taken (not copied) by
 /// the page that has it, so that a large site's fields are not held twice while it
 /// loads. (Two pages with the same front matter: the second reads its YAML.)
 #[derive(Default)]
@@ -46,15 +48,20 @@ impl Fronts {
 
     /// Writes the fields of `pages`, a line each.
     pub fn write(pages: &[Page], out: &mut impl std::io::Write) -> std::io::Result<()> {
-        kept::write(pages, |p| kept::json(&(key(front(p)), &p.meta)), out)
+        kept::write(
+            pages,
+            |p| kept::json(&(key(&p.source.path, front(p)), &p.meta)),
+            out,
+        )
     }
 
-    /// The fields read from the front matter `text`, if known and not yet taken.
-    pub(super) fn take(&self, text: &str) -> Option<PageMeta> {
+    /// The fields read from the front matter `text` of the file shown as `path`, if
+    /// known and not yet taken.
+    pub(super) fn take(&self, path: &str, text: &str) -> Option<PageMeta> {
         if self.known.is_empty() {
             return None;
         }
-        let meta = self.known.get(&key(text))?.lock().ok()?.take()?;
+        let meta = self.known.get(&key(path, text))?.lock().ok()?.take()?;
         self.taken.fetch_add(1, Ordering::Relaxed);
         Some(*meta)
     }
@@ -65,8 +72,8 @@ fn front(page: &Page) -> &str {
     page.source.text.get(..page.body_at).unwrap_or("")
 }
 
-fn key(front: &str) -> u64 {
-    hash64(front)
+fn key(path: &str, front: &str) -> u64 {
+    hash64((path, front))
 }
 
 #[cfg(test)]
@@ -117,7 +124,7 @@ mod tests {
         assert_eq!(fronts.taken(), PAGES.len());
         // Another front matter is parsed.
         let other = "---\ntitle: Annen\n---\n";
-        assert!(fronts.take(other).is_none());
+        assert!(fronts.take("content/pages/side.md", other).is_none());
         assert_eq!(page(&config, other, &fronts).meta.title, "Annen");
     }
 
@@ -133,9 +140,12 @@ mod tests {
             ..PageMeta::default()
         };
         let front = "---\ntitle: Fil\n---\n";
+        let path = page(&config, text, &fronts).source.path;
         fronts
             .known
-            .insert(key(front), Mutex::new(Some(Box::new(meta))));
+            .insert(key(&path, front), Mutex::new(Some(Box::new(meta))));
+        // Another file with the same front matter does not take them.
+        assert!(fronts.take("content/pages/annen.md", front).is_none());
         let p = page(&config, text, &fronts);
         assert_eq!(p.meta.title, "Kept");
         assert_eq!(p.body(), "\nBrødtekst.\n");

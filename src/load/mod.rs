@@ -732,7 +732,7 @@ fn parse_text_record_noting(
             let kept = source
                 .text
                 .get(..body_at)
-                .and_then(|front| fronts.take(front));
+                .and_then(|front| fronts.take(&source.path, front));
             let meta: PageMeta = if let Some(meta) = kept {
                 meta
             } else if yaml::is_blank(split.yaml) {

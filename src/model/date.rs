@@ -216,7 +216,7 @@ impl Date {
     /// The date as it is written in a record: the ISO form, or "høsten 2017".
     pub fn written(&self) -> String {
         match self.part {
-            Some(p) => format!("{} {}", p.words().0, self.year),
+            Some(p) => format!("{} {:04}", p.words().0, self.year),
             None => self.iso(),
         }
     }
@@ -403,6 +403,26 @@ mod tests {
         assert_eq!(Date::parse("2018").unwrap().iso(), "2018");
         assert_eq!(Date::parse("2018-09").unwrap().iso(), "2018-09");
         assert_eq!(Date::parse("2005-09-01").unwrap().iso(), "2005-09-01");
+    }
+
+    /// A date written as a record writes it is read back as the same date (what a build
+    /// keeps of pages' fields relies on it), early years and parts of a year included.
+    #[test]
+    fn a_written_date_reads_back_as_itself() {
+        for s in [
+            "2018",
+            "0999",
+            "2018-09",
+            "0999-01",
+            "2005-09-01",
+            "høsten 2017",
+            "tidlig våren 0999",
+            "hausten 2017",
+        ] {
+            let d = Date::parse(s).unwrap();
+            let back = Date::parse(&d.written()).unwrap();
+            assert_eq!(format!("{back:?}"), format!("{d:?}"), "{s}");
+        }
     }
 
     #[test]

@@ -686,6 +686,30 @@ pub fn excerpt(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
+    /// Every character is classed as Rust classes it, and read alone or inside words
+    /// gives the tally and the count of words that reading the text on its own gives
+    /// (`written`, `Tally::of_written`).
+    #[test]
+    fn every_character_is_classed_and_counted_as_the_tally_reads_it() {
+        use crate::tally::{count_words, Tally};
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let (class, len) = classes_at(c.encode_utf8(&mut [0; 4]), 0);
+            assert_eq!(len, c.len_utf8());
+            assert_eq!(class & ALNUM != 0, c.is_alphanumeric(), "{c:?}");
+            assert_eq!(class & LETTER != 0, c.is_alphabetic(), "{c:?}");
+            assert_eq!(class & SPACE != 0, c.is_whitespace(), "{c:?}");
+            // Enough to meet every kind of character in every place, in a test that
+            // runs quickly: every ASCII and Latin character, a sample of the rest.
+            if u32::from(c) < 0x300 || u32::from(c) % 97 == 0 || c.is_whitespace() {
+                let text = format!("ab{c}ikkje {c} {c}{c}kva{c}");
+                let (written, words) = written(&text);
+                assert_eq!(words, count_words(&text), "{c:?}");
+                let read = Tally::of_written(words, written.iter().map(|(w, n)| (*w, *n)));
+                assert_eq!(read, Tally::of(&text), "{c:?}");
+            }
+        }
+    }
+
     #[test]
     fn inflected_forms_share_a_stem() {
         for group in [
