@@ -16,9 +16,8 @@ use crate::cache::Written;
 use crate::config::Paths;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::fs::{Taken, MARKER};
-use crate::load::Fronts;
 use crate::output::file_for;
-use crate::render::reuse::{Earlier, Stored};
+use crate::render::reuse::Earlier;
 use crate::render::{self, plan::Job};
 use crate::session::{self, content_error, Loading};
 
@@ -69,13 +68,11 @@ pub struct BuildOptions {
     pub extra: Option<Value>,
     /// Show progress on a terminal when the build takes more than a second.
     pub progress: bool,
-    /// Leave the previous output's removal to a process of its own (the command line);
-    /// otherwise it is removed before `build` returns.
-    pub remove_in_background: bool,
-    /// The process ends after this build (the command line): what the build read and
-    /// made is left for the system to take back at once, rather than freed piece by
-    /// piece (some 50 ms at 10,000 pages, after the output is in place).
-    pub exits_after: bool,
+    /// The process ends after this build (the command line): the previous output's
+    /// removal is left to a process of its own, and what the build read and made to the
+    /// system, which takes it back at once rather than piece by piece (some 50 ms at
+    /// 10,000 pages). Otherwise (the dev server) both are done before `build` returns.
+    pub one_off: bool,
     /// Render every output, whatever the build cache says is unchanged (`--no-cache`).
     pub no_cache: bool,
 }
@@ -109,26 +106,18 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         return Ok(summary);
     }
     phases.done("compare the files with the previous build's");
-    // What the previous build stored of its pages' bodies, read while the site loads.
+    // What the previous build kept of its pages: their front matter for the load, and
+    // their bodies, read while the site loads (`--no-cache`: nothing).
+    let earlier = (!options.no_cache).then_some(paths.out.as_path());
     let (loaded, mut stored) = rayon::join(
         || {
-            let fronts = Arc::new(if options.no_cache {
-                Fronts::default()
-            } else {
-                crate::cache::stored_fronts(&paths.out)
-            });
+            let fronts = Arc::new(earlier.map(crate::cache::stored_fronts).unwrap_or_default());
             (
                 session::load(paths, Loading::Files(Arc::clone(&fronts))),
                 fronts.taken(),
             )
         },
-        || {
-            if options.no_cache {
-                Stored::default()
-            } else {
-                crate::cache::stored_bodies(&paths.out)
-            }
-        },
+        || earlier.map(crate::cache::stored_bodies).unwrap_or_default(),
     );
     let (sources, fronts_taken) = loaded;
     let sources = sources?;
@@ -289,14 +278,14 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     crate::cache::store(&paths.out, inputs, fingerprint, &summary, written);
     phases.done("store the build cache");
     // Last, so that it does not take the processors from the work above.
-    if options.remove_in_background {
+    if options.one_off {
         crate::fs::remove_in_background(&paths.out, old);
     } else if let Some(old) = old {
         crate::fs::remove_previous_outputs(&[old]);
     }
-    crate::fs::remove_kept_leftovers(&paths.out);
+    crate::cache::remove_leftovers(&paths.out);
     phases.done("remove the previous output");
-    if options.exits_after {
+    if options.one_off {
         std::mem::forget(plan);
         std::mem::forget(prepared);
         std::mem::forget(stored);

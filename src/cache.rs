@@ -28,7 +28,7 @@ use crate::render::Prepared;
 use crate::session::Sources;
 
 /// Changes when the file's shape does.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// What one build's outputs were made from.
 #[derive(Serialize, Deserialize)]
@@ -122,16 +122,13 @@ struct PageEntry {
 
 /// The file beside `out` the cache of its build is kept in.
 pub fn file(out: &Path) -> PathBuf {
-    beside(out, "cache")
+    crate::fs::beside(out, CACHE)
 }
 
-/// The hidden file `.<name>.<ext>` beside the folder `out`.
-fn beside(out: &Path, ext: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.{ext}"))
-}
+/// The files a build keeps beside its output for the next one: the manifest, and its
+/// pages' bodies and front matter.
+const CACHE: &str = "cache";
+const KEPT: [&str; 3] = [CACHE, "bodies", "fronts"];
 
 /// The first line of a file a build keeps beside its output for the next one (the
 /// bodies and the fronts of its pages): what it holds, and what wrote it.
@@ -143,26 +140,39 @@ fn kept_header(what: &str) -> String {
 /// wrote it.
 fn kept_file(out: &Path, what: &str) -> Option<impl std::io::BufRead> {
     use std::io::BufRead as _;
-    let file = std::fs::File::open(beside(out, what)).ok()?;
+    let file = std::fs::File::open(crate::fs::beside(out, what)).ok()?;
     let mut file = std::io::BufReader::new(file);
     let mut header = String::new();
     file.read_line(&mut header).ok()?;
     (header == kept_header(what)).then_some(file)
 }
 
-/// Writes the file `.<name>.<what>` beside `out` whole, or leaves it as it was; a
-/// failure only costs the next build the time of making again what it holds.
+/// Writes the file `.<name>.<what>` beside `out` whole, starting with `kept_header`.
 fn keep_file(
     out: &Path,
     what: &str,
     write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
 ) {
-    let path = beside(out, what);
-    let temp = path.with_extension(format!("{what}-{}", std::process::id()));
+    write_beside(out, what, |w| {
+        use std::io::Write as _;
+        w.write_all(kept_header(what).as_bytes())?;
+        write(w)
+    });
+}
+
+/// Writes the file `.<name>.<what>` beside `out` whole, under a name of this process
+/// (`.<name>.<what>-PID`) renamed into place, or leaves it as it was: a failure only
+/// costs the next build the time of making again what it holds.
+fn write_beside(
+    out: &Path,
+    what: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) {
+    let path = crate::fs::beside(out, what);
+    let temp = crate::fs::beside(out, &format!("{what}-{}", std::process::id()));
     let written = || -> std::io::Result<()> {
         use std::io::Write as _;
         let mut w = std::io::BufWriter::new(std::fs::File::create(&temp)?);
-        w.write_all(kept_header(what).as_bytes())?;
         write(&mut w)?;
         w.flush()
     };
@@ -171,6 +181,35 @@ fn keep_file(
         .is_err()
     {
         let _ = std::fs::remove_file(&temp);
+    }
+}
+
+/// Removes what builds into `out` killed while writing left of the files kept beside it
+/// (`write_beside`): those whose process is gone. Called while holding the output's
+/// lock, so no other build into `out` is writing one.
+pub fn remove_leftovers(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return;
+    };
+    let name = name.to_string_lossy();
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let pid = KEPT.iter().find_map(|what| {
+            let pid = file_name.strip_prefix(&format!(".{name}.{what}-"))?;
+            pid.parse::<u32>().ok()
+        });
+        let is_file = || entry.file_type().is_ok_and(|t| t.is_file());
+        if pid.is_some_and(|pid| !crate::fs::process_alive(pid)) && is_file() {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -369,9 +408,7 @@ impl Written {
     /// The files by path, hashed.
     fn digest(&mut self) -> String {
         self.files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut h = DefaultHasher::new();
-        self.files.hash(&mut h);
-        format!("{:016x}", h.finish())
+        format!("{:016x}", crate::kept::hash64(&self.files))
     }
 }
 
@@ -498,24 +535,9 @@ pub fn store(
             summary: Reported::of(summary),
             found: Vec::new(),
         };
-        let path = file(out);
-        let temp = path.with_extension(format!("cache-{}", std::process::id()));
         // Written as it is serialized: at 100,000 pages the manifest is tens of MB.
-        let write = || -> std::io::Result<()> {
-            use std::io::Write as _;
-            let mut w = std::io::BufWriter::new(std::fs::File::create(&temp)?);
-            serde_json::to_writer(&mut w, &manifest)?;
-            w.flush()
-        };
-        if write().is_err() {
-            let _ = std::fs::remove_file(&temp);
-            return None;
-        }
-        std::fs::rename(&temp, &path)
-            .inspect_err(|_| {
-                let _ = std::fs::remove_file(&temp);
-            })
-            .ok()
+        write_beside(out, CACHE, |w| Ok(serde_json::to_writer(w, &manifest)?));
+        Some(())
     })();
 }
 
@@ -550,7 +572,7 @@ impl Inputs {
                     .map(|p| PageEntry {
                         path: p.source.path.clone(),
                         text: hash_of(&p.source.text),
-                        front: hash_of(plan::front_matter(p)),
+                        front: hash_of(p.front_matter()),
                         tags: p.meta.tags.clone(),
                         initiatives: p.meta.initiatives.clone(),
                     })
@@ -693,9 +715,7 @@ fn whole(sources: &Sources, prepared: &[Prepared], extra: &Value) -> String {
 /// previous build read it and as it is now), so an edit goes unseen only if the two
 /// 64-bit hashes agree by chance.
 fn hash_of(text: &str) -> String {
-    let mut h = DefaultHasher::new();
-    (text.len(), text).hash(&mut h);
-    format!("{:016x}", h.finish())
+    format!("{:016x}", crate::kept::hash64((text.len(), text)))
 }
 
 #[cfg(test)]

@@ -210,10 +210,7 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
 /// Takes the lock on `out` (the file `.<name>.lock` beside it), calling `waiting` once
 /// if another build holds it, and failing after `LOCK_WAIT`.
 pub fn lock_output(out: &Path, waiting: impl FnOnce()) -> Result<OutputLock, Error> {
-    let name = out
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let path = out.with_file_name(format!(".{name}.lock"));
+    let path = beside(out, "lock");
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", &e))?;
     }
@@ -253,10 +250,16 @@ pub fn staging_dir(out: &Path) -> PathBuf {
 }
 
 fn sibling(out: &Path, what: &str) -> PathBuf {
+    beside(out, &format!("{what}-{}", std::process::id()))
+}
+
+/// The hidden file or folder `.<name>.<what>` beside the output folder `out`: its lock,
+/// its scratch folder, what a build keeps for the next (cache.rs).
+pub fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+    out.with_file_name(format!(".{name}.{what}"))
 }
 
 /// Puts the finished `staging` folder in place of `out`. Where the system can, the two
@@ -428,40 +431,9 @@ fn leftovers(out: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Removes what builds into `out` killed while writing left beside it of the files kept
-/// for the next build: `.NAME.cache-PID`, `.NAME.bodies-PID` and `.NAME.fronts-PID`
-/// (cache.rs writes each under its process's number and renames it into place) whose
-/// process is gone. Taken while holding the output's lock, so no other build into `out`
-/// is writing one.
-pub fn remove_kept_leftovers(out: &Path) {
-    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
-        return;
-    };
-    let name = name.to_string_lossy();
-    let parent = if parent.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        parent
-    };
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let pid = ["cache", "bodies", "fronts"].iter().find_map(|what| {
-            let pid = file_name.strip_prefix(&format!(".{name}.{what}-"))?;
-            pid.parse::<u32>().ok()
-        });
-        let is_file = || entry.file_type().is_ok_and(|t| t.is_file());
-        if pid.is_some_and(|pid| !process_alive(pid)) && is_file() {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
 /// Whether process `pid` is running. This process counts as running (its staging
 /// folder is its own), and so does any process that cannot be asked.
-fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }

@@ -182,8 +182,7 @@ fn main() -> ExitCode {
                 &BuildOptions {
                     extra: None,
                     progress: true,
-                    remove_in_background: true,
-                    exits_after: true,
+                    one_off: true,
                     no_cache,
                 },
             )

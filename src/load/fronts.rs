@@ -17,9 +17,9 @@ use std::sync::Mutex;
 use crate::kept::{self, hash64};
 use crate::model::{Page, PageMeta};
 
-/// Pages' fields by the hash of their file and front matter's text (`key`), each taken (not copied) by
-/// the page that has it, so that a large site's fields are not held twice while it
-/// loads. (Two pages with the same front matter: the second reads its YAML.)
+/// Pages' fields by the hash of their file and front matter's text (`key`), each taken
+/// (not copied) by the page that has it, so that a large site's fields are not held
+/// twice while it loads.
 #[derive(Default)]
 pub struct Fronts {
     known: HashMap<u64, Mutex<Option<Box<PageMeta>>>>,
@@ -50,7 +50,7 @@ impl Fronts {
     pub fn write(pages: &[Page], out: &mut impl std::io::Write) -> std::io::Result<()> {
         kept::write(
             pages,
-            |p| kept::json(&(key(&p.source.path, front(p)), &p.meta)),
+            |p| kept::json(&(key(&p.source.path, p.front_matter()), &p.meta)),
             out,
         )
     }
@@ -65,11 +65,6 @@ impl Fronts {
         self.taken.fetch_add(1, Ordering::Relaxed);
         Some(*meta)
     }
-}
-
-/// The front matter of `page`, as `get` is asked for it.
-fn front(page: &Page) -> &str {
-    page.source.text.get(..page.body_at).unwrap_or("")
 }
 
 fn key(path: &str, front: &str) -> u64 {

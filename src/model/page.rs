@@ -53,6 +53,11 @@ impl Page {
         self.source.text.get(self.body_at..).unwrap_or("")
     }
 
+    /// The front matter: everything in the file before the body, `---` lines included.
+    pub fn front_matter(&self) -> &str {
+        self.source.text.get(..self.body_at).unwrap_or("")
+    }
+
     /// The section folder a page belongs to (`` for the top level).
     pub fn section(&self) -> &str {
         if self.is_section {

@@ -549,19 +549,6 @@ fn is_below(slug_path: &str, folder: &str) -> bool {
         .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// The front matter of a page's file: every line before the body.
-pub fn front_matter(p: &Page) -> &str {
-    let text = &p.source.text;
-    if p.source.body_line <= 1 {
-        return "";
-    }
-    let end = text
-        .match_indices('\n')
-        .nth(p.source.body_line - 2)
-        .map_or(text.len(), |(at, _)| at);
-    &text[..end]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

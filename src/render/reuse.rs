@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::error::Diagnostic;
+use crate::kept::hash64;
 use crate::model::{Registry, SourceFile};
 use crate::output::Urls;
 
@@ -134,19 +135,13 @@ pub struct Stored {
     taken: usize,
 }
 
-/// A stored page's body as a line of the file (after the hash of the rest of the line):
-/// its address, its key in hexadecimal and what it said.
-type Line<'r> = (&'r str, String, &'r Rendered);
-
 impl Stored {
     /// Reads what `write` wrote (see kept.rs). A line that cannot be read is left out:
     /// its page is rendered again.
     pub fn read(file: impl std::io::BufRead) -> Stored {
         let mut earlier = HashMap::new();
-        crate::kept::read(file, |part: Vec<(String, String, Rendered)>| {
-            earlier.extend(part.into_iter().filter_map(|(own, key, rendered)| {
-                Some((own, (u64::from_str_radix(&key, 16).ok()?, rendered)))
-            }));
+        crate::kept::read(file, |part: Vec<(String, u64, Rendered)>| {
+            earlier.extend(part.into_iter().map(|(own, key, body)| (own, (key, body))));
         });
         Stored {
             earlier,
@@ -154,11 +149,10 @@ impl Stored {
         }
     }
 
-    /// Writes this run's pages, a line each.
+    /// Writes this run's pages, a line each: its address, its key and what it said.
     pub fn write(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        let line = |(own, key, rendered): &(String, u64, Arc<Rendered>)| {
-            let line: Line = (own, format!("{key:016x}"), rendered);
-            crate::kept::json(&line)
+        let line = |(own, key, body): &(String, u64, Arc<Rendered>)| {
+            crate::kept::json(&(own, key, &**body))
         };
         crate::kept::write(&self.now, line, out)
     }
@@ -196,10 +190,6 @@ impl Stored {
     }
 }
 
-/// A hash of `value`. Stored bodies are compared one to one, by a page's address, so an
-/// edit goes unseen only if the old and new inputs' 64-bit hashes agree by chance.
-use crate::kept::hash64;
-
 /// How links resolve: everything of `linker` a body's rendering reads besides its own
 /// text, file and address.
 fn linker_key(linker: &Linker) -> u64 {
@@ -215,6 +205,8 @@ fn linker_key(linker: &Linker) -> u64 {
 
 /// The key of a page's body: everything rendering it reads (`render_work`). Not the
 /// number of its file, which only its links' and embeds' `file` hold (`Stored::take`).
+/// Stored bodies are compared one to one, by a page's address, so an edit goes unseen
+/// only if the old and new inputs' 64-bit hashes agree by chance.
 fn page_key(linker: u64, w: &super::Work, source: &SourceFile) -> u64 {
     hash64((
         linker,

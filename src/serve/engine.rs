@@ -165,7 +165,7 @@ impl Engine {
             {
                 return None;
             }
-            let front = plan::front_matter(&page) != plan::front_matter(old);
+            let front = page.front_matter() != old.front_matter();
             let problems = reg.check_page(&page);
             if !problems.is_empty() {
                 return Some(Err(content_error(problems, &warnings)));
@@ -565,7 +565,7 @@ fn page_changes<'a>(
                 index,
                 old: o,
                 new: n,
-                front: plan::front_matter(o) != plan::front_matter(n),
+                front: o.front_matter() != n.front_matter(),
             });
         }
     }
