@@ -127,6 +127,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         eprintln!("{fronts_taken} of {pages} pages' front matter taken from the previous build");
     }
     let warnings = &sources.warnings;
+    stored.spill = crate::render::spill::Spill::beside(&paths.out).map(Arc::new);
     let (prepared, language, found) =
         session::prepare_checked(&sources, Earlier::Stored(&mut stored))?;
     phases.done("render bodies, check links");

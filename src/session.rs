@@ -354,6 +354,51 @@ mod tests {
         assert!(embeds.count() > 0, "and one has an embed");
     }
 
+    /// A build puts the HTML it lets go in a file beside its output and reads each body
+    /// back when it writes the page: what it reads is what rendering the body again, and
+    /// the dev server, give.
+    #[test]
+    fn a_spilled_body_is_read_back_as_it_was_rendered() {
+        use crate::render::reuse::Stored;
+        let sources = real_site();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spill = crate::render::spill::Spill::beside(&dir.path().join("output"));
+        let spill = Arc::new(spill.expect("a spill file"));
+        let mut stored = Stored::default();
+        stored.spill = Some(Arc::clone(&spill));
+        let spilled = prepare(&sources, Earlier::Stored(&mut stored)).expect("prepared");
+        let again = prepare(&sources, Earlier::Nothing).expect("prepared");
+        let mut cache = MarkdownCache::default();
+        let kept = prepare(&sources, Earlier::Kept(&mut cache)).expect("prepared");
+        let (spilled, again) = (&spilled[spilled.len() - 1], &again[again.len() - 1]);
+        let kept = &kept[kept.len() - 1];
+        let mut read_back = 0;
+        for (key, r) in &spilled.bodies {
+            let page = key.starts_with("page:");
+            assert_eq!(r.released, page, "{key}: only pages go");
+            assert_eq!(
+                r.spilled.is_some(),
+                page,
+                "{key}: and every page is spilled"
+            );
+            assert!(
+                again.bodies[key].spilled.is_none(),
+                "{key}: not without a file"
+            );
+            let html = kept.body_html(key, &kept.bodies[key]);
+            if let Some(at) = r.spilled {
+                assert_eq!(spill.get(at).as_deref(), Some(&*html), "{key}: in the file");
+                read_back += usize::from(!html.is_empty());
+            }
+            assert_eq!(spilled.body_html(key, r), html, "{key}");
+            assert_eq!(again.body_html(key, &again.bodies[key]), html, "{key}");
+        }
+        assert!(
+            read_back >= 5,
+            "the real site's pages are read back: {read_back}"
+        );
+    }
+
     /// A build stores its pages' bodies without their HTML, and the next build takes
     /// each back as it was rendered (links, headings, embeds, digest), so that the site
     /// it prepares is the one rendering every body again gives.

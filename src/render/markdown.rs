@@ -37,6 +37,9 @@ pub struct Rendered {
     /// rather than hold every body until then.
     #[serde(skip)]
     pub released: bool,
+    /// Where a one-off build put the HTML it let go, to read back for its page.
+    #[serde(skip)]
+    pub spilled: Option<super::spill::At>,
     /// What the body's text says, for the language shares and the search index.
     pub digest: Digest,
     /// The headings in order: (level, text, id).

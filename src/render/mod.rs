@@ -20,6 +20,7 @@ pub mod paging;
 pub mod plan;
 pub mod reuse;
 pub mod search;
+pub mod spill;
 pub mod theme;
 pub mod views;
 
@@ -88,6 +89,8 @@ pub struct Prepared<'a> {
     pub search_index: OnceLock<search::Index>,
     /// The sections' and tags' pages in list order, sorted once (`lists`).
     pub lists: OnceLock<paging::Lists>,
+    /// Where the bodies this build let go wait for their pages (`Rendered::spilled`).
+    spill: Option<Arc<spill::Spill>>,
 }
 
 /// How links in the bodies of `reg` resolve: `sources` maps source files to addresses,
@@ -251,6 +254,10 @@ pub fn prepare_in<'a>(
             work.push(w);
         }
     }
+    let spill = match &earlier {
+        Earlier::Stored(s) => s.spill.clone(),
+        _ => None,
+    };
     let rendered = reuse::render_bodies(&work, &files, &linker, earlier);
     let mut bodies = BTreeMap::new();
     for (Work { key, .. }, r) in work.iter().zip(rendered) {
@@ -290,6 +297,7 @@ pub fn prepare_in<'a>(
         history: None,
         search_index: OnceLock::new(),
         lists: OnceLock::new(),
+        spill,
     };
     // Addresses depend on site.yaml (language, base path): without it, only links to
     // files (checked above, while rendering) can be checked without false alarms.
@@ -380,6 +388,10 @@ impl Prepared<'_> {
         use std::borrow::Cow;
         if !body.released {
             return Cow::Borrowed(body.html.as_str());
+        }
+        let spilled = self.spill.as_ref().zip(body.spilled);
+        if let Some(html) = spilled.and_then(|(spill, at)| spill.get(at)) {
+            return Cow::Owned(html);
         }
         let found = key
             .strip_prefix("page:")

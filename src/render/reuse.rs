@@ -133,6 +133,9 @@ pub struct Stored {
     now: Vec<(String, u64, Arc<Rendered>)>,
     /// How many of them were taken from `earlier`.
     taken: usize,
+    /// Where this run's fresh bodies wait for their pages; without it, each is rendered
+    /// again when its page is written.
+    pub spill: Option<Arc<super::spill::Spill>>,
 }
 
 impl Stored {
@@ -261,9 +264,15 @@ pub(super) fn render_work(
 
 /// Takes the digest of a freshly rendered body and, when `release`, lets its HTML go
 /// (the page's job renders it again: `Prepared::body_html`).
-fn digested(mut r: Rendered, work: &super::Work, release: bool) -> Rendered {
+fn digested(
+    mut r: Rendered,
+    work: &super::Work,
+    release: bool,
+    spill: Option<&super::spill::Spill>,
+) -> Rendered {
     r.digest = digest(&r.html, work.excerpt);
     if release {
+        r.spilled = spill.and_then(|s| s.put(&r.html));
         r.html = String::new();
         r.released = true;
     }
@@ -313,6 +322,10 @@ pub(super) fn render_bodies(
     };
     // The dev server keeps every body to serve and reuse; a build need not.
     let keep = kept.is_some();
+    let spill = match &earlier {
+        Earlier::Stored(s) => s.spill.as_deref(),
+        _ => None,
+    };
     let rendered: Vec<(Body, bool)> = work
         .par_iter()
         .zip(stored)
@@ -329,10 +342,12 @@ pub(super) fn render_bodies(
                     // their own page shows them (an initiative's body is on its page and
                     // in the timeline).
                     let release = !keep && w.key.starts_with("page:");
-                    let r = r.map(|r| digested(r, w, release)).map_err(|mut failed| {
-                        failed.rendered = digested(failed.rendered, w, release);
-                        failed
-                    });
+                    let r = r
+                        .map(|r| digested(r, w, release, spill))
+                        .map_err(|mut failed| {
+                            failed.rendered = digested(failed.rendered, w, release, spill);
+                            failed
+                        });
                     (r.map(Arc::new), false)
                 }
             }
@@ -444,7 +459,7 @@ impl<'a> Prepared<'a> {
                     failed.rendered
                 }
             };
-            let r = Arc::new(digested(r, &w, false));
+            let r = Arc::new(digested(r, &w, false, None));
             fresh.push((i, w.file, w.own, r));
         }
         let Kept {
@@ -476,6 +491,7 @@ impl<'a> Prepared<'a> {
             history,
             search_index: std::sync::OnceLock::new(),
             lists: std::sync::OnceLock::new(),
+            spill: None,
         };
         errors.extend(prepared.check_links_into(&files, changed));
         let embeds = fresh.iter().flat_map(|(.., r)| &r.embeds);
