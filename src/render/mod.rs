@@ -24,6 +24,7 @@ pub mod spill;
 pub mod theme;
 pub mod views;
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
@@ -528,10 +529,10 @@ impl Prepared<'_> {
         own.insert("chrome", &page_chrome);
         // Every page sets the same keys, so the shared context only ever holds this page's.
         let key = (std::ptr::from_ref(self) as usize, lang);
-        let context = contexts
-            .0
-            .entry(key)
-            .or_insert_with(|| self.shared_context(&ctx, lang, extra));
+        let context = match contexts.0.entry(key) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(self.shared_context(&ctx, lang, extra)?),
+        };
         context.extend(own);
         self.theme
             .tera
@@ -540,8 +541,14 @@ impl Prepared<'_> {
     }
 
     /// What every page of this site in `lang` gets and no page changes: the strings, the
-    /// assets, the addresses, and the caller's extra values (the dev server's script).
-    fn shared_context(&self, ctx: &Ctx, lang: Lang, extra: &Value) -> tera::Context {
+    /// assets, the addresses, the caller's extra values (the dev server's script), and
+    /// under `shared` the theme's shared parts (`templates/shared/`) rendered with them.
+    fn shared_context(
+        &self,
+        ctx: &Ctx,
+        lang: Lang,
+        extra: &Value,
+    ) -> Result<tera::Context, Diagnostic> {
         let statement = self.urls.page("tilgjengelighet");
         let shared = Shared {
             urls: SiteUrls {
@@ -592,12 +599,56 @@ impl Prepared<'_> {
                 context.insert(key, value);
             }
         }
-        context
+        // What a page sets for itself (`common`), as every page in `lang` has it.
+        context.insert("lang", lang.code());
+        context.insert("site", &self.site_header(ctx, None, lang));
+        let mut shared = BTreeMap::new();
+        for name in self.theme.shared() {
+            let html = self
+                .theme
+                .tera
+                .render(name, &context)
+                .map_err(|e| {
+                    self.theme.render_error(name, &e).hint(format!(
+                        "{name} is rendered once for each language, not for each page: it gets `site`, `urls`, `lang`, `t`, `st`, `public`, `assets` and `statement_href`, not `page`, `path` or `chrome` (docs/themes.md, Shared parts); move what differs from page to page into base.html"
+                    ))
+                })?;
+            shared.insert(
+                name.trim_start_matches(theme::SHARED)
+                    .trim_end_matches(".html"),
+                html,
+            );
+        }
+        context.insert("shared", &shared);
+        Ok(context)
     }
 
     /// What changes from page to page: the site's menu (which entry is current), the
     /// page's address, description and version links, and the page's own view.
     fn common<'p>(&'p self, ctx: &Ctx, path: &'p str, lang: Lang, page: Value) -> Common<'p> {
+        let cfg = &self.reg.config;
+        let description = page
+            .get("summary")
+            .and_then(Value::as_str)
+            .or(cfg.description.as_deref())
+            .unwrap_or("")
+            .to_owned();
+        Common {
+            site: self.site_header(ctx, Some(path), lang),
+            lang: lang.code(),
+            path,
+            canonical: (!cfg.origin.is_empty()).then(|| cfg.absolute(&ctx.href(path))),
+            description,
+            versions: history::switcher(self, ctx, path),
+            version: history::banner(self, ctx, path),
+            cite: cite::view(self, ctx, path),
+            page,
+        }
+    }
+
+    /// The site's title, menu and addresses, with the menu entry `path` is in marked
+    /// (none without a page).
+    fn site_header(&self, ctx: &Ctx, path: Option<&str>, lang: Lang) -> SiteHeader<'_> {
         let cfg = &self.reg.config;
         let menu = cfg
             .menu
@@ -605,8 +656,9 @@ impl Prepared<'_> {
             .map(|m| {
                 let (href, current) = if m.url.starts_with('/') {
                     let site_path = self.urls.site(&m.url);
-                    let current =
-                        path == site_path || (site_path != "/" && path.starts_with(&site_path));
+                    let current = path.is_some_and(|path| {
+                        path == site_path || (site_path != "/" && path.starts_with(&site_path))
+                    });
                     (ctx.href(&site_path), current)
                 } else {
                     (m.url.clone(), false)
@@ -618,31 +670,15 @@ impl Prepared<'_> {
                 }
             })
             .collect();
-        let description = page
-            .get("summary")
-            .and_then(Value::as_str)
-            .or(cfg.description.as_deref())
-            .unwrap_or("")
-            .to_owned();
-        Common {
-            site: SiteHeader {
-                title: &cfg.title,
-                description: &cfg.description,
-                lang: cfg.lang.code(),
-                as_of: cfg.as_of.as_ref().map(|d| ctx.date(d, None, lang)),
-                menu,
-                home: ctx.href(&self.urls.home()),
-                // Versions have no feed of their own: readers subscribe to the current site.
-                atom: ctx.href("/atom.xml"),
-            },
-            lang: lang.code(),
-            path,
-            canonical: (!cfg.origin.is_empty()).then(|| cfg.absolute(&ctx.href(path))),
-            description,
-            versions: history::switcher(self, ctx, path),
-            version: history::banner(self, ctx, path),
-            cite: cite::view(self, ctx, path),
-            page,
+        SiteHeader {
+            title: &cfg.title,
+            description: &cfg.description,
+            lang: cfg.lang.code(),
+            as_of: cfg.as_of.as_ref().map(|d| ctx.date(d, None, lang)),
+            menu,
+            home: ctx.href(&self.urls.home()),
+            // Versions have no feed of their own: readers subscribe to the current site.
+            atom: ctx.href("/atom.xml"),
         }
     }
 

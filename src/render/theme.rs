@@ -41,6 +41,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/roles.html",
     "templates/search.html",
     "templates/section.html",
+    "templates/shared/footer.html",
+    "templates/shared/head.html",
     "templates/tag.html",
     "templates/tags.html",
     "templates/timeline.html",
@@ -60,7 +62,20 @@ pub struct Theme {
     pub template_texts: BTreeMap<String, String>,
 }
 
+/// The folder of the templates rendered once for each site and language rather than for
+/// each page (docs/themes.md, Shared parts): every page gets what each gave under
+/// `shared.<name>`.
+pub const SHARED: &str = "shared/";
+
 impl Theme {
+    /// The names of the shared parts' templates.
+    pub fn shared(&self) -> impl Iterator<Item = &str> {
+        self.template_paths
+            .keys()
+            .map(String::as_str)
+            .filter(|t| t.starts_with(SHARED))
+    }
+
     pub fn load(config: &Config) -> Result<Theme, Error> {
         let mut files: BTreeMap<String, (String, Vec<u8>)> = DEFAULT_THEME
             .iter()

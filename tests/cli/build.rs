@@ -311,6 +311,75 @@ fn a_site_theme_overrides_the_built_in_one_file_by_file() {
     );
 }
 
+/// A template in `templates/shared/` is rendered once for each language and shown on
+/// every page under `shared.<name>`: a theme overrides the built-in footer and adds a
+/// part of its own, in each page's written standard.
+#[test]
+fn a_theme_s_shared_parts_are_on_every_page_in_their_language() {
+    let site = copy_site("language");
+    let dir = site.path().join("themes/default/templates");
+    fs::create_dir_all(dir.join("shared")).unwrap();
+    fs::write(
+        dir.join("shared/footer.html"),
+        "<footer>{{ site.title }}: {{ t.footer_feed }} ({{ lang }})</footer>",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("shared/notice.html"),
+        "<p class=\"notice\">{{ st.skip }}</p>",
+    )
+    .unwrap();
+    let built_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    let base = fs::read_to_string(built_in.join("templates/base.html")).unwrap();
+    let base = base.replace("<body>\n", "<body>\n{{ shared.notice | safe }}\n");
+    fs::write(dir.join("base.html"), base).unwrap();
+    let out = site.path().join("output");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let (mut nb, mut nn) = (0, 0);
+    for (page, bytes) in tree(&out) {
+        let html = String::from_utf8_lossy(&bytes);
+        if !page.ends_with(".html") || !html.contains("<main") {
+            continue;
+        }
+        assert!(html.contains("<p class=\"notice\">"), "{page}");
+        if html.starts_with("<!DOCTYPE html>\n<html lang=\"nn\"") {
+            assert!(html.contains("(nn)</footer>"), "{page}");
+            nn += 1;
+        } else {
+            assert!(html.contains("(nb)</footer>"), "{page}");
+            nb += 1;
+        }
+    }
+    assert!(
+        nb > 0 && nn > 0,
+        "pages in both written standards: {nb}, {nn}"
+    );
+}
+
+/// A shared part cannot show what differs from page to page: the error says so, and
+/// where.
+#[test]
+fn a_shared_part_that_uses_the_page_is_refused_with_what_it_gets() {
+    let site = copy_site("basic");
+    let dir = site.path().join("themes/default/templates/shared");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("footer.html"), "<footer>{{ page.title }}</footer>").unwrap();
+    let out = site.path().join("output");
+    let o = build(site.path(), &out);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("themes/default/templates/shared/footer.html:1:12: error"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("rendered once for each language, not for each page"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
 #[test]
 fn base_url_flag_sets_addresses_and_base_path() {
     let dir = tempfile::tempdir().unwrap();
