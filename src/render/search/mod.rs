@@ -593,7 +593,10 @@ pub fn body_terms(text: &str) -> crate::tally::Terms {
 /// how many words the language tally counts in it (`tally::count_words`: tokens
 /// between white space that hold a letter), found on the way.
 pub fn written(text: &str) -> (FxHashMap<&str, u32>, usize) {
-    let mut written: FxHashMap<&str, u32> = FxHashMap::default();
+    // Sized for the words a text of this length uses, so that it is not grown (and each
+    // word placed again) several times over.
+    let mut written: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(text.len() / 32, Default::default());
     let (mut tokens, mut has_letter) = (0, false);
     let mut i = 0;
     while i < text.len() {
