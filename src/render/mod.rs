@@ -337,7 +337,7 @@ struct SiteUrls {
 }
 
 /// What each page gets besides what it shares: the site's header, its own address, the
-/// versions, and its view under `page`.
+/// versions (and, beside these, its view under `page` and its `chrome`).
 #[derive(Serialize)]
 struct Common<'a> {
     site: SiteHeader<'a>,
@@ -349,7 +349,6 @@ struct Common<'a> {
     version: Option<history::Banner<'a>>,
     /// How to cite this page: its permanent address and the date.
     cite: cite::CiteView,
-    page: Value,
 }
 
 #[derive(Serialize)]
@@ -524,9 +523,16 @@ impl Prepared<'_> {
             map.insert("chart".into(), c);
         }
         let page_chrome = chrome::page(self, &ctx, job, lang, &page);
-        let mut own = tera::Context::from_serialize(self.common(&ctx, path, lang, page))
-            .map_err(|e| Diagnostic::error(path, e.to_string()))?;
-        own.insert("chrome", &page_chrome);
+        let failed = |e: &dyn std::fmt::Display| Diagnostic::error(path, e.to_string());
+        let mut own =
+            serde_json::to_value(self.common(&ctx, path, lang, &page)).map_err(|e| failed(&e))?;
+        // The view is a value already: moved in, not written out again.
+        if let Value::Object(map) = &mut own {
+            map.insert("page".into(), page);
+            let chrome = serde_json::to_value(&page_chrome).map_err(|e| failed(&e))?;
+            map.insert("chrome".into(), chrome);
+        }
+        let own = tera::Context::from_value(own).map_err(|e| failed(&e))?;
         // Every page sets the same keys, so the shared context only ever holds this page's.
         let key = (std::ptr::from_ref(self) as usize, lang);
         let context = match contexts.0.entry(key) {
@@ -625,7 +631,7 @@ impl Prepared<'_> {
 
     /// What changes from page to page: the site's menu (which entry is current), the
     /// page's address, description and version links, and the page's own view.
-    fn common<'p>(&'p self, ctx: &Ctx, path: &'p str, lang: Lang, page: Value) -> Common<'p> {
+    fn common<'p>(&'p self, ctx: &Ctx, path: &'p str, lang: Lang, page: &Value) -> Common<'p> {
         let cfg = &self.reg.config;
         let description = page
             .get("summary")
@@ -642,7 +648,6 @@ impl Prepared<'_> {
             versions: history::switcher(self, ctx, path),
             version: history::banner(self, ctx, path),
             cite: cite::view(self, ctx, path),
-            page,
         }
     }
 
