@@ -140,7 +140,7 @@ impl LoadCache {
         if !matches!(kind, Kind::Page) || !file.is_file() {
             return None;
         }
-        let record = read_record(config, file, rel, *kind, &self.fronts, false);
+        let record = read_record(config, file, rel, *kind, &self.fronts);
         let page = match &record {
             Ok(Record::Page(p)) => Ok((**p).clone()),
             // Read in part: the whole site is read, so that what it refers to is checked.
@@ -243,10 +243,7 @@ fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSe
         .filter(|(_, r)| r.is_none())
         .map(|(i, _)| {
             let (path, rel, kind) = &cache.files[i];
-            (
-                i,
-                read_record(config, path, rel, *kind, &cache.fronts, rewalk),
-            )
+            (i, read_record(config, path, rel, *kind, &cache.fronts))
         })
         .collect();
     for (i, r) in read {
@@ -508,19 +505,16 @@ fn record_id(source: &SourceFile, rel: &str) -> Result<String, Diagnostic> {
     Ok(id.to_owned())
 }
 
-/// Reads one file of the content folder; `walked` when the walk that found it just now
-/// checked where it leads, if it is a link.
 fn read_record(
     config: &Config,
     path: &Path,
     rel: &str,
     kind: Kind,
     fronts: &Fronts,
-    walked: bool,
 ) -> Result<Record, Vec<Diagnostic>> {
-    // The dev server re-reads files without walking again, and a file may have become a
-    // link to elsewhere since.
-    if !walked && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+    // The walk checked the links it found; the dev server re-reads files without walking
+    // again, and a file may have become a link to elsewhere since.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         links::Allowed::new(&config.root, &config.content_dir)
             .check(path)
             .map_err(|e| vec![e.diagnostic(&format!("{}/{rel}", config.display_dir))])?;
