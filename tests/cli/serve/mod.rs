@@ -247,6 +247,37 @@ fn a_broken_file_shows_its_error_over_the_last_good_site_until_fixed() {
     assert!(server.get("/__mandat/errors").body.contains("No problems"));
 }
 
+/// A page the editor swaps for a link to a file outside the site is refused when the
+/// preview reads it again, as a build refuses it: the outside text is never served.
+#[cfg(unix)]
+#[test]
+fn a_page_swapped_for_a_link_out_of_the_site_is_refused() {
+    let site = copy_site("basic");
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("hemmelig.md");
+    fs::write(&secret, "---\ntitle: Hemmelig\n---\n\nTOPSECRET\n").unwrap();
+    let mut server = Server::start(site.path());
+    let mut events = server.listen("/artikler/nyhet/");
+    events.until(SOON, is("hello"));
+
+    // Swapped in one step, as an editor saving through a link would.
+    let file = site.path().join("content/pages/artikler/nyhet.md");
+    let link = site.path().join("content/pages/artikler/.nyhet.lenke");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    fs::rename(&link, &file).unwrap();
+    let error = events.until(SOON, is("error"));
+    let text = error["error"].as_str().unwrap();
+    assert!(text.contains("nyhet.md"), "{text}");
+    assert!(text.contains("outside the site folder"), "{text}");
+    for path in ["/artikler/nyhet/", "/", "/__mandat/errors"] {
+        let page = server.get(path);
+        assert!(!page.body.contains("TOPSECRET"), "{path}");
+    }
+    server.wait_for(SOON, "the error in the terminal", |s| {
+        s.err().contains("outside the site folder")
+    });
+}
+
 #[test]
 fn a_burst_of_writes_rebuilds_once() {
     let site = copy_site("basic");
