@@ -389,8 +389,7 @@ impl Prepared<'_> {
         if !body.released {
             return Cow::Borrowed(body.html.as_str());
         }
-        let spilled = self.spill.as_ref().zip(body.spilled);
-        if let Some(html) = spilled.and_then(|(spill, at)| spill.get(at)) {
+        if let Some(html) = self.spilled_html(body) {
             return Cow::Owned(html);
         }
         let found = key
@@ -408,6 +407,11 @@ impl Prepared<'_> {
             Err(failed) => failed.rendered.html,
         };
         Cow::Owned(html)
+    }
+
+    /// The HTML of a body this build let go, read back from where it put it (`spill`).
+    pub(crate) fn spilled_html(&self, body: &Rendered) -> Option<String> {
+        self.spill.as_ref()?.get(body.spilled?)
     }
 
     /// The pages of each section and tag, in the order their lists show them.
@@ -548,7 +552,7 @@ impl Prepared<'_> {
 
     /// What every page of this site in `lang` gets and no page changes: the strings, the
     /// assets, the addresses, the caller's extra values (the dev server's script), and
-    /// under `shared` the theme's shared parts (`templates/shared/`) rendered with them.
+    /// under `cached` the theme's parts rendered once with them (`templates/cached/`).
     fn shared_context(
         &self,
         ctx: &Ctx,
@@ -608,24 +612,21 @@ impl Prepared<'_> {
         // What a page sets for itself (`common`), as every page in `lang` has it.
         context.insert("lang", lang.code());
         context.insert("site", &self.site_header(ctx, None, lang));
-        let mut shared = BTreeMap::new();
-        for name in self.theme.shared() {
-            let html = self
-                .theme
-                .tera
-                .render(name, &context)
-                .map_err(|e| {
-                    self.theme.render_error(name, &e).hint(format!(
-                        "{name} is rendered once for each language, not for each page: it gets `site`, `urls`, `lang`, `t`, `st`, `public`, `assets` and `statement_href`, not `page`, `path` or `chrome` (docs/themes.md, Shared parts); move what differs from page to page into base.html"
-                    ))
-                })?;
-            shared.insert(
-                name.trim_start_matches(theme::SHARED)
-                    .trim_end_matches(".html"),
-                html,
-            );
+        let mut cached = BTreeMap::new();
+        for (name, key) in self.theme.cached() {
+            let html = self.theme.tera.render(name, &context).map_err(|e| {
+                let d = self.theme.render_error(name, &e);
+                Diagnostic {
+                    message: d.message.replace("which the page does not have", "which a part rendered once for each language does not get"),
+                    ..d
+                }
+                .hint(format!(
+                    "{name} is rendered once for each language, not for each page: it gets `site`, `urls`, `lang`, `t`, `st`, `public`, `assets` and `statement_href`, not `page`, `path` or `chrome` (docs/themes.md, Parts rendered once); move what differs from page to page into base.html"
+                ))
+            })?;
+            cached.insert(key, html);
         }
-        context.insert("shared", &shared);
+        context.insert("cached", &cached);
         Ok(context)
     }
 

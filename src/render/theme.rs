@@ -41,8 +41,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/roles.html",
     "templates/search.html",
     "templates/section.html",
-    "templates/shared/footer.html",
-    "templates/shared/head.html",
+    "templates/cached/footer.html",
+    "templates/cached/head.html",
     "templates/tag.html",
     "templates/tags.html",
     "templates/timeline.html",
@@ -63,17 +63,18 @@ pub struct Theme {
 }
 
 /// The folder of the templates rendered once for each site and language rather than for
-/// each page (docs/themes.md, Shared parts): every page gets what each gave under
-/// `shared.<name>`.
-pub const SHARED: &str = "shared/";
+/// each page (docs/themes.md, Parts rendered once): every page gets what each gave
+/// under `cached.<name>`.
+pub const CACHED: &str = "cached/";
 
 impl Theme {
-    /// The names of the shared parts' templates.
-    pub fn shared(&self) -> impl Iterator<Item = &str> {
-        self.template_paths
-            .keys()
-            .map(String::as_str)
-            .filter(|t| t.starts_with(SHARED))
+    /// The templates rendered once (the `.html` files directly in `templates/cached/`),
+    /// each with its name under `cached`.
+    pub fn cached(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.template_paths.keys().filter_map(|t| {
+            let key = t.strip_prefix(CACHED)?.strip_suffix(".html")?;
+            (!key.contains('/')).then_some((t.as_str(), key))
+        })
     }
 
     pub fn load(config: &Config) -> Result<Theme, Error> {

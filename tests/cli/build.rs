@@ -311,27 +311,27 @@ fn a_site_theme_overrides_the_built_in_one_file_by_file() {
     );
 }
 
-/// A template in `templates/shared/` is rendered once for each language and shown on
-/// every page under `shared.<name>`: a theme overrides the built-in footer and adds a
-/// part of its own, in each page's written standard.
+/// A template in `templates/cached/` is rendered once for each language and shown on
+/// every page under `cached.<name>`: a theme overrides the built-in footer and adds a
+/// part of its own, in each page's written standard; a template in a subfolder is only
+/// included.
 #[test]
-fn a_theme_s_shared_parts_are_on_every_page_in_their_language() {
+fn a_theme_s_parts_rendered_once_are_on_every_page_in_their_language() {
     let site = copy_site("language");
     let dir = site.path().join("themes/default/templates");
-    fs::create_dir_all(dir.join("shared")).unwrap();
+    fs::create_dir_all(dir.join("cached/deler")).unwrap();
+    // Included only: on its own it would fail, as it has no `kind`.
+    fs::write(dir.join("cached/deler/merke.html"), "<b>{{ kind }}</b>").unwrap();
     fs::write(
-        dir.join("shared/footer.html"),
+        dir.join("cached/footer.html"),
         "<footer>{{ site.title }}: {{ t.footer_feed }} ({{ lang }})</footer>",
     )
     .unwrap();
-    fs::write(
-        dir.join("shared/notice.html"),
-        "<p class=\"notice\">{{ st.skip }}</p>",
-    )
-    .unwrap();
+    let notice = "{% set kind = \"notis\" %}<p class=\"notice\">{{ st.skip }} {% include \"cached/deler/merke.html\" %}</p>";
+    fs::write(dir.join("cached/notice.html"), notice).unwrap();
     let built_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
     let base = fs::read_to_string(built_in.join("templates/base.html")).unwrap();
-    let base = base.replace("<body>\n", "<body>\n{{ shared.notice | safe }}\n");
+    let base = base.replace("<body>\n", "<body>\n{{ cached.notice | safe }}\n");
     fs::write(dir.join("base.html"), base).unwrap();
     let out = site.path().join("output");
     let o = build(site.path(), &out);
@@ -343,6 +343,7 @@ fn a_theme_s_shared_parts_are_on_every_page_in_their_language() {
             continue;
         }
         assert!(html.contains("<p class=\"notice\">"), "{page}");
+        assert!(html.contains("<b>notis</b></p>"), "{page}");
         if html.starts_with("<!DOCTYPE html>\n<html lang=\"nn\"") {
             assert!(html.contains("(nn)</footer>"), "{page}");
             nn += 1;
@@ -357,12 +358,12 @@ fn a_theme_s_shared_parts_are_on_every_page_in_their_language() {
     );
 }
 
-/// A shared part cannot show what differs from page to page: the error says so, and
-/// where.
+/// A part rendered once cannot show what differs from page to page: the error says so,
+/// and where.
 #[test]
-fn a_shared_part_that_uses_the_page_is_refused_with_what_it_gets() {
+fn a_part_rendered_once_that_uses_the_page_is_refused_with_what_it_gets() {
     let site = copy_site("basic");
-    let dir = site.path().join("themes/default/templates/shared");
+    let dir = site.path().join("themes/default/templates/cached");
     fs::create_dir_all(&dir).unwrap();
     fs::write(dir.join("footer.html"), "<footer>{{ page.title }}</footer>").unwrap();
     let out = site.path().join("output");
@@ -370,7 +371,7 @@ fn a_shared_part_that_uses_the_page_is_refused_with_what_it_gets() {
     let (_, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("themes/default/templates/shared/footer.html:1:12: error"),
+        stderr.contains("themes/default/templates/cached/footer.html:1:12: error: the template uses `page.title`, which a part rendered once for each language does not get"),
         "{stderr}"
     );
     assert!(
