@@ -594,9 +594,9 @@ pub fn body_terms(text: &str) -> crate::tally::Terms {
 /// between white space that hold a letter), found on the way.
 pub fn written(text: &str) -> (FxHashMap<&str, u32>, usize) {
     // Sized for the words a text of this length uses, so that it is not grown (and each
-    // word placed again) several times over.
+    // word placed again) several times over; a long text repeats its words more.
     let mut written: FxHashMap<&str, u32> =
-        FxHashMap::with_capacity_and_hasher(text.len() / 32, Default::default());
+        FxHashMap::with_capacity_and_hasher((text.len() / 32).min(1 << 14), Default::default());
     let (mut tokens, mut has_letter) = (0, false);
     let mut i = 0;
     while i < text.len() {
