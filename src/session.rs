@@ -175,6 +175,14 @@ pub fn prepare<'a>(
 ) -> Result<Vec<Prepared<'a>>, Vec<Diagnostic>> {
     let names: Vec<String> = sources.versions.iter().map(|v| v.name.clone()).collect();
     let last = sources.regs.len() - 1;
+    // Frozen versions take nothing from an earlier run, but spill where the site does.
+    let frozen = || {
+        earlier
+            .spill()
+            .cloned()
+            .map_or(Earlier::Nothing, Earlier::Spilled)
+    };
+    let frozen: Vec<Earlier> = (0..last).map(|_| frozen()).collect();
     let one = |i: usize, earlier: Earlier| {
         let reg = &sources.regs[i];
         let prefix = names
@@ -190,9 +198,10 @@ pub fn prepare<'a>(
     };
     let (versions, current): (Vec<Result<Prepared, Vec<Diagnostic>>>, _) = rayon::join(
         || {
-            (0..last)
+            frozen
                 .into_par_iter()
-                .map(|i| one(i, Earlier::Nothing))
+                .enumerate()
+                .map(|(i, earlier)| one(i, earlier))
                 .collect()
         },
         || one(last, earlier),
@@ -356,7 +365,7 @@ mod tests {
 
     /// A build puts the HTML it lets go in a file beside its output and reads each body
     /// back when it writes the page: what it reads is what rendering the body again, and
-    /// the dev server, give.
+    /// the dev server, give; for its frozen versions too.
     #[cfg(unix)]
     #[test]
     fn a_spilled_body_is_read_back_as_it_was_rendered() {
@@ -400,6 +409,25 @@ mod tests {
             read_back >= 5,
             "the real site's pages are read back: {read_back}"
         );
+        // Its frozen versions spill too, and read back what rendering again gives.
+        let (all, again_all) = (
+            prepare(&sources, Earlier::Stored(&mut stored)).expect("prepared"),
+            prepare(&sources, Earlier::Nothing).expect("prepared"),
+        );
+        assert!(all.len() > 1, "the real site has a frozen version");
+        let mut frozen = 0;
+        for (site, again) in all.iter().zip(&again_all).take(all.len() - 1) {
+            for (key, r) in &site.bodies {
+                if !key.starts_with("page:") {
+                    continue;
+                }
+                let html = again.body_html(key, &again.bodies[key]);
+                let read = site.spilled_html(r);
+                assert_eq!(read.as_deref(), Some(&*html), "{key} in a version");
+                frozen += usize::from(!html.is_empty());
+            }
+        }
+        assert!(frozen >= 5, "the version's pages are read back: {frozen}");
     }
 
     /// A build stores its pages' bodies without their HTML, and the next build takes

@@ -255,10 +255,7 @@ pub fn prepare_in<'a>(
             work.push(w);
         }
     }
-    let spill = match &earlier {
-        Earlier::Stored(s) => s.spill.clone(),
-        _ => None,
-    };
+    let spill = earlier.spill().cloned();
     let rendered = reuse::render_bodies(&work, &files, &linker, earlier);
     let mut bodies = BTreeMap::new();
     for (Work { key, .. }, r) in work.iter().zip(rendered) {

@@ -116,6 +116,20 @@ pub enum Earlier<'c> {
     Kept(&'c mut MarkdownCache),
     /// The pages' bodies an earlier build stored beside its output, without their HTML.
     Stored(&'c mut Stored),
+    /// None, as `Nothing`, with the released bodies' HTML put in `spill` (a frozen
+    /// version in a build).
+    Spilled(Arc<super::spill::Spill>),
+}
+
+impl Earlier<'_> {
+    /// Where the bodies let go wait for their pages, if anywhere.
+    pub fn spill(&self) -> Option<&Arc<super::spill::Spill>> {
+        match self {
+            Earlier::Stored(s) => s.spill.as_ref(),
+            Earlier::Spilled(s) => Some(s),
+            Earlier::Nothing | Earlier::Kept(_) => None,
+        }
+    }
 }
 
 /// Pages' bodies as a build keeps them for the next one, in a file beside its output
@@ -322,10 +336,7 @@ pub(super) fn render_bodies(
     };
     // The dev server keeps every body to serve and reuse; a build need not.
     let keep = kept.is_some();
-    let spill = match &earlier {
-        Earlier::Stored(s) => s.spill.as_deref(),
-        _ => None,
-    };
+    let spill = earlier.spill().map(|s| &**s);
     let rendered: Vec<(Body, bool)> = work
         .par_iter()
         .zip(stored)
@@ -376,7 +387,7 @@ pub(super) fn render_bodies(
                 })
                 .collect();
         }
-        Earlier::Nothing => {}
+        Earlier::Nothing | Earlier::Spilled(_) => {}
     }
     rendered.into_iter().map(|(r, _)| r).collect()
 }
