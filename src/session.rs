@@ -176,13 +176,7 @@ pub fn prepare<'a>(
     let names: Vec<String> = sources.versions.iter().map(|v| v.name.clone()).collect();
     let last = sources.regs.len() - 1;
     // Frozen versions take nothing from an earlier run, but spill where the site does.
-    let frozen = || {
-        earlier
-            .spill()
-            .cloned()
-            .map_or(Earlier::Nothing, Earlier::Spilled)
-    };
-    let frozen: Vec<Earlier> = (0..last).map(|_| frozen()).collect();
+    let spill = earlier.spill().cloned();
     let one = |i: usize, earlier: Earlier| {
         let reg = &sources.regs[i];
         let prefix = names
@@ -198,10 +192,9 @@ pub fn prepare<'a>(
     };
     let (versions, current): (Vec<Result<Prepared, Vec<Diagnostic>>>, _) = rayon::join(
         || {
-            frozen
+            (0..last)
                 .into_par_iter()
-                .enumerate()
-                .map(|(i, earlier)| one(i, earlier))
+                .map(|i| one(i, spill.clone().map_or(Earlier::Nothing, Earlier::Spilled)))
                 .collect()
         },
         || one(last, earlier),

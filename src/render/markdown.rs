@@ -33,8 +33,8 @@ pub struct Rendered {
     #[serde(skip)]
     pub html: String,
     /// Whether the HTML was let go after the body's text was digested: a one-off build
-    /// renders a page's body again when it writes the page (`Prepared::body_html`)
-    /// rather than hold every body until then.
+    /// reads a page's body back (`spilled`), or renders it again, when it writes the
+    /// page (`Prepared::body_html`) rather than hold every body until then.
     #[serde(skip)]
     pub released: bool,
     /// Where a one-off build put the HTML it let go, to read back for its page.

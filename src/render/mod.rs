@@ -379,8 +379,10 @@ impl Prepared<'_> {
     }
 
     /// The HTML of `body`, the body at `key`: as rendered by `prepare`, or, when a
-    /// one-off build released it (`Rendered::released`, pages only), rendered again from
-    /// the same text with the same links, which gives the same HTML.
+    /// one-off build released it (`Rendered::released`, pages only), read back from the
+    /// build's spill file (`spilled_html`), or else rendered again from the same text
+    /// with the same links, which gives the same HTML (a body taken from the previous
+    /// build, or where no spill file could be made).
     pub fn body_html<'b>(&self, key: &str, body: &'b Rendered) -> std::borrow::Cow<'b, str> {
         use std::borrow::Cow;
         if !body.released {
@@ -611,16 +613,8 @@ impl Prepared<'_> {
         context.insert("site", &self.site_header(ctx, None, lang));
         let mut cached = BTreeMap::new();
         for (name, key) in self.theme.cached() {
-            let html = self.theme.tera.render(name, &context).map_err(|e| {
-                let d = self.theme.render_error(name, &e);
-                Diagnostic {
-                    message: d.message.replace("which the page does not have", "which a part rendered once for each language does not get"),
-                    ..d
-                }
-                .hint(format!(
-                    "{name} is rendered once for each language, not for each page: it gets `site`, `urls`, `lang`, `t`, `st`, `public`, `assets` and `statement_href`, not `page`, `path` or `chrome` (docs/themes.md, Parts rendered once); move what differs from page to page into base.html"
-                ))
-            })?;
+            let html = (self.theme.tera.render(name, &context))
+                .map_err(|e| self.theme.render_error(name, &e))?;
             cached.insert(key, html);
         }
         context.insert("cached", &cached);

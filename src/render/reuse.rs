@@ -276,8 +276,8 @@ pub(super) fn render_work(
     )
 }
 
-/// Takes the digest of a freshly rendered body and, when `release`, lets its HTML go
-/// (the page's job renders it again: `Prepared::body_html`).
+/// Takes the digest of a freshly rendered body and, when `release`, lets its HTML go,
+/// into `spill` where there is one (the page's job reads it back: `Prepared::body_html`).
 fn digested(
     mut r: Rendered,
     work: &super::Work,

@@ -151,7 +151,12 @@ impl Theme {
             let file = failing_template(&e).and_then(|t| files.get(&format!("templates/{t}")));
             let display = file.map_or_else(|| "themes".into(), |(d, _)| d.clone());
             let text = file.map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned());
-            Error::one(template_diagnostic(&display, text.as_deref(), &e))
+            Error::one(template_diagnostic(
+                &display,
+                text.as_deref(),
+                &e,
+                "the page",
+            ))
         })?;
         // The built-in nb strings are the fallback for every key a theme leaves out.
         let fallback = strings.get(&Lang::Nb).cloned().unwrap_or_default();
@@ -180,10 +185,21 @@ impl Theme {
                 .cloned()
                 .unwrap_or_else(|| t.to_owned())
         };
-        let mut d = template_diagnostic(&display(template), None, e);
+        let once = template.starts_with(CACHED);
+        let subject = if once {
+            "a part rendered once for each language"
+        } else {
+            "the page"
+        };
+        let mut d = template_diagnostic(&display(template), None, e, subject);
         let Some(name) = d.message.split('`').nth(1).map(str::to_owned) else {
             return d;
         };
+        if once {
+            d = d.hint(format!(
+                "{template} is rendered once for each language, not for each page: it gets `site`, `urls`, `lang`, `t`, `st`, `public`, `assets` and `statement_href`, not `page`, `path` or `chrome` (docs/themes.md, Parts rendered once); move what differs from page to page into base.html"
+            ));
+        }
         let others = self.template_texts.keys().filter(|t| *t != template);
         for t in std::iter::once(template).chain(others.map(String::as_str)) {
             let Some(text) = self.template_texts.get(t) else {
@@ -273,7 +289,13 @@ fn failing_template(e: &tera::Error) -> Option<String> {
 
 /// Turns a Tera error (and its causes) into a diagnostic, with the line when Tera gives
 /// one (syntax errors) and the template's text to show it.
-pub fn template_diagnostic(display: &str, text: Option<&str>, e: &tera::Error) -> Diagnostic {
+/// `subject` is what a missing variable is missing from ("the page").
+pub fn template_diagnostic(
+    display: &str,
+    text: Option<&str>,
+    e: &tera::Error,
+    subject: &str,
+) -> Diagnostic {
     let mut chain = vec![e.to_string()];
     let mut cause = std::error::Error::source(e);
     while let Some(c) = cause {
@@ -329,7 +351,7 @@ pub fn template_diagnostic(display: &str, text: Option<&str>, e: &tera::Error) -
         if let Some((name, _)) = rest.split_once("` not found in context") {
             return Diagnostic::error(
                 display.to_owned(),
-                format!("the template uses `{name}`, which the page does not have"),
+                format!("the template uses `{name}`, which {subject} does not have"),
             )
             .hint("check the spelling against the variables each template gets (docs/themes.md), or write `{{ x | default(value=\"\") }}` for one that may be missing");
         }

@@ -305,7 +305,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The HTML of an initiative's, a measure's or an event's body. Never a page's: a
-    /// one-off build lets those go (`Prepared::body_html` renders them again).
+    /// one-off build lets those go (`Prepared::body_html` gives them back).
     pub fn body(&self, key: &str) -> &'a str {
         debug_assert!(!key.starts_with("page:"), "{key}: use Prepared::body_html");
         self.bodies.get(key).map_or("", |r| r.html.as_str())

@@ -371,7 +371,7 @@ fn a_part_rendered_once_that_uses_the_page_is_refused_with_what_it_gets() {
     let (_, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("themes/default/templates/cached/footer.html:1:12: error: the template uses `page.title`, which a part rendered once for each language does not get"),
+        stderr.contains("themes/default/templates/cached/footer.html:1:12: error: the template uses `page.title`, which a part rendered once for each language does not have"),
         "{stderr}"
     );
     assert!(
