@@ -299,6 +299,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
 /// for profiling, not part of the command line's contract.
 struct Phases {
     last: Option<Instant>,
+    /// The processor time the process had used at `last`.
+    cpu: Duration,
     /// How long each output took to render, when on.
     jobs: std::sync::Mutex<Vec<(Duration, String)>>,
 }
@@ -308,6 +310,7 @@ impl Phases {
         let on = std::env::var_os("MANDAT_TIMINGS").is_some_and(|v| !v.is_empty());
         Phases {
             last: on.then_some(started),
+            cpu: cpu_time(),
             jobs: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -353,27 +356,48 @@ impl Phases {
 
     fn done(&mut self, what: &str) {
         if let Some(last) = self.last {
-            let now = Instant::now();
+            let (now, cpu) = (Instant::now(), cpu_time());
+            // How many processors the phase kept busy on average: below the machine's
+            // count, part of it ran alone.
+            let busy =
+                (cpu.saturating_sub(self.cpu)).as_secs_f64() / (now - last).as_secs_f64().max(1e-6);
+            let memory =
+                peak_memory().map_or(String::new(), |mb| format!("peak memory so far {mb} MB, "));
             eprintln!(
-                "{:>6} ms  {what}{}",
+                "{:>6} ms  {what} ({memory}{busy:.1} processors busy)",
                 (now - last).as_millis(),
-                peak_memory()
             );
-            self.last = Some(now);
+            (self.last, self.cpu) = (Some(now), cpu);
         }
     }
 }
 
-/// The most memory the process has held so far, where the system tells (Linux).
-fn peak_memory() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(format!(" (peak memory so far {} MB)", kb / 1024))
-        })
-        .unwrap_or_default()
+/// The most memory the process has held so far, in MB, where the system tells (Linux).
+fn peak_memory() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
+}
+
+/// The processor time the process has used so far (user and system), where the system
+/// tells (Unix).
+fn cpu_time() -> Duration {
+    #[cfg(unix)]
+    {
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+        // SAFETY: getrusage fills the struct it is given, and says whether it did.
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } == 0 {
+            // SAFETY: filled, as getrusage returned 0.
+            let usage = unsafe { usage.assume_init() };
+            let micros = |t: libc::timeval| {
+                u64::try_from(t.tv_sec).unwrap_or(0) * 1_000_000
+                    + u64::try_from(t.tv_usec).unwrap_or(0)
+            };
+            return Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime));
+        }
+    }
+    Duration::ZERO
 }
 
 fn progress(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
