@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Diagnostic;
@@ -169,7 +170,7 @@ pub fn texts<'a>(p: &'a Prepared) -> Vec<Text<'a>> {
     };
     let mut out: Vec<Text> = reg
         .pages
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(_, page)| !page.meta.draft)
         .map(|(i, page)| {

@@ -134,13 +134,24 @@ pub fn load(paths: &Paths, from: Loading) -> Result<Sources, Error> {
             (loaded, warnings, Some(caches), changed)
         }
     };
-    let (reg, found) = Registry::check_all(loaded);
+    let ((reg, found), theme) = match caches.as_deref_mut() {
+        Some(c) => {
+            let checked = Registry::check_all(loaded);
+            let theme = c.theme(&checked.0.config, changed);
+            (checked, theme)
+        }
+        // The theme is read and parsed while the records are checked: neither needs the
+        // other, and each is mostly one processor's work.
+        None => {
+            let config = loaded.config.clone();
+            rayon::join(
+                || Registry::check_all(loaded),
+                || Theme::load(&config).map(Arc::new),
+            )
+        }
+    };
     warnings.extend(found);
     let failed = warnings.iter().any(|d| d.severity == Severity::Error);
-    let theme = match caches.as_deref_mut() {
-        Some(c) => c.theme(&reg.config, changed),
-        None => Theme::load(&reg.config).map(Arc::new),
-    };
     let theme = match theme {
         Ok(theme) if !failed => theme,
         Ok(theme) => {

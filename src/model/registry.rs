@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use super::slug::slugify;
 use crate::config::Config;
 use crate::error::{did_you_mean, Diagnostic, Diagnostics};
@@ -340,13 +342,17 @@ impl Registry {
         }
 
         diags.extend(super::order::check(&self.events, &self.event_sources));
-        let used: BTreeSet<&str> = self
-            .initiatives
-            .values()
-            .flat_map(|i| &i.meta.tags)
-            .chain(self.pages.iter().flat_map(|p| &p.meta.tags))
-            .map(String::as_str)
-            .collect();
+        // The tags in use, where the settings name some (a large site has many pages).
+        let used: BTreeSet<&str> = if self.config.tag_names.is_empty() {
+            BTreeSet::new()
+        } else {
+            self.initiatives
+                .values()
+                .flat_map(|i| &i.meta.tags)
+                .chain(self.pages.iter().flat_map(|p| &p.meta.tags))
+                .map(String::as_str)
+                .collect()
+        };
         for tag in self.config.tag_names.keys() {
             if !used.contains(tag.as_str()) {
                 let known: Vec<&str> = used.iter().copied().collect();
@@ -366,9 +372,10 @@ impl Registry {
                 );
             }
         }
-        for p in &self.pages {
-            diags.extend(self.check_page(p));
-        }
+        // Each page alone, in parallel: a large site has many.
+        let pages: Vec<Vec<Diagnostic>> =
+            self.pages.par_iter().map(|p| self.check_page(p)).collect();
+        diags.extend(pages.into_iter().flatten());
         for ini in self.initiatives.values() {
             diags.extend(
                 ini.meta
@@ -399,13 +406,13 @@ impl Registry {
     /// The problems in one page's references. The dev server checks a page it read
     /// again with this alone, so every check of a page belongs here.
     pub fn check_page(&self, p: &Page) -> Vec<Diagnostic> {
-        let ids: Vec<&str> = self.initiatives.keys().map(String::as_str).collect();
         let mut diags: Vec<Diagnostic> = p
             .meta
             .initiatives
             .iter()
             .filter(|i| !self.knows_initiative(i))
             .map(|i| {
+                let ids: Vec<&str> = self.initiatives.keys().map(String::as_str).collect();
                 unknown(
                     &p.source,
                     &["initiatives:"],
@@ -451,10 +458,12 @@ impl Registry {
             .map(|p| (&p.source, &p.meta.tags))
             .chain(self.initiatives.values().map(|i| (&i.source, &i.meta.tags)));
         let mut first: BTreeMap<String, (&str, String)> = BTreeMap::new();
+        // Each spelling's slug, made once: a site has many pages and few tags.
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         let mut out = Vec::new();
         for (src, tags) in tagged {
             for tag in tags {
-                let slug = slugify(tag);
+                let slug = slugs.entry(tag).or_insert_with(|| slugify(tag));
                 if slug.is_empty() {
                     continue;
                 }
@@ -462,9 +471,9 @@ impl Registry {
                     Some((line, column, _)) => format!("{}:{line}:{column}", src.path),
                     None => src.path.clone(),
                 };
-                match first.get(&slug) {
+                match first.get(slug.as_str()) {
                     None => {
-                        first.insert(slug, (tag.as_str(), place()));
+                        first.insert(slug.clone(), (tag.as_str(), place()));
                     }
                     Some((seen, at)) if *seen != tag.as_str() => {
                         let mut d = src.error_at(

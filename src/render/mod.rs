@@ -28,6 +28,7 @@ use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -167,15 +168,19 @@ pub fn prepare_in<'a>(
             .to_owned();
         sources.insert(rel, urls.actor(id));
     }
-    for p in &reg.pages {
-        let rel = p
-            .source
-            .path
-            .strip_prefix(&content_prefix)
-            .unwrap_or(&p.source.path)
-            .to_owned();
-        sources.insert(rel, urls.page(&p.slug_path));
-    }
+    let pages: Vec<(String, String)> = reg
+        .pages
+        .par_iter()
+        .map(|p| {
+            let rel = p
+                .source
+                .path
+                .strip_prefix(&content_prefix)
+                .unwrap_or(&p.source.path);
+            (rel.to_owned(), urls.page(&p.slug_path))
+        })
+        .collect();
+    sources.extend(pages);
     // Files that could not be read keep their address, so links to them (or to anchors
     // on pages they feed) are not reported as a second problem.
     let mut incomplete = BTreeSet::new();
@@ -250,13 +255,21 @@ pub fn prepare_in<'a>(
             });
         }
     }
-    for i in 0..reg.pages.len() {
-        if let Some(w) = page_work(reg, &urls, i) {
-            work.push(w);
-        }
-    }
+    let pages: Vec<Work> = (0..reg.pages.len())
+        .into_par_iter()
+        .filter_map(|i| page_work(reg, &urls, i))
+        .collect();
+    work.extend(pages);
     let spill = earlier.spill().cloned();
-    let rendered = reuse::render_bodies(&work, &files, &linker, earlier);
+    // The outputs are planned while the bodies render: the plan needs none of them.
+    let (rendered, (planned, plan_errors)) = rayon::join(
+        || reuse::render_bodies(&work, &files, &linker, earlier),
+        || {
+            let mut errors = Vec::new();
+            let planned = plan::plan(reg, theme, &urls, around, &mut errors);
+            (planned, errors)
+        },
+    );
     let mut bodies = BTreeMap::new();
     for (Work { key, .. }, r) in work.iter().zip(rendered) {
         match r {
@@ -277,11 +290,12 @@ pub fn prepare_in<'a>(
         &files,
     ));
 
+    errors.extend(plan_errors);
     let plan::Plan {
         outputs: plan,
         tags,
         tag_initiatives,
-    } = plan::plan(reg, theme, &urls, around, &mut errors);
+    } = planned;
     let prepared = Prepared {
         reg,
         theme,

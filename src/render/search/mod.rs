@@ -358,69 +358,77 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
 
     let mut pages: Vec<(usize, &crate::model::Page)> = reg.pages.iter().enumerate().collect();
     pages.sort_by(|a, b| a.1.slug_path.cmp(&b.1.slug_path));
-    for (i, pg) in pages {
+    // Each page's document on its own, in parallel: a large site has many.
+    let page_docs: Vec<Doc> = pages
+        .par_iter()
         // The root section is the home page, found by the site's title.
-        if pg.is_section && pg.slug_path.is_empty() {
-            continue;
-        }
-        let key = format!("page:{i}");
-        let body = ctx.bodies.get(&key).map(|b| &**b);
-        let mut text = String::new();
-        for t in &pg.meta.tags {
-            text.push(' ');
-            text.push_str(t);
-        }
-        let summary = pg
-            .meta
-            .summary
-            .as_deref()
-            .unwrap_or_else(|| excerpt_of(ctx, &key));
-        docs.push(Doc {
-            kind: "page",
-            title: Cow::Borrowed(&pg.meta.title),
-            url: ctx.href(&p.urls.page(&pg.slug_path)),
-            summary: Cow::Borrowed(summary),
-            lang: pg.lang,
-            also: String::new(),
-            body,
-            text,
-            date: pg.meta.date.map(|d| d.text(pg.lang)),
-        });
-    }
-
-    for e in &reg.events {
-        let key = format!("event:{}", e.anchor);
-        let body = ctx.bodies.get(&key).map(|b| &**b);
-        let lang = ctx.event_lang(e);
-        let mut date = e.date_label.clone().unwrap_or_else(|| e.date.text(lang));
-        // A plan is never listed as a fact, in search results either.
-        if let Some(plan) = ctx.plan(e, lang) {
-            date = format!("{date}, {}", plan.text);
-        }
-        // The actors by the names they had then, so an old name finds the event.
-        let mut also = e.date.year.to_string();
-        for a in &e.actors {
-            if let Some(actor) = reg.actors.get(a) {
-                also.push(' ');
-                also.push_str(actor.name_at(Some(&e.date)).name_in(lang));
+        .filter(|(_, pg)| !(pg.is_section && pg.slug_path.is_empty()))
+        .map(|&(i, pg)| {
+            let key = format!("page:{i}");
+            let body = ctx.bodies.get(&key).map(|b| &**b);
+            let mut text = String::new();
+            for t in &pg.meta.tags {
+                text.push(' ');
+                text.push_str(t);
             }
-        }
-        docs.push(Doc {
-            kind: "event",
-            title: Cow::Borrowed(&e.title),
-            url: ctx.href(&super::paging::event_path(p.reg, &p.urls, e)),
-            summary: Cow::Borrowed(excerpt_of(ctx, &key)),
-            lang,
-            also,
-            body,
-            text: String::new(),
-            date: Some(date),
-        });
-    }
+            let summary = pg
+                .meta
+                .summary
+                .as_deref()
+                .unwrap_or_else(|| excerpt_of(ctx, &key));
+            Doc {
+                kind: "page",
+                title: Cow::Borrowed(&pg.meta.title),
+                url: ctx.href(&p.urls.page(&pg.slug_path)),
+                summary: Cow::Borrowed(summary),
+                lang: pg.lang,
+                also: String::new(),
+                body,
+                text,
+                date: pg.meta.date.map(|d| d.text(pg.lang)),
+            }
+        })
+        .collect();
+    docs.extend(page_docs);
+
+    let event_docs: Vec<Doc> = reg
+        .events
+        .par_iter()
+        .map(|e| {
+            let key = format!("event:{}", e.anchor);
+            let body = ctx.bodies.get(&key).map(|b| &**b);
+            let lang = ctx.event_lang(e);
+            let mut date = e.date_label.clone().unwrap_or_else(|| e.date.text(lang));
+            // A plan is never listed as a fact, in search results either.
+            if let Some(plan) = ctx.plan(e, lang) {
+                date = format!("{date}, {}", plan.text);
+            }
+            // The actors by the names they had then, so an old name finds the event.
+            let mut also = e.date.year.to_string();
+            for a in &e.actors {
+                if let Some(actor) = reg.actors.get(a) {
+                    also.push(' ');
+                    also.push_str(actor.name_at(Some(&e.date)).name_in(lang));
+                }
+            }
+            Doc {
+                kind: "event",
+                title: Cow::Borrowed(&e.title),
+                url: ctx.href(&super::paging::event_path(p.reg, &p.urls, e)),
+                summary: Cow::Borrowed(excerpt_of(ctx, &key)),
+                lang,
+                also,
+                body,
+                text: String::new(),
+                date: Some(date),
+            }
+        })
+        .collect();
+    docs.extend(event_docs);
 
     // By kind, then title: hits that score alike are shown in this order.
     let mut keyed: Vec<(usize, String, Doc)> = docs
-        .into_iter()
+        .into_par_iter()
         .map(|d| {
             let kind = KINDS
                 .iter()
