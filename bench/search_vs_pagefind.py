@@ -59,7 +59,7 @@ def size(path, skip=()):
 def mandat_build(root, out):
     env = dict(os.environ, MANDAT_TIMINGS="1")
     r, took = run([MANDAT, "build", "--root", root, "--out", out], env)
-    phase = re.search(r"^\s*(\d+) ms  search index(, and unchanged outputs linked)?$", r.stderr, re.M)
+    phase = re.search(r"^\s*(\d+) ms  search index(, and unchanged outputs linked)?( \(.*\))?$", r.stderr, re.M)
     files = re.search(r"^\s*(\d+) ms    /sok/… \((\d+) files\)$", r.stderr, re.M)
     return {
         "wall": took,
