@@ -276,7 +276,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         language,
         images: crate::images::counts(),
     };
-    crate::cache::store(&paths.out, inputs, fingerprint, &summary, written);
+    let manifest = crate::cache::store(&paths.out, inputs, fingerprint, &summary, written);
     phases.done("store the build cache");
     // Last, so that it does not take the processors from the work above.
     if options.one_off {
@@ -291,6 +291,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         std::mem::forget(prepared);
         std::mem::forget(stored);
         std::mem::forget(sources);
+        std::mem::forget(manifest);
     }
     Ok(summary)
 }

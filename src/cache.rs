@@ -47,7 +47,8 @@ pub struct Manifest {
     digest: String,
     /// What the build reported.
     summary: Reported,
-    /// The output's files as `previous` found them, sorted by path (not stored).
+    /// The output's files, sorted by path (not stored): as `previous` found them, or as
+    /// the build that writes the manifest put them there.
     #[serde(skip)]
     found: Vec<OutputFile>,
 }
@@ -511,34 +512,33 @@ fn binary() -> &'static str {
 }
 
 /// Writes the manifest of the build now at `out` (after the swap), with what it read
-/// (`fingerprint`) and reported; a failure only costs the next build its cache.
+/// (`fingerprint`) and reported; a failure only costs the next build its cache. Gives
+/// the manifest back, for a caller about to end to leave to the system.
 pub fn store(
     out: &Path,
     inputs: Inputs,
     fingerprint: String,
     summary: &crate::build::Summary,
     mut written: Written,
-) {
-    let _ = (|| -> Option<()> {
-        let digest = if written.unknown {
-            output_digest(out)?
-        } else {
-            written.digest()
-        };
-        let manifest = Manifest {
-            format: FORMAT,
-            output: identity(out)?,
-            whole: inputs.whole,
-            pages: inputs.pages,
-            fingerprint,
-            digest,
-            summary: Reported::of(summary),
-            found: Vec::new(),
-        };
-        // Written as it is serialized: at 100,000 pages the manifest is tens of MB.
-        write_beside(out, CACHE, |w| Ok(serde_json::to_writer(w, &manifest)?));
-        Some(())
-    })();
+) -> Option<Manifest> {
+    let digest = if written.unknown {
+        output_digest(out)?
+    } else {
+        written.digest()
+    };
+    let manifest = Manifest {
+        format: FORMAT,
+        output: identity(out)?,
+        whole: inputs.whole,
+        pages: inputs.pages,
+        fingerprint,
+        digest,
+        summary: Reported::of(summary),
+        found: written.files,
+    };
+    // Written as it is serialized: at 100,000 pages the manifest is tens of MB.
+    write_beside(out, CACHE, |w| Ok(serde_json::to_writer(w, &manifest)?));
+    Some(manifest)
 }
 
 #[cfg(unix)]

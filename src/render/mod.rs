@@ -47,6 +47,13 @@ use views::{measure_id, Ctx};
 /// Ids every page's template uses (base.html), which no heading in a body may take.
 const PAGE_IDS: &[&str] = &["main", "top", "kontakt", "paa-denne-siden"];
 
+/// `PAGE_IDS`, as every page's and event's `Work` holds them.
+fn page_ids() -> Arc<[String]> {
+    static IDS: std::sync::LazyLock<Arc<[String]>> =
+        std::sync::LazyLock::new(|| PAGE_IDS.iter().map(|s| s.to_string()).collect());
+    Arc::clone(&IDS)
+}
+
 /// Template contexts kept by one worker thread, one per site and language: what every
 /// page shares is built once, and each page adds only its own values.
 #[derive(Default)]
@@ -62,8 +69,9 @@ struct Work<'a> {
     line: usize,
     /// The site path it lands on.
     own: String,
-    /// Ids its page's template already uses, which its headings must leave free.
-    reserved: Vec<String>,
+    /// Ids its page's template already uses, which its headings must leave free
+    /// (shared: every page and event has the same).
+    reserved: Arc<[String]>,
     /// Whether its excerpt is shown (search results of events, and of pages without a
     /// summary): only then is it kept in the digest.
     excerpt: bool,
@@ -123,7 +131,7 @@ fn page_work<'r>(reg: &'r Registry, urls: &Urls, i: usize) -> Option<Work<'r>> {
         file: reg.initiatives.len() + reg.event_sources.len() + i,
         line: p.source.body_line,
         own: urls.page(&p.slug_path),
-        reserved: PAGE_IDS.iter().map(|s| s.to_string()).collect(),
+        reserved: page_ids(),
         excerpt: p.meta.summary.is_none(),
     })
 }
@@ -206,10 +214,9 @@ pub fn prepare_in<'a>(
 
     let files = markdown_files(reg);
     let mut work: Vec<Work> = Vec::new();
-    let page_ids: Vec<String> = PAGE_IDS.iter().map(|s| s.to_string()).collect();
     for (f, (id, ini)) in reg.initiatives.iter().enumerate() {
         let own = urls.initiative(id);
-        let reserved = initiative_ids(ini);
+        let reserved: Arc<[String]> = initiative_ids(ini).into();
         work.push(Work {
             key: format!("initiative:{id}"),
             text: ini.body(),
@@ -250,7 +257,7 @@ pub fn prepare_in<'a>(
                 file: file_base + e.file,
                 line,
                 own: urls.timeline(),
-                reserved: page_ids.clone(),
+                reserved: page_ids(),
                 excerpt: true,
             });
         }
@@ -270,20 +277,20 @@ pub fn prepare_in<'a>(
             (planned, errors)
         },
     );
-    let mut bodies = BTreeMap::new();
-    for (Work { key, .. }, r) in work.iter().zip(rendered) {
-        match r {
-            Ok(r) => {
-                bodies.insert(key.clone(), r);
-            }
-            // What could be rendered is kept for the link checks below, so that one run
-            // reports every broken link of a file; the errors fail the session anyway.
-            Err(failed) => {
-                errors.extend(failed.errors);
-                bodies.insert(key.clone(), Arc::new(failed.rendered));
-            }
-        }
-    }
+    // What could not be rendered whole is kept for the link checks below, so that one
+    // run reports every broken link of a file; the errors fail the session anyway.
+    let (mut keyed, failed): (Vec<(String, Arc<Rendered>)>, Vec<_>) = work
+        .into_par_iter()
+        .zip(rendered)
+        .map(|(w, r)| match r {
+            Ok(r) => ((w.key, r), Vec::<Diagnostic>::new()),
+            Err(failed) => ((w.key, Arc::new(failed.rendered)), failed.errors),
+        })
+        .unzip();
+    errors.extend(failed.into_iter().flatten());
+    // Sorted in parallel, so that the map is built in one pass (the keys are unique).
+    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let bodies: BTreeMap<String, Arc<Rendered>> = keyed.into_iter().collect();
     errors.extend(embed::check(
         reg,
         bodies.values().flat_map(|r| &r.embeds),

@@ -379,7 +379,7 @@ pub(super) fn render_bodies(
         Earlier::Stored(s) => {
             s.earlier = HashMap::new();
             s.now = work
-                .iter()
+                .par_iter()
                 .zip(&rendered)
                 .zip(keys)
                 .filter_map(|((w, (r, _)), key)| {
