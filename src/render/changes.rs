@@ -73,10 +73,36 @@ pub struct Changes {
 }
 
 /// A record as a reader sees it: its title, where it is, and its fields as text.
-struct Snapshot {
+struct Snapshot<'r> {
     title: String,
     path: String,
-    fields: Vec<(&'static str, String, Unit)>,
+    fields: Vec<(&'static str, Text<'r>, Unit)>,
+}
+
+/// A field's text as readers see it, or the Markdown it is made from: made plain only
+/// when compared with other Markdown (the same Markdown reads the same), as most texts
+/// of a version are those of the next.
+enum Text<'r> {
+    Plain(String),
+    Markdown(&'r str),
+}
+
+impl Text<'_> {
+    fn plain(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Text::Plain(s) => std::borrow::Cow::Borrowed(s),
+            Text::Markdown(m) => std::borrow::Cow::Owned(plain(m)),
+        }
+    }
+
+    /// Whether the two read the same without making either plain.
+    fn same_source(&self, other: &Text) -> bool {
+        match (self, other) {
+            (Text::Plain(a), Text::Plain(b)) => a == b,
+            (Text::Markdown(a), Text::Markdown(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// Compares two sites. `before` is None for the oldest version, which has nothing to
@@ -140,7 +166,7 @@ fn record(kind: Kind, what: What, s: &Snapshot, fields: Vec<FieldChange>) -> Rec
     }
 }
 
-fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> {
+fn snapshots<'r>(reg: &'r Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot<'r>> {
     let mut out = BTreeMap::new();
     let name = |id: &str| {
         reg.actors
@@ -172,18 +198,22 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
             title: cfg.title.clone(),
             path: urls.home(),
             fields: vec![
-                ("title", cfg.title.clone(), Lines),
-                ("description", opt(&cfg.description), Paragraphs),
-                ("as_of", date(&cfg.as_of), Lines),
-                ("language", cfg.lang.code().to_owned(), Lines),
+                ("title", Text::Plain(cfg.title.clone()), Lines),
+                (
+                    "description",
+                    Text::Plain(opt(&cfg.description)),
+                    Paragraphs,
+                ),
+                ("as_of", Text::Plain(date(&cfg.as_of)), Lines),
+                ("language", Text::Plain(cfg.lang.code().to_owned()), Lines),
                 (
                     "menu",
-                    list(
+                    Text::Plain(list(
                         cfg.menu
                             .iter()
                             .map(|m| format!("{}: {}", m.label, m.url))
                             .collect(),
-                    ),
+                    )),
                     Lines,
                 ),
             ],
@@ -257,38 +287,38 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                 title: m.title.clone(),
                 path: urls.initiative(id),
                 fields: vec![
-                    ("title", m.title.clone(), Lines),
-                    ("short_title", opt(&m.short_title), Lines),
-                    ("kind", m.kind.key().to_owned(), Lines),
-                    ("lang", ini.lang.code().to_owned(), Lines),
-                    ("summary", opt(&m.summary), Paragraphs),
+                    ("title", Text::Plain(m.title.clone()), Lines),
+                    ("short_title", Text::Plain(opt(&m.short_title)), Lines),
+                    ("kind", Text::Plain(m.kind.key().to_owned()), Lines),
+                    ("lang", Text::Plain(ini.lang.code().to_owned()), Lines),
+                    ("summary", Text::Plain(opt(&m.summary)), Paragraphs),
                     (
                         "owner",
-                        m.owner.as_deref().map(name).unwrap_or_default(),
+                        Text::Plain(m.owner.as_deref().map(name).unwrap_or_default()),
                         Lines,
                     ),
                     (
                         "parties",
-                        list(m.parties.iter().map(|a| name(a)).collect()),
+                        Text::Plain(list(m.parties.iter().map(|a| name(a)).collect())),
                         Lines,
                     ),
-                    ("period", period, Lines),
-                    ("source", source, Lines),
+                    ("period", Text::Plain(period), Lines),
+                    ("source", Text::Plain(source), Lines),
                     (
                         "follows",
-                        m.follows.as_deref().map(title).unwrap_or_default(),
+                        Text::Plain(m.follows.as_deref().map(title).unwrap_or_default()),
                         Lines,
                     ),
                     (
                         "supersedes",
-                        m.supersedes.as_deref().map(title).unwrap_or_default(),
+                        Text::Plain(m.supersedes.as_deref().map(title).unwrap_or_default()),
                         Lines,
                     ),
-                    ("topics", list(m.topics.clone()), Lines),
-                    ("roles", roles, Lines),
-                    ("measures", measures, Lines),
-                    ("tags", m.tags.join(", "), Lines),
-                    ("body", plain(ini.body()), Paragraphs),
+                    ("topics", Text::Plain(list(m.topics.clone())), Lines),
+                    ("roles", Text::Plain(roles), Lines),
+                    ("measures", Text::Plain(measures), Lines),
+                    ("tags", Text::Plain(m.tags.join(", ")), Lines),
+                    ("body", Text::Markdown(ini.body()), Paragraphs),
                 ],
             },
         );
@@ -314,10 +344,10 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                 title: a.current().name.clone(),
                 path: urls.actor(id),
                 fields: vec![
-                    ("names", list(names), Lines),
-                    ("kind", a.kind.key(), Lines),
-                    ("url", opt(&a.url), Lines),
-                    ("description", opt(&a.description), Paragraphs),
+                    ("names", Text::Plain(list(names)), Lines),
+                    ("kind", Text::Plain(a.kind.key()), Lines),
+                    ("url", Text::Plain(opt(&a.url)), Lines),
+                    ("description", Text::Plain(opt(&a.description)), Paragraphs),
                 ],
             },
         );
@@ -329,21 +359,25 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                 title: e.title.clone(),
                 path: super::paging::event_path(reg, urls, e),
                 fields: vec![
-                    ("date", e.date.text(lang), Lines),
-                    ("date_label", opt(&e.date_label), Lines),
-                    ("title", e.title.clone(), Lines),
-                    ("description", plain(&opt(&e.description)), Paragraphs),
+                    ("date", Text::Plain(e.date.text(lang)), Lines),
+                    ("date_label", Text::Plain(opt(&e.date_label)), Lines),
+                    ("title", Text::Plain(e.title.clone()), Lines),
+                    (
+                        "description",
+                        Text::Markdown(e.description.as_deref().unwrap_or_default()),
+                        Paragraphs,
+                    ),
                     (
                         "initiatives",
-                        list(e.initiatives.iter().map(|i| title(i)).collect()),
+                        Text::Plain(list(e.initiatives.iter().map(|i| title(i)).collect())),
                         Lines,
                     ),
                     (
                         "actors",
-                        list(e.actors.iter().map(|a| name(a)).collect()),
+                        Text::Plain(list(e.actors.iter().map(|a| name(a)).collect())),
                         Lines,
                     ),
-                    ("source", opt(&e.source), Lines),
+                    ("source", Text::Plain(opt(&e.source)), Lines),
                 ],
             },
         );
@@ -356,19 +390,19 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
                 title: m.title.clone(),
                 path: urls.page(&p.slug_path),
                 fields: vec![
-                    ("title", m.title.clone(), Lines),
-                    ("date", date(&m.date), Lines),
-                    ("updated", date(&m.updated), Lines),
-                    ("lang", p.lang.code().to_owned(), Lines),
-                    ("summary", opt(&m.summary), Paragraphs),
-                    ("author", opt(&m.author), Lines),
-                    ("tags", m.tags.join(", "), Lines),
+                    ("title", Text::Plain(m.title.clone()), Lines),
+                    ("date", Text::Plain(date(&m.date)), Lines),
+                    ("updated", Text::Plain(date(&m.updated)), Lines),
+                    ("lang", Text::Plain(p.lang.code().to_owned()), Lines),
+                    ("summary", Text::Plain(opt(&m.summary)), Paragraphs),
+                    ("author", Text::Plain(opt(&m.author)), Lines),
+                    ("tags", Text::Plain(m.tags.join(", ")), Lines),
                     (
                         "initiatives",
-                        list(m.initiatives.iter().map(|i| title(i)).collect()),
+                        Text::Plain(list(m.initiatives.iter().map(|i| title(i)).collect())),
                         Lines,
                     ),
-                    ("body", plain(p.body()), Paragraphs),
+                    ("body", Text::Markdown(p.body()), Paragraphs),
                 ],
             },
         );
@@ -377,16 +411,20 @@ fn snapshots(reg: &Registry, urls: &Urls) -> BTreeMap<(Kind, String), Snapshot> 
 }
 
 fn diff_fields(
-    old: &[(&'static str, String, Unit)],
-    new: &[(&'static str, String, Unit)],
+    old: &[(&'static str, Text, Unit)],
+    new: &[(&'static str, Text, Unit)],
 ) -> Vec<FieldChange> {
     let mut out = Vec::new();
     for ((key, before, unit), (_, after, _)) in old.iter().zip(new) {
-        if units(before, *unit) != units(after, *unit) {
+        if before.same_source(after) {
+            continue;
+        }
+        let (before, after) = (before.plain(), after.plain());
+        if before != after && units(&before, *unit) != units(&after, *unit) {
             out.push(FieldChange {
                 key: (*key).to_owned(),
                 unit: *unit,
-                blocks: diff_text(before, after, *unit),
+                blocks: diff_text(&before, &after, *unit),
             });
         }
     }

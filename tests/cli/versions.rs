@@ -170,6 +170,38 @@ fn a_second_release_compares_with_the_first() {
     assert!(a < b && b < c);
 }
 
+/// A text is compared as readers see it: Markdown written differently that reads the
+/// same (a paragraph wrapped anew, `_` for `*`) is no change, and a word changed is one.
+#[test]
+fn markdown_rewritten_to_read_the_same_is_no_change() {
+    let site = copy_site("basic");
+    assert!(release(site.path(), &["2020"]).status.success());
+    let page = site.path().join("content/pages/artikler/nyhet.md");
+    edit(
+        &page,
+        "«Dette er viktig», seier ministeren. Sjå",
+        "«Dette er viktig»,\nseier ministeren.   Sjå",
+    );
+    edit(
+        &page,
+        "*Solnedgang over åsane. Foto: Redaksjonen*",
+        "_Solnedgang over åsane. Foto: Redaksjonen_",
+    );
+    let out = site.path().join("out");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let changes = read(&out, "endringer/index.html");
+    assert!(changes.contains("Ingenting er endret."), "{changes}");
+
+    edit(&page, "Foto: Redaksjonen", "Foto: Desken");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let changes = read(&out, "endringer/index.html");
+    assert!(!changes.contains("Ingenting er endret."), "{changes}");
+    assert!(changes.contains("<span class=\"change-what change-changed\">Endret</span> <a href=\"/artikler/nyhet/\">Ei nyheit</a>"), "{changes}");
+    assert!(changes.contains("Desken"), "{changes}");
+}
+
 #[test]
 fn bad_names_are_refused() {
     let site = copy_site("basic");
