@@ -276,7 +276,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         language,
         images: crate::images::counts(),
     };
-    let manifest = crate::cache::store(&paths.out, inputs, fingerprint, &summary, written);
+    let stored_cache = crate::cache::store(&paths.out, inputs, fingerprint, &summary, written);
     phases.done("store the build cache");
     // Last, so that it does not take the processors from the work above.
     if options.one_off {
@@ -291,7 +291,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         std::mem::forget(prepared);
         std::mem::forget(stored);
         std::mem::forget(sources);
-        std::mem::forget(manifest);
+        std::mem::forget(stored_cache);
     }
     Ok(summary)
 }
@@ -300,8 +300,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
 /// for profiling, not part of the command line's contract.
 struct Phases {
     last: Option<Instant>,
-    /// The processor time the process had used at `last`.
-    cpu: Duration,
+    /// The processor time the process had used at `last`, where the system tells.
+    cpu: Option<Duration>,
     /// How long each output took to render, when on.
     jobs: std::sync::Mutex<Vec<(Duration, String)>>,
 }
@@ -311,7 +311,7 @@ impl Phases {
         let on = std::env::var_os("MANDAT_TIMINGS").is_some_and(|v| !v.is_empty());
         Phases {
             last: on.then_some(started),
-            cpu: cpu_time(),
+            cpu: on.then(cpu_time).flatten(),
             jobs: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -358,16 +358,24 @@ impl Phases {
     fn done(&mut self, what: &str) {
         if let Some(last) = self.last {
             let (now, cpu) = (Instant::now(), cpu_time());
+            let mut notes = Vec::new();
+            if let Some(mb) = peak_memory() {
+                notes.push(format!("peak memory so far {mb} MB"));
+            }
             // How many processors the phase kept busy on average: below the machine's
-            // count, part of it ran alone.
-            let busy =
-                (cpu.saturating_sub(self.cpu)).as_secs_f64() / (now - last).as_secs_f64().max(1e-6);
-            let memory =
-                peak_memory().map_or(String::new(), |mb| format!("peak memory so far {mb} MB, "));
-            eprintln!(
-                "{:>6} ms  {what} ({memory}{busy:.1} processors busy)",
-                (now - last).as_millis(),
-            );
+            // count, part of it ran alone (rayon's workers spin a little before they
+            // sleep, which counts as busy).
+            if let (Some(cpu), Some(before)) = (cpu, self.cpu) {
+                let busy =
+                    cpu.saturating_sub(before).as_secs_f64() / (now - last).as_secs_f64().max(1e-6);
+                notes.push(format!("{busy:.1} processors busy"));
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join(", "))
+            };
+            eprintln!("{:>6} ms  {what}{notes}", (now - last).as_millis());
             (self.last, self.cpu) = (Some(now), cpu);
         }
     }
@@ -383,22 +391,25 @@ fn peak_memory() -> Option<u64> {
 
 /// The processor time the process has used so far (user and system), where the system
 /// tells (Unix).
-fn cpu_time() -> Duration {
+fn cpu_time() -> Option<Duration> {
     #[cfg(unix)]
     {
         let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
         // SAFETY: getrusage fills the struct it is given, and says whether it did.
-        if unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } == 0 {
-            // SAFETY: filled, as getrusage returned 0.
-            let usage = unsafe { usage.assume_init() };
-            let micros = |t: libc::timeval| {
-                u64::try_from(t.tv_sec).unwrap_or(0) * 1_000_000
-                    + u64::try_from(t.tv_usec).unwrap_or(0)
-            };
-            return Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime));
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } != 0 {
+            return None;
         }
+        // SAFETY: filled, as getrusage returned 0.
+        let usage = unsafe { usage.assume_init() };
+        let micros = |t: libc::timeval| {
+            u64::try_from(t.tv_sec).unwrap_or(0) * 1_000_000 + u64::try_from(t.tv_usec).unwrap_or(0)
+        };
+        Some(Duration::from_micros(
+            micros(usage.ru_utime) + micros(usage.ru_stime),
+        ))
     }
-    Duration::ZERO
+    #[cfg(not(unix))]
+    None
 }
 
 fn progress(done: &AtomicUsize, finished: &AtomicBool, total: usize) {

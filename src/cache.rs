@@ -47,8 +47,7 @@ pub struct Manifest {
     digest: String,
     /// What the build reported.
     summary: Reported,
-    /// The output's files, sorted by path (not stored): as `previous` found them, or as
-    /// the build that writes the manifest put them there.
+    /// The output's files as `previous` found them, sorted by path (not stored).
     #[serde(skip)]
     found: Vec<OutputFile>,
 }
@@ -513,19 +512,31 @@ fn binary() -> &'static str {
 
 /// Writes the manifest of the build now at `out` (after the swap), with what it read
 /// (`fingerprint`) and reported; a failure only costs the next build its cache. Gives
-/// the manifest back, for a caller about to end to leave to the system.
+/// back what it was given, for a caller about to end to leave to the system.
 pub fn store(
     out: &Path,
     inputs: Inputs,
     fingerprint: String,
     summary: &crate::build::Summary,
     mut written: Written,
-) -> Option<Manifest> {
+) -> (Option<Manifest>, Written) {
     let digest = if written.unknown {
-        output_digest(out)?
+        output_digest(out)
     } else {
-        written.digest()
+        Some(written.digest())
     };
+    let manifest = digest.and_then(|digest| manifest(out, inputs, fingerprint, summary, digest));
+    (manifest, written)
+}
+
+/// The manifest `store` writes, written.
+fn manifest(
+    out: &Path,
+    inputs: Inputs,
+    fingerprint: String,
+    summary: &crate::build::Summary,
+    digest: String,
+) -> Option<Manifest> {
     let manifest = Manifest {
         format: FORMAT,
         output: identity(out)?,
@@ -534,7 +545,7 @@ pub fn store(
         fingerprint,
         digest,
         summary: Reported::of(summary),
-        found: written.files,
+        found: Vec::new(),
     };
     // Written as it is serialized: at 100,000 pages the manifest is tens of MB.
     write_beside(out, CACHE, |w| Ok(serde_json::to_writer(w, &manifest)?));

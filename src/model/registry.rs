@@ -459,7 +459,7 @@ impl Registry {
             .chain(self.initiatives.values().map(|i| (&i.source, &i.meta.tags)));
         let mut first: BTreeMap<String, (&str, String)> = BTreeMap::new();
         // Each spelling's slug, made once: a site has many pages and few tags.
-        let mut slugs: HashMap<&str, String> = HashMap::new();
+        let mut slugs: rustc_hash::FxHashMap<&str, String> = Default::default();
         let mut out = Vec::new();
         for (src, tags) in tagged {
             for tag in tags {

@@ -80,8 +80,8 @@ struct Snapshot<'r> {
 }
 
 /// A field's text as readers see it, or the Markdown it is made from: made plain only
-/// when compared with other Markdown (the same Markdown reads the same), as most texts
-/// of a version are those of the next.
+/// when compared with different Markdown (the same Markdown reads the same), as most
+/// texts of a version are those of the next.
 enum Text<'r> {
     Plain(String),
     Markdown(&'r str),
@@ -95,7 +95,8 @@ impl Text<'_> {
         }
     }
 
-    /// Whether the two read the same without making either plain.
+    /// Whether the two are known to read the same without making either plain (false
+    /// says only that they must be made plain to tell).
     fn same_source(&self, other: &Text) -> bool {
         match (self, other) {
             (Text::Plain(a), Text::Plain(b)) => a == b,

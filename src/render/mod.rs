@@ -288,8 +288,10 @@ pub fn prepare_in<'a>(
         })
         .unzip();
     errors.extend(failed.into_iter().flatten());
-    // Sorted in parallel, so that the map is built in one pass (the keys are unique).
-    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Sorted in parallel, so that the map is built in one pass. Stable: of two bodies
+    // under one key (two measures of an initiative given one id, an error reported
+    // anyway), the later is kept, as inserting them one by one did.
+    keyed.par_sort_by(|a, b| a.0.cmp(&b.0));
     let bodies: BTreeMap<String, Arc<Rendered>> = keyed.into_iter().collect();
     errors.extend(embed::check(
         reg,
