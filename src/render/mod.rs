@@ -395,10 +395,15 @@ impl Prepared<'_> {
     /// index, written as many files. (Made inside one of their jobs, a worker waiting on
     /// it could be handed another of them.)
     pub fn ready(&self) {
-        self.lists();
-        if self.plan.values().any(|j| matches!(j, Job::SearchIndex)) {
-            self.search_index(&self.ctx());
-        }
+        // The lists' order and the index need nothing of each other.
+        rayon::join(
+            || self.lists(),
+            || {
+                if self.plan.values().any(|j| matches!(j, Job::SearchIndex)) {
+                    self.search_index(&self.ctx());
+                }
+            },
+        );
     }
 
     /// The HTML of `body`, the body at `key`: as rendered by `prepare`, or, when a
