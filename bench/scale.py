@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -45,7 +46,22 @@ def timed(cmd, cwd=None, env=None):
 
 
 def mandat_build(site, out, *extra, env=None):
-    return timed([MANDAT, "build", "--root", site, "--out", out, *extra], env=env)
+    result = timed([MANDAT, "build", "--root", site, "--out", out, *extra], env=env)
+    settle(out)
+    return result
+
+
+def settle(out, limit=300):
+    """Waits until the previous output a build swapped out (`.NAME.old-*`, removed by a
+    process of its own after the build returns) is gone, so that the next timed build
+    does not share the processors with its removal: at 100,000 pages that takes
+    seconds."""
+    parent, name = os.path.split(os.path.abspath(out))
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if not any(f.startswith(f".{name}.old-") for f in os.listdir(parent)):
+            return
+        time.sleep(0.1)
 
 
 def hugo_build(site, out):

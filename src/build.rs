@@ -171,9 +171,6 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         if show {
             s.spawn(|| progress(&done, &finished, total));
         }
-        // This build's pages' bodies, for the next build (good whatever this one's end).
-        s.spawn(|| crate::cache::store_bodies(&paths.out, &stored));
-        s.spawn(|| crate::cache::store_fronts(&paths.out, &sources));
         // The unchanged outputs are linked from the previous output while what several
         // outputs share (the search index) is made: the one is mostly the system's work,
         // the other the processors'.
@@ -200,6 +197,10 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
             },
         );
         phases.done("search index, and unchanged outputs linked");
+        // This build's pages' bodies and fields, for the next build (good whatever this
+        // one's end), written while the pages are: not to slow what they all wait for.
+        s.spawn(|| crate::cache::store_bodies(&paths.out, &stored));
+        s.spawn(|| crate::cache::store_fronts(&paths.out, &sources));
         let r = plan
             .par_iter()
             .zip(linked)
