@@ -529,7 +529,7 @@ pub fn store(
     (manifest, written)
 }
 
-/// The manifest `store` writes, written.
+/// Writes the manifest of `store`, and gives it back.
 fn manifest(
     out: &Path,
     inputs: Inputs,

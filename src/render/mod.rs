@@ -641,8 +641,14 @@ impl Prepared<'_> {
         context.insert("site", &self.site_header(ctx, None, lang));
         let mut cached = BTreeMap::new();
         for (name, key) in self.theme.cached() {
-            let html = (self.theme.tera.render(name, &context))
-                .map_err(|e| self.theme.render_error(name, &e))?;
+            let html = self.theme.tera.render(name, &context).map_err(|e| {
+                // What the part was given, for the error to say (only when it fails).
+                let gets = match context.clone().into_json() {
+                    Value::Object(map) => map.keys().cloned().collect(),
+                    _ => Vec::new(),
+                };
+                self.theme.part_error(name, &e, &gets)
+            })?;
             cached.insert(key, html);
         }
         context.insert("cached", &cached);

@@ -176,28 +176,48 @@ impl Theme {
         })
     }
 
-    /// A Tera error while rendering `template`, pointed at the first line (of the template
-    /// or of one it extends or includes) that uses the name Tera could not resolve.
+    /// A Tera error while rendering `template` for a page, pointed at the first line (of
+    /// the template or of one it extends or includes) that uses the name Tera could not
+    /// resolve.
     pub fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        self.template_error(template, e, None)
+    }
+
+    /// As `render_error`, for a part rendered once for each language (`cached`), which
+    /// was given the variables `gets`.
+    pub fn part_error(&self, template: &str, e: &tera::Error, gets: &[String]) -> Diagnostic {
+        self.template_error(template, e, Some(gets))
+    }
+
+    fn template_error(
+        &self,
+        template: &str,
+        e: &tera::Error,
+        part: Option<&[String]>,
+    ) -> Diagnostic {
         let display = |t: &str| {
             self.template_paths
                 .get(t)
                 .cloned()
                 .unwrap_or_else(|| t.to_owned())
         };
-        let once = template.starts_with(CACHED);
-        let subject = if once {
-            "a part rendered once for each language"
-        } else {
-            "the page"
+        let subject = match part {
+            Some(_) => "a part rendered once for each language",
+            None => "the page",
         };
         let mut d = template_diagnostic(&display(template), None, e, subject);
         let Some(name) = d.message.split('`').nth(1).map(str::to_owned) else {
             return d;
         };
-        if once {
+        if let Some(gets) = part {
+            let mut gets: Vec<String> = gets.iter().map(|g| format!("`{g}`")).collect();
+            let last = gets.pop().unwrap_or_default();
+            let gets = match gets.is_empty() {
+                true => last,
+                false => format!("{} and {last}", gets.join(", ")),
+            };
             d = d.hint(format!(
-                "{template} is rendered once for each language, not for each page: it gets `site`, `urls`, `lang`, `t`, `st`, `public`, `assets` and `statement_href`, not `page`, `path` or `chrome` (docs/themes.md, Parts rendered once); move what differs from page to page into base.html"
+                "{template} is rendered once for each language, not for each page: it gets {gets}; not `page`, `path` or `chrome` (docs/themes.md, Parts rendered once): move what differs from page to page into base.html"
             ));
         }
         let others = self.template_texts.keys().filter(|t| *t != template);

@@ -374,8 +374,9 @@ fn a_part_rendered_once_that_uses_the_page_is_refused_with_what_it_gets() {
         stderr.contains("themes/default/templates/cached/footer.html:1:12: error: the template uses `page.title`, which a part rendered once for each language does not have"),
         "{stderr}"
     );
+    // What it gets is what it was given.
     assert!(
-        stderr.contains("rendered once for each language, not for each page"),
+        stderr.contains("rendered once for each language, not for each page: it gets `assets`, `lang`, `public`, `site`, `st`, `statement_href`, `t` and `urls`; not `page`"),
         "{stderr}"
     );
     assert!(!out.exists(), "nothing written");
