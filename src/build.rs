@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use crate::cache::Written;
 use crate::config::Paths;
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::fs::{Taken, MARKER};
+use crate::fs::MARKER;
 use crate::output::file_for;
 use crate::render::reuse::Earlier;
 use crate::render::{self, plan::Job};
@@ -99,7 +99,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         },
         || crate::cache::previous(&paths.out).filter(|_| !options.no_cache),
     );
-    if let Some(before) = before.take_if(|b| b.is_for(&fingerprint)) {
+    // Nothing read has changed: then nothing is built, if the output is as it was left.
+    if let Some(before) = before.take_if(|b| b.is_for(&fingerprint) && b.intact(&paths.out)) {
         let mut summary = before.into_summary();
         phases.done("nothing changed since the previous build");
         summary.millis = started.elapsed().as_millis();
@@ -147,10 +148,10 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     // output is about to be replaced: its manifest goes first (a build that failed on
     // the content before this point keeps it, and the next build its cache).
     let mut before = before.filter(|_| previous.is_some() && crate::cache::forget(&paths.out));
-    // Its files as they were found: a file linked from it is the same file.
-    let old_files = before
+    // Its files as its build left them: a file still so is linked from it.
+    let left = before
         .as_mut()
-        .map(crate::cache::Manifest::take_found)
+        .map(crate::cache::Manifest::take_files)
         .unwrap_or_default();
     let inputs = crate::cache::Inputs::of(&sources, &prepared, &extra);
     let unchanged = inputs.unchanged(before.as_ref(), &prepared, &plan);
@@ -180,13 +181,10 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
                     .zip(&unchanged)
                     .map(|((_, path, _), unchanged)| {
                         let previous = previous.filter(|_| *unchanged)?;
-                        let file = file_for(&staging, path);
-                        let taken = crate::fs::link_previous(&file_for(previous, path), &file)?;
+                        let (old, new) = (file_for(previous, path), file_for(&staging, path));
+                        let kept = Written::keep(&left, (previous, &old), (&staging, &new))?;
                         done.fetch_add(1, Ordering::Relaxed);
-                        Some(match taken {
-                            Taken::Linked => Written::linked(&staging, &file, &old_files),
-                            Taken::Copied => Written::file(&staging, &file),
-                        })
+                        Some(kept)
                     })
                     .collect()
             },

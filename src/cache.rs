@@ -28,7 +28,7 @@ use crate::render::Prepared;
 use crate::session::Sources;
 
 /// Changes when the file's shape does.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// What one build's outputs were made from.
 #[derive(Serialize, Deserialize)]
@@ -43,13 +43,11 @@ pub struct Manifest {
     pages: Vec<PageEntry>,
     /// Every file the build read, and the command's options (`fingerprint`).
     fingerprint: String,
-    /// The output's files as the build left them (`output_digest`).
-    digest: String,
+    /// The output's files as the build left them, sorted by path: a file of it is
+    /// linked into the next output only if it is still so (`Written::keep`).
+    files: Vec<OutputFile>,
     /// What the build reported.
     summary: Reported,
-    /// The output's files as `previous` found them, sorted by path (not stored).
-    #[serde(skip)]
-    found: Vec<OutputFile>,
 }
 
 /// What a build reported, to be reported again by a build that finds nothing changed.
@@ -244,23 +242,17 @@ pub fn store_fronts(out: &Path, sources: &Sources) {
     }
 }
 
-/// The manifest of the build that wrote `out`, if there is one, `out` is that build's
-/// output, and its files are as that build left them.
+/// The manifest of the build that wrote `out`, if there is one and `out` is that build's
+/// output. Its files are not looked at here: a build finds what of them is as that build
+/// left them while it links them (`Written::keep`), and `Manifest::intact` reads the
+/// whole folder where nothing is to be built.
 pub fn previous(out: &Path) -> Option<Manifest> {
     let text = std::fs::read(file(out)).ok()?;
-    let mut manifest: Manifest = serde_json::from_slice(&text).ok()?;
+    let manifest: Manifest = serde_json::from_slice(&text).ok()?;
     let valid = manifest.format == FORMAT
         && Some(manifest.output) == identity(out)
         && out.join(crate::fs::MARKER).is_file();
-    if !valid {
-        return None;
-    }
-    let mut found = Written::found_in(out)?;
-    if found.digest() != manifest.digest {
-        return None;
-    }
-    manifest.found = found.files;
-    Some(manifest)
+    valid.then_some(manifest)
 }
 
 /// Removes the manifest of the build that wrote `out`, as the output is about to be
@@ -281,9 +273,16 @@ impl Manifest {
         self.fingerprint == fingerprint
     }
 
-    /// The output's files as they were found, sorted by path, for `Written::linked`.
-    pub fn take_found(&mut self) -> Vec<OutputFile> {
-        std::mem::take(&mut self.found)
+    /// Whether the output folder `out` holds exactly the files its build left there, as
+    /// it left them: none changed, added or removed by hand since. A walk through every
+    /// folder of it, for a build that would otherwise write nothing.
+    pub fn intact(&self, out: &Path) -> bool {
+        Written::found_in(out).is_some_and(|mut found| *found.sorted() == self.files)
+    }
+
+    /// The output's files as its build left them, sorted by path, for `Written::keep`.
+    pub fn take_files(&mut self) -> Vec<OutputFile> {
+        std::mem::take(&mut self.files)
     }
 
     /// What its build reported.
@@ -311,15 +310,6 @@ pub fn fingerprint(root: &Path, options: &[&str]) -> String {
     let mut g = DefaultHasher::new();
     (0x6669_6e67_u64, h.finish()).hash(&mut g);
     format!("{:016x}{:016x}", h.finish(), g.finish())
-}
-
-/// The files of the output folder as they are now: their paths, sizes, times and inodes
-/// (`Written::digest`). A file changed, added or removed by hand since the build changes
-/// it; an empty folder does not, as it changes nothing a reader is sent. (Not the
-/// status-change time: removing the previous output, whose unchanged files the new one
-/// links to, changes it.)
-fn output_digest(out: &Path) -> Option<String> {
-    Some(Written::found_in(out)?.digest())
 }
 
 /// Every file below `dir` (links included, not followed), by its path below it with `/`
@@ -352,8 +342,10 @@ fn files_below(dir: &Path, rel: &str) -> Option<Vec<OutputFile>> {
 }
 
 /// The files a build put in its output, each with what the system kept of it as it was
-/// put there: what the next build finds when it reads the folder (`output_digest`),
-/// without reading it again.
+/// put there: its size, times and inode, which a file changed by hand since no longer
+/// has. (Not the status-change time: removing the previous output, whose unchanged files
+/// the new one links to, changes it.) An empty folder is not recorded, as it changes
+/// nothing a reader is sent.
 #[derive(Default)]
 pub struct Written {
     files: Vec<OutputFile>,
@@ -376,15 +368,27 @@ impl Written {
         Some((Self::path(below, file)?, stat(&m, false)))
     }
 
-    /// The file `file`, below the output folder `below`, made a hard link to the file
-    /// at the same path in the previous output, which held `found` (sorted by path): the
-    /// same file, so what the system keeps of it is as it was found.
-    pub fn linked(below: &Path, file: &Path, found: &[OutputFile]) -> Option<OutputFile> {
-        let rel = Self::path(below, file)?;
-        match found.binary_search_by(|f| f.0.as_str().cmp(&rel)) {
-            Ok(i) => found.get(i).cloned(),
-            Err(_) => Self::file(below, file),
+    /// Puts the previous output's file `old` (below the folder `was`) at `new` (below
+    /// `below`): a hard link to it, or a copy where the system has none. Only if it is as
+    /// the previous build left it, by `left` (its files, sorted by path): `None` for a
+    /// file changed or removed by hand since, which is then written anew. A hard link is
+    /// the same file, so what the system keeps of it is as it was left.
+    pub fn keep(
+        left: &[OutputFile],
+        (was, old): (&Path, &Path),
+        (below, new): (&Path, &Path),
+    ) -> Option<Option<OutputFile>> {
+        let rel = Self::path(was, old)?;
+        let i = left.binary_search_by(|f| f.0.as_str().cmp(&rel)).ok()?;
+        let as_left = left.get(i)?;
+        let now = std::fs::symlink_metadata(old).ok()?;
+        if stat(&now, false) != as_left.1 {
+            return None;
         }
+        Some(match crate::fs::link_previous(old, new)? {
+            crate::fs::Taken::Linked => Some(as_left.clone()),
+            crate::fs::Taken::Copied => Self::file(below, new),
+        })
     }
 
     /// The path of `file` below `below`, with `/` between folders.
@@ -405,10 +409,10 @@ impl Written {
         }
     }
 
-    /// The files by path, hashed.
-    fn digest(&mut self) -> String {
+    /// The files, sorted by path.
+    fn sorted(&mut self) -> &Vec<OutputFile> {
         self.files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        format!("{:016x}", crate::kept::hash64(&self.files))
+        &self.files
     }
 }
 
@@ -512,21 +516,20 @@ fn binary() -> &'static str {
 
 /// Writes the manifest of the build now at `out` (after the swap), with what it read
 /// (`fingerprint`) and reported; a failure only costs the next build its cache. Gives
-/// back what it was given, for a caller about to end to leave to the system.
+/// it back, for a caller about to end to leave to the system.
 pub fn store(
     out: &Path,
     inputs: Inputs,
     fingerprint: String,
     summary: &crate::build::Summary,
-    mut written: Written,
-) -> (Option<Manifest>, Written) {
-    let digest = if written.unknown {
-        output_digest(out)
+    written: Written,
+) -> Option<Manifest> {
+    let files = if written.unknown {
+        Written::found_in(out).map(|found| found.files)
     } else {
-        Some(written.digest())
+        Some(written.files)
     };
-    let manifest = digest.and_then(|digest| manifest(out, inputs, fingerprint, summary, digest));
-    (manifest, written)
+    files.and_then(|files| manifest(out, inputs, fingerprint, summary, files))
 }
 
 /// Writes the manifest of `store`, and gives it back.
@@ -535,17 +538,17 @@ fn manifest(
     inputs: Inputs,
     fingerprint: String,
     summary: &crate::build::Summary,
-    digest: String,
+    mut files: Vec<OutputFile>,
 ) -> Option<Manifest> {
+    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let manifest = Manifest {
         format: FORMAT,
         output: identity(out)?,
         whole: inputs.whole,
         pages: inputs.pages,
         fingerprint,
-        digest,
+        files,
         summary: Reported::of(summary),
-        found: Vec::new(),
     };
     // Written as it is serialized: at 100,000 pages the manifest is tens of MB.
     write_beside(out, CACHE, |w| Ok(serde_json::to_writer(w, &manifest)?));
@@ -733,50 +736,63 @@ fn hash_of(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn write_files(out: &Path, rels: &[&str]) -> Written {
+        let mut written = Written::default();
+        for rel in rels {
+            let file = out.join(rel);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, rel).unwrap();
+            written.add(Written::file(out, &file));
+        }
+        written
+    }
+
     /// What a build records of the files it puts in its output is what reading the
     /// folder finds, until a file in it is changed, added or removed.
     #[test]
     fn the_files_written_are_what_reading_the_output_finds() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
-        let mut written = Written::default();
-        for rel in ["index.html", "a/index.html", "a/b/c.json", "sok/0.json"] {
-            let file = out.join(rel);
-            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-            std::fs::write(&file, rel).unwrap();
-            written.add(Written::file(&out, &file));
-        }
-        let digest = written.digest();
-        assert_eq!(output_digest(&out), Some(digest.clone()));
+        let mut written = write_files(&out, &["index.html", "a/index.html", "a/b/c.json"]);
+        let left = written.sorted().clone();
+        let found = || Written::found_in(&out).unwrap().sorted().clone();
+        assert_eq!(found(), left);
         std::fs::write(out.join("a/b/d.txt"), "added by hand").unwrap();
-        assert_ne!(output_digest(&out), Some(digest.clone()));
+        assert_ne!(found(), left);
         std::fs::remove_file(out.join("a/b/d.txt")).unwrap();
-        assert_eq!(output_digest(&out), Some(digest.clone()));
+        assert_eq!(found(), left);
         std::fs::write(out.join("a/index.html"), "changed by hand").unwrap();
-        assert_ne!(output_digest(&out), Some(digest));
+        assert_ne!(found(), left);
     }
 
-    /// A file hard-linked from the previous output is recorded as the walk of that
-    /// output found it, and that is what reading the new output finds.
+    /// A file of the previous output is linked into the new one as its build left it,
+    /// and recorded so, which is what reading the new output finds; one changed or
+    /// removed by hand since is not taken, and is written anew.
     #[test]
-    fn a_linked_file_is_recorded_as_the_previous_output_had_it() {
+    fn a_file_is_kept_from_the_previous_output_only_as_its_build_left_it() {
         let dir = tempfile::tempdir().unwrap();
         let (old, new) = (dir.path().join("old"), dir.path().join("new"));
-        let rels = ["index.html", "a/index.html", "a/b/c.json"];
-        for rel in rels {
-            let file = old.join(rel);
-            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-            std::fs::write(&file, rel).unwrap();
-        }
-        let mut found = Written::found_in(&old).unwrap();
-        found.digest();
+        let rels = ["index.html", "a/index.html", "a/b/c.json", "b/index.html"];
+        let left = write_files(&old, &rels).sorted().clone();
+        std::fs::write(old.join("a/b/c.json"), "changed by hand").unwrap();
+        std::fs::remove_file(old.join("b/index.html")).unwrap();
         let mut written = Written::default();
+        let mut kept = Vec::new();
         for rel in rels {
-            let file = new.join(rel);
-            let taken = crate::fs::link_previous(&old.join(rel), &file);
-            assert_eq!(taken, Some(crate::fs::Taken::Linked));
-            written.add(Written::linked(&new, &file, &found.files));
+            let (was, now) = (old.join(rel), new.join(rel));
+            match Written::keep(&left, (&old, &was), (&new, &now)) {
+                Some(file) => {
+                    kept.push(rel);
+                    written.add(file);
+                }
+                None => assert!(!now.exists(), "{rel} is not put in the new output"),
+            }
         }
-        assert_eq!(output_digest(&new), Some(written.digest()));
+        assert_eq!(kept, ["index.html", "a/index.html"]);
+        assert_eq!(
+            Written::found_in(&new).unwrap().sorted(),
+            written.sorted(),
+            "what is recorded of the kept files is what the new output holds"
+        );
     }
 }

@@ -496,10 +496,23 @@ fn a_build_with_nothing_changed_leaves_the_output_as_it_is() {
     fs::remove_file(out.join("index.html")).unwrap();
     assert!(cached_build(root, &out).is_some());
     assert_eq!(tree(&out), files);
-    fs::write(out.join("tidslinje/index.html"), "endret for hånd").unwrap();
-    assert!(cached_build(root, &out).is_some());
-    assert_eq!(tree(&out), files);
-    assert_eq!(cached_build(root, &out), None);
+    // A file changed by hand is written again, and one added by hand is not in the next
+    // output; the rest is linked from the output as it was, not written again.
+    let home_now = inode("index.html");
+    for (file, by_hand) in [
+        ("tidslinje/index.html", "endret for hånd"),
+        ("lagt-til.html", "lagt til for hånd"),
+    ] {
+        fs::write(out.join(file), by_hand).unwrap();
+        assert!(cached_build(root, &out).is_some(), "{file}");
+        assert_eq!(tree(&out), files, "{file}");
+        assert_eq!(
+            inode("index.html"),
+            home_now,
+            "{file}: index.html is linked"
+        );
+        assert_eq!(cached_build(root, &out), None);
+    }
 
     // A content file saved again, even with its old time put back.
     let page = root.join("content/pages/tilgjengelighet.md");
