@@ -40,10 +40,26 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name == "4913"
 }
 
+/// Most text files a site has (a page, a record) fit in this many bytes.
+const TEXT_FILE: usize = 16 * 1024;
+
+/// The bytes of the file at `path`, read into room for most text files without asking
+/// the file's size first: one system call fewer for each of a large site's pages. (A
+/// `File` read to its end asks it; through `take` it is read as any reader is.)
+fn read_whole(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(TEXT_FILE);
+    fs::File::open(path)?
+        .take(u64::MAX)
+        .read_to_end(&mut bytes)?;
+    bytes.shrink_to_fit();
+    Ok(bytes)
+}
+
 /// Reads a text file: UTF-8 checked (with the line of the first bad byte), BOM stripped,
 /// CRLF made LF so lines and columns match what the editor shows.
 pub fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
-    let bytes = fs::read(path).map_err(|e| {
+    let bytes = read_whole(path).map_err(|e| {
         let mut d = io_diagnostic(path, "read the file", &e);
         d.path = display.to_owned();
         d
@@ -506,6 +522,26 @@ pub fn remove_dir_if_exists(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file is read whole whatever its size: empty, within the room made for it, or
+    /// larger.
+    #[test]
+    fn reads_a_text_file_of_any_size_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        for len in [
+            0,
+            5,
+            TEXT_FILE - 1,
+            TEXT_FILE,
+            TEXT_FILE + 1,
+            5 * TEXT_FILE + 3,
+        ] {
+            let text: String = "æøå barnevern\n".chars().cycle().take(len).collect();
+            let path = dir.path().join(format!("{len}.md"));
+            std::fs::write(&path, &text).unwrap();
+            assert_eq!(read_text(&path, "content/x.md").unwrap(), text, "{len}");
+        }
+    }
 
     #[test]
     fn knows_editor_temp_files() {

@@ -140,7 +140,7 @@ impl LoadCache {
         if !matches!(kind, Kind::Page) || !file.is_file() {
             return None;
         }
-        let record = read_record(config, file, rel, *kind, &self.fronts);
+        let record = read_record(config, file, rel, *kind, &self.fronts, false);
         let page = match &record {
             Ok(Record::Page(p)) => Ok((**p).clone()),
             // Read in part: the whole site is read, so that what it refers to is checked.
@@ -243,7 +243,10 @@ fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSe
         .filter(|(_, r)| r.is_none())
         .map(|(i, _)| {
             let (path, rel, kind) = &cache.files[i];
-            (i, read_record(config, path, rel, *kind, &cache.fronts))
+            (
+                i,
+                read_record(config, path, rel, *kind, &cache.fronts, rewalk),
+            )
         })
         .collect();
     for (i, r) in read {
@@ -505,16 +508,18 @@ fn record_id(source: &SourceFile, rel: &str) -> Result<String, Diagnostic> {
     Ok(id.to_owned())
 }
 
+/// Reads the file at `path`. `walked`: found by the walk just made, which checked the
+/// links it found; the dev server re-reads files without walking again, and a file may
+/// have become a link to elsewhere since.
 fn read_record(
     config: &Config,
     path: &Path,
     rel: &str,
     kind: Kind,
     fronts: &Fronts,
+    walked: bool,
 ) -> Result<Record, Vec<Diagnostic>> {
-    // The walk checked the links it found; the dev server re-reads files without walking
-    // again, and a file may have become a link to elsewhere since.
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+    if !walked && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         links::Allowed::new(&config.root, &config.content_dir)
             .check(path)
             .map_err(|e| vec![e.diagnostic(&format!("{}/{rel}", config.display_dir))])?;
