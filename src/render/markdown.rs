@@ -265,11 +265,7 @@ pub fn render(
 
     assign_heading_ids(&mut events, &mut out, reserved);
 
-    let content_rel = source
-        .path
-        .strip_prefix(linker.content_dir)
-        .and_then(|p| p.strip_prefix('/'))
-        .unwrap_or(&source.path);
+    let content_rel = content_rel(source, linker);
     let skip: Vec<std::ops::Range<usize>> = events
         .iter()
         .filter(|(e, _)| {
@@ -691,6 +687,95 @@ pub(super) fn line_col(markdown: &str, offset: usize, line_offset: usize) -> (us
     (line, column)
 }
 
+/// Where a link leads, as far as the site's files and addresses say: all that rendering
+/// it reads besides the page's own address and the text it is written in.
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    /// Not a link to check: an address elsewhere, or none.
+    Elsewhere,
+    /// The site path the link is recorded with (`LinkRef::path`), without its anchor.
+    Site(String),
+    /// A page's own anchor (`#roller`): recorded with the page's address.
+    Own,
+    /// Out of the content folder.
+    Outside,
+    /// A record file that is not there: `content/<target>`.
+    Missing { dir: String, target: String },
+    /// A file outside `pages/`, which cannot be linked as a file.
+    NotPages,
+}
+
+/// Where `written`, a link in the file at `content_rel` (below the content folder),
+/// leads (not checked for a refused scheme: `refused`).
+fn target(written: &str, content_rel: &str, linker: &Linker) -> Target {
+    let is_external = written.starts_with("//")
+        || written
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.is_empty());
+    if is_external || written.is_empty() {
+        return Target::Elsewhere;
+    }
+    let (path_part, anchor) = match written.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (written, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or("");
+    if path_part.is_empty() {
+        return Target::Own;
+    }
+    if path_part.starts_with('/') {
+        let site_path = linker.urls.site(path_part);
+        // An event past the first page of a timeline: its page, wherever the list puts it.
+        return match anchor.and_then(|a| linker.events.get(&format!("{site_path}#{a}"))) {
+            Some(page) => Target::Site(page.clone()),
+            None => Target::Site(site_path),
+        };
+    }
+    let dir = content_rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let Some(target) = normalize(dir, path_part) else {
+        return Target::Outside;
+    };
+    let is_record = [".md", ".yaml", ".yml"].iter().any(|e| target.ends_with(e));
+    if is_record {
+        match linker.sources.get(&target) {
+            Some(site_path) => Target::Site(site_path.clone()),
+            None => Target::Missing {
+                dir: dir.to_owned(),
+                target,
+            },
+        }
+    } else if let Some(asset) = target.strip_prefix("pages/") {
+        Target::Site(linker.urls.file(asset))
+    } else {
+        Target::NotPages
+    }
+}
+
+/// Whether `link`, recorded when a body in the file at `content_rel` for the page at
+/// `own_path` was rendered, leads where it did then: a body whose every link does, and
+/// whose text, file, address and the rest of `linker` are the same, renders the same.
+pub(super) fn leads_as_before(
+    link: &LinkRef,
+    content_rel: &str,
+    own_path: &str,
+    linker: &Linker,
+) -> bool {
+    match target(&link.written, content_rel, linker) {
+        Target::Site(path) => path == link.path,
+        Target::Own => own_path == link.path,
+        _ => false,
+    }
+}
+
+/// The file a body is written in, below the content folder as `linker` names it.
+pub(super) fn content_rel<'s>(source: &'s SourceFile, linker: &Linker) -> &'s str {
+    source
+        .path
+        .strip_prefix(linker.content_dir)
+        .and_then(|p| p.strip_prefix('/'))
+        .unwrap_or(&source.path)
+}
+
 /// Rewrites one link destination and records it for checking.
 #[allow(clippy::too_many_arguments)]
 fn resolve<'a>(
@@ -710,108 +795,60 @@ fn resolve<'a>(
         errors.push(d);
         return dest.clone();
     }
-    let is_external = written.starts_with("//")
-        || written
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.is_empty());
-    if is_external || written.is_empty() {
-        return dest.clone();
-    }
-    let (path_part, anchor) = match written.split_once('#') {
-        Some((p, a)) => (p, Some(a.to_owned())),
-        None => (written.as_str(), None),
-    };
-    let path_part = path_part.split('?').next().unwrap_or("");
-    let mut record = |path: String| {
+    let anchor = written.split_once('#').map(|(_, a)| a.to_owned());
+    let mut record = |path: &str| {
         out.links.push(LinkRef {
-            path,
+            path: path.to_owned(),
             anchor: anchor.clone().filter(|a| !a.is_empty()),
             file,
             line,
             column,
             written: written.clone(),
         });
+        CowStr::from(match &anchor {
+            Some(a) => format!("{}#{a}", linker.urls.href(path)),
+            None => linker.urls.href(path),
+        })
     };
-    if path_part.is_empty() {
-        record(own_path.to_owned());
-        return dest.clone();
-    }
-    let with_anchor = |p: &str| match &anchor {
-        Some(a) => format!("{}#{a}", linker.urls.href(p)),
-        None => linker.urls.href(p),
+    let broken = |message: String, suggestion: Option<String>| {
+        link_error(source, line, column, &written, &message, suggestion)
     };
-    if path_part.starts_with('/') {
-        let mut site_path = linker.urls.site(path_part);
-        // An event past the first page of a timeline: its page, wherever the list puts it.
-        if let Some(page) = anchor
-            .as_ref()
-            .and_then(|a| linker.events.get(&format!("{site_path}#{a}")))
-        {
-            site_path.clone_from(page);
+    let error = match target(&written, content_rel, linker) {
+        Target::Elsewhere => return dest.clone(),
+        Target::Own => {
+            record(own_path);
+            return dest.clone();
         }
-        record(site_path.clone());
-        return CowStr::from(with_anchor(&site_path));
-    }
-    let dir = content_rel.rsplit_once('/').map_or("", |(d, _)| d);
-    let Some(target) = normalize(dir, path_part) else {
-        errors.push(link_error(
-            source,
-            line,
-            column,
-            &written,
-            &format!("the link points outside the {}/ folder", linker.content_dir),
+        Target::Site(site_path) => return record(&site_path),
+        Target::Outside => broken(
+            format!("the link points outside the {}/ folder", linker.content_dir),
             None,
         )
-        .hint("link only to files inside content/; for a page elsewhere on the web, write its full address (https://…)"));
-        return dest.clone();
-    };
-    let is_record = [".md", ".yaml", ".yml"].iter().any(|e| target.ends_with(e));
-    if is_record {
-        match linker.sources.get(&target) {
-            Some(site_path) => {
-                record(site_path.clone());
-                CowStr::from(with_anchor(site_path))
-            }
-            None => {
-                let folder = target.rsplit_once('/').map_or("", |(d, _)| d);
-                let names = linker
-                    .sources
-                    .keys()
-                    .filter(|k| k.rsplit_once('/').map_or("", |(d, _)| d) == folder)
-                    .map(String::as_str);
-                let suggestion = did_you_mean(&target, names).map(|s| relative_from(dir, s));
-                errors.push(link_error(
-                    source,
-                    line,
-                    column,
-                    &written,
-                    &format!(
-                        "the link points to {}/{target}, which does not exist",
-                        linker.content_dir
-                    ),
-                    suggestion,
-                ));
-                dest.clone()
-            }
+        .hint("link only to files inside content/; for a page elsewhere on the web, write its full address (https://…)"),
+        Target::Missing { dir, target } => {
+            let folder = target.rsplit_once('/').map_or("", |(d, _)| d);
+            let names = linker
+                .sources
+                .keys()
+                .filter(|k| k.rsplit_once('/').map_or("", |(d, _)| d) == folder)
+                .map(String::as_str);
+            let suggestion = did_you_mean(&target, names).map(|s| relative_from(&dir, s));
+            let content = linker.content_dir;
+            broken(
+                format!("the link points to {content}/{target}, which does not exist"),
+                suggestion,
+            )
         }
-    } else if let Some(asset) = target.strip_prefix("pages/") {
-        let site_path = linker.urls.file(asset);
-        record(site_path.clone());
-        CowStr::from(with_anchor(&site_path))
-    } else {
-        errors.push(link_error(
-            source,
-            line,
-            column,
-            &written,
-            &format!(
+        Target::NotPages => broken(
+            format!(
                 "only files under {}/pages/ can be linked as files",
                 linker.content_dir
             ),
             None,
-        ));
-        dest.clone()
-    }
+        ),
+    };
+    errors.push(error);
+    dest.clone()
 }
 
 /// The error for an address of a kind that is not accepted (`javascript:`), if it is one.
@@ -955,6 +992,50 @@ mod tests {
             ]),
         };
         render(md, &src, 4, "/own/", 0, &linker, &["fakta"], true)
+    }
+
+    /// Each link a body records leads where it did for as long as the addresses it
+    /// depends on stay; then a stored body is taken. One whose target moved, or whose
+    /// event went on to another page of the timeline, does not.
+    #[test]
+    fn a_recorded_link_leads_as_before_until_its_target_moves() {
+        let md = "[Om](../om.md), [KS](../../actors/ks.yaml#roller), [her](#fakta), \
+                  [hending](/tidslinje/#hending-60), [fil](vedlegg.pdf), [ute](https://x.no)";
+        let r = render_in("content/pages/a/x.md", md).unwrap();
+        assert_eq!(r.links.len(), 5, "{:?}", r.links);
+        let urls = Urls::new(crate::model::Lang::Nb, "", "");
+        let images = test_images();
+        let (mut s, mut events) = (sources(), BTreeMap::new());
+        events.insert(
+            "/tidslinje/#hending-60".to_owned(),
+            "/tidslinje/side/2/".to_owned(),
+        );
+        let leads = |s: &BTreeMap<String, String>, events: &BTreeMap<String, String>| {
+            let linker = Linker {
+                sources: s,
+                urls: &urls,
+                content_dir: "content",
+                allow_html: false,
+                images: &images,
+                events,
+            };
+            r.links
+                .iter()
+                .map(|l| leads_as_before(l, "pages/a/x.md", "/own/", &linker))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(leads(&s, &events), [true; 5]);
+        // Another page added: nothing this body links to moved.
+        s.insert("pages/ny.md".into(), "/ny/".into());
+        assert_eq!(leads(&s, &events), [true; 5]);
+        s.insert("pages/om.md".into(), "/om-oss/".into());
+        events.insert(
+            "/tidslinje/#hending-60".to_owned(),
+            "/tidslinje/side/3/".to_owned(),
+        );
+        assert_eq!(leads(&s, &events), [false, true, true, false, true]);
+        s.remove("actors/ks.yaml");
+        assert!(!leads(&s, &events)[1], "a target removed");
     }
 
     #[test]

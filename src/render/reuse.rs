@@ -135,8 +135,8 @@ impl Earlier<'_> {
 /// Pages' bodies as a build keeps them for the next one, in a file beside its output
 /// (cache.rs): each without its HTML, which its page renders again when it is written
 /// (`Prepared::body_html`), and under the key of everything it was rendered from
-/// (`page_key`), so that a body is taken only where rendering it again would give the
-/// same. Each line starts with a hash of the rest of it, so that a line changed by
+/// (`page_key`) but where its links lead, which is looked at link by link when it is
+/// taken: a body is taken only where rendering it again would give the same. Each line starts with a hash of the rest of it, so that a line changed by
 /// anything but a build is left out; the file's first line names the `mandat` that
 /// wrote it (cache.rs).
 #[derive(Default)]
@@ -202,26 +202,26 @@ impl Stored {
             e.file = file;
         }
         r.released = true;
-        self.taken += 1;
         Some(r)
     }
 }
 
-/// How links resolve: everything of `linker` a body's rendering reads besides its own
-/// text, file and address.
+/// Everything of `linker` a body's rendering reads besides its own text, file and
+/// address, and where its links lead: a stored body is taken only if each of its links
+/// still leads where it did (`markdown::leads_as_before`), so that a page added, moved or
+/// removed costs only the bodies that link to it.
 fn linker_key(linker: &Linker) -> u64 {
     hash64((
-        linker.sources,
         format!("{:?}", linker.urls),
         linker.content_dir,
         linker.allow_html,
         format!("{:?}", linker.images),
-        linker.events,
     ))
 }
 
-/// The key of a page's body: everything rendering it reads (`render_work`). Not the
-/// number of its file, which only its links' and embeds' `file` hold (`Stored::take`).
+/// The key of a page's body: everything rendering it reads (`render_work`) but where its
+/// links lead (`linker_key`). Not the number of its file, which only its links' and
+/// embeds' `file` hold (`Stored::take`).
 /// Stored bodies are compared one to one, by a page's address, so an edit goes unseen
 /// only if the old and new inputs' 64-bit hashes agree by chance.
 fn page_key(linker: u64, w: &super::Work, source: &SourceFile) -> u64 {
@@ -320,7 +320,6 @@ pub(super) fn render_bodies(
                     page.then(|| page_key(linker, w, files[w.file]))
                 })
                 .collect();
-            s.taken = 0;
             let taken = work
                 .iter()
                 .zip(&keys)
@@ -341,10 +340,16 @@ pub(super) fn render_bodies(
         .par_iter()
         .zip(stored)
         .map(|(w, stored)| {
-            if let Some(r) = stored {
+            let source = files[w.file];
+            let content_rel = markdown::content_rel(source, linker);
+            let leads_as_before = |r: &Rendered| {
+                r.links
+                    .iter()
+                    .all(|l| markdown::leads_as_before(l, content_rel, &w.own, linker))
+            };
+            if let Some(r) = stored.filter(leads_as_before) {
                 return (Ok(Arc::new(r)), true);
             }
-            let source = files[w.file];
             match kept.and_then(|c| c.get(&w.key, source, w.file, w.line, &w.own)) {
                 Some(r) => (Ok(r), true),
                 None => {
@@ -378,6 +383,7 @@ pub(super) fn render_bodies(
         }
         Earlier::Stored(s) => {
             s.earlier = HashMap::new();
+            s.taken = rendered.iter().filter(|(_, reused)| *reused).count();
             s.now = work
                 .par_iter()
                 .zip(&rendered)

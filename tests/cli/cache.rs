@@ -375,6 +375,17 @@ fn stored_bodies_are_taken_only_where_they_hold() {
     assert_eq!(cached_build_reporting(root, &out).bodies, pages - 2);
     same_as_clean();
 
+    // A page added or removed costs its own body only: every other page's links lead
+    // where they did. (A link that leads elsewhere now renders its page's body again:
+    // lists.rs, a_link_to_an_event_follows_it_to_its_page_of_the_timeline.)
+    let added = root.join("content/pages/ny-side.md");
+    fs::write(&added, "---\ntitle: Ny side\n---\nTekst.\n").unwrap();
+    assert_eq!(cached_build_reporting(root, &out).bodies, pages);
+    same_as_clean();
+    fs::remove_file(&added).unwrap();
+    assert_eq!(cached_build_reporting(root, &out).bodies, pages);
+    same_as_clean();
+
     // A link that resolves differently (here: the base path) renders every body again.
     replace(
         &root.join("content/site.yaml"),
