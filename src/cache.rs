@@ -28,7 +28,7 @@ use crate::render::Prepared;
 use crate::session::Sources;
 
 /// Changes when the file's shape does.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// What one build's outputs were made from.
 #[derive(Serialize, Deserialize)]
@@ -111,6 +111,10 @@ impl Reported {
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 struct PageEntry {
     path: String,
+    /// Its address below the site's (`Page::slug_path`), and whether it is a section's
+    /// `_index.md`: where a page removed was listed.
+    slug: String,
+    section: bool,
     /// Hashes of the whole file and of its front matter.
     text: String,
     front: String,
@@ -585,6 +589,8 @@ impl Inputs {
                     .par_iter()
                     .map(|p| PageEntry {
                         path: p.source.path.clone(),
+                        slug: p.slug_path.clone(),
+                        section: p.is_section,
                         text: hash_of(&p.source.text),
                         front: hash_of(p.front_matter()),
                         tags: p.meta.tags.clone(),
@@ -598,7 +604,8 @@ impl Inputs {
 
     /// Which of `outputs` (every output of every site, as the build renders them) are
     /// as the previous build wrote them, by what `before` says it was made from. None
-    /// when anything but pages changed, or the pages came, went or moved.
+    /// when anything but pages changed, or, on a site with frozen versions, when pages
+    /// came, went or moved (`whole`).
     pub fn unchanged(
         &self,
         before: Option<&Manifest>,
@@ -613,42 +620,52 @@ impl Inputs {
             return none();
         };
         let pages = &current.reg.pages;
-        if before.whole != self.whole
-            || before.pages.len() != self.pages.len()
-            || before
-                .pages
-                .iter()
-                .zip(&self.pages)
-                .any(|(a, b)| a.path != b.path)
-        {
+        if before.whole != self.whole {
             return none();
         }
-        // The pages as they were, as far as `affected` looks at them.
-        let olds: Vec<(usize, Page, bool)> = before
+        // The pages as they were, as far as `affected` looks at them: each changed one
+        // with its old tags and initiatives, each added one as it is, and each removed one
+        // where it was (the rest of it is not looked at: taken from any page).
+        let was: rustc_hash::FxHashMap<&str, &PageEntry> =
+            before.pages.iter().map(|p| (p.path.as_str(), p)).collect();
+        let is: rustc_hash::FxHashSet<&str> = self.pages.iter().map(|p| p.path.as_str()).collect();
+        let as_was = |entry: &PageEntry, like: &Page| Page {
+            meta: PageMeta {
+                tags: entry.tags.clone(),
+                initiatives: entry.initiatives.clone(),
+                ..like.meta.clone()
+            },
+            ..like.clone()
+        };
+        let mut olds: Vec<(Option<usize>, Page, bool)> = Vec::new();
+        for (i, now) in self.pages.iter().enumerate() {
+            match was.get(now.path.as_str()) {
+                Some(old) if old.text == now.text => {}
+                Some(old) => olds.push((Some(i), as_was(old, &pages[i]), old.front != now.front)),
+                None => olds.push((Some(i), pages[i].clone(), true)),
+            }
+        }
+        for gone in before
             .pages
             .iter()
-            .zip(&self.pages)
-            .enumerate()
-            .filter(|(_, (a, b))| a.text != b.text)
-            .map(|(i, (a, b))| {
-                let new = &pages[i];
-                let old = Page {
-                    meta: PageMeta {
-                        tags: a.tags.clone(),
-                        initiatives: a.initiatives.clone(),
-                        ..new.meta.clone()
-                    },
-                    ..new.clone()
-                };
-                (i, old, a.front != b.front)
-            })
-            .collect();
+            .filter(|p| !is.contains(p.path.as_str()))
+        {
+            let Some(any) = pages.first() else {
+                return none();
+            };
+            let old = Page {
+                slug_path: gone.slug.clone(),
+                is_section: gone.section,
+                ..as_was(gone, any)
+            };
+            olds.push((None, old, true));
+        }
         let changes: Vec<PageChange> = olds
             .iter()
             .map(|(i, old, front)| PageChange {
                 index: *i,
                 old,
-                new: &pages[*i],
+                new: i.and_then(|i| pages.get(i)).unwrap_or(old),
                 front: *front,
             })
             .collect();
@@ -711,11 +728,27 @@ fn whole(sources: &Sources, prepared: &[Prepared], extra: &Value) -> String {
         }
     }
     // Every address and what is published there; files copied as they are by their
-    // size and time, as any page showing them might depend on them.
+    // size and time, as any page showing them might depend on them. On a site without
+    // frozen versions, not what pages come and go with (`unchanged` follows them); with
+    // them, every address, as each version's page names the same page in the others.
+    let versioned = prepared.len() > 1;
     for p in prepared {
         for (path, job) in &p.plan {
+            let shown = match job {
+                _ if versioned => format!("{job:?}"),
+                Job::Page(_)
+                | Job::Tag(_)
+                | Job::More(..)
+                | Job::Redirect(crate::render::aliases::Target::Page(_))
+                | Job::SitemapPart(_)
+                | Job::SearchPart(_) => continue,
+                // A section by its folder: a new folder is listed in the one above it,
+                // and may be in the menu.
+                Job::Section(folder, index) => format!("section {folder} {}", index.is_some()),
+                _ => format!("{job:?}"),
+            };
             path.hash(&mut h);
-            format!("{job:?}").hash(&mut h);
+            shown.hash(&mut h);
             if let Job::Asset(file) = job {
                 let m = std::fs::metadata(file).ok();
                 format!("{:?}", m.map(|m| (m.len(), m.modified().ok()))).hash(&mut h);

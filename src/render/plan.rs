@@ -464,9 +464,11 @@ fn numbered_address(p: &Page, urls: &Urls, named: &mut BTreeSet<String>) -> Opti
     )
 }
 
-/// A page whose file changed, with the same address and kind as before.
+/// A page whose file changed, with the same address and kind as before; or a page added
+/// (`old` is `new`) or removed (`new` is `old`, and it has no `index`).
 pub struct PageChange<'a> {
-    pub index: usize,
+    /// Its index in the new registry.
+    pub index: Option<usize>,
     pub old: &'a Page,
     pub new: &'a Page,
     /// Whether the front matter changed too (title, date, tags, …); if not, only the body did.
@@ -495,10 +497,10 @@ pub fn affected<'p>(job: &Job, change: &PageChange, page_at: impl Fn(usize) -> &
     match job {
         // The home page shows the root `_index.md` and the first pages of each section.
         Job::Home => front || (change.new.is_section && change.new.slug_path.is_empty()),
-        Job::Page(j) => *j == i || (front && change.is_index_above(&page_at(*j).slug_path)),
+        Job::Page(j) => Some(*j) == i || (front && change.is_index_above(&page_at(*j).slug_path)),
         // A section shows its `_index.md`, its pages and its subsections' titles.
         Job::Section(s, index) => {
-            *index == Some(i)
+            (index.is_some() && *index == i)
                 || (front && change.pages().iter().any(|p| is_below(&p.slug_path, s)))
                 || (front && change.is_index_above(s))
         }
@@ -511,7 +513,7 @@ pub fn affected<'p>(job: &Job, change: &PageChange, page_at: impl Fn(usize) -> &
                     .any(|p| p.meta.initiatives.contains(id))
         }
         // The page at an old address shows the title of the page it leads to.
-        Job::Redirect(super::aliases::Target::Page(j)) => front && *j == i,
+        Job::Redirect(super::aliases::Target::Page(j)) => front && Some(*j) == i,
         Job::Tags | Job::Sitemap | Job::SitemapPart(_) => front,
         Job::More(list, _) => affected(list, change, page_at),
         Job::Tag(slug) => {

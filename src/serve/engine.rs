@@ -218,7 +218,7 @@ impl Engine {
         let changes: Vec<PageChange> = swapped
             .iter()
             .map(|(i, old, front)| PageChange {
-                index: *i,
+                index: Some(*i),
                 old,
                 new: &sources.current().pages[*i],
                 front: *front,
@@ -562,7 +562,7 @@ fn page_changes<'a>(
         }
         if !(Arc::ptr_eq(&o.source.text, &n.source.text) || o.source.text == n.source.text) {
             changes.push(PageChange {
-                index,
+                index: Some(index),
                 old: o,
                 new: n,
                 front: o.front_matter() != n.front_matter(),

@@ -112,11 +112,20 @@ fn append(path: &Path, more: &str) {
 
 const TAGS: &[&str] = &["tillit", "Kompetanse", "samarbeid", "kvalitet"];
 
+/// A page with two tags (now and then one no other page has) and an old address.
 fn new_page(n: u64, rng: &mut Rng) -> String {
-    let tags = [rng.pick(TAGS), rng.pick(TAGS)];
+    let own = format!("emne {}", rng.below(20));
+    let tags = [
+        *rng.pick(TAGS),
+        if rng.below(3) == 0 {
+            &own
+        } else {
+            *rng.pick(TAGS)
+        },
+    ];
     let initiatives = if rng.below(2) == 0 { "[avtale]" } else { "[]" };
     format!(
-        "---\ntitle: Side {n}\ndate: 2020-0{}-1{}\nsummary: Om side {n}.\ntags: [{}, {}]\ninitiatives: {initiatives}\n---\n## Om {n}\n\nTekst om side {n}, se [tidslinjen](/tidslinje/).\n",
+        "---\ntitle: Side {n}\ndate: 2020-0{}-1{}\nsummary: Om side {n}.\ntags: [{}, {}]\ninitiatives: {initiatives}\naliases: [/gammel-{n}/]\n---\n## Om {n}\n\nTekst om side {n}, se [tidslinjen](/tidslinje/).\n",
         1 + rng.below(9),
         rng.below(10),
         tags[0],
@@ -141,13 +150,19 @@ fn random_edits_build_as_a_clean_build_does() {
     cached_build(root, &out);
     // Every kind of edit once, in an order where each finds what it edits; then at random.
     let first = [0, 2, 4, 0, 4, 5, 3, 7, 8, 8, 8, 9, 10, 11, 4, 6];
-    for step in 0..30 {
+    for step in 0..40 {
         let n = step as u64 + 1;
         let kind = first.get(step).copied().unwrap_or_else(|| rng.below(12));
         let what = match kind {
             0 | 1 => {
-                let rel = format!("pages/artikler/side-{n}.md");
-                fs::write(content.join(&rel), new_page(n, &mut rng)).unwrap();
+                // Mostly in a section there is; now and then in a new one.
+                let rel = match rng.below(5) {
+                    0 => format!("pages/ny-{}/side-{n}.md", rng.below(2)),
+                    _ => format!("pages/artikler/side-{n}.md"),
+                };
+                let path = content.join(&rel);
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                fs::write(path, new_page(n, &mut rng)).unwrap();
                 pages.push(rel.clone());
                 format!("add {rel}")
             }
