@@ -387,7 +387,11 @@ impl TryFrom<KeptTerms> for Terms {
     type Error = &'static str;
 
     fn try_from(k: KeptTerms) -> Result<Terms, &'static str> {
-        if k.list.split_terminator(' ').count() != k.counts.len() {
+        // As many as `iter` finds: one before each space, and one after the last if the
+        // list does not end with one (a byte count: every body read back is counted).
+        let spaces = k.list.bytes().filter(|b| *b == b' ').count();
+        let terms = spaces + usize::from(!k.list.is_empty() && !k.list.ends_with(' '));
+        if terms != k.counts.len() {
             return Err("the terms and their counts differ in number");
         }
         Ok(Terms {
@@ -545,5 +549,30 @@ mod tests {
         let back: Vec<(&str, u32)> = terms.iter().collect();
         assert_eq!(back, [("barnevern", 3), ("tillit", 1), ("æøå", 2)]);
         assert_eq!(Terms::new([]).iter().count(), 0);
+    }
+
+    /// Terms read back are refused unless there is a count for every term `iter` gives.
+    #[test]
+    fn terms_read_back_need_a_count_for_every_term() {
+        let read = |json: &str| serde_json::from_str::<Terms>(json).ok();
+        let terms = Terms::new([("barnevern", 3), ("tillit", 1)]);
+        let json = serde_json::to_string(&terms).unwrap();
+        assert_eq!(read(&json), Some(terms));
+        for (list, counts, ok) in [
+            ("", "[]", true),
+            ("a b ", "[1,2]", true),
+            ("a b", "[1,2]", true),
+            ("a  b ", "[1,2,3]", true),
+            ("a b ", "[1]", false),
+            ("a b", "[1,2,3]", false),
+            ("", "[1]", false),
+        ] {
+            let json = format!(r#"{{"list":"{list}","counts":{counts}}}"#);
+            let back = read(&json);
+            assert_eq!(back.is_some(), ok, "{json}");
+            if let Some(t) = back {
+                assert_eq!(t.iter().count(), t.len(), "{json}");
+            }
+        }
     }
 }
