@@ -7,8 +7,8 @@
 For each size it writes a corpus with bench/corpus.py, then per run, alternating the
 tools: a full build of mandat into a new folder and one of Hugo (up to --hugo-max
 pages: Hugo takes minutes above that), a rebuild with nothing changed into the same
-folder, and a rebuild after one page's body was edited (the edit is undone after each
-run, with a build that is not timed). It prints medians of wall time and peak memory
+folder, a rebuild after one page's body was edited, and one after a page was added (each
+undone after the run, with a build that is not timed). It prints medians of wall time and peak memory
 (maximum resident set size, from GNU time), the ratios to Hugo and to mandat's own full
 build, and, from one more build with MANDAT_TIMINGS=1, how long each phase took and
 the time of the full build without the search index (a single output, reported apart).
@@ -110,6 +110,17 @@ def edit_one(site):
     return undo
 
 
+def add_one(site):
+    """Adds a page to the first section; returns a function that removes it."""
+    pages = os.path.join(site, "content", "pages")
+    section = sorted(d for d in os.listdir(pages) if os.path.isdir(os.path.join(pages, d)))[0]
+    path = os.path.join(pages, section, "ny-side-for-maalingen.md")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("---\ntitle: Ny side for målingen\ndate: 2024-05-01\ntags: [tillit]\n---\n"
+                "Et avsnitt skrevet for målingen.\n")
+    return lambda: os.remove(path)
+
+
 def same_tree(a, b):
     cmp = filecmp.dircmp(a, b)
     stack = [cmp]
@@ -145,14 +156,15 @@ def main():
     hv = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1] if hugo else "-"
     print(f"mandat, Hugo {hv}; {args.runs} runs per size, medians; {os.cpu_count()} cores")
     head = (f"{'pages':>7} | {'full s':>7} {'hugo s':>7} {'ratio':>6} | {'MB':>6} {'hugo MB':>8} {'ratio':>6} | "
-            f"{'same s':>7} {'x full':>6} | {'1 edit s':>8} {'x full':>6} | {'MB same':>7} {'MB edit':>7}")
+            f"{'same s':>7} {'x full':>6} | {'1 edit s':>8} {'x full':>6} | {'1 add s':>7} {'x full':>6} | "
+            f"{'MB same':>7} {'MB edit':>7}")
     rows, details = [], []
     with tempfile.TemporaryDirectory(prefix="mandat-scale-", dir=args.out) as tmp:
         for size in [int(s) for s in args.sizes.split(",")]:
             site = os.path.join(tmp, f"site-{size}")
             subprocess.run([sys.executable, os.path.join(HERE, "corpus.py"), site, "--pages", str(size),
                             *args.corpus_args.split()], check=True, stdout=subprocess.DEVNULL)
-            full, hugo_runs, same, edit = [], [], [], []
+            full, hugo_runs, same, edit, add = [], [], [], [], []
             for run in range(args.runs):
                 out = os.path.join(tmp, f"out-{size}-{run}")
                 os.sync()
@@ -175,19 +187,28 @@ def main():
                     shutil.rmtree(clean)
                 undo()
                 mandat_build(site, out)
+                undo = add_one(site)
+                add.append(mandat_build(site, out)[:2])
+                if args.check:
+                    mandat_build(site, clean, "--no-cache")
+                    assert same_tree(out, clean), f"{size}: a rebuild after a page was added differs from a clean build"
+                    shutil.rmtree(clean)
+                undo()
+                mandat_build(site, out)
                 shutil.rmtree(out)
             steps, search = phases(site, os.path.join(tmp, f"phases-{size}"))
             shutil.rmtree(os.path.join(tmp, f"phases-{size}"))
             fs, fm = med(r[0] for r in full), med(r[1] for r in full) / 1024
             ss, sm = med(r[0] for r in same), med(r[1] for r in same) / 1024
             es, em = med(r[0] for r in edit), med(r[1] for r in edit) / 1024
+            ads = med(r[0] for r in add)
             if hugo_runs:
                 hs, hm = med(r[0] for r in hugo_runs), med(r[1] for r in hugo_runs) / 1024
                 hugo_cols = f"{hs:>7.2f} {fs / hs:>6.2f} | {fm:>6.0f} {hm:>8.0f} {fm / hm:>6.2f}"
             else:
                 hugo_cols = f"{'-':>7} {'-':>6} | {fm:>6.0f} {'-':>8} {'-':>6}"
             rows.append(f"{size:>7} | {fs:>7.2f} {hugo_cols} | {ss:>7.2f} {ss / fs:>6.2f} | "
-                        f"{es:>8.2f} {es / fs:>6.2f} | {sm:>7.0f} {em:>7.0f}")
+                        f"{es:>8.2f} {es / fs:>6.2f} | {ads:>7.2f} {ads / fs:>6.2f} | {sm:>7.0f} {em:>7.0f}")
             total = sum(ms for ms, _ in steps)
             details.append(f"{size} pages, phases of one full build (ms): "
                            + ", ".join(f"{what} {ms}" for ms, what in steps)
