@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::error::Diagnostic;
 use crate::load::Fronts;
 use crate::model::{Page, PageMeta};
-use crate::render::plan::{self, Job, PageChange};
+use crate::render::plan::{Job, PageChange};
 use crate::render::reuse::Stored;
 use crate::render::Prepared;
 use crate::session::Sources;
@@ -375,8 +375,9 @@ impl Written {
     /// Puts the previous output's file `old` (below the folder `was`) at `new` (below
     /// `below`): a hard link to it, or a copy where the system has none. Only if it is as
     /// the previous build left it, by `left` (its files, sorted by path): `None` for a
-    /// file changed or removed by hand since, which is then written anew. A hard link is
-    /// the same file, so what the system keeps of it is as it was left.
+    /// file changed or removed by hand since, which is then written anew. Otherwise what
+    /// to record of the file put there (`add`): as it was left, for a hard link, which is
+    /// the same file; as it is now, for a copy (`None` if that cannot be read).
     pub fn keep(
         left: &[OutputFile],
         (was, old): (&Path, &Path),
@@ -625,24 +626,27 @@ impl Inputs {
         }
         // The pages as they were, as far as `affected` looks at them: each changed one
         // with its old tags and initiatives, each added one as it is, and each removed one
-        // where it was (the rest of it is not looked at: taken from any page).
+        // where it was, with its tags and initiatives (and nothing else).
         let was: rustc_hash::FxHashMap<&str, &PageEntry> =
             before.pages.iter().map(|p| (p.path.as_str(), p)).collect();
         let is: rustc_hash::FxHashSet<&str> = self.pages.iter().map(|p| p.path.as_str()).collect();
-        let as_was = |entry: &PageEntry, like: &Page| Page {
-            meta: PageMeta {
-                tags: entry.tags.clone(),
-                initiatives: entry.initiatives.clone(),
-                ..like.meta.clone()
-            },
-            ..like.clone()
-        };
         let mut olds: Vec<(Option<usize>, Page, bool)> = Vec::new();
-        for (i, now) in self.pages.iter().enumerate() {
+        for (i, (now, page)) in self.pages.iter().zip(pages).enumerate() {
             match was.get(now.path.as_str()) {
                 Some(old) if old.text == now.text => {}
-                Some(old) => olds.push((Some(i), as_was(old, &pages[i]), old.front != now.front)),
-                None => olds.push((Some(i), pages[i].clone(), true)),
+                Some(old) => {
+                    let meta = PageMeta {
+                        tags: old.tags.clone(),
+                        initiatives: old.initiatives.clone(),
+                        ..page.meta.clone()
+                    };
+                    let as_was = Page {
+                        meta,
+                        ..page.clone()
+                    };
+                    olds.push((Some(i), as_was, old.front != now.front));
+                }
+                None => olds.push((Some(i), page.clone(), true)),
             }
         }
         for gone in before
@@ -650,15 +654,23 @@ impl Inputs {
             .iter()
             .filter(|p| !is.contains(p.path.as_str()))
         {
-            let Some(any) = pages.first() else {
-                return none();
-            };
-            let old = Page {
+            let removed = Page {
+                meta: PageMeta {
+                    tags: gone.tags.clone(),
+                    initiatives: gone.initiatives.clone(),
+                    ..PageMeta::default()
+                },
+                lang: current.reg.config.lang,
                 slug_path: gone.slug.clone(),
                 is_section: gone.section,
-                ..as_was(gone, any)
+                body_at: 0,
+                source: crate::model::SourceFile {
+                    path: gone.path.clone(),
+                    text: std::sync::Arc::from(""),
+                    body_line: 1,
+                },
             };
-            olds.push((None, old, true));
+            olds.push((None, removed, true));
         }
         let changes: Vec<PageChange> = olds
             .iter()
@@ -669,6 +681,7 @@ impl Inputs {
                 front: *front,
             })
             .collect();
+        let touched = current.touched(&changes);
         outputs
             .par_iter()
             .map(|(p, _, job)| {
@@ -679,9 +692,7 @@ impl Inputs {
                     _ if !is_current => true,
                     // The list of versions tells what changed in the current site.
                     Job::Versions => changes.is_empty(),
-                    _ => !changes
-                        .iter()
-                        .any(|c| plan::affected(job, c, |j| &pages[j])),
+                    _ => !current.affected(job, &changes, &touched),
                 }
             })
             .collect()
@@ -733,6 +744,8 @@ fn whole(sources: &Sources, prepared: &[Prepared], extra: &Value) -> String {
     // them, every address, as each version's page names the same page in the others.
     let versioned = prepared.len() > 1;
     for p in prepared {
+        // Every page's footer links the accessibility statement, if there is one.
+        p.statement().hash(&mut h);
         for (path, job) in &p.plan {
             let shown = match job {
                 _ if versioned => format!("{job:?}"),

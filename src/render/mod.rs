@@ -77,6 +77,14 @@ struct Work<'a> {
     excerpt: bool,
 }
 
+/// What page changes alter beyond what `plan::affected` finds (`Prepared::touched`).
+pub struct Touched {
+    /// The pages whose bodies show an events embed titled with a tag they may respell.
+    pages: BTreeSet<usize>,
+    /// An initiative's body does.
+    everything: bool,
+}
+
 /// A site ready to render: every body rendered, every link checked, every path planned.
 pub struct Prepared<'a> {
     pub reg: &'a Registry,
@@ -586,7 +594,6 @@ impl Prepared<'_> {
         lang: Lang,
         extra: &Value,
     ) -> Result<tera::Context, Diagnostic> {
-        let statement = self.urls.page("tilgjengelighet");
         let shared = Shared {
             urls: SiteUrls {
                 home: ctx.href(&self.urls.home()),
@@ -606,10 +613,7 @@ impl Prepared<'_> {
                     .as_ref()
                     .map(|_| ctx.href(&self.urls.changes())),
             },
-            statement_href: self
-                .plan
-                .contains_key(&statement)
-                .then(|| ctx.href(&statement)),
+            statement_href: self.statement().map(|s| ctx.href(&s)),
             t: self.theme.strings.get(&lang).cloned().unwrap_or_default(),
             assets: self
                 .theme
@@ -711,6 +715,59 @@ impl Prepared<'_> {
             // Versions have no feed of their own: readers subscribe to the current site.
             atom: ctx.href("/atom.xml"),
         }
+    }
+
+    /// What `changes` alter beyond what `plan::affected` finds from the pages alone: an
+    /// events embed is titled with its tag as the first page with that tag writes it
+    /// (render/pages/embeds.rs), so a page's tags may change another page's embed.
+    pub fn touched(&self, changes: &[plan::PageChange]) -> Touched {
+        let tags: rustc_hash::FxHashSet<String> = changes
+            .iter()
+            .filter(|c| c.front)
+            .flat_map(|c| c.old.meta.tags.iter().chain(&c.new.meta.tags))
+            .map(|t| crate::model::slugify(t))
+            .collect();
+        let shows = |key: String| {
+            self.bodies.get(&key).is_some_and(|b| {
+                b.embeds.iter().any(|e| {
+                    e.kind == embed::Kind::Events
+                        && e.target
+                            .as_ref()
+                            .is_some_and(|t| tags.contains(&crate::model::slugify(&t.value)))
+                })
+            })
+        };
+        let pages = if tags.is_empty() {
+            BTreeSet::new()
+        } else {
+            (0..self.reg.pages.len())
+                .filter(|i| shows(format!("page:{i}")))
+                .collect()
+        };
+        // An initiative's body is on its page and its timelines: then all is rendered.
+        let everything = !tags.is_empty()
+            && self
+                .reg
+                .initiatives
+                .keys()
+                .any(|id| shows(format!("initiative:{id}")));
+        Touched { pages, everything }
+    }
+
+    /// Whether rendering `job` may give other bytes after `changes`, with what they
+    /// touched (`touched`).
+    pub fn affected(&self, job: &Job, changes: &[plan::PageChange], touched: &Touched) -> bool {
+        let page_at = |j: usize| &self.reg.pages[j];
+        touched.everything
+            || matches!(job, Job::Page(j) | Job::Section(_, Some(j)) if touched.pages.contains(j))
+            || changes.iter().any(|c| plan::affected(job, c, page_at))
+    }
+
+    /// The address of the accessibility statement (`pages/tilgjengelighet.md`, or an old
+    /// address leading to a page), when the site has one: every page's footer links it.
+    pub fn statement(&self) -> Option<String> {
+        let statement = self.urls.page("tilgjengelighet");
+        self.plan.contains_key(&statement).then_some(statement)
     }
 
     pub fn initiatives_by_start(&self) -> impl Iterator<Item = &crate::model::Initiative> {

@@ -489,8 +489,9 @@ impl PageChange<'_> {
 
 /// Whether rendering `job` may give other bytes after `change`. `page_at` finds a page by
 /// its index in the new registry. Embeds (render/embed.rs) show initiatives, actors and
-/// events, never pages: a page's edit changes its own embeds only, and an edit of a
-/// record is no page change (the preview then renders everything again).
+/// events, never pages: a page's edit changes its own embeds only (but for the spelling
+/// of an events embed's tag, which `Prepared::touched` follows), and an edit of a record
+/// is no page change (the preview then renders everything again).
 pub fn affected<'p>(job: &Job, change: &PageChange, page_at: impl Fn(usize) -> &'p Page) -> bool {
     let i = change.index;
     let front = change.front;

@@ -136,9 +136,9 @@ impl Earlier<'_> {
 /// (cache.rs): each without its HTML, which its page renders again when it is written
 /// (`Prepared::body_html`), and under the key of everything it was rendered from
 /// (`page_key`) but where its links lead, which is looked at link by link when it is
-/// taken: a body is taken only where rendering it again would give the same. Each line starts with a hash of the rest of it, so that a line changed by
-/// anything but a build is left out; the file's first line names the `mandat` that
-/// wrote it (cache.rs).
+/// taken: a body is taken only where rendering it again would give the same. Each line
+/// starts with a hash of the rest of it, so that a line changed by anything but a build
+/// is left out; the file's first line names the `mandat` that wrote it (cache.rs).
 #[derive(Default)]
 pub struct Stored {
     /// What an earlier build stored, by the page's address.

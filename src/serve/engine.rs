@@ -19,7 +19,7 @@ use crate::config::Paths;
 use crate::error::{Diagnostic, Error};
 use crate::model::{Page, Registry, SourceFile};
 use crate::render::history::History;
-use crate::render::plan::{self, Job, PageChange};
+use crate::render::plan::{Job, PageChange};
 use crate::render::reuse::{Earlier, Kept};
 use crate::render::{Contexts, Prepared};
 use crate::session::{self, content_error, Caches, Sources};
@@ -409,7 +409,11 @@ fn to_render<'p>(
         plans[last],
         &sources.regs[last],
         &prepared[last].plan,
-    );
+    )
+    .map(|changes| {
+        let touched = prepared[last].touched(&changes);
+        (changes, touched)
+    });
     let mut jobs = Vec::new();
     let mut reused = Vec::new();
     for (i, p) in prepared.iter().enumerate() {
@@ -419,12 +423,10 @@ fn to_render<'p>(
                 !same[i] || (!before_same && *job == Job::Changes)
             } else {
                 match &current_changes {
-                    Some(changes) => {
+                    Some((changes, touched)) => {
                         (!before_same && *job == Job::Changes)
                             || (*job == Job::Versions && !same.iter().all(|s| *s))
-                            || changes
-                                .iter()
-                                .any(|c| plan::affected(job, c, |j| &p.reg.pages[j]))
+                            || p.affected(job, changes, touched)
                     }
                     None => true,
                 }
@@ -445,17 +447,15 @@ fn affected_jobs<'p>(
     prepared: &'p Prepared,
     changes: Option<&[PageChange]>,
 ) -> Vec<(&'p String, &'p Job)> {
-    let pages = &prepared.reg.pages;
     match changes {
-        Some(changes) => prepared
-            .plan
-            .iter()
-            .filter(|(_, job)| {
-                changes
-                    .iter()
-                    .any(|c| plan::affected(job, c, |i| &pages[i]))
-            })
-            .collect(),
+        Some(changes) => {
+            let touched = prepared.touched(changes);
+            prepared
+                .plan
+                .iter()
+                .filter(|(_, job)| prepared.affected(job, changes, &touched))
+                .collect()
+        }
         None => prepared.plan.iter().collect(),
     }
 }

@@ -228,6 +228,25 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
     assert_matches_full_build(&built.site, &s.root, "removed page");
 }
 
+/// An events embed is titled with its tag as the first page with that tag writes it: a
+/// page added before it with the tag spelled anew, or that page's spelling changed,
+/// renders the embed's page again.
+#[test]
+fn a_tag_spelled_anew_renders_the_events_embeds_titled_with_it() {
+    let mut s = Site1::new();
+    s.edit("content/pages/tilgjengelighet.md", |t| {
+        format!("{t}\n{{{{ events(tag=\"kompetanse\") }}}}\n")
+    });
+    let page = "content/pages/artikler/a.md";
+    s.edit(page, |_| {
+        "---\ntitle: A\ntags: [KOMPETANSE]\n---\nTekst.\n".into()
+    });
+    let built = s.rebuild(&[page]);
+    assert_matches_full_build(&built.site, &s.root, "a page spelling a tag anew added");
+    let built = s.edit(page, |t| t.replace("KOMPETANSE", "KompetansE"));
+    assert_matches_full_build(&built.site, &s.root, "its spelling changed");
+}
+
 #[test]
 fn a_text_edit_renders_only_its_page() {
     let mut s = Site1::new();

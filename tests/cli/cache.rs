@@ -299,6 +299,40 @@ fn random_edits_build_as_a_clean_build_does() {
     assert!(bodies_any, "no stored body was ever taken");
 }
 
+/// Builds `root` into `out` with the cache, and asserts it wrote what a clean build does.
+fn same_as_clean_after(root: &Path, out: &Path, what: &str) {
+    cached_build(root, out);
+    let clean = root.join("clean");
+    clean_build(root, &clean);
+    assert_eq!(tree(out), tree(&clean), "after {what}");
+    fs::remove_dir_all(&clean).unwrap();
+}
+
+/// What every page shows of other pages is followed when pages come and go: the
+/// footer's link to the accessibility statement, and an events embed titled with a tag
+/// as the first page with that tag writes it.
+#[test]
+fn what_every_page_shows_of_other_pages_follows_them() {
+    let site = copy_site("basic");
+    let (root, out) = (site.path(), site.path().join("output"));
+    cached_build(root, &out);
+    let statement = root.join("content/pages/tilgjengelighet.md");
+    let text = fs::read_to_string(&statement).unwrap();
+    fs::remove_file(&statement).unwrap();
+    same_as_clean_after(root, &out, "the statement removed");
+    fs::write(&statement, &text).unwrap();
+    same_as_clean_after(root, &out, "the statement put back");
+
+    let site = copy_site("embeds");
+    let (root, out) = (site.path(), site.path().join("output"));
+    cached_build(root, &out);
+    let page = root.join("content/pages/artikler/a.md");
+    fs::write(&page, "---\ntitle: A\ntags: [KOMPETANSE]\n---\nTekst.\n").unwrap();
+    same_as_clean_after(root, &out, "a page spelling a tag anew added");
+    replace(&page, "KOMPETANSE", "Kompetanse");
+    same_as_clean_after(root, &out, "its spelling changed");
+}
+
 /// The basic site built once with `--no-cache`, and the file `.output.<what>` that
 /// build kept beside its output for the next one (`--no-cache` writes them too).
 struct Kept {
