@@ -173,28 +173,23 @@ def main():
                     os.sync()
                     hugo_runs.append(hugo_build(site, os.path.join(tmp, f"hugo-{size}-{run}"))[:2])
                     shutil.rmtree(os.path.join(tmp, f"hugo-{size}-{run}"))
-                same.append(mandat_build(site, out)[:2])
-                if args.check:
-                    clean = os.path.join(tmp, "clean")
-                    mandat_build(site, clean, "--no-cache")
-                    assert same_tree(out, clean), f"{size}: a rebuild with nothing changed differs from a clean build"
-                    shutil.rmtree(clean)
-                undo = edit_one(site)
-                edit.append(mandat_build(site, out)[:2])
-                if args.check:
-                    mandat_build(site, clean, "--no-cache")
-                    assert same_tree(out, clean), f"{size}: a rebuild after one edit differs from a clean build"
-                    shutil.rmtree(clean)
-                undo()
-                mandat_build(site, out)
-                undo = add_one(site)
-                add.append(mandat_build(site, out)[:2])
-                if args.check:
-                    mandat_build(site, clean, "--no-cache")
-                    assert same_tree(out, clean), f"{size}: a rebuild after a page was added differs from a clean build"
-                    shutil.rmtree(clean)
-                undo()
-                mandat_build(site, out)
+
+                def rebuild(what):
+                    """A timed build into `out`, compared with a clean one under --check."""
+                    took = mandat_build(site, out)[:2]
+                    if args.check:
+                        clean = os.path.join(tmp, "clean")
+                        mandat_build(site, clean, "--no-cache")
+                        assert same_tree(out, clean), f"{size}: a rebuild {what} differs from a clean build"
+                        shutil.rmtree(clean)
+                    return took
+                same.append(rebuild("with nothing changed"))
+                for change, what, times in [(edit_one, "after one edit", edit),
+                                            (add_one, "after a page was added", add)]:
+                    undo = change(site)
+                    times.append(rebuild(what))
+                    undo()
+                    mandat_build(site, out)
                 shutil.rmtree(out)
             steps, search = phases(site, os.path.join(tmp, f"phases-{size}"))
             shutil.rmtree(os.path.join(tmp, f"phases-{size}"))

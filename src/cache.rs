@@ -28,7 +28,7 @@ use crate::render::Prepared;
 use crate::session::Sources;
 
 /// Changes when the file's shape does.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// What one build's outputs were made from.
 #[derive(Serialize, Deserialize)]
@@ -111,10 +111,6 @@ impl Reported {
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 struct PageEntry {
     path: String,
-    /// Its address below the site's (`Page::slug_path`), and whether it is a section's
-    /// `_index.md`: where a page removed was listed.
-    slug: String,
-    section: bool,
     /// Hashes of the whole file and of its front matter.
     text: String,
     front: String,
@@ -281,7 +277,7 @@ impl Manifest {
     /// it left them: none changed, added or removed by hand since. A walk through every
     /// folder of it, for a build that would otherwise write nothing.
     pub fn intact(&self, out: &Path) -> bool {
-        Written::found_in(out).is_some_and(|mut found| *found.sorted() == self.files)
+        Written::found_in(out).is_some_and(|found| found.sorted() == self.files)
     }
 
     /// The output's files as its build left them, sorted by path, for `Written::keep`.
@@ -415,9 +411,9 @@ impl Written {
     }
 
     /// The files, sorted by path.
-    fn sorted(&mut self) -> &Vec<OutputFile> {
+    fn sorted(mut self) -> Vec<OutputFile> {
         self.files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        &self.files
+        self.files
     }
 }
 
@@ -530,29 +526,17 @@ pub fn store(
     written: Written,
 ) -> Option<Manifest> {
     let files = if written.unknown {
-        Written::found_in(out).map(|found| found.files)
+        Written::found_in(out)?
     } else {
-        Some(written.files)
+        written
     };
-    files.and_then(|files| manifest(out, inputs, fingerprint, summary, files))
-}
-
-/// Writes the manifest of `store`, and gives it back.
-fn manifest(
-    out: &Path,
-    inputs: Inputs,
-    fingerprint: String,
-    summary: &crate::build::Summary,
-    mut files: Vec<OutputFile>,
-) -> Option<Manifest> {
-    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let manifest = Manifest {
         format: FORMAT,
         output: identity(out)?,
         whole: inputs.whole,
         pages: inputs.pages,
         fingerprint,
-        files,
+        files: files.sorted(),
         summary: Reported::of(summary),
     };
     // Written as it is serialized: at 100,000 pages the manifest is tens of MB.
@@ -590,8 +574,6 @@ impl Inputs {
                     .par_iter()
                     .map(|p| PageEntry {
                         path: p.source.path.clone(),
-                        slug: p.slug_path.clone(),
-                        section: p.is_section,
                         text: hash_of(&p.source.text),
                         front: hash_of(p.front_matter()),
                         tags: p.meta.tags.clone(),
@@ -649,11 +631,15 @@ impl Inputs {
                 None => olds.push((Some(i), page.clone(), true)),
             }
         }
+        let content = format!("{}/", current.reg.config.display_dir);
         for gone in before
             .pages
             .iter()
             .filter(|p| !is.contains(p.path.as_str()))
         {
+            // Where it was listed: its address, as its file's place gives it.
+            let rel = gone.path.strip_prefix(&content).unwrap_or(&gone.path);
+            let (slug_path, is_section) = crate::load::page_path(rel);
             let removed = Page {
                 meta: PageMeta {
                     tags: gone.tags.clone(),
@@ -661,8 +647,8 @@ impl Inputs {
                     ..PageMeta::default()
                 },
                 lang: current.reg.config.lang,
-                slug_path: gone.slug.clone(),
-                is_section: gone.section,
+                slug_path,
+                is_section,
                 body_at: 0,
                 source: crate::model::SourceFile {
                     path: gone.path.clone(),
@@ -799,9 +785,8 @@ mod tests {
     fn the_files_written_are_what_reading_the_output_finds() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
-        let mut written = write_files(&out, &["index.html", "a/index.html", "a/b/c.json"]);
-        let left = written.sorted().clone();
-        let found = || Written::found_in(&out).unwrap().sorted().clone();
+        let left = write_files(&out, &["index.html", "a/index.html", "a/b/c.json"]).sorted();
+        let found = || Written::found_in(&out).unwrap().sorted();
         assert_eq!(found(), left);
         std::fs::write(out.join("a/b/d.txt"), "added by hand").unwrap();
         assert_ne!(found(), left);
@@ -819,7 +804,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (old, new) = (dir.path().join("old"), dir.path().join("new"));
         let rels = ["index.html", "a/index.html", "a/b/c.json", "b/index.html"];
-        let left = write_files(&old, &rels).sorted().clone();
+        let left = write_files(&old, &rels).sorted();
         std::fs::write(old.join("a/b/c.json"), "changed by hand").unwrap();
         std::fs::remove_file(old.join("b/index.html")).unwrap();
         let mut written = Written::default();
