@@ -115,17 +115,18 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
             let fronts = Arc::new(earlier.map(crate::cache::stored_fronts).unwrap_or_default());
             (
                 session::load(paths, Loading::Files(Arc::clone(&fronts))),
-                fronts.taken(),
+                fronts,
             )
         },
         || earlier.map(crate::cache::stored_bodies).unwrap_or_default(),
     );
-    let (sources, fronts_taken) = loaded;
+    let (sources, fronts) = loaded;
     let sources = sources?;
     phases.done("load and check records");
     if phases.on() {
         let pages = sources.regs.last().map_or(0, |r| r.pages.len());
-        eprintln!("{fronts_taken} of {pages} pages' front matter taken from the previous build");
+        let taken = fronts.taken();
+        eprintln!("{taken} of {pages} pages' front matter taken from the previous build");
     }
     let warnings = &sources.warnings;
     stored.spill = crate::render::spill::Spill::beside(&paths.out).map(Arc::new);
@@ -203,7 +204,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         // This build's pages' bodies and fields, for the next build (good whatever this
         // one's end), written while the pages are: not to slow what they all wait for.
         s.spawn(|| crate::cache::store_bodies(&paths.out, &stored));
-        s.spawn(|| crate::cache::store_fronts(&paths.out, &sources));
+        s.spawn(|| crate::cache::store_fronts(&paths.out, &fronts, &sources));
         let r = plan
             .par_iter()
             .zip(linked)

@@ -134,15 +134,26 @@ fn kept_header(what: &str) -> String {
     format!("mandat {what} {FORMAT} {}\n", hash_of(binary()))
 }
 
-/// The file `.<name>.<what>` beside `out`, read past its first line if this `mandat`
-/// wrote it.
-fn kept_file(out: &Path, what: &str) -> Option<impl std::io::BufRead> {
+/// Reads the file `.<name>.<what>` beside `out` with `read`, if this `mandat` wrote it:
+/// `read` is given a reader past its first line, and where in the file that is. With the
+/// file, to copy from what is still true when it is written again (kept.rs).
+fn read_kept<T>(
+    out: &Path,
+    what: &str,
+    read: impl FnOnce(&mut std::io::BufReader<&std::fs::File>, u64) -> T,
+) -> Option<(T, std::fs::File)> {
     use std::io::BufRead as _;
     let file = std::fs::File::open(crate::fs::beside(out, what)).ok()?;
-    let mut file = std::io::BufReader::new(file);
-    let mut header = String::new();
-    file.read_line(&mut header).ok()?;
-    (header == kept_header(what)).then_some(file)
+    let value = {
+        let mut reader = std::io::BufReader::new(&file);
+        let mut header = String::new();
+        reader.read_line(&mut header).ok()?;
+        if header != kept_header(what) {
+            return None;
+        }
+        read(&mut reader, header.len() as u64)
+    };
+    Some((value, file))
 }
 
 /// Writes the file `.<name>.<what>` beside `out` whole, starting with `kept_header`.
@@ -215,8 +226,8 @@ pub fn remove_leftovers(out: &Path) {
 /// body is taken only under the key it was rendered with, so the file is good whatever
 /// became of the output since.
 pub fn stored_bodies(out: &Path) -> Stored {
-    kept_file(out, "bodies")
-        .map(Stored::read)
+    read_kept(out, "bodies", |r, start| Stored::read(r, start))
+        .map(|(stored, file)| stored.copying_from(file))
         .unwrap_or_default()
 }
 
@@ -229,16 +240,16 @@ pub fn store_bodies(out: &Path, stored: &Stored) {
 
 /// What the builds into `out` read of their pages' front matter (`load::Fronts`).
 pub fn stored_fronts(out: &Path) -> Fronts {
-    kept_file(out, "fronts")
-        .map(Fronts::read)
+    read_kept(out, "fronts", |r, start| Fronts::read(r, start))
+        .map(|(fronts, file)| fronts.copying_from(file))
         .unwrap_or_default()
 }
 
 /// Keeps the fields of this build's pages (of the current site) beside `out` for the
-/// next build.
-pub fn store_fronts(out: &Path, sources: &Sources) {
+/// next build, copying from `fronts` (what the build read) the lines still true.
+pub fn store_fronts(out: &Path, fronts: &Fronts, sources: &Sources) {
     if let Some(reg) = sources.regs.last() {
-        keep_file(out, "fronts", |w| Fronts::write(&reg.pages, w));
+        keep_file(out, "fronts", |w| fronts.write(&reg.pages, w));
     }
 }
 

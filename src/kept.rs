@@ -1,8 +1,11 @@
 //! The shape of what a build keeps beside its output for the next one (cache.rs): one
 //! JSON value a line, each line starting with a hash of the rest of it, so that a line
 //! changed by anything but a build is left out. Read and written a part at a time, each
-//! part in parallel, so that no more than a part is held besides what it holds.
+//! part in parallel, so that no more than a part is held besides what it holds. A value
+//! that a build took unchanged from the last one's file is copied from that file as it
+//! was, not written again: most of them, in a rebuild.
 
+use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::{BufRead, Write};
 
@@ -26,16 +29,48 @@ pub fn hash64(value: impl Hash) -> u64 {
     h.finish()
 }
 
-/// Reads what `write` wrote, giving each part's values to `each`. A line that cannot be
-/// read, or whose hash does not hold, is left out.
-pub fn read<T: DeserializeOwned + Send>(file: impl BufRead, mut each: impl FnMut(Vec<T>)) {
-    let mut lines = file.split(b'\n');
+/// Where a line `read` read is in its file, its newline included: what `write` copies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Span {
+    at: u64,
+    len: u64,
+}
+
+/// Reads what `write` wrote, from the offset `start` of its file on, giving each part's
+/// values to `each`, each with where its line is. A line that cannot be read, whose hash
+/// does not hold, or that does not end (a file cut short), is left out.
+pub fn read<T: DeserializeOwned + Send>(
+    mut file: impl BufRead,
+    start: u64,
+    mut each: impl FnMut(Vec<(T, Span)>),
+) {
+    let mut at = start;
     loop {
-        let part: Vec<Vec<u8>> = lines.by_ref().take(PART).map_while(Result::ok).collect();
+        let mut part: Vec<(Vec<u8>, Span)> = Vec::with_capacity(PART);
+        while part.len() < PART {
+            let mut line = Vec::new();
+            match file.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(len) => {
+                    let span = Span {
+                        at,
+                        len: len as u64,
+                    };
+                    at += len as u64;
+                    if line.pop() == Some(b'\n') {
+                        part.push((line, span));
+                    }
+                }
+            }
+        }
         if part.is_empty() {
             break;
         }
-        each(part.par_iter().filter_map(|l| value(l)).collect());
+        each(
+            part.par_iter()
+                .filter_map(|(l, span)| Some((value(l)?, *span)))
+                .collect(),
+        );
     }
 }
 
@@ -53,28 +88,85 @@ pub fn json(value: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
-/// Writes a line for each of `items`, `line` giving its value as JSON (`json`).
+/// One line for `write`: a value as JSON (`json`), or a line of the file `read` read,
+/// copied as it is (the value read from it not having changed).
+pub enum Line {
+    Json(Vec<u8>),
+    Copy(Span),
+}
+
+/// Writes a line for each of `items`, as `line` gives it; the lines to copy are read from
+/// `from`, the file they were read from, runs of them that follow one another there at
+/// once. Fails if one cannot be read (and then nothing should be kept: see cache.rs).
 pub fn write<I: Sync>(
     items: &[I],
-    line: impl Fn(&I) -> Vec<u8> + Sync,
+    line: impl Fn(&I) -> Line + Sync,
+    from: Option<&File>,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
+    let mut run: Option<Span> = None;
     for part in items.chunks(PART) {
-        let lines: Vec<Vec<u8>> = part
+        let lines: Vec<Line> = part
             .par_iter()
-            .map(|item| {
-                let json = line(item);
-                let mut bytes = format!("{:016x} ", hash64(&json)).into_bytes();
-                bytes.extend(json);
-                bytes.push(b'\n');
-                bytes
+            .map(|item| match line(item) {
+                Line::Json(json) => {
+                    let mut bytes = format!("{:016x} ", hash64(&json)).into_bytes();
+                    bytes.extend(json);
+                    bytes.push(b'\n');
+                    Line::Json(bytes)
+                }
+                copy => copy,
             })
             .collect();
         for l in lines {
-            out.write_all(&l)?;
+            match l {
+                Line::Copy(span) => match &mut run {
+                    Some(r) if r.at + r.len == span.at => r.len += span.len,
+                    _ => {
+                        if let Some(r) = run.replace(span) {
+                            copy(from, r, out)?;
+                        }
+                    }
+                },
+                Line::Json(bytes) => {
+                    if let Some(r) = run.take() {
+                        copy(from, r, out)?;
+                    }
+                    out.write_all(&bytes)?;
+                }
+            }
         }
     }
+    if let Some(r) = run {
+        copy(from, r, out)?;
+    }
     Ok(())
+}
+
+/// Copies the lines at `span` of `from` to `out`, a part at a time.
+fn copy(from: Option<&File>, span: Span, out: &mut impl Write) -> std::io::Result<()> {
+    let from = from.ok_or(std::io::ErrorKind::NotFound)?;
+    const STEP: u64 = 1 << 20;
+    let mut buffer = vec![0; span.len.min(STEP) as usize];
+    let mut done = 0;
+    while done < span.len {
+        let len = (span.len - done).min(STEP) as usize;
+        let chunk = &mut buffer[..len];
+        read_at(from, chunk, span.at + done)?;
+        out.write_all(chunk)?;
+        done += len as u64;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, bytes: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 #[cfg(test)]
@@ -83,14 +175,18 @@ mod tests {
 
     fn written(items: &[(String, u32)]) -> Vec<u8> {
         let mut out = Vec::new();
-        write(items, json, &mut out).unwrap();
+        write(items, |i| Line::Json(json(i)), None, &mut out).unwrap();
         out
     }
 
-    fn read_all(bytes: &[u8]) -> Vec<(String, u32)> {
+    fn read_spans(bytes: impl BufRead, start: u64) -> Vec<((String, u32), Span)> {
         let mut all = Vec::new();
-        read(bytes, |part| all.extend(part));
+        read(bytes, start, |part| all.extend(part));
         all
+    }
+
+    fn read_all(bytes: &[u8]) -> Vec<(String, u32)> {
+        read_spans(bytes, 0).into_iter().map(|(v, _)| v).collect()
     }
 
     #[test]
@@ -118,5 +214,45 @@ mod tests {
         lines[2] = cut;
         let back = read_all(lines.join("\n").as_bytes());
         assert_eq!(back, vec![("b".to_owned(), 2)]);
+    }
+
+    /// Lines copied from the file they were read from, between lines written anew and in
+    /// another order, give the file writing every value would: runs of lines that follow
+    /// one another in the old file are copied at once, the others one by one.
+    #[test]
+    fn copies_unchanged_lines_from_the_file_they_were_read_from() {
+        use std::io::{Seek, SeekFrom};
+        let header = b"mandat test 1\n";
+        let items: Vec<(String, u32)> = (0..PART as u32 + 50)
+            .map(|i| (format!("«{i}»"), i))
+            .collect();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(header).unwrap();
+        file.write_all(&written(&items)).unwrap();
+        file.seek(SeekFrom::Start(header.len() as u64)).unwrap();
+        let read = read_spans(std::io::BufReader::new(&file), header.len() as u64);
+        assert_eq!(read.len(), items.len());
+        // This run's values: the old ones moved about, one changed, one new.
+        let mut now: Vec<((String, u32), Option<Span>)> =
+            read.into_iter().map(|(v, s)| (v, Some(s))).collect();
+        now.swap(3, 4000);
+        now[7] = (("endret".to_owned(), 7), None);
+        now.insert(100, (("ny".to_owned(), 0), None));
+        let line = |(v, span): &((String, u32), Option<Span>)| match span {
+            Some(s) => Line::Copy(*s),
+            None => Line::Json(json(v)),
+        };
+        let mut out = Vec::new();
+        write(&now, line, Some(&file), &mut out).unwrap();
+        let values: Vec<(String, u32)> = now.into_iter().map(|(v, _)| v).collect();
+        assert_eq!(out, written(&values));
+        // Without the file, a line to copy is an error, not a line left out.
+        assert!(write(
+            &[Span { at: 0, len: 3 }],
+            |s| Line::Copy(*s),
+            None,
+            &mut out
+        )
+        .is_err());
     }
 }

@@ -455,7 +455,7 @@ mod tests {
         assert_eq!(text.lines().count(), pages);
         assert!(!text.contains("<p>"), "stored without their HTML");
 
-        let mut second = Stored::read(text.as_bytes());
+        let mut second = Stored::read(text.as_bytes(), 0);
         let again = prepare(&sources, Earlier::Stored(&mut second)).expect("prepared");
         assert_eq!(second.counts(), (pages, pages), "the next takes every page");
         // The dev server keeps every body's HTML as it rendered it.
@@ -477,7 +477,8 @@ mod tests {
             1 => "nonsense",
             _ => l,
         });
-        let mut damaged = Stored::read(cut.collect::<Vec<_>>().join("\n").as_bytes());
+        let cut = cut.map(|l| format!("{l}\n")).collect::<String>();
+        let mut damaged = Stored::read(cut.as_bytes(), 0);
         prepare(&sources, Earlier::Stored(&mut damaged)).expect("prepared");
         assert_eq!(damaged.counts(), (pages, pages - 2));
     }
@@ -501,7 +502,7 @@ mod tests {
         let edited = &mut reg.pages[0].source;
         edited.text = format!("{}\n\nTre nye ord.\n", edited.text).into();
         reg.pages[1].source.body_line += 1;
-        let mut stored = Stored::read(text.as_bytes());
+        let mut stored = Stored::read(text.as_bytes(), 0);
         let prepared = prepare(&sources, Earlier::Stored(&mut stored)).expect("prepared");
         assert_eq!(stored.counts(), (pages, pages - 2));
         let body = &prepared[prepared.len() - 1].bodies["page:0"];

@@ -19,25 +19,45 @@ use crate::model::{Page, PageMeta};
 
 /// Pages' fields by the hash of their file and front matter's text (`key`), each taken
 /// (not copied) by the page that has it, so that a large site's fields are not held
-/// twice while it loads.
+/// twice while it loads; with where each is in the file read (`from`), from which `write`
+/// copies the lines of the pages whose front matter is as it was.
 #[derive(Default)]
 pub struct Fronts {
-    known: HashMap<u64, Mutex<Option<Box<PageMeta>>>>,
+    known: HashMap<u64, (Untaken, kept::Span)>,
     /// How many pages took their fields from here.
     taken: AtomicUsize,
+    from: Option<std::fs::File>,
 }
 
+/// A page's fields, until the page takes them.
+type Untaken = Mutex<Option<Box<PageMeta>>>;
+
 impl Fronts {
-    /// Reads what `write` wrote; a line that cannot be read is left out (its page's
-    /// front matter is parsed).
-    pub fn read(file: impl std::io::BufRead) -> Fronts {
+    /// Reads what `write` wrote, from the offset `start` of its file on; a line that
+    /// cannot be read is left out (its page's front matter is parsed).
+    pub fn read(file: impl std::io::BufRead, start: u64) -> Fronts {
         let mut known = HashMap::new();
-        kept::read(file, |part: Vec<(u64, Box<PageMeta>)>| {
-            known.extend(part.into_iter().map(|(k, m)| (k, Mutex::new(Some(m)))));
-        });
+        kept::read(
+            file,
+            start,
+            |part: Vec<((u64, Box<PageMeta>), kept::Span)>| {
+                known.extend(
+                    part.into_iter()
+                        .map(|((k, m), span)| (k, (Mutex::new(Some(m)), span))),
+                );
+            },
+        );
         Fronts {
             known,
-            taken: AtomicUsize::new(0),
+            ..Fronts::default()
+        }
+    }
+
+    /// The file `read` read, for `write` to copy the lines still true from.
+    pub fn copying_from(self, file: std::fs::File) -> Fronts {
+        Fronts {
+            from: Some(file),
+            ..self
         }
     }
 
@@ -46,13 +66,18 @@ impl Fronts {
         self.taken.load(Ordering::Relaxed)
     }
 
-    /// Writes the fields of `pages`, a line each.
-    pub fn write(pages: &[Page], out: &mut impl std::io::Write) -> std::io::Result<()> {
-        kept::write(
-            pages,
-            |p| kept::json(&(key(&p.source.path, p.front_matter()), &p.meta)),
-            out,
-        )
+    /// Writes the fields of `pages`, a line each. A page whose front matter was read
+    /// before has the line it was read from: its key says the path and the text, and its
+    /// fields depend on nothing else.
+    pub fn write(&self, pages: &[Page], out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let line = |p: &Page| {
+            let key = key(&p.source.path, p.front_matter());
+            match self.known.get(&key) {
+                Some((_, span)) if self.from.is_some() => kept::Line::Copy(*span),
+                _ => kept::Line::Json(kept::json(&(key, &p.meta))),
+            }
+        };
+        kept::write(pages, line, self.from.as_ref(), out)
     }
 
     /// The fields read from the front matter `text` of the file shown as `path`, if
@@ -61,7 +86,7 @@ impl Fronts {
         if self.known.is_empty() {
             return None;
         }
-        let meta = self.known.get(&key(path, text))?.lock().ok()?.take()?;
+        let meta = self.known.get(&key(path, text))?.0.lock().ok()?.take()?;
         self.taken.fetch_add(1, Ordering::Relaxed);
         Some(*meta)
     }
@@ -109,8 +134,8 @@ mod tests {
             .map(|t| page(&config, t, &Fronts::default()))
             .collect();
         let mut file = Vec::new();
-        Fronts::write(&parsed, &mut file).unwrap();
-        let fronts = Fronts::read(file.as_slice());
+        Fronts::default().write(&parsed, &mut file).unwrap();
+        let fronts = Fronts::read(file.as_slice(), 0);
         assert_eq!(fronts.known.len(), PAGES.len());
         for (text, p) in PAGES.iter().zip(&parsed) {
             let taken = page(&config, text, &fronts);
@@ -121,6 +146,37 @@ mod tests {
         let other = "---\ntitle: Annen\n---\n";
         assert!(fronts.take("content/pages/side.md", other).is_none());
         assert_eq!(page(&config, other, &fronts).meta.title, "Annen");
+    }
+
+    /// Written again, the fields of pages whose front matter is as it was are copied
+    /// from the file they were read from, the others written: the file is what writing
+    /// every page's fields gives.
+    #[cfg(unix)]
+    #[test]
+    fn fields_still_true_are_copied_from_the_file_read() {
+        use std::io::{Seek, SeekFrom, Write};
+        let config = Config::fallback(&crate::config::resolve_paths(None, None, None));
+        let parse = |t: &str| page(&config, t, &Fronts::default());
+        let mut pages: Vec<Page> = PAGES.iter().map(|t| parse(t)).collect();
+        let header = b"mandat fronts\n";
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(header).unwrap();
+        Fronts::default().write(&pages, &mut file).unwrap();
+        file.seek(SeekFrom::Start(header.len() as u64)).unwrap();
+        let start = header.len() as u64;
+        let fronts = Fronts::read(std::io::BufReader::new(&file), start)
+            .copying_from(file.try_clone().unwrap());
+        pages[1] = parse("---\ntitle: Endret\n---\n");
+        pages.swap(0, 2);
+        let written = |fronts: &Fronts| {
+            let mut out = Vec::new();
+            fronts.write(&pages, &mut out).unwrap();
+            out
+        };
+        assert_eq!(written(&fronts), written(&Fronts::default()));
+        // Copied, not written again: a byte changed in the file shows.
+        std::os::unix::fs::FileExt::write_all_at(&file, b"X", start + 20).unwrap();
+        assert_ne!(written(&fronts), written(&Fronts::default()));
     }
 
     /// What is kept for a front matter is what its page gets, without its YAML being
@@ -136,9 +192,10 @@ mod tests {
         };
         let front = "---\ntitle: Fil\n---\n";
         let path = page(&config, text, &fronts).source.path;
-        fronts
-            .known
-            .insert(key(&path, front), Mutex::new(Some(Box::new(meta))));
+        fronts.known.insert(
+            key(&path, front),
+            (Mutex::new(Some(Box::new(meta))), kept::Span::default()),
+        );
         // Another file with the same front matter does not take them.
         assert!(fronts.take("content/pages/annen.md", front).is_none());
         let p = page(&config, text, &fronts);

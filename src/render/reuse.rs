@@ -141,24 +141,30 @@ impl Earlier<'_> {
 /// is left out; the file's first line names the `mandat` that wrote it (cache.rs).
 #[derive(Default)]
 pub struct Stored {
-    /// What an earlier build stored, by the page's address.
-    earlier: HashMap<String, (u64, Rendered)>,
-    /// This run's pages in order, each with its key: what the next build will find.
-    now: Vec<(String, u64, Arc<Rendered>)>,
+    /// What an earlier build stored, by the page's address, with where it is in `from`.
+    earlier: HashMap<String, (u64, Rendered, crate::kept::Span)>,
+    /// This run's pages in order, each with its key, and where it is in `from` if it was
+    /// taken from there: what the next build will find.
+    now: Vec<(String, u64, Arc<Rendered>, Option<crate::kept::Span>)>,
     /// How many of them were taken from `earlier`.
     taken: usize,
+    /// The file `earlier` was read from, which `write` copies the bodies taken from.
+    from: Option<std::fs::File>,
     /// Where this run's fresh bodies wait for their pages; without it, each is rendered
     /// again when its page is written.
     pub spill: Option<Arc<super::spill::Spill>>,
 }
 
 impl Stored {
-    /// Reads what `write` wrote (see kept.rs). A line that cannot be read is left out:
-    /// its page is rendered again.
-    pub fn read(file: impl std::io::BufRead) -> Stored {
+    /// Reads what `write` wrote (see kept.rs), from the offset `start` of its file on. A
+    /// line that cannot be read is left out: its page is rendered again.
+    pub fn read(file: impl std::io::BufRead, start: u64) -> Stored {
         let mut earlier = HashMap::new();
-        crate::kept::read(file, |part: Vec<(String, u64, Rendered)>| {
-            earlier.extend(part.into_iter().map(|(own, key, body)| (own, (key, body))));
+        crate::kept::read(file, start, |part: Vec<((String, u64, Rendered), _)>| {
+            earlier.extend(
+                part.into_iter()
+                    .map(|((own, key, body), span)| (own, (key, body, span))),
+            );
         });
         Stored {
             earlier,
@@ -166,12 +172,23 @@ impl Stored {
         }
     }
 
-    /// Writes this run's pages, a line each: its address, its key and what it said.
+    /// The file `read` read, for `write` to copy the bodies taken from.
+    pub fn copying_from(self, file: std::fs::File) -> Stored {
+        Stored {
+            from: Some(file),
+            ..self
+        }
+    }
+
+    /// Writes this run's pages, a line each: its address, its key and what it said. A
+    /// body taken from the file read is copied from it (its links' file, which `take`
+    /// sets, is all that could differ).
     pub fn write(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        let line = |(own, key, body): &(String, u64, Arc<Rendered>)| {
-            crate::kept::json(&(own, key, &**body))
+        let line = |(own, key, body, span): &(String, u64, Arc<Rendered>, Option<_>)| match span {
+            Some(span) if self.from.is_some() => crate::kept::Line::Copy(*span),
+            _ => crate::kept::Line::Json(crate::kept::json(&(own, key, &**body))),
         };
-        crate::kept::write(&self.now, line, out)
+        crate::kept::write(&self.now, line, self.from.as_ref(), out)
     }
 
     /// Whether this run has pages to store.
@@ -186,11 +203,11 @@ impl Stored {
 
     /// The body stored for the page at `own` under `key`, as its page's work would
     /// render it (its links' and embeds' file being `file`), released.
-    fn take(&mut self, own: &str, key: u64, file: usize) -> Option<Rendered> {
+    fn take(&mut self, own: &str, key: u64, file: usize) -> Option<(Rendered, crate::kept::Span)> {
         if self.earlier.get(own)?.0 != key {
             return None;
         }
-        let (_, mut r) = self.earlier.remove(own)?;
+        let (_, mut r, span) = self.earlier.remove(own)?;
         // Read as JSON, whose lists do not say their length.
         r.links.shrink_to_fit();
         r.headings.shrink_to_fit();
@@ -202,7 +219,7 @@ impl Stored {
             e.file = file;
         }
         r.released = true;
-        Some(r)
+        Some((r, span))
     }
 }
 
@@ -310,7 +327,8 @@ pub(super) fn render_bodies(
         );
     }
     // Pages' keys, and what a build stored under them.
-    let (keys, stored): (Vec<Option<u64>>, Vec<Option<Rendered>>) = match &mut earlier {
+    type Taken = Option<(Rendered, crate::kept::Span)>;
+    let (keys, stored): (Vec<Option<u64>>, Vec<Taken>) = match &mut earlier {
         Earlier::Stored(s) => {
             let linker = linker_key(linker);
             let keys: Vec<Option<u64>> = work
@@ -336,22 +354,23 @@ pub(super) fn render_bodies(
     // The dev server keeps every body to serve and reuse; a build need not.
     let keep = kept.is_some();
     let spill = earlier.spill().map(|s| &**s);
-    let rendered: Vec<(Body, bool)> = work
+    // Each body, whether it was taken, and where in the stored file if from there.
+    let rendered: Vec<(Body, bool, Option<crate::kept::Span>)> = work
         .par_iter()
         .zip(stored)
         .map(|(w, stored)| {
             let source = files[w.file];
             let content_rel = markdown::content_rel(source, linker);
-            let leads_as_before = |r: &Rendered| {
+            let leads_as_before = |(r, _): &(Rendered, _)| {
                 r.links
                     .iter()
                     .all(|l| markdown::leads_as_before(l, content_rel, &w.own, linker))
             };
-            if let Some(r) = stored.filter(leads_as_before) {
-                return (Ok(Arc::new(r)), true);
+            if let Some((r, span)) = stored.filter(leads_as_before) {
+                return (Ok(Arc::new(r)), true, Some(span));
             }
             match kept.and_then(|c| c.get(&w.key, source, w.file, w.line, &w.own)) {
-                Some(r) => (Ok(r), true),
+                Some(r) => (Ok(r), true, None),
                 None => {
                     let r = render_work(w, source, linker);
                     // Only pages are let go: they are most of a large site, and only
@@ -364,14 +383,14 @@ pub(super) fn render_bodies(
                             failed.rendered = digested(failed.rendered, w, release, spill);
                             failed
                         });
-                    (r.map(Arc::new), false)
+                    (r.map(Arc::new), false, None)
                 }
             }
         })
         .collect();
     match earlier {
         Earlier::Kept(c) => {
-            for (w, (r, reused)) in work.iter().zip(&rendered) {
+            for (w, (r, reused, _)) in work.iter().zip(&rendered) {
                 if let (Ok(r), false) = (r, reused) {
                     c.insert(&w.key, files[w.file], w.file, w.line, &w.own, r);
                 }
@@ -383,19 +402,19 @@ pub(super) fn render_bodies(
         }
         Earlier::Stored(s) => {
             s.earlier = HashMap::new();
-            s.taken = rendered.iter().filter(|(_, reused)| *reused).count();
+            s.taken = rendered.iter().filter(|(_, reused, _)| *reused).count();
             s.now = work
                 .par_iter()
                 .zip(&rendered)
                 .zip(keys)
-                .filter_map(|((w, (r, _)), key)| {
-                    Some((w.own.clone(), key?, Arc::clone(r.as_ref().ok()?)))
+                .filter_map(|((w, (r, _, span)), key)| {
+                    Some((w.own.clone(), key?, Arc::clone(r.as_ref().ok()?), *span))
                 })
                 .collect();
         }
         Earlier::Nothing | Earlier::Spilled(_) => {}
     }
-    rendered.into_iter().map(|(r, _)| r).collect()
+    rendered.into_iter().map(|(r, _, _)| r).collect()
 }
 
 /// A prepared site without its borrows of the records and theme, kept between builds.
