@@ -123,31 +123,19 @@ pub enum Loading<'c> {
 /// failed, the link checks (which need records and theme) run here too, so their
 /// problems join the rest; otherwise `prepare` runs them.
 pub fn load(paths: &Paths, from: Loading) -> Result<Sources, Error> {
-    let (loaded, mut warnings, mut caches, changed) = match from {
+    let ((reg, found), mut warnings, theme, caches, changed) = match from {
+        // The theme is read and parsed while the files are: neither needs the other.
         Loading::Files(fronts) => {
-            let (loaded, warnings) = crate::load::load_all(paths, fronts)?;
-            (loaded, warnings, None, None)
+            let theme = |config: &Config| Theme::load(config).map(Arc::new);
+            let ((loaded, warnings), theme) = crate::load::load_all_beside(paths, fronts, theme)?;
+            (Registry::check_all(loaded), warnings, theme, None, None)
         }
         Loading::Kept(caches, changed) => {
             let (loaded, warnings) =
                 crate::load::load_all_reusing(paths, &mut caches.load, changed)?;
-            (loaded, warnings, Some(caches), changed)
-        }
-    };
-    let ((reg, found), theme) = match caches.as_deref_mut() {
-        Some(c) => {
             let checked = Registry::check_all(loaded);
-            let theme = c.theme(&checked.0.config, changed);
-            (checked, theme)
-        }
-        // The theme is read and parsed while the records are checked: neither needs the
-        // other, and each is mostly one processor's work.
-        None => {
-            let config = loaded.config.clone();
-            rayon::join(
-                || Registry::check_all(loaded),
-                || Theme::load(&config).map(Arc::new),
-            )
+            let theme = caches.theme(&checked.0.config, changed);
+            (checked, warnings, theme, Some(caches), changed)
         }
     };
     warnings.extend(found);

@@ -49,16 +49,31 @@ pub fn load(paths: &Paths) -> Result<(Loaded, Vec<Diagnostic>), Error> {
 /// diagnostic. Fails outright only when there is no site to read. A broken site.yaml
 /// does not hide the other files: they are read with the defaults.
 pub fn load_all(paths: &Paths, fronts: Arc<Fronts>) -> Result<(Loaded, Vec<Diagnostic>), Error> {
-    match Config::load(paths) {
-        Ok(config) => Ok(load_with_all(config, fronts)),
+    load_all_beside(paths, fronts, |_| ()).map(|(loaded, ())| loaded)
+}
+
+/// `load_all`, doing `beside` with the site's settings while the files are read: the
+/// build parses its theme so, which needs only the settings and is mostly one
+/// processor's work.
+pub fn load_all_beside<T: Send>(
+    paths: &Paths,
+    fronts: Arc<Fronts>,
+    beside: impl FnOnce(&Config) -> T + Send,
+) -> Result<((Loaded, Vec<Diagnostic>), T), Error> {
+    let (config, broken) = match Config::load(paths) {
+        Ok(config) => (config, None),
         Err(d) if paths.root.join("content/site.yaml").is_file() => {
-            let (mut loaded, mut diags) = load_with_all(Config::fallback(paths), fronts);
-            loaded.broken.insert("site.yaml".into());
-            diags.push(d);
-            Ok((loaded, diags))
+            (Config::fallback(paths), Some(d))
         }
-        Err(d) => Err(Error::one(d)),
+        Err(d) => return Err(Error::one(d)),
+    };
+    let ((mut loaded, mut diags), also) =
+        rayon::join(|| load_with_all(config.clone(), fronts), || beside(&config));
+    if let Some(d) = broken {
+        loaded.broken.insert("site.yaml".into());
+        diags.push(d);
     }
+    Ok(((loaded, diags), also))
 }
 
 /// `load_all` for the dev server: only the files in `changed` (every file when `None`)
