@@ -1,8 +1,10 @@
 //! File access with the path in every error, the editor-temp-file test, and the
 //! atomic swap that keeps the previous output whole when a build fails.
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::{io_diagnostic, Diagnostic, Error};
 
@@ -43,49 +45,70 @@ pub fn is_editor_temp(name: &str) -> bool {
 /// Most text files a site has (a page, a record) fit in this many bytes.
 const TEXT_FILE: usize = 16 * 1024;
 
-/// The bytes of the file at `path`, read into room for most text files without asking
-/// the file's size first: one system call fewer for each of a large site's pages. (A
-/// `File` read to its end asks it; through `take` it is read as any reader is.)
-fn read_whole(path: &Path) -> std::io::Result<Vec<u8>> {
+/// Reads the file at `path` into `bytes` (emptied first), into room for most text files
+/// without asking the file's size first: one system call fewer for each of a large
+/// site's pages. (A `File` read to its end asks it; through `take` it is read as any
+/// reader is.)
+fn read_into(path: &Path, bytes: &mut Vec<u8>) -> std::io::Result<()> {
     use std::io::Read;
-    let mut bytes = Vec::with_capacity(TEXT_FILE);
-    fs::File::open(path)?
-        .take(u64::MAX)
-        .read_to_end(&mut bytes)?;
-    bytes.shrink_to_fit();
-    Ok(bytes)
+    bytes.clear();
+    bytes.reserve(TEXT_FILE);
+    fs::File::open(path)?.take(u64::MAX).read_to_end(bytes)?;
+    Ok(())
 }
 
 /// Reads a text file: UTF-8 checked (with the line of the first bad byte), BOM stripped,
 /// CRLF made LF so lines and columns match what the editor shows.
 pub fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
-    let bytes = read_whole(path).map_err(|e| {
-        let mut d = io_diagnostic(path, "read the file", &e);
-        d.path = display.to_owned();
-        d
-    })?;
-    let text = match String::from_utf8(bytes) {
+    let mut bytes = Vec::new();
+    read_into(path, &mut bytes).map_err(|e| read_error(path, display, &e))?;
+    Ok(decode(&bytes, display)?.into_owned())
+}
+
+/// `read_text`, for the many files a site's records are read from: read into a buffer
+/// each thread keeps, so that each file costs one allocation, of its own size, and not
+/// the several of growing, shrinking and sharing a buffer of its own.
+pub fn read_shared_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
+    thread_local! {
+        static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BYTES.with_borrow_mut(|bytes| {
+        read_into(path, bytes).map_err(|e| read_error(path, display, &e))?;
+        let text = Arc::from(&*decode(bytes, display)?);
+        // A large file's room is not kept.
+        if bytes.capacity() > 64 * TEXT_FILE {
+            *bytes = Vec::new();
+        }
+        Ok(text)
+    })
+}
+
+fn read_error(path: &Path, display: &str, e: &std::io::Error) -> Diagnostic {
+    let mut d = io_diagnostic(path, "read the file", e);
+    d.path = display.to_owned();
+    d
+}
+
+/// The text of a file's `bytes` (see `read_text`), borrowed where nothing is changed.
+fn decode<'b>(bytes: &'b [u8], display: &str) -> Result<Cow<'b, str>, Diagnostic> {
+    let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
+            let valid = e.valid_up_to();
             let before = String::from_utf8_lossy(&bytes[..valid]);
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            let lossy = String::from_utf8_lossy(bytes).into_owned();
             return Err(Diagnostic::error(display, "the file is not valid UTF-8 text")
                 .at(&lossy, line, column, 1)
                 .hint("save the file with the encoding UTF-8 (in most editors: \"Save with encoding\" or \"Reopen with encoding\")"));
         }
     };
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        Cow::Owned(text.replace("\r\n", "\n"))
     } else {
-        text
+        Cow::Borrowed(text)
     })
 }
 
@@ -524,7 +547,8 @@ mod tests {
     use super::*;
 
     /// A file is read whole whatever its size: empty, within the room made for it, or
-    /// larger.
+    /// larger; in a thread's buffer too, after a larger file and after one too large
+    /// to keep the room of.
     #[test]
     fn reads_a_text_file_of_any_size_whole() {
         let dir = tempfile::tempdir().unwrap();
@@ -535,11 +559,15 @@ mod tests {
             TEXT_FILE,
             TEXT_FILE + 1,
             5 * TEXT_FILE + 3,
+            70 * TEXT_FILE,
+            2,
         ] {
             let text: String = "æøå barnevern\n".chars().cycle().take(len).collect();
             let path = dir.path().join(format!("{len}.md"));
             std::fs::write(&path, &text).unwrap();
             assert_eq!(read_text(&path, "content/x.md").unwrap(), text, "{len}");
+            let shared = read_shared_text(&path, "content/x.md").unwrap();
+            assert_eq!(&*shared, text, "{len}");
         }
     }
 
@@ -564,6 +592,10 @@ mod tests {
         let p = dir.path().join("a.md");
         fs::write(&p, b"\xef\xbb\xbf---\r\ntitle: A\r\n---\r\n").unwrap();
         assert_eq!(read_text(&p, "a.md").unwrap(), "---\ntitle: A\n---\n");
+        assert_eq!(
+            &*read_shared_text(&p, "a.md").unwrap(),
+            "---\ntitle: A\n---\n"
+        );
     }
 
     #[test]
@@ -573,6 +605,11 @@ mod tests {
         fs::write(&p, b"---\ntitle: \xff\n---\n").unwrap();
         let d = read_text(&p, "a.md").unwrap_err();
         assert_eq!(d.position(), "a.md:2:8");
+        let d = read_shared_text(&p, "a.md").unwrap_err();
+        assert_eq!(d.position(), "a.md:2:8");
+        // A file that is not there is named as the writer knows it.
+        let d = read_shared_text(&dir.path().join("b.md"), "content/b.md").unwrap_err();
+        assert_eq!(d.path, "content/b.md");
     }
 
     #[test]

@@ -115,7 +115,7 @@ mod tests {
         let read = super::super::parse_text_record(
             config,
             "pages/side.md",
-            text.to_owned(),
+            text.into(),
             super::super::Kind::Page,
             fronts,
         );

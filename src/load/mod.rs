@@ -561,7 +561,7 @@ fn read_text_record(
     fronts: &Fronts,
 ) -> Result<Record, Vec<Diagnostic>> {
     let shown = format!("{}/{rel}", config.display_dir);
-    let text = crate::fs::read_text(path, &shown).map_err(|d| vec![d])?;
+    let text = crate::fs::read_shared_text(path, &shown).map_err(|d| vec![d])?;
     parse_text_record(config, rel, text, kind, fronts)
 }
 
@@ -583,7 +583,7 @@ pub fn parse_record(config: &Config, rel: &str, text: String) -> Result<Record, 
             )])
         }
     };
-    parse_text_record(config, rel, text, kind, &Fronts::default())
+    parse_text_record(config, rel, text.into(), kind, &Fronts::default())
 }
 
 /// One record from its text, with every problem found in it; a page's fields are taken
@@ -591,7 +591,7 @@ pub fn parse_record(config: &Config, rel: &str, text: String) -> Result<Record, 
 fn parse_text_record(
     config: &Config,
     rel: &str,
-    text: String,
+    text: Arc<str>,
     kind: Kind,
     fronts: &Fronts,
 ) -> Result<Record, Vec<Diagnostic>> {
@@ -638,7 +638,7 @@ fn first_of(mut problems: Vec<Diagnostic>, more: &mut Vec<Diagnostic>) -> Diagno
 fn parse_text_record_noting(
     config: &Config,
     rel: &str,
-    text: String,
+    text: Arc<str>,
     kind: Kind,
     fronts: &Fronts,
     more: &mut Vec<Diagnostic>,
@@ -646,7 +646,7 @@ fn parse_text_record_noting(
     let display = format!("{}/{rel}", config.display_dir);
     let mut source = SourceFile {
         path: display,
-        text: text.into(),
+        text,
         body_line: 1,
     };
     match kind {
