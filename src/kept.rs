@@ -44,13 +44,17 @@ pub fn read<T: DeserializeOwned + Send>(
     start: u64,
     mut each: impl FnMut(Vec<(T, Span)>),
 ) {
-    let mut at = start;
-    loop {
+    let (mut at, mut ended) = (start, false);
+    while !ended {
         let mut part: Vec<(Vec<u8>, Span)> = Vec::with_capacity(PART);
         while part.len() < PART {
             let mut line = Vec::new();
             match file.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => break,
+                // After an error, where the rest would be is not known: it is left out.
+                Ok(0) | Err(_) => {
+                    ended = true;
+                    break;
+                }
                 Ok(len) => {
                     let span = Span {
                         at,
@@ -64,7 +68,7 @@ pub fn read<T: DeserializeOwned + Send>(
             }
         }
         if part.is_empty() {
-            break;
+            continue;
         }
         each(
             part.par_iter()
@@ -214,6 +218,35 @@ mod tests {
         lines[2] = cut;
         let back = read_all(lines.join("\n").as_bytes());
         assert_eq!(back, vec![("b".to_owned(), 2)]);
+    }
+
+    /// A read that fails leaves out the rest of the file (where its lines are is not
+    /// known past it), not the lines read before it: even if reading could go on.
+    #[test]
+    fn a_failed_read_ends_the_file() {
+        /// Gives its bytes a few at a time, failing once at `fail`.
+        struct Failing<'a>(&'a [u8], usize, usize);
+        impl std::io::Read for Failing<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let Failing(bytes, at, fail) = self;
+                if *at >= *fail {
+                    *fail = usize::MAX;
+                    return Err(std::io::ErrorKind::Other.into());
+                }
+                let n = (bytes.len() - *at).min(out.len()).min(4);
+                out[..n].copy_from_slice(&bytes[*at..*at + n]);
+                *at += n;
+                Ok(n)
+            }
+        }
+        let items: Vec<(String, u32)> =
+            ["a", "b", "c"].iter().map(|s| (s.to_string(), 1)).collect();
+        let bytes = written(&items);
+        let second = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+        let reader = Failing(&bytes, 0, second + 4);
+        let read = read_spans(std::io::BufReader::with_capacity(4, reader), 0);
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].0, items[0]);
     }
 
     /// Lines copied from the file they were read from, between lines written anew and in
