@@ -9,10 +9,13 @@ machine's speed drifts more between runs than the change moves.
 Each binary builds into a folder of its own, so each finds its own build cache. Each run
 appends a paragraph to one page, then every binary rebuilds; then every binary builds
 again with `--no-cache`. A second's pause before each build lets the previous output's
-removal (a process of its own) finish. Prints medians and the ratio of the two.
+removal (a process of its own) finish. Prints medians and the ratio of the two, and the
+median processor time of each (user and system, from the system's accounting of the
+build's process): on a machine whose speed drifts, it moves less than the wall time.
 """
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,11 +42,16 @@ def main():
         page = os.path.join(pages, section, name)
 
         def build(i, *extra):
+            """Wall time and processor time (user and system) of one build."""
             time.sleep(1)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.monotonic()
             subprocess.run([args.binaries[i], "build", "--root", site, "--out", os.path.join(tmp, f"out-{i}"),
                             *extra], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            return time.monotonic() - started
+            wall = time.monotonic() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            return wall, cpu
 
         for i in range(len(args.binaries)):
             build(i)
@@ -57,9 +65,12 @@ def main():
             for i in range(len(args.binaries)):
                 fulls[i].append(build(i, "--no-cache"))
         for i, b in enumerate(args.binaries):
-            e, f = statistics.median(edits[i]), statistics.median(fulls[i])
-            print(f"{b}: one edit {e:.3f} s, full {f:.3f} s, ratio {e / f:.2f}  "
-                  f"(edits {' '.join(f'{x:.2f}' for x in edits[i])}; fulls {' '.join(f'{x:.2f}' for x in fulls[i])})")
+            e, f = (statistics.median(w for w, _ in t) for t in (edits[i], fulls[i]))
+            ec, fc = (statistics.median(c for _, c in t) for t in (edits[i], fulls[i]))
+            print(f"{b}: one edit {e:.3f} s, full {f:.3f} s, ratio {e / f:.2f}; "
+                  f"processor time: one edit {ec:.3f} s, full {fc:.3f} s  "
+                  f"(edits {' '.join(f'{w:.2f}' for w, _ in edits[i])}; "
+                  f"fulls {' '.join(f'{w:.2f}' for w, _ in fulls[i])})")
 
 
 if __name__ == "__main__":
