@@ -136,12 +136,13 @@ fn kept_header(what: &str) -> String {
 
 /// Reads the file `.<name>.<what>` beside `out` with `read`, if this `mandat` wrote it:
 /// `read` is given a reader past its first line, and where in the file that is. With the
-/// file, to copy from what is still true when it is written again (kept.rs).
+/// file, to copy from what is still true when it is written again (kept.rs), where lines
+/// can be copied: with reads at an offset, which `kept` has on Unix only.
 fn read_kept<T>(
     out: &Path,
     what: &str,
     read: impl FnOnce(&mut std::io::BufReader<&std::fs::File>, u64) -> T,
-) -> Option<(T, std::fs::File)> {
+) -> Option<(T, Option<std::fs::File>)> {
     use std::io::BufRead as _;
     let file = std::fs::File::open(crate::fs::beside(out, what)).ok()?;
     let value = {
@@ -153,7 +154,7 @@ fn read_kept<T>(
         }
         read(&mut reader, header.len() as u64)
     };
-    Some((value, file))
+    Some((value, cfg!(unix).then_some(file)))
 }
 
 /// Writes the file `.<name>.<what>` beside `out` whole, starting with `kept_header`.

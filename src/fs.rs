@@ -57,17 +57,16 @@ fn read_into(path: &Path, bytes: &mut Vec<u8>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads a text file: UTF-8 checked (with the line of the first bad byte), BOM stripped,
-/// CRLF made LF so lines and columns match what the editor shows.
+/// `read_shared_text`, for a file read once (the settings, the list of versions).
 pub fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
-    let mut bytes = Vec::new();
-    read_into(path, &mut bytes).map_err(|e| read_error(path, display, &e))?;
-    Ok(decode(&bytes, display)?.into_owned())
+    read_shared_text(path, display).map(|text| String::from(&*text))
 }
 
-/// `read_text`, for the many files a site's records are read from: read into a buffer
-/// each thread keeps, so that each file costs one allocation, of its own size, and not
-/// the several of growing, shrinking and sharing a buffer of its own.
+/// Reads a text file: UTF-8 checked (with the line of the first bad byte), BOM stripped,
+/// CRLF made LF so lines and columns match what the editor shows. Read into a buffer
+/// each thread keeps, so that each of a site's many record files costs one allocation,
+/// of its own size, and not the several of growing, shrinking and sharing a buffer of
+/// its own.
 pub fn read_shared_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
     thread_local! {
         static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -89,7 +88,8 @@ fn read_error(path: &Path, display: &str, e: &std::io::Error) -> Diagnostic {
     d
 }
 
-/// The text of a file's `bytes` (see `read_text`), borrowed where nothing is changed.
+/// The text of a file's `bytes` (see `read_shared_text`), borrowed where nothing is
+/// changed.
 fn decode<'b>(bytes: &'b [u8], display: &str) -> Result<Cow<'b, str>, Diagnostic> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,

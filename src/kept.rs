@@ -113,6 +113,7 @@ pub fn write<I: Sync>(
         let lines: Vec<Line> = part
             .par_iter()
             .map(|item| match line(item) {
+                // From here on, the whole line: its hash, the JSON and the newline.
                 Line::Json(json) => {
                     let mut bytes = format!("{:016x} ", hash64(&json)).into_bytes();
                     bytes.extend(json);

@@ -54,12 +54,8 @@ impl Fronts {
     }
 
     /// The file `read` read, for `write` to copy the lines still true from.
-    pub fn copying_from(self, file: std::fs::File) -> Fronts {
-        Fronts {
-            // Lines are copied with reads at an offset, which `kept` has on Unix only.
-            from: cfg!(unix).then_some(file),
-            ..self
-        }
+    pub fn copying_from(self, from: Option<std::fs::File>) -> Fronts {
+        Fronts { from, ..self }
     }
 
     /// How many pages took their fields from here.
@@ -166,7 +162,7 @@ mod tests {
         file.seek(SeekFrom::Start(header.len() as u64)).unwrap();
         let start = header.len() as u64;
         let fronts = Fronts::read(std::io::BufReader::new(&file), start)
-            .copying_from(file.try_clone().unwrap());
+            .copying_from(Some(file.try_clone().unwrap()));
         pages[1] = parse("---\ntitle: Endret\n---\n");
         pages.swap(0, 2);
         let written = |fronts: &Fronts| {

@@ -173,12 +173,8 @@ impl Stored {
     }
 
     /// The file `read` read, for `write` to copy the bodies taken from.
-    pub fn copying_from(self, file: std::fs::File) -> Stored {
-        Stored {
-            // Lines are copied with reads at an offset, which `kept` has on Unix only.
-            from: cfg!(unix).then_some(file),
-            ..self
-        }
+    pub fn copying_from(self, from: Option<std::fs::File>) -> Stored {
+        Stored { from, ..self }
     }
 
     /// Writes this run's pages, a line each: its address, its key and what it said. A
