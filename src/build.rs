@@ -125,8 +125,9 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     phases.done("load and check records");
     if phases.on() {
         let pages = sources.regs.last().map_or(0, |r| r.pages.len());
-        let taken = fronts.taken();
+        let (taken, unread) = fronts.taken();
         eprintln!("{taken} of {pages} pages' front matter taken from the previous build");
+        eprintln!("{unread} of {pages} pages' files not read: as the previous build read them");
     }
     let warnings = &sources.warnings;
     stored.spill = crate::render::spill::Spill::beside(&paths.out).map(Arc::new);

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Diagnostic;
+use crate::fs::{stat, Stat};
 use crate::load::Fronts;
 use crate::model::{Page, PageMeta};
 use crate::render::plan::{Job, PageChange};
@@ -28,7 +29,7 @@ use crate::render::Prepared;
 use crate::session::Sources;
 
 /// Changes when the file's shape does.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 /// What one build's outputs were made from.
 #[derive(Serialize, Deserialize)]
@@ -131,7 +132,10 @@ const KEPT: [&str; 3] = [CACHE, "bodies", "fronts"];
 /// The first line of a file a build keeps beside its output for the next one (the
 /// bodies and the fronts of its pages): what it holds, and what wrote it.
 fn kept_header(what: &str) -> String {
-    format!("mandat {what} {FORMAT} {}\n", hash_of(binary()))
+    format!(
+        "mandat {what} {FORMAT} {}\n",
+        hash_of(crate::kept::hash64((binary().len(), binary())))
+    )
 }
 
 /// Reads the file `.<name>.<what>` beside `out` with `read`, if this `mandat` wrote it:
@@ -470,41 +474,9 @@ fn tree(dir: &Path) -> u64 {
     h.finish()
 }
 
-/// What the system keeps of a file that changes when it is written.
-#[cfg(unix)]
-pub type Stat = [i64; 7];
-#[cfg(not(unix))]
-pub type Stat = String;
-
 /// A file of an output folder: its path below the folder, with `/` between folders, and
 /// what the system keeps of it.
 pub type OutputFile = (String, Stat);
-
-/// `Stat` of `m`, with its status-change time when `changed_time`.
-#[cfg(unix)]
-fn stat(m: &std::fs::Metadata, changed_time: bool) -> Stat {
-    use std::os::unix::fs::MetadataExt;
-    let changed = if changed_time {
-        (m.ctime(), m.ctime_nsec())
-    } else {
-        (0, 0)
-    };
-    #[allow(clippy::cast_possible_wrap)]
-    [
-        m.len() as i64,
-        m.mtime(),
-        m.mtime_nsec(),
-        changed.0,
-        changed.1,
-        m.ino() as i64,
-        i64::from(m.is_dir()),
-    ]
-}
-
-#[cfg(not(unix))]
-fn stat(m: &std::fs::Metadata, _: bool) -> Stat {
-    format!("{} {:?} {}", m.len(), m.modified().ok(), m.is_dir())
-}
 
 /// This `mandat`: another build of it may render differently under the same version.
 /// When the running program cannot be found, a key no other run has: then nothing an
@@ -586,8 +558,8 @@ impl Inputs {
                     .par_iter()
                     .map(|p| PageEntry {
                         path: p.source.path.clone(),
-                        text: hash_of(&p.source.text),
-                        front: hash_of(p.front_matter()),
+                        text: hash_of(p.source.text.hash64()),
+                        front: hash_of(p.front),
                         tags: p.meta.tags.clone(),
                         initiatives: p.meta.initiatives.clone(),
                     })
@@ -662,9 +634,10 @@ impl Inputs {
                 slug_path,
                 is_section,
                 body_at: 0,
+                front: 0,
                 source: crate::model::SourceFile {
                     path: gone.path.clone(),
-                    text: std::sync::Arc::from(""),
+                    text: crate::model::FileText::from(""),
                     body_line: 1,
                 },
             };
@@ -715,12 +688,12 @@ fn whole(sources: &Sources, prepared: &[Prepared], extra: &Value) -> String {
             .chain(&reg.event_sources);
         for f in files {
             f.path.hash(&mut h);
-            f.text.hash(&mut h);
+            f.text.hash64().hash(&mut h);
         }
         if i < last {
             for p in &reg.pages {
                 p.source.path.hash(&mut h);
-                p.source.text.hash(&mut h);
+                p.source.text.hash64().hash(&mut h);
             }
         }
     }
@@ -769,11 +742,11 @@ fn whole(sources: &Sources, prepared: &[Prepared], extra: &Value) -> String {
     format!("{:016x}", h.finish())
 }
 
-/// A hash of `text` and its length. Hashes are compared one to one (a page's as the
+/// A hash as the manifest writes it. Hashes are compared one to one (a page's as the
 /// previous build read it and as it is now), so an edit goes unseen only if the two
 /// 64-bit hashes agree by chance.
-fn hash_of(text: &str) -> String {
-    format!("{:016x}", crate::kept::hash64((text.len(), text)))
+fn hash_of(hash: u64) -> String {
+    format!("{hash:016x}")
 }
 
 #[cfg(test)]

@@ -62,6 +62,44 @@ pub fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
     read_shared_text(path, display).map(|text| String::from(&*text))
 }
 
+/// What the system keeps of a file that changes when it is written.
+#[cfg(unix)]
+pub type Stat = [i64; 7];
+#[cfg(not(unix))]
+pub type Stat = String;
+
+/// `Stat` of `m`, with its status-change time when `changed_time`.
+#[cfg(unix)]
+pub fn stat(m: &fs::Metadata, changed_time: bool) -> Stat {
+    use std::os::unix::fs::MetadataExt;
+    let changed = if changed_time {
+        (m.ctime(), m.ctime_nsec())
+    } else {
+        (0, 0)
+    };
+    #[allow(clippy::cast_possible_wrap)]
+    [
+        m.len() as i64,
+        m.mtime(),
+        m.mtime_nsec(),
+        changed.0,
+        changed.1,
+        m.ino() as i64,
+        i64::from(m.is_dir()),
+    ]
+}
+
+#[cfg(not(unix))]
+pub fn stat(m: &fs::Metadata, _: bool) -> Stat {
+    format!("{} {:?} {}", m.len(), m.modified().ok(), m.is_dir())
+}
+
+/// `Stat` of the file at `path` (through a link, of the file it leads to, which is what
+/// is read), with its status-change time.
+pub fn stat_of(path: &Path) -> Option<Stat> {
+    fs::metadata(path).ok().map(|m| stat(&m, true))
+}
+
 /// Reads a text file: UTF-8 checked (with the line of the first bad byte), BOM stripped,
 /// CRLF made LF so lines and columns match what the editor shows. Read into a buffer
 /// each thread keeps, so that each of a site's many record files costs one allocation,

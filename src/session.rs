@@ -488,7 +488,7 @@ mod tests {
         let reg = sources.regs.last_mut().expect("a site");
         let pages = reg.pages.len();
         let edited = &mut reg.pages[0].source;
-        edited.text = format!("{}\n\nTre nye ord.\n", edited.text).into();
+        edited.text = format!("{}\n\nTre nye ord.\n", &*edited.text).into();
         reg.pages[1].source.body_line += 1;
         let mut stored = Stored::read(text.as_bytes(), 0);
         let prepared = prepare(&sources, Earlier::Stored(&mut stored)).expect("prepared");

@@ -4,7 +4,10 @@
 //!
 //! A page's fields are kept under a hash of its file's path and its front matter's text
 //! (the `---` lines included), so that, as with the bodies, each page is compared only
-//! with itself. They are stored once the site has loaded and been checked without a
+//! with itself. With them is what the system kept of the file when it was read (its
+//! size, times and inode, as `cache::fingerprint` knows files), the hash of its text and
+//! where its body starts: a page whose file is still so is made without reading it
+//! (`model::FileText` reads it if anything asks). They are stored once the site has loaded and been checked without a
 //! mistake (a build that fails there stores nothing; one that fails later stores fields
 //! read without a mistake). Reading them from YAML depends on nothing but the text (the
 //! site's language is applied after), and the file names the `mandat` that wrote it,
@@ -14,6 +17,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use serde::{Deserialize, Serialize};
+
+use crate::fs::Stat;
 use crate::kept::{self, hash64};
 use crate::model::{Page, PageMeta};
 
@@ -23,11 +29,44 @@ use crate::model::{Page, PageMeta};
 /// copies the lines of the pages whose front matter is as it was.
 #[derive(Default)]
 pub struct Fronts {
-    known: HashMap<u64, (Untaken, kept::Span)>,
-    /// How many pages took their fields from here.
+    known: HashMap<u64, (Untaken, kept::Span, Option<Seen>)>,
+    /// The key of each page's fields kept with its file (`Seen`), by `file_key`.
+    by_file: HashMap<u64, u64>,
+    /// How many pages took their fields from here, and how many of them were not read.
     taken: AtomicUsize,
+    unread: AtomicUsize,
     from: Option<std::fs::File>,
 }
+
+/// A page's file as the build that read it found it: its path, what the system kept of
+/// it, the hash of its text (`FileText::hash64`) and where its body starts. A file with the same
+/// `stat` has the same text (the status-change time, to the nanosecond, changes with
+/// every write), so its page is made from these and its kept fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    /// The file, as its page's `source.path` shows it.
+    pub path: String,
+    pub stat: Stat,
+    pub text: u64,
+    pub body_at: usize,
+    pub body_line: usize,
+}
+
+impl Seen {
+    /// How `page`'s file was found, if it was read from a file (or made from one).
+    fn of(page: &Page) -> Option<Seen> {
+        Some(Seen {
+            path: page.source.path.clone(),
+            stat: page.source.text.stat().cloned()?,
+            text: page.source.text.hash64(),
+            body_at: page.body_at,
+            body_line: page.source.body_line,
+        })
+    }
+}
+
+/// A line of the file: a page's key, fields and file.
+type Line = (u64, Box<PageMeta>, Option<Seen>);
 
 /// A page's fields, until the page takes them.
 type Untaken = Mutex<Option<Box<PageMeta>>>;
@@ -37,18 +76,22 @@ impl Fronts {
     /// cannot be read is left out (its page's front matter is parsed).
     pub fn read(file: impl std::io::BufRead, start: u64) -> Fronts {
         let mut known = HashMap::new();
-        kept::read(
-            file,
-            start,
-            |part: Vec<((u64, Box<PageMeta>), kept::Span)>| {
-                known.extend(
-                    part.into_iter()
-                        .map(|((k, m), span)| (k, (Mutex::new(Some(m)), span))),
-                );
-            },
-        );
+        kept::read(file, start, |part: Vec<(Line, kept::Span)>| {
+            known.extend(
+                part.into_iter()
+                    .map(|((k, m, seen), span)| (k, (Mutex::new(Some(m)), span, seen))),
+            );
+        });
+        let by_file = known
+            .iter()
+            .filter_map(|(key, (_, _, seen))| {
+                let seen = seen.as_ref()?;
+                Some((file_key(&seen.path, &seen.stat), *key))
+            })
+            .collect();
         Fronts {
             known,
+            by_file,
             ..Fronts::default()
         }
     }
@@ -58,39 +101,68 @@ impl Fronts {
         Fronts { from, ..self }
     }
 
-    /// How many pages took their fields from here.
-    pub fn taken(&self) -> usize {
-        self.taken.load(Ordering::Relaxed)
+    /// How many pages took their fields from here, and how many of those were made
+    /// without reading their files.
+    pub fn taken(&self) -> (usize, usize) {
+        (
+            self.taken.load(Ordering::Relaxed),
+            self.unread.load(Ordering::Relaxed),
+        )
     }
 
     /// Writes the fields of `pages`, a line each. A page whose front matter was read
-    /// before has the line it was read from: its key says the path and the text, and its
-    /// fields depend on nothing else.
+    /// before, from a file found as it is now, has the line it was read from: its key
+    /// says the path and the text, its fields depend on nothing else, and the rest of the
+    /// line is its file.
     pub fn write(&self, pages: &[Page], out: &mut impl std::io::Write) -> std::io::Result<()> {
         let line = |p: &Page| {
-            let key = key(&p.source.path, p.front_matter());
-            match self.known.get(&key) {
-                Some((_, span)) if self.from.is_some() => kept::Line::Copy(*span),
-                _ => kept::Line::Json(kept::json(&(key, &p.meta))),
+            let seen = Seen::of(p);
+            match self.known.get(&p.front) {
+                Some((_, span, was)) if self.from.is_some() && *was == seen => {
+                    kept::Line::Copy(*span)
+                }
+                _ => kept::Line::Json(kept::json(&(p.front, &p.meta, &seen))),
             }
         };
         kept::write(pages, line, self.from.as_ref(), out)
     }
 
-    /// The fields read from the front matter `text` of the file shown as `path`, if
-    /// known and not yet taken.
-    pub(super) fn take(&self, path: &str, text: &str) -> Option<PageMeta> {
+    /// The fields kept under `key` (`key`), if known and not yet taken.
+    pub(super) fn take(&self, key: u64) -> Option<PageMeta> {
         if self.known.is_empty() {
             return None;
         }
-        let meta = self.known.get(&key(path, text))?.0.lock().ok()?.take()?;
+        let meta = self.known.get(&key)?.0.lock().ok()?.take()?;
         self.taken.fetch_add(1, Ordering::Relaxed);
         Some(*meta)
     }
+
+    /// The fields, key and file of the page whose file, shown as `path`, was read with
+    /// the `stat` it has now, if known and not yet taken: its page is made from them.
+    pub(super) fn take_file(&self, path: &str, stat: &Stat) -> Option<(u64, PageMeta, Seen)> {
+        if self.by_file.is_empty() {
+            return None;
+        }
+        let key = *self.by_file.get(&file_key(path, stat))?;
+        let (untaken, _, seen) = self.known.get(&key)?;
+        let seen = seen
+            .as_ref()
+            .filter(|s| s.path == path && s.stat == *stat)?;
+        let meta = untaken.lock().ok()?.take()?;
+        self.taken.fetch_add(1, Ordering::Relaxed);
+        self.unread.fetch_add(1, Ordering::Relaxed);
+        Some((key, *meta, seen.clone()))
+    }
 }
 
-fn key(path: &str, front: &str) -> u64 {
+/// The key a page's fields are kept under: a hash of its file, as `source.path` shows
+/// it, and the text of its front matter (the `---` lines included).
+pub fn key(path: &str, front: &str) -> u64 {
     hash64((path, front))
+}
+
+fn file_key(path: &str, stat: &Stat) -> u64 {
+    hash64((path, stat))
 }
 
 #[cfg(test)]
@@ -138,10 +210,10 @@ mod tests {
             let taken = page(&config, text, &fronts);
             assert_eq!(format!("{:?}", taken), format!("{p:?}"));
         }
-        assert_eq!(fronts.taken(), PAGES.len());
+        assert_eq!(fronts.taken(), (PAGES.len(), 0));
         // Another front matter is parsed.
         let other = "---\ntitle: Annen\n---\n";
-        assert!(fronts.take("content/pages/side.md", other).is_none());
+        assert!(fronts.take(key("content/pages/side.md", other)).is_none());
         assert_eq!(page(&config, other, &fronts).meta.title, "Annen");
     }
 
@@ -191,16 +263,103 @@ mod tests {
         let path = page(&config, text, &fronts).source.path;
         fronts.known.insert(
             key(&path, front),
-            (Mutex::new(Some(Box::new(meta))), kept::Span::default()),
+            (
+                Mutex::new(Some(Box::new(meta))),
+                kept::Span::default(),
+                None,
+            ),
         );
         // Another file with the same front matter does not take them.
-        assert!(fronts.take("content/pages/annen.md", front).is_none());
+        assert!(fronts.take(key("content/pages/annen.md", front)).is_none());
         let p = page(&config, text, &fronts);
         assert_eq!(p.meta.title, "Kept");
         assert_eq!(p.body(), "\nBrødtekst.\n");
         assert_eq!(p.source.body_line, 4);
         // Taken once: a second page with the same front matter reads its YAML.
         assert_eq!(page(&config, text, &fronts).meta.title, "Fil");
-        assert_eq!(fronts.taken(), 1);
+        assert_eq!(fronts.taken(), (1, 0));
+    }
+
+    /// A page whose file is as the last build read it is made without reading it, and is
+    /// the page reading it gives; a file written since (even with the same text) is read,
+    /// and its line written anew, with what the system keeps of it now.
+    #[cfg(unix)]
+    #[test]
+    fn a_page_whose_file_is_as_it_was_is_not_read() {
+        use std::io::{Seek, SeekFrom};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/pages")).unwrap();
+        let config = Config::fallback(&crate::config::resolve_paths(Some(root), None, None));
+        let rels = ["pages/a.md", "pages/b.md", "pages/c.md"];
+        for (rel, text) in rels.iter().zip(PAGES) {
+            std::fs::write(root.join("content").join(rel), text).unwrap();
+        }
+        let read = |fronts: &Fronts| -> Vec<Page> {
+            rels.iter()
+                .map(|rel| {
+                    let path = root.join("content").join(rel);
+                    match super::super::read_text_record(
+                        &config,
+                        &path,
+                        rel,
+                        super::super::Kind::Page,
+                        fronts,
+                    ) {
+                        Ok(crate::load::Record::Page(p)) => *p,
+                        _ => panic!("not read: {rel}"),
+                    }
+                })
+                .collect()
+        };
+        let parsed = read(&Fronts::default());
+        assert!(parsed.iter().all(|p| !p.source.text.is_unread()));
+        let mut file = tempfile::tempfile().unwrap();
+        Fronts::default().write(&parsed, &mut file).unwrap();
+        let stored = |file: &std::fs::File| {
+            let mut f = file.try_clone().unwrap();
+            f.seek(SeekFrom::Start(0)).unwrap();
+            Fronts::read(std::io::BufReader::new(f), 0).copying_from(file.try_clone().ok())
+        };
+        let fronts = stored(&file);
+        let again = read(&fronts);
+        assert_eq!(fronts.taken(), (3, 3));
+        for (a, p) in again.iter().zip(&parsed) {
+            assert!(a.source.text.is_unread(), "{}", a.source.path);
+            assert_eq!(a.front, p.front);
+            // Looked at, read: the same page.
+            assert_eq!(format!("{a:?}"), format!("{p:?}"));
+        }
+        // Written again with its text as it was: read, its fields taken by its front
+        // matter; a changed body is read.
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        std::fs::write(root.join("content/pages/a.md"), PAGES[0]).unwrap();
+        std::fs::write(
+            root.join("content/pages/b.md"),
+            format!("{}Mer.\n", PAGES[1]),
+        )
+        .unwrap();
+        let fronts = stored(&file);
+        let now = read(&fronts);
+        assert_eq!(fronts.taken(), (3, 1));
+        assert!(!now[0].source.text.is_unread() && !now[1].source.text.is_unread());
+        assert!(now[2].source.text.is_unread());
+        assert_ne!(now[0].source.text.stat(), parsed[0].source.text.stat());
+        assert!(now[1].body().ends_with("Mer.\n"));
+        // The lines of the files read anew say what they are now.
+        let written = |fronts: &Fronts| {
+            let mut out = Vec::new();
+            fronts.write(&now, &mut out).unwrap();
+            out
+        };
+        assert_eq!(written(&fronts), written(&Fronts::default()));
+        let again = stored(&{
+            let mut f = tempfile::tempfile().unwrap();
+            std::io::Write::write_all(&mut f, &written(&fronts)).unwrap();
+            f
+        });
+        let last = read(&again);
+        assert_eq!(again.taken(), (3, 3));
+        assert_eq!(format!("{:?}", last[1]), format!("{:?}", now[1]));
     }
 }

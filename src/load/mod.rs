@@ -21,7 +21,7 @@ use crate::config::{Config, Paths};
 use crate::error::{did_you_mean, Diagnostic, Diagnostics, Error};
 use crate::model::actor::ActorFile;
 use crate::model::initiative::InitiativeMeta;
-use crate::model::{Actor, Event, Initiative, Loaded, Page, PageMeta, SourceFile};
+use crate::model::{Actor, Event, FileText, Initiative, Loaded, Page, PageMeta, SourceFile};
 
 const FOLDERS: [&str; 5] = ["actors", "initiatives", "events", "pages", "versions"];
 
@@ -135,7 +135,7 @@ pub struct LoadCache {
     /// What each file held when it was last read.
     records: Vec<Option<Result<Record, Vec<Diagnostic>>>>,
     /// The text of site.yaml the records were read with.
-    settings: Option<std::sync::Arc<str>>,
+    settings: Option<crate::model::FileText>,
     /// Pages' fields as an earlier build read them.
     fronts: Arc<Fronts>,
 }
@@ -561,8 +561,68 @@ fn read_text_record(
     fronts: &Fronts,
 ) -> Result<Record, Vec<Diagnostic>> {
     let shown = format!("{}/{rel}", config.display_dir);
-    let text = crate::fs::read_shared_text(path, &shown).map_err(|d| vec![d])?;
+    let stat = crate::fs::stat_of(path);
+    if let (Kind::Page, Some(stat)) = (kind, &stat) {
+        if let Some(page) = unread_page(config, path, rel, &shown, stat, fronts) {
+            return page.map_err(|d| vec![d]);
+        }
+    }
+    let text = FileText::read(path, &shown, stat).map_err(|d| vec![d])?;
     parse_text_record(config, rel, text, kind, fronts)
+}
+
+/// The page of the file at `path` (`rel` below content/, shown as `shown`) made from
+/// what `fronts` kept of it, without reading it, if the file is as it was read then
+/// (`stat`); a page whose address cannot be is refused as when it is read.
+fn unread_page(
+    config: &Config,
+    path: &Path,
+    rel: &str,
+    shown: &str,
+    stat: &crate::fs::Stat,
+    fronts: &Fronts,
+) -> Option<Result<Record, Diagnostic>> {
+    let (slug_path, is_section) = match page_place(shown, rel) {
+        Ok(place) => place,
+        Err(d) => return Some(Err(d)),
+    };
+    let (front, meta, seen) = fronts.take_file(shown, stat)?;
+    let text = FileText::unread(path.to_path_buf(), shown.to_owned(), seen.stat, seen.text);
+    Some(Ok(Record::Page(Box::new(Page {
+        lang: meta.lang.unwrap_or(config.lang),
+        meta,
+        slug_path,
+        is_section,
+        body_at: seen.body_at,
+        front,
+        source: SourceFile {
+            path: shown.to_owned(),
+            text,
+            body_line: seen.body_line,
+        },
+    }))))
+}
+
+/// The address of the page file at `rel` (shown as `shown`), and whether it is a
+/// section's: refused where a folder or file name cannot be part of an address.
+fn page_place(shown: &str, rel: &str) -> Result<(String, bool), Diagnostic> {
+    let (slug_path, is_section) = page_path(rel);
+    for segment in slug_path.split('/').filter(|s| !s.is_empty()) {
+        if !segment
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        {
+            return Err(Diagnostic::error(
+                shown.to_owned(),
+                format!("`{segment}` cannot be used in an address"),
+            )
+            .hint(format!(
+                "rename it using only a–z, 0–9 and `-`, e.g. `{}`",
+                crate::model::slugify(segment)
+            )));
+        }
+    }
+    Ok((slug_path, is_section))
 }
 
 /// Parses the text of the record file at `rel` (content-relative: `actors/ks.yaml`,
@@ -591,7 +651,7 @@ pub fn parse_record(config: &Config, rel: &str, text: String) -> Result<Record, 
 fn parse_text_record(
     config: &Config,
     rel: &str,
-    text: Arc<str>,
+    text: FileText,
     kind: Kind,
     fronts: &Fronts,
 ) -> Result<Record, Vec<Diagnostic>> {
@@ -638,7 +698,7 @@ fn first_of(mut problems: Vec<Diagnostic>, more: &mut Vec<Diagnostic>) -> Diagno
 fn parse_text_record_noting(
     config: &Config,
     rel: &str,
-    text: Arc<str>,
+    text: FileText,
     kind: Kind,
     fronts: &Fronts,
     more: &mut Vec<Diagnostic>,
@@ -730,29 +790,12 @@ fn parse_text_record_noting(
             Ok(Record::Events(source, events))
         }
         Kind::Page => {
-            let (slug_path, is_section) = page_path(rel);
-            for segment in slug_path.split('/').filter(|s| !s.is_empty()) {
-                if !segment
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-                {
-                    return Err(Diagnostic::error(
-                        source.path.clone(),
-                        format!("`{segment}` cannot be used in an address"),
-                    )
-                    .hint(format!(
-                        "rename it using only a–z, 0–9 and `-`, e.g. `{}`",
-                        crate::model::slugify(segment)
-                    )));
-                }
-            }
+            let (slug_path, is_section) = page_place(&source.path, rel)?;
             let split = split(&source)?;
             // The body runs to the end of the file.
             let body_at = source.text.len() - split.body.len();
-            let kept = source
-                .text
-                .get(..body_at)
-                .and_then(|front| fronts.take(&source.path, front));
+            let front = fronts::key(&source.path, source.text.get(..body_at).unwrap_or(""));
+            let kept = fronts.take(front);
             let meta: PageMeta = if let Some(meta) = kept {
                 meta
             } else if yaml::is_blank(split.yaml) {
@@ -773,6 +816,7 @@ fn parse_text_record_noting(
                 slug_path,
                 is_section,
                 body_at,
+                front,
                 source,
             })))
         }

@@ -9,6 +9,7 @@ mod order;
 mod page;
 mod registry;
 mod slug;
+mod text;
 pub mod url;
 
 pub use actor::{Actor, ActorKind, ActorName};
@@ -18,8 +19,7 @@ pub use initiative::{Initiative, InitiativeKind, Measure, Period, Role, SourceDo
 pub use page::{Page, PageMeta};
 pub use registry::{Loaded, Registry, RelationKind};
 pub use slug::slugify;
-
-use std::sync::Arc;
+pub use text::FileText;
 
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +49,7 @@ pub struct SourceFile {
     /// As the user knows it, relative to the site root: `content/actors/ks.yaml`.
     pub path: String,
     /// The whole file, BOM stripped and CRLF made LF (so lines and columns still match).
-    pub text: Arc<str>,
+    pub text: FileText,
     /// The 1-based line where the Markdown body starts (1 for YAML-only files).
     pub body_line: usize,
 }

@@ -44,6 +44,10 @@ pub struct Page {
     pub is_section: bool,
     /// Where the Markdown body starts in the source text.
     pub body_at: usize,
+    /// A hash of its file's path and its front matter's text (`load::fronts::key`),
+    /// known without reading the file: what its fields are kept under, and how a
+    /// rebuild sees that they changed.
+    pub front: u64,
     pub source: SourceFile,
 }
 

@@ -457,7 +457,9 @@ impl Registry {
             .iter()
             .map(|p| (&p.source, &p.meta.tags))
             .chain(self.initiatives.values().map(|i| (&i.source, &i.meta.tags)));
-        let mut first: BTreeMap<String, (&str, String)> = BTreeMap::new();
+        // Where each tag page's name is first written: looked up in its file only for a
+        // warning (a page's file may not have been read).
+        let mut first: BTreeMap<String, (&str, &SourceFile)> = BTreeMap::new();
         // Each spelling's slug, made once: a site has many pages and few tags.
         let mut slugs: rustc_hash::FxHashMap<&str, String> = Default::default();
         let mut out = Vec::new();
@@ -467,15 +469,16 @@ impl Registry {
                 if slug.is_empty() {
                     continue;
                 }
-                let place = || match src.locate(&["tags:"], tag) {
+                let place = |src: &SourceFile, tag: &str| match src.locate(&["tags:"], tag) {
                     Some((line, column, _)) => format!("{}:{line}:{column}", src.path),
                     None => src.path.clone(),
                 };
                 match first.get(slug.as_str()) {
                     None => {
-                        first.insert(slug.clone(), (tag.as_str(), place()));
+                        first.insert(slug.clone(), (tag.as_str(), src));
                     }
-                    Some((seen, at)) if *seen != tag.as_str() => {
+                    Some((seen, seen_in)) if *seen != tag.as_str() => {
+                        let at = place(seen_in, seen);
                         let mut d = src.error_at(
                             &["tags:"],
                             tag,

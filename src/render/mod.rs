@@ -63,7 +63,7 @@ pub struct Contexts(BTreeMap<(usize, Lang), tera::Context>);
 struct Work<'a> {
     /// `page:<index>`, `initiative:<id>`, `measure:<id>:<measure>` or `event:<anchor>`.
     key: String,
-    text: &'a str,
+    text: WorkText<'a>,
     /// Its file, as `markdown_files` numbers them, and the line the text starts on.
     file: usize,
     line: usize,
@@ -75,6 +75,33 @@ struct Work<'a> {
     /// Whether its excerpt is shown (search results of events, and of pages without a
     /// summary): only then is it kept in the digest.
     excerpt: bool,
+}
+
+/// The Markdown of a `Work`: a page's body is looked at (its file read, if it was not:
+/// `FileText`) only when it is rendered, as a build takes most pages' bodies from the
+/// previous build by what they were rendered from (`reuse::page_key`).
+#[derive(Clone, Copy)]
+enum WorkText<'a> {
+    Text(&'a str),
+    Body(&'a crate::model::Page),
+}
+
+impl<'a> WorkText<'a> {
+    fn text(self) -> &'a str {
+        match self {
+            WorkText::Text(t) => t,
+            WorkText::Body(p) => p.body(),
+        }
+    }
+
+    /// A hash of the text, known without reading a page's file: its file's hash and
+    /// where its body starts.
+    fn hash64(self) -> u64 {
+        match self {
+            WorkText::Text(t) => crate::kept::hash64(t),
+            WorkText::Body(p) => crate::kept::hash64((p.source.text.hash64(), p.body_at)),
+        }
+    }
 }
 
 /// What page changes alter beyond what `plan::affected` finds (`Prepared::touched`).
@@ -135,7 +162,7 @@ fn page_work<'r>(reg: &'r Registry, urls: &Urls, i: usize) -> Option<Work<'r>> {
     let p = reg.pages.get(i)?;
     Some(Work {
         key: format!("page:{i}"),
-        text: p.body(),
+        text: WorkText::Body(p),
         file: reg.initiatives.len() + reg.event_sources.len() + i,
         line: p.source.body_line,
         own: urls.page(&p.slug_path),
@@ -227,7 +254,7 @@ pub fn prepare_in<'a>(
         let reserved: Arc<[String]> = initiative_ids(ini).into();
         work.push(Work {
             key: format!("initiative:{id}"),
-            text: ini.body(),
+            text: WorkText::Text(ini.body()),
             file: f,
             line: ini.source.body_line,
             own: own.clone(),
@@ -242,7 +269,7 @@ pub fn prepare_in<'a>(
                     .map_or(1, |l| l.0);
                 work.push(Work {
                     key: format!("measure:{id}:{}", measure_id(m)),
-                    text: d,
+                    text: WorkText::Text(d),
                     file: f,
                     line,
                     own: own.clone(),
@@ -261,7 +288,7 @@ pub fn prepare_in<'a>(
                 .map_or(1, |l| l.0);
             work.push(Work {
                 key: format!("event:{}", e.anchor),
-                text: d,
+                text: WorkText::Text(d),
                 file: file_base + e.file,
                 line,
                 own: urls.timeline(),

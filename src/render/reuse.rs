@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::error::Diagnostic;
 use crate::kept::hash64;
-use crate::model::{Registry, SourceFile};
+use crate::model::{FileText, Registry, SourceFile};
 use crate::output::Urls;
 
 use super::history::History;
@@ -24,7 +24,7 @@ use super::{markdown_files, Prepared};
 /// that did not re-read a file keeps the same `Arc`, so an unchanged file costs one
 /// pointer comparison, and holding the `Arc` here keeps its address from being reused.
 struct Entry {
-    text: Arc<str>,
+    text: FileText,
     file: usize,
     line: usize,
     own: String,
@@ -81,7 +81,7 @@ impl MarkdownCache {
         own: &str,
     ) -> Option<Arc<Rendered>> {
         let e = self.entries.get(key)?;
-        (Arc::ptr_eq(&e.text, &source.text) && e.file == file && e.line == line && e.own == own)
+        (FileText::same(&e.text, &source.text) && e.file == file && e.line == line && e.own == own)
             .then(|| Arc::clone(&e.rendered))
     }
 
@@ -97,7 +97,7 @@ impl MarkdownCache {
         self.entries.insert(
             key.to_owned(),
             Entry {
-                text: Arc::clone(&source.text),
+                text: source.text.clone(),
                 file,
                 line,
                 own: own.to_owned(),
@@ -241,7 +241,7 @@ fn linker_key(linker: &Linker) -> u64 {
 fn page_key(linker: u64, w: &super::Work, source: &SourceFile) -> u64 {
     hash64((
         linker,
-        w.text,
+        w.text.hash64(),
         &source.path,
         w.line,
         &w.own,
@@ -279,7 +279,7 @@ pub(super) fn render_work(
     // Pages and initiatives' texts may hold embeds; events and measures not.
     let embeds = w.key.starts_with("page:") || w.key.starts_with("initiative:");
     markdown::render(
-        w.text,
+        w.text.text(),
         source,
         w.line,
         &w.own,

@@ -511,7 +511,7 @@ fn render_jobs(
 /// Whether two loads of a site read the same files with the same text (`pages`: its
 /// pages too).
 fn same_records(old: &Registry, new: &Registry, pages: bool) -> bool {
-    let same = |a: &SourceFile, b: &SourceFile| Arc::ptr_eq(&a.text, &b.text) || a.text == b.text;
+    let same = |a: &SourceFile, b: &SourceFile| a.text == b.text;
     same(&old.config.source, &new.config.source)
         && old.actors.len() == new.actors.len()
         && old
@@ -560,7 +560,7 @@ fn page_changes<'a>(
         if o.source.path != n.source.path {
             return None;
         }
-        if !(Arc::ptr_eq(&o.source.text, &n.source.text) || o.source.text == n.source.text) {
+        if o.source.text != n.source.text {
             changes.push(PageChange {
                 index: Some(index),
                 old: o,

@@ -43,6 +43,8 @@ struct Rebuilt {
     bodies: usize,
     /// Pages' front matter taken from what the previous build stored.
     fronts: usize,
+    /// Of those, pages whose files were not read, being as the previous build read them.
+    unread: usize,
     /// Its standard error without the timings.
     reported: String,
 }
@@ -64,6 +66,7 @@ fn cached_build_reporting(root: &Path, out: &Path) -> Rebuilt {
                 && !l.contains("outputs unchanged")
                 && !l.contains("bodies taken")
                 && !l.contains("front matter taken")
+                && !l.contains("files not read")
         })
         .map(|l| l.split(" in ").next().unwrap_or(l))
         .collect::<Vec<_>>()
@@ -78,6 +81,7 @@ fn cached_build_reporting(root: &Path, out: &Path) -> Rebuilt {
             outputs: None,
             bodies: 0,
             fronts: 0,
+            unread: 0,
             reported,
         };
     }
@@ -90,6 +94,8 @@ fn cached_build_reporting(root: &Path, out: &Path) -> Rebuilt {
             .unwrap_or_else(|| panic!("no bodies line in {stderr}")),
         fronts: count("pages' front matter taken from the previous build")
             .unwrap_or_else(|| panic!("no front matter line in {stderr}")),
+        unread: count("pages' files not read: as the previous build read them")
+            .unwrap_or_else(|| panic!("no files line in {stderr}")),
         reported,
     }
 }
@@ -454,15 +460,22 @@ fn stored_front_matter_is_taken_only_where_it_is_the_same() {
     let (root, out, fronts, pages, page) =
         (kept.root(), kept.out(), &kept.file, kept.pages, &kept.page);
     let same_as_clean = || kept.same_as_clean();
-    // The body alone changed: every page's fields are taken.
+    // The body alone changed: every page's fields are taken, and only its file is read.
     append(page, "\nEt nytt avsnitt.\n");
-    assert_eq!(cached_build_reporting(root, &out).fronts, pages);
+    let rebuilt = cached_build_reporting(root, &out);
+    assert_eq!((rebuilt.fronts, rebuilt.unread), (pages, pages - 1));
     same_as_clean();
     // Its title changed: its front matter is read again, and the page says so.
     let before = fs::read_to_string(page).unwrap();
     let title = before.lines().find(|l| l.starts_with("title:")).unwrap();
     replace(page, title, "title: Ny tittel på siden");
-    assert_eq!(cached_build_reporting(root, &out).fronts, pages - 1);
+    let rebuilt = cached_build_reporting(root, &out);
+    assert_eq!((rebuilt.fronts, rebuilt.unread), (pages - 1, pages - 1));
+    same_as_clean();
+    // Saved again as it was: read again, its fields taken by its front matter.
+    fs::write(page, fs::read(page).unwrap()).unwrap();
+    let rebuilt = cached_build_reporting(root, &out);
+    assert_eq!((rebuilt.fronts, rebuilt.unread), (pages, pages - 1));
     same_as_clean();
     assert!(crate::read(&out, "tilgjengelighet/index.html").contains("Ny tittel på siden"));
 
