@@ -23,8 +23,9 @@ struct Inner {
     /// What the system kept of the file when it was read, for the next build to know it
     /// by (none for text not read from a file).
     stat: Option<Stat>,
-    /// Where an unread text is read from, and the path its problems are shown under.
-    unread: Option<(PathBuf, String)>,
+    /// Where an unread text is read from, and the path its problems are shown under
+    /// (boxed: most texts are read with their files, and a large site has many).
+    unread: Option<Box<(PathBuf, String)>>,
 }
 
 impl FileText {
@@ -44,7 +45,7 @@ impl FileText {
             text: OnceLock::new(),
             hash,
             stat: Some(stat),
-            unread: Some((path, shown)),
+            unread: Some(Box::new((path, shown))),
         }))
     }
 
@@ -92,7 +93,7 @@ impl Deref for FileText {
             self.0
                 .unread
                 .as_ref()
-                .and_then(|(path, shown)| crate::fs::read_shared_text(path, shown).ok())
+                .and_then(|u| crate::fs::read_shared_text(&u.0, &u.1).ok())
                 .unwrap_or_else(|| Arc::from(""))
         })
     }
