@@ -125,9 +125,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     phases.done("load and check records");
     if phases.on() {
         let pages = sources.regs.last().map_or(0, |r| r.pages.len());
-        let (taken, unread) = fronts.taken();
+        let (taken, _) = fronts.taken();
         eprintln!("{taken} of {pages} pages' front matter taken from the previous build");
-        eprintln!("{unread} of {pages} pages' files not read: as the previous build read them");
     }
     let warnings = &sources.warnings;
     stored.spill = crate::render::spill::Spill::beside(&paths.out).map(Arc::new);
@@ -204,7 +203,13 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         phases.done("search index, and unchanged outputs linked");
         // This build's pages' bodies and fields, for the next build (good whatever this
         // one's end), written while the pages are: not to slow what they all wait for.
-        s.spawn(|| crate::cache::store_bodies(&paths.out, &stored));
+        // Not if a page's body was rendered from a file that changed since the previous
+        // build read it: its key says the text that build read (`FileText::unread`).
+        s.spawn(|| {
+            if fronts.reads().changed().is_none() {
+                crate::cache::store_bodies(&paths.out, &stored);
+            }
+        });
         s.spawn(|| crate::cache::store_fronts(&paths.out, &fronts, &sources));
         let r = plan
             .par_iter()
@@ -235,7 +240,20 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     });
     phases.done("render and write pages");
     phases.slowest();
+    if phases.on() {
+        let pages = sources.regs.last().map_or(0, |r| r.pages.len());
+        let (_, unread) = fronts.taken();
+        eprintln!("{unread} of {pages} pages' files not read: as the previous build read them");
+    }
     let mut errors = Diagnostics::default();
+    // A page made from what the previous build saw of its file, whose file was then read
+    // (its body rendered again) and found changed: what was made mixes the two.
+    if let Some(path) = fronts.reads().changed() {
+        errors.push(
+            Diagnostic::error(path, "the file changed while the site was being built")
+                .hint("build again"),
+        );
+    }
     // What each file is as it was put in the output, for the build cache.
     let mut written = Written::default();
     for r in results {

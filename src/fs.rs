@@ -100,6 +100,35 @@ pub fn stat_of(path: &Path) -> Option<Stat> {
     fs::metadata(path).ok().map(|m| stat(&m, true))
 }
 
+/// How long ago a file must have been written for its `Stat` to stand for its text.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Whether a file found with `stat` was last written (and had its status changed) at
+/// least `SETTLED` ago: then a later write gives it another `stat`, as its times move
+/// on. A file written just before it was found could be written again within the same
+/// tick of the file system's clock (a few milliseconds; two seconds on FAT), keeping
+/// its size, times and inode: so, as git does, such a `stat` is not taken to mean the
+/// text (the next build reads the file). Without the status-change time and inode, as
+/// off Unix, it never is.
+#[cfg(unix)]
+pub fn settled(stat: &Stat) -> bool {
+    let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) else {
+        return false;
+    };
+    let before = now.saturating_sub(SETTLED);
+    let before = (
+        i64::try_from(before.as_secs()).unwrap_or(i64::MAX),
+        i64::from(before.subsec_nanos()),
+    );
+    // Modification and status-change times, in seconds and nanoseconds.
+    (stat[1], stat[2]) < before && (stat[3], stat[4]) < before
+}
+
+#[cfg(not(unix))]
+pub fn settled(_: &Stat) -> bool {
+    false
+}
+
 /// Reads a text file: UTF-8 checked (with the line of the first bad byte), BOM stripped,
 /// CRLF made LF so lines and columns match what the editor shows. Read into a buffer
 /// each thread keeps, so that each of a site's many record files costs one allocation,
@@ -437,9 +466,15 @@ fn busy(out: &Path, e: &std::io::Error) -> Error {
 /// For tests that must stop a command at a given moment, as `kill -9` would: aborts
 /// when the variable MANDAT_FAULT names `point`. Costs one look-up of the variable.
 pub fn fault(point: &str) {
-    if std::env::var_os("MANDAT_FAULT").is_some_and(|v| v == point) {
+    if faulty(point) {
         std::process::abort();
     }
+}
+
+/// For tests that must make something go wrong that cannot be made to on purpose (a
+/// file changed between two reads of one build): whether MANDAT_FAULT names `point`.
+pub fn faulty(point: &str) -> bool {
+    std::env::var_os("MANDAT_FAULT").is_some_and(|v| v == point)
 }
 
 /// The hidden command a build starts to remove the previous output after it has exited.

@@ -15,13 +15,13 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
 use crate::fs::Stat;
 use crate::kept::{self, hash64};
-use crate::model::{Page, PageMeta};
+use crate::model::{Page, PageMeta, Reads};
 
 /// Pages' fields by the hash of their file and front matter's text (`key`), each taken
 /// (not copied) by the page that has it, so that a large site's fields are not held
@@ -35,11 +35,13 @@ pub struct Fronts {
     /// How many pages took their fields from here, and how many of them were not read.
     taken: AtomicUsize,
     unread: AtomicUsize,
+    /// What became of the texts of the pages made without reading their files.
+    reads: Arc<Reads>,
     from: Option<std::fs::File>,
 }
 
-/// A page's file as the build that read it found it: its path, what the system kept of
-/// it, the hash of its text (`FileText::hash64`) and where its body starts. A file with the same
+/// A page's file as the build that read it found it (if it had not been written for a
+/// while: `fs::settled`): its path, what the system kept of it, the hash of its text (`FileText::hash64`) and where its body starts. A file with the same
 /// `stat` has the same text (the status-change time, to the nanosecond, changes with
 /// every write), so its page is made from these and its kept fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,12 +104,19 @@ impl Fronts {
     }
 
     /// How many pages took their fields from here, and how many of those were made
-    /// without reading their files.
+    /// without reading their files (and are still not read: `reads`).
     pub fn taken(&self) -> (usize, usize) {
+        let unread = self.unread.load(Ordering::Relaxed);
         (
             self.taken.load(Ordering::Relaxed),
-            self.unread.load(Ordering::Relaxed),
+            unread.saturating_sub(self.reads.read()),
         )
+    }
+
+    /// What became of the texts of the pages made without reading their files: the
+    /// build checks that none was found changed before it keeps or publishes anything.
+    pub fn reads(&self) -> &Arc<Reads> {
+        &self.reads
     }
 
     /// Writes the fields of `pages`, a line each. A page whose front matter was read
@@ -312,8 +321,14 @@ mod tests {
                 })
                 .collect()
         };
+        // Files written just now are read, and how they were found is not kept: they
+        // could be written again within one tick of the file system's clock.
+        let fresh = read(&Fronts::default());
+        assert!(fresh.iter().all(|p| p.source.text.stat().is_none()));
+        std::thread::sleep(std::time::Duration::from_millis(2100));
         let parsed = read(&Fronts::default());
         assert!(parsed.iter().all(|p| !p.source.text.is_unread()));
+        assert!(parsed.iter().all(|p| p.source.text.stat().is_some()));
         let mut file = tempfile::tempfile().unwrap();
         Fronts::default().write(&parsed, &mut file).unwrap();
         let stored = |file: &std::fs::File| {
@@ -332,7 +347,6 @@ mod tests {
         }
         // Written again with its text as it was: read, its fields taken by its front
         // matter; a changed body is read.
-        std::thread::sleep(std::time::Duration::from_millis(10));
         std::fs::write(root.join("content/pages/a.md"), PAGES[0]).unwrap();
         std::fs::write(
             root.join("content/pages/b.md"),
@@ -359,7 +373,9 @@ mod tests {
             f
         });
         let last = read(&again);
-        assert_eq!(again.taken(), (3, 3));
+        // Those two were written just now: read again.
+        assert_eq!(again.taken(), (3, 1));
+        assert!(last[2].source.text.is_unread());
         assert_eq!(format!("{:?}", last[1]), format!("{:?}", now[1]));
     }
 }

@@ -25,7 +25,7 @@ use crate::model::{Actor, Event, FileText, Initiative, Loaded, Page, PageMeta, S
 
 const FOLDERS: [&str; 5] = ["actors", "initiatives", "events", "pages", "versions"];
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Actor,
     Initiative,
@@ -561,12 +561,17 @@ fn read_text_record(
     fronts: &Fronts,
 ) -> Result<Record, Vec<Diagnostic>> {
     let shown = format!("{}/{rel}", config.display_dir);
-    let stat = crate::fs::stat_of(path);
-    if let (Kind::Page, Some(stat)) = (kind, &stat) {
+    // A page's file is known by its `stat`, taken before it is read; kept for the next
+    // build only if the file was written a while before (`fs::settled`).
+    let stat = (kind == Kind::Page)
+        .then(|| crate::fs::stat_of(path))
+        .flatten();
+    if let Some(stat) = &stat {
         if let Some(page) = unread_page(config, path, rel, &shown, stat, fronts) {
             return page.map_err(|d| vec![d]);
         }
     }
+    let stat = stat.filter(crate::fs::settled);
     let text = FileText::read(path, &shown, stat).map_err(|d| vec![d])?;
     parse_text_record(config, rel, text, kind, fronts)
 }
@@ -587,7 +592,12 @@ fn unread_page(
         Err(d) => return Some(Err(d)),
     };
     let (front, meta, seen) = fronts.take_file(shown, stat)?;
-    let text = FileText::unread(path.to_path_buf(), shown.to_owned(), seen.stat, seen.text);
+    let text = FileText::unread(
+        path.to_path_buf(),
+        shown.to_owned(),
+        (seen.stat, seen.text),
+        std::sync::Arc::clone(fronts.reads()),
+    );
     Some(Ok(Record::Page(Box::new(Page {
         lang: meta.lang.unwrap_or(config.lang),
         meta,

@@ -19,7 +19,7 @@ pub use initiative::{Initiative, InitiativeKind, Measure, Period, Role, SourceDo
 pub use page::{Page, PageMeta};
 pub use registry::{Loaded, Registry, RelationKind};
 pub use slug::slugify;
-pub use text::FileText;
+pub use text::{FileText, Reads};
 
 use serde::{Deserialize, Serialize};
 

@@ -6,7 +6,8 @@
 use std::fmt;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::Diagnostic;
 use crate::fs::Stat;
@@ -23,9 +24,41 @@ struct Inner {
     /// What the system kept of the file when it was read, for the next build to know it
     /// by (none for text not read from a file).
     stat: Option<Stat>,
-    /// Where an unread text is read from, and the path its problems are shown under
-    /// (boxed: most texts are read with their files, and a large site has many).
-    unread: Option<Box<(PathBuf, String)>>,
+    /// Where an unread text is read from, the path its problems are shown under, and
+    /// where it says it was read (boxed: most texts are read with their files, and a
+    /// large site has many).
+    unread: Option<Box<(PathBuf, String, Arc<Reads>)>>,
+}
+
+/// What became of one build's unread texts: how many were read after all, and the first
+/// whose file, when it was, no longer held the text the earlier build saw (or could not
+/// be read). A build that made pages from what that build saw of such a file has mixed
+/// two versions of it: it must not publish or keep what it made.
+#[derive(Debug, Default)]
+pub struct Reads {
+    read: AtomicUsize,
+    changed: Mutex<Option<String>>,
+}
+
+impl Reads {
+    /// How many unread texts were read.
+    pub fn read(&self) -> usize {
+        self.read.load(Ordering::Relaxed)
+    }
+
+    /// The path (as shown) of the first file found changed when it was read.
+    pub fn changed(&self) -> Option<String> {
+        self.changed.lock().ok().and_then(|c| c.clone())
+    }
+
+    fn note(&self, shown: &str, same: bool) {
+        self.read.fetch_add(1, Ordering::Relaxed);
+        if !same {
+            if let Ok(mut changed) = self.changed.lock() {
+                changed.get_or_insert_with(|| shown.to_owned());
+            }
+        }
+    }
 }
 
 impl FileText {
@@ -38,14 +71,20 @@ impl FileText {
     }
 
     /// A text not read yet: the file at `path` as a build read it, when its `stat` was
-    /// `stat` and its text hashed to `hash`. Read the first time it is looked at; a file
-    /// that cannot be read by then reads as empty (the next build sees the change).
-    pub fn unread(path: PathBuf, shown: String, stat: Stat, hash: u64) -> FileText {
+    /// `stat` and its text hashed to `hash`. Read the first time it is looked at, and
+    /// noted in `reads`, with whether it still hashes to `hash` (a file that cannot be
+    /// read by then reads as empty, and does not).
+    pub fn unread(
+        path: PathBuf,
+        shown: String,
+        (stat, hash): (Stat, u64),
+        reads: Arc<Reads>,
+    ) -> FileText {
         FileText(Arc::new(Inner {
             text: OnceLock::new(),
             hash,
             stat: Some(stat),
-            unread: Some(Box::new((path, shown))),
+            unread: Some(Box::new((path, shown, reads))),
         }))
     }
 
@@ -90,11 +129,15 @@ impl Deref for FileText {
 
     fn deref(&self) -> &str {
         self.0.text.get_or_init(|| {
-            self.0
-                .unread
-                .as_ref()
-                .and_then(|u| crate::fs::read_shared_text(&u.0, &u.1).ok())
-                .unwrap_or_else(|| Arc::from(""))
+            let Some(unread) = &self.0.unread else {
+                return Arc::from("");
+            };
+            let (path, shown, reads) = &**unread;
+            let text = crate::fs::read_shared_text(path, shown).ok();
+            let same = text.as_deref().is_some_and(|t| hash_of(t) == self.0.hash)
+                && !crate::fs::faulty("unread-changed");
+            reads.note(shown, same);
+            text.unwrap_or_else(|| Arc::from(""))
         })
     }
 }
@@ -145,21 +188,34 @@ mod tests {
         assert_eq!(&*read, "---\ntitle: Side\n---\nTekst.\n");
         assert!(read.stat().is_some());
         let stat = read.stat().cloned().unwrap();
-        let unread = FileText::unread(path.clone(), "side.md".into(), stat, read.hash64());
-        assert!(unread.is_unread());
-        assert_eq!(unread.hash64(), read.hash64());
-        assert_eq!(unread, read);
-        assert!(!unread.is_unread());
-        assert!(!FileText::same(&unread, &read));
-        assert!(FileText::same(&unread, &unread.clone()));
-        // Gone by the time it is looked at: empty.
-        let gone = FileText::unread(
-            dir.path().join("borte.md"),
-            "borte.md".into(),
-            Stat::default(),
-            1,
-        );
-        assert_eq!(&*gone, "");
+        let reads = Arc::new(Reads::default());
+        let unread = |path: &Path, hash| {
+            FileText::unread(
+                path.to_owned(),
+                "side.md".into(),
+                (stat, hash),
+                Arc::clone(&reads),
+            )
+        };
+        let text = unread(&path, read.hash64());
+        assert!(text.is_unread());
+        assert_eq!(text.hash64(), read.hash64());
+        assert_eq!(reads.read(), 0);
+        assert_eq!(text, read);
+        assert!(!text.is_unread());
+        assert!(!FileText::same(&text, &read));
+        assert!(FileText::same(&text, &text.clone()));
+        assert_eq!((reads.read(), reads.changed()), (1, None));
+        // Changed since the build that read it: read as it is now, and noted.
+        std::fs::write(&path, "---\ntitle: Ny\n---\n").unwrap();
+        assert_eq!(&*unread(&path, read.hash64()), "---\ntitle: Ny\n---\n");
+        assert_eq!((reads.read(), reads.changed()), (2, Some("side.md".into())));
+        // Gone by the time it is looked at: empty, and noted.
+        let gone = Arc::new(Reads::default());
+        let missing = dir.path().join("borte.md");
+        let text = FileText::unread(missing, "borte.md".into(), (stat, 1), Arc::clone(&gone));
+        assert_eq!(&*text, "");
+        assert_eq!(gone.changed(), Some("borte.md".into()));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Date, Registry};
+use crate::model::{Date, Page, Registry};
 use crate::output::Urls;
 
 use super::diff::{diff_text, plain, units, Block, Unit};
@@ -85,6 +85,8 @@ struct Snapshot<'r> {
 enum Text<'r> {
     Plain(String),
     Markdown(&'r str),
+    /// A page's body: its file is read only if it may have changed (`same_source`).
+    Body(&'r Page),
 }
 
 impl Text<'_> {
@@ -92,6 +94,7 @@ impl Text<'_> {
         match self {
             Text::Plain(s) => std::borrow::Cow::Borrowed(s),
             Text::Markdown(m) => std::borrow::Cow::Owned(plain(m)),
+            Text::Body(p) => std::borrow::Cow::Owned(plain(p.body())),
         }
     }
 
@@ -101,6 +104,12 @@ impl Text<'_> {
         match (self, other) {
             (Text::Plain(a), Text::Plain(b)) => a == b,
             (Text::Markdown(a), Text::Markdown(b)) => a == b,
+            // The same file's text, hashed when it was read (or by the build that read
+            // it), has the same body where the body starts at the same place.
+            (Text::Body(a), Text::Body(b)) => {
+                (a.source.text.hash64() == b.source.text.hash64() && a.body_at == b.body_at)
+                    || a.body() == b.body()
+            }
             _ => false,
         }
     }
@@ -403,7 +412,7 @@ fn snapshots<'r>(reg: &'r Registry, urls: &Urls) -> BTreeMap<(Kind, String), Sna
                         Text::Plain(list(m.initiatives.iter().map(|i| title(i)).collect())),
                         Lines,
                     ),
-                    ("body", Text::Markdown(p.body()), Paragraphs),
+                    ("body", Text::Body(p), Paragraphs),
                 ],
             },
         );

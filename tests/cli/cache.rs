@@ -460,22 +460,44 @@ fn stored_front_matter_is_taken_only_where_it_is_the_same() {
     let (root, out, fronts, pages, page) =
         (kept.root(), kept.out(), &kept.file, kept.pages, &kept.page);
     let same_as_clean = || kept.same_as_clean();
-    // The body alone changed: every page's fields are taken, and only its file is read.
+    // The body alone changed: every page's fields are taken. Every file is read, as
+    // all were written just before the last build, and could have been written again
+    // within one tick of the file system's clock.
     append(page, "\nEt nytt avsnitt.\n");
     let rebuilt = cached_build_reporting(root, &out);
-    assert_eq!((rebuilt.fronts, rebuilt.unread), (pages, pages - 1));
+    assert_eq!((rebuilt.fronts, rebuilt.unread), (pages, 0));
+    same_as_clean();
+    // Once they have settled, a build keeps how it found them, and the next reads only
+    // the page changed since, and the pages whose bodies the feed shows (it is written
+    // again, as that page may be in it: here it is not).
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    clean_build(root, &out);
+    append(page, "\nEt avsnitt til.\n");
+    let rebuilt = cached_build_reporting(root, &out);
+    let feed = crate::read(&out, "atom.xml");
+    assert!(!feed.contains("tilgjengelighet"));
+    let in_feed = feed.matches("<entry").count();
+    assert!(in_feed >= 1);
+    assert_eq!(
+        (rebuilt.fronts, rebuilt.unread),
+        (pages, pages - 1 - in_feed)
+    );
     same_as_clean();
     // Its title changed: its front matter is read again, and the page says so.
     let before = fs::read_to_string(page).unwrap();
     let title = before.lines().find(|l| l.starts_with("title:")).unwrap();
     replace(page, title, "title: Ny tittel på siden");
-    let rebuilt = cached_build_reporting(root, &out);
-    assert_eq!((rebuilt.fronts, rebuilt.unread), (pages - 1, pages - 1));
+    // (Every page's footer names this page: each is written again, and its body
+    // rendered from its file.)
+    assert_eq!(cached_build_reporting(root, &out).fronts, pages - 1);
     same_as_clean();
     // Saved again as it was: read again, its fields taken by its front matter.
     fs::write(page, fs::read(page).unwrap()).unwrap();
     let rebuilt = cached_build_reporting(root, &out);
-    assert_eq!((rebuilt.fronts, rebuilt.unread), (pages, pages - 1));
+    assert_eq!(
+        (rebuilt.fronts, rebuilt.unread),
+        (pages, pages - 1 - in_feed)
+    );
     same_as_clean();
     assert!(crate::read(&out, "tilgjengelighet/index.html").contains("Ny tittel på siden"));
 
@@ -697,4 +719,38 @@ fn a_failed_build_keeps_the_cache_for_the_next() {
     assert!(root.join(".output.cache").is_file());
     fs::write(&page, format!("{good}\nEt nytt avsnitt.\n")).unwrap();
     assert!(cached_build(root, &out).is_some_and(|n| n > 0));
+}
+
+/// A page made from what the previous build saw of its file, whose file is then read
+/// (its body rendered again, for the feed here) and found changed, fails the build: what
+/// it made mixes two versions of the file. Nothing is published or kept, and the next
+/// build is a clean one's.
+#[test]
+fn a_page_file_changed_while_the_site_is_built_fails_the_build() {
+    let kept = Kept::built("fronts");
+    let (root, out) = (kept.root(), kept.out());
+    // Settled, then built again: the next build makes the pages without their files.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    clean_build(root, &out);
+    let before = tree(&out);
+    append(&kept.page, "\nEt avsnitt til.\n");
+    let o = Command::new(env!("CARGO_BIN_EXE_mandat"))
+        .args(["build", "--root", root.to_str().unwrap()])
+        .args(["--out", out.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .env("MANDAT_FAULT", "unread-changed")
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "content/pages/artikler/nyhet.md: error: the file changed while the site was being built"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("build again"), "{stderr}");
+    assert_eq!(tree(&out), before, "the output is as it was");
+    cached_build(root, &out);
+    kept.same_as_clean();
 }
