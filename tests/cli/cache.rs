@@ -49,14 +49,19 @@ struct Rebuilt {
     reported: String,
 }
 
-fn cached_build_reporting(root: &Path, out: &Path) -> Rebuilt {
-    let o = Command::new(env!("CARGO_BIN_EXE_mandat"))
+/// Builds `root` into `out` (with the cache) with the variable `name` set to `value`.
+fn build_setting(root: &Path, out: &Path, (name, value): (&str, &str)) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_mandat"))
         .args(["build", "--root", root.to_str().unwrap()])
         .args(["--out", out.to_str().unwrap()])
         .env("NO_COLOR", "1")
-        .env("MANDAT_TIMINGS", "1")
+        .env(name, value)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+fn cached_build_reporting(root: &Path, out: &Path) -> Rebuilt {
+    let o = build_setting(root, out, ("MANDAT_TIMINGS", "1"));
     let (stdout, stderr) = text(&o);
     assert!(o.status.success(), "{stdout}{stderr}");
     let reported = stderr
@@ -734,13 +739,7 @@ fn a_page_file_changed_while_the_site_is_built_fails_the_build() {
     clean_build(root, &out);
     let before = tree(&out);
     append(&kept.page, "\nEt avsnitt til.\n");
-    let o = Command::new(env!("CARGO_BIN_EXE_mandat"))
-        .args(["build", "--root", root.to_str().unwrap()])
-        .args(["--out", out.to_str().unwrap()])
-        .env("NO_COLOR", "1")
-        .env("MANDAT_FAULT", "unread-changed")
-        .output()
-        .unwrap();
+    let o = build_setting(root, &out, ("MANDAT_FAULT", "unread-changed"));
     let (_, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(
