@@ -121,7 +121,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         || earlier.map(crate::cache::stored_bodies).unwrap_or_default(),
     );
     let (sources, fronts) = loaded;
-    let sources = sources?;
+    let sources = sources.map_err(|e| changed_first(e, &fronts, &paths.out))?;
     phases.done("load and check records");
     if phases.on() {
         let pages = sources.regs.last().map_or(0, |r| r.pages.len());
@@ -131,7 +131,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let warnings = &sources.warnings;
     stored.spill = crate::render::spill::Spill::beside(&paths.out).map(Arc::new);
     let (prepared, language, found) =
-        session::prepare_checked(&sources, Earlier::Stored(&mut stored))?;
+        session::prepare_checked(&sources, Earlier::Stored(&mut stored))
+            .map_err(|e| changed_first(e, &fronts, &paths.out))?;
     phases.done("render bodies, check links");
     if phases.on() {
         let (pages, taken) = stored.counts();
@@ -246,13 +247,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         eprintln!("{unread} of {pages} pages' files not read: as the previous build read them");
     }
     let mut errors = Diagnostics::default();
-    // A page made from what the previous build saw of its file, whose file was then read
-    // (its body rendered again) and found changed: what was made mixes the two.
-    if let Some(path) = fronts.reads().changed() {
-        errors.push(
-            Diagnostic::error(path, "the file changed while the site was being built")
-                .hint("build again"),
-        );
+    if let Some(changed) = changed_while_built(&fronts, &paths.out) {
+        errors.push(changed);
     }
     // What each file is as it was put in the output, for the build cache.
     let mut written = Written::default();
@@ -318,6 +314,32 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         std::mem::forget(stored_cache);
     }
     Ok(summary)
+}
+
+/// A page made from what the previous build saw of its file, whose file was then read
+/// (its body rendered again, a warning pointing into it) and found not to hold that
+/// text: what was made mixes two versions of the file. Said first; and nothing kept of
+/// the pages' files is trusted again (the next build reads them all), as the record
+/// itself may be what is wrong (a file system whose clock is behind this machine's).
+fn changed_while_built(fronts: &crate::load::Fronts, out: &Path) -> Option<Diagnostic> {
+    let path = fronts.reads().changed()?;
+    crate::cache::forget_fronts(out);
+    Some(
+        Diagnostic::error(path, "the file changed while the site was being built")
+            .hint("build again"),
+    )
+}
+
+/// `e`, with a file found changed while the site was being built said first: the
+/// problems found after it may come from two versions of it.
+fn changed_first(e: Error, fronts: &crate::load::Fronts, out: &Path) -> Error {
+    match (changed_while_built(fronts, out), e) {
+        (Some(changed), Error::Content(mut all)) => {
+            all.insert(0, changed);
+            Error::Content(all)
+        }
+        (_, e) => e,
+    }
 }
 
 /// With `MANDAT_TIMINGS` set, how long each phase of the build took, on standard error:

@@ -29,7 +29,7 @@ use crate::render::Prepared;
 use crate::session::Sources;
 
 /// Changes when the file's shape does.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 /// What one build's outputs were made from.
 #[derive(Serialize, Deserialize)]
@@ -248,6 +248,12 @@ pub fn stored_fronts(out: &Path) -> Fronts {
     read_kept(out, "fronts", |r, start| Fronts::read(r, start))
         .map(|(fronts, file)| fronts.copying_from(file))
         .unwrap_or_default()
+}
+
+/// Drops what the builds into `out` kept of their pages' front matter and files: one of
+/// those files was found not to hold the text it was kept for, so none is trusted.
+pub fn forget_fronts(out: &Path) {
+    let _ = std::fs::remove_file(crate::fs::beside(out, "fronts"));
 }
 
 /// Keeps the fields of this build's pages (of the current site) beside `out` for the

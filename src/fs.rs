@@ -103,13 +103,14 @@ pub fn stat_of(path: &Path) -> Option<Stat> {
 /// How long ago a file must have been written for its `Stat` to stand for its text.
 const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Whether a file found with `stat` was last written (and had its status changed) at
-/// least `SETTLED` ago: then a later write gives it another `stat`, as its times move
-/// on. A file written just before it was found could be written again within the same
-/// tick of the file system's clock (a few milliseconds; two seconds on FAT), keeping
-/// its size, times and inode: so, as git does, such a `stat` is not taken to mean the
-/// text (the next build reads the file). Without the status-change time and inode, as
-/// off Unix, it never is.
+/// Whether a file found with `stat` had its status last changed (by a write, a rename, a
+/// new time set) at least `SETTLED` ago: then a later write gives it another `stat`, as
+/// its status-change time moves on (no program can set it; the modification time can be
+/// set anywhere, so it is not looked at). A file written just before it was found could
+/// be written again within the same tick of the file system's clock (a few
+/// milliseconds; two seconds on FAT), keeping its size, times and inode: so, as git
+/// does, such a `stat` is not taken to mean the text (the next build reads the file).
+/// Without the status-change time and inode, as off Unix, it never is.
 #[cfg(unix)]
 pub fn settled(stat: &Stat) -> bool {
     let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) else {
@@ -120,8 +121,8 @@ pub fn settled(stat: &Stat) -> bool {
         i64::try_from(before.as_secs()).unwrap_or(i64::MAX),
         i64::from(before.subsec_nanos()),
     );
-    // Modification and status-change times, in seconds and nanoseconds.
-    (stat[1], stat[2]) < before && (stat[3], stat[4]) < before
+    // The status-change time, in seconds and nanoseconds.
+    (stat[3], stat[4]) < before
 }
 
 #[cfg(not(unix))]
