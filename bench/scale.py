@@ -164,14 +164,15 @@ def main():
             site = os.path.join(tmp, f"site-{size}")
             subprocess.run([sys.executable, os.path.join(HERE, "corpus.py"), site, "--pages", str(size),
                             *args.corpus_args.split()], check=True, stdout=subprocess.DEVNULL)
-            # A build reads again at the next build every file written in the two seconds
-            # before it (a file written twice within one tick of the file system's clock
-            # would look unchanged): a site's files are older than that, save the one
-            # being edited, so the corpus is left to settle as they are.
-            time.sleep(2.1)
             full, hugo_runs, same, edit, add = [], [], [], [], []
             for run in range(args.runs):
                 out = os.path.join(tmp, f"out-{size}-{run}")
+                # A build does not take as known a file written in the two seconds before
+                # it (one written twice within one tick of the file system's clock would
+                # look unchanged): its next build reads that file again, and does not find
+                # nothing changed. A site's files are older than that, save the one being
+                # edited, so the corpus (and the last run's edits) are left to settle.
+                time.sleep(2.1)
                 os.sync()
                 full.append(mandat_build(site, out)[:2])
                 if hugo and size <= args.hugo_max:

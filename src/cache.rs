@@ -320,14 +320,20 @@ impl Manifest {
 /// A file is known by what the system keeps of it (as git and make know their files):
 /// its size, its modification time and its status-change time to the nanosecond, and its
 /// inode. Saving a file, even with its old time put back, changes the status-change time,
-/// which no program can set.
+/// which no program can set: unless it is saved again within the same tick of the file
+/// system's clock. So, as git does, a key that holds a file whose status changed in the
+/// last two seconds (`fs::settled`) is one no other build has: the next build builds.
 pub fn fingerprint(root: &Path, options: &[&str]) -> String {
     let mut h = DefaultHasher::new();
     FORMAT.hash(&mut h);
     binary().hash(&mut h);
     options.hash(&mut h);
+    let unsettled = std::sync::atomic::AtomicBool::new(false);
     for dir in ["content", "themes"] {
-        tree(&root.join(dir)).hash(&mut h);
+        tree(&root.join(dir), &unsettled).hash(&mut h);
+    }
+    if unsettled.load(std::sync::atomic::Ordering::Relaxed) {
+        format!("{:?}", std::time::SystemTime::now()).hash(&mut h);
     }
     let mut g = DefaultHasher::new();
     (0x6669_6e67_u64, h.finish()).hash(&mut g);
@@ -441,8 +447,9 @@ impl Written {
 
 /// A hash of the names and `stat` (status-change time included) of everything below
 /// `dir` (nothing, for a folder that is not there), its subfolders walked in parallel:
-/// most of the time is the system's.
-fn tree(dir: &Path) -> u64 {
+/// most of the time is the system's. Sets `unsettled` for anything whose status changed
+/// too recently to be known by it (on Unix, where the `stat` has that time).
+fn tree(dir: &Path, unsettled: &std::sync::atomic::AtomicBool) -> u64 {
     let Ok(read) = std::fs::read_dir(dir) else {
         return u64::from(dir.exists());
     };
@@ -461,7 +468,12 @@ fn tree(dir: &Path) -> u64 {
             } else {
                 e.metadata().ok()
             };
-            m.as_ref().map(|m| stat(m, true)).hash(&mut h);
+            let found = m.as_ref().map(|m| stat(m, true));
+            #[cfg(unix)]
+            if found.as_ref().is_some_and(|s| !crate::fs::settled(s)) {
+                unsettled.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            found.hash(&mut h);
             if link {
                 std::fs::read_link(e.path()).ok().hash(&mut h);
                 // A linked folder may lead anywhere, itself included: what is in it is
@@ -470,7 +482,7 @@ fn tree(dir: &Path) -> u64 {
                     format!("{:?}", std::time::SystemTime::now()).hash(&mut h);
                 }
             } else if m.is_some_and(|m| m.is_dir()) {
-                tree(&e.path()).hash(&mut h);
+                tree(&e.path(), unsettled).hash(&mut h);
             }
             h.finish()
         })

@@ -282,9 +282,12 @@ fn random_edits_build_as_a_clean_build_does() {
             _ => "nothing".into(),
         };
         let rebuilt = cached_build_reporting(root, &out);
-        // Nothing to do only when nothing was edited.
+        // Nothing to do only when nothing was edited; and not always then, as a build
+        // of files written within two seconds is not taken as unchanged (`fs::settled`).
         let reused = rebuilt.outputs;
-        assert_eq!(reused.is_none(), what == "nothing", "step {step}: {what}");
+        if what != "nothing" {
+            assert!(reused.is_some(), "step {step}: {what}");
+        }
         let reused = reused.unwrap_or(usize::MAX);
         eprintln!(
             "step {step}: {what}: {reused} outputs, {} bodies reused",
@@ -566,12 +569,17 @@ fn a_build_with_nothing_changed_leaves_the_output_as_it_is() {
     let site = copy_site("basic");
     let root = site.path();
     let out = root.join("output");
+    // A build of files whose status changed in the last two seconds is never taken as
+    // unchanged (one saved again within the same tick of the clock would look the same):
+    // the files written here are left to settle before the build that should be kept.
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
     // A warning, with the line it points at: the second build must give it again.
     fs::write(
         root.join("content/pages/artikler/senere.md"),
         "---\ntitle: Senere\ndate: 2022-03-01\n---\nTekst.\n",
     )
     .unwrap();
+    settle();
     let Rebuilt {
         outputs: first,
         reported,
@@ -624,6 +632,10 @@ fn a_build_with_nothing_changed_leaves_the_output_as_it_is() {
         .unwrap()
         .set_modified(modified)
         .unwrap();
+    // Built at once, then again: the second builds too, as the file was just saved.
+    assert!(cached_build(root, &out).is_some());
+    assert!(cached_build(root, &out).is_some());
+    settle();
     assert!(cached_build(root, &out).is_some());
     assert_eq!(cached_build(root, &out), None);
     // A new, empty folder in content/ and a file in the theme.
@@ -631,6 +643,8 @@ fn a_build_with_nothing_changed_leaves_the_output_as_it_is() {
     assert!(cached_build(root, &out).is_some());
     fs::create_dir_all(root.join("themes/default/static")).unwrap();
     fs::write(root.join("themes/default/static/x.css"), "").unwrap();
+    assert!(cached_build(root, &out).is_some());
+    settle();
     assert!(cached_build(root, &out).is_some());
     assert_eq!(cached_build(root, &out), None);
 
