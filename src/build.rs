@@ -112,7 +112,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let earlier = (!options.no_cache).then_some(paths.out.as_path());
     let (loaded, mut stored) = rayon::join(
         || {
-            let fronts = Arc::new(earlier.map(crate::cache::stored_fronts).unwrap_or_default());
+            let kept = earlier.map(crate::cache::stored_fronts).unwrap_or_default();
+            let fronts = Arc::new(kept.for_next_build());
             (
                 session::load(paths, Loading::Files(Arc::clone(&fronts))),
                 fronts,

@@ -7,8 +7,8 @@
 //! with itself. With them is what the system kept of the file when it was read (its
 //! size, times and inode, as `cache::fingerprint` knows files), the hash of its text and
 //! where its body starts: a page whose file is still so is made without reading it
-//! (`model::FileText` reads it if anything asks). They are stored once the site has loaded and been checked without a
-//! mistake (a build that fails there stores nothing; one that fails later stores fields
+//! (`model::FileText` reads it if anything asks). They are stored once the site has
+//! loaded and been checked without a mistake (a build that fails there stores nothing; one that fails later stores fields
 //! read without a mistake). Reading them from YAML depends on nothing but the text (the
 //! site's language is applied after), and the file names the `mandat` that wrote it,
 //! so what is taken is what parsing the same text gives.
@@ -37,13 +37,17 @@ pub struct Fronts {
     unread: AtomicUsize,
     /// What became of the texts of the pages made without reading their files.
     reads: Arc<Reads>,
+    /// Whether pages' files are known by their `stat` as they are read, for the next
+    /// build (`for_next_build`): nothing else keeps what it read.
+    knows_files: bool,
     from: Option<std::fs::File>,
 }
 
 /// A page's file as the build that read it found it (if it had not been written for a
-/// while: `fs::settled`): its path, what the system kept of it, the hash of its text (`FileText::hash64`) and where its body starts. A file with the same
-/// `stat` has the same text (the status-change time, to the nanosecond, changes with
-/// every write), so its page is made from these and its kept fields.
+/// while: `fs::settled`): its path, what the system kept of it, the hash of its text
+/// (`FileText::hash64`) and where its body starts. A file with the same `stat` has the
+/// same text (the status-change time, to the nanosecond, changes with every write), so
+/// its page is made from these and its kept fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seen {
     /// The file, as its page's `source.path` shows it.
@@ -101,6 +105,20 @@ impl Fronts {
     /// The file `read` read, for `write` to copy the lines still true from.
     pub fn copying_from(self, from: Option<std::fs::File>) -> Fronts {
         Fronts { from, ..self }
+    }
+
+    /// These, for a build that keeps its pages' fields for the next: its pages' files
+    /// are known by their `stat` as they are read (`Seen`).
+    pub fn for_next_build(self) -> Fronts {
+        Fronts {
+            knows_files: true,
+            ..self
+        }
+    }
+
+    /// Whether pages' files are to be known by their `stat` (`for_next_build`).
+    pub(super) fn knows_files(&self) -> bool {
+        self.knows_files
     }
 
     /// How many pages took their fields from here, and how many of those were made
@@ -323,18 +341,26 @@ mod tests {
         };
         // Files written just now are read, and how they were found is not kept: they
         // could be written again within one tick of the file system's clock.
-        let fresh = read(&Fronts::default());
+        let build = || Fronts::default().for_next_build();
+        let fresh = read(&build());
         assert!(fresh.iter().all(|p| p.source.text.stat().is_none()));
         std::thread::sleep(std::time::Duration::from_millis(2100));
-        let parsed = read(&Fronts::default());
+        let parsed = read(&build());
         assert!(parsed.iter().all(|p| !p.source.text.is_unread()));
         assert!(parsed.iter().all(|p| p.source.text.stat().is_some()));
+        // What keeps nothing for a next build (`check`, the dev server, frozen versions)
+        // does not look.
+        assert!(read(&Fronts::default())
+            .iter()
+            .all(|p| p.source.text.stat().is_none()));
         let mut file = tempfile::tempfile().unwrap();
         Fronts::default().write(&parsed, &mut file).unwrap();
         let stored = |file: &std::fs::File| {
             let mut f = file.try_clone().unwrap();
             f.seek(SeekFrom::Start(0)).unwrap();
-            Fronts::read(std::io::BufReader::new(f), 0).copying_from(file.try_clone().ok())
+            Fronts::read(std::io::BufReader::new(f), 0)
+                .copying_from(file.try_clone().ok())
+                .for_next_build()
         };
         let fronts = stored(&file);
         let again = read(&fronts);

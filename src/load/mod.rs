@@ -561,9 +561,9 @@ fn read_text_record(
     fronts: &Fronts,
 ) -> Result<Record, Vec<Diagnostic>> {
     let shown = format!("{}/{rel}", config.display_dir);
-    // A page's file is known by its `stat`, taken before it is read; kept for the next
-    // build only if the file was written a while before (`fs::settled`).
-    let stat = (kind == Kind::Page)
+    // In a build, a page's file is known by its `stat`, taken before it is read; kept
+    // for the next build only if the file was written a while before (`fs::settled`).
+    let stat = (kind == Kind::Page && fronts.knows_files())
         .then(|| crate::fs::stat_of(path))
         .flatten();
     if let Some(stat) = &stat {
@@ -587,11 +587,11 @@ fn unread_page(
     stat: &crate::fs::Stat,
     fronts: &Fronts,
 ) -> Option<Result<Record, Diagnostic>> {
+    let (front, meta, seen) = fronts.take_file(shown, stat)?;
     let (slug_path, is_section) = match page_place(shown, rel) {
         Ok(place) => place,
         Err(d) => return Some(Err(d)),
     };
-    let (front, meta, seen) = fronts.take_file(shown, stat)?;
     let text = FileText::unread(
         path.to_path_buf(),
         shown.to_owned(),

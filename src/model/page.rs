@@ -57,9 +57,11 @@ impl Page {
         self.source.text.get(self.body_at..).unwrap_or("")
     }
 
-    /// The front matter: everything in the file before the body, `---` lines included.
-    pub fn front_matter(&self) -> &str {
-        self.source.text.get(..self.body_at).unwrap_or("")
+    /// A hash of the body, known without reading the file: its text's hash and where
+    /// the body starts in it. Two pages with the same have the same body (the other way
+    /// round not: a changed front matter changes it).
+    pub fn body_hash(&self) -> u64 {
+        crate::kept::hash64((self.source.text.hash64(), self.body_at))
     }
 
     /// The section folder a page belongs to (`` for the top level).

@@ -460,6 +460,10 @@ impl Registry {
         // Where each tag page's name is first written: looked up in its file only for a
         // warning (a page's file may not have been read).
         let mut first: BTreeMap<String, (&str, &SourceFile)> = BTreeMap::new();
+        let place = |src: &SourceFile, tag: &str| match src.locate(&["tags:"], tag) {
+            Some((line, column, _)) => format!("{}:{line}:{column}", src.path),
+            None => src.path.clone(),
+        };
         // Each spelling's slug, made once: a site has many pages and few tags.
         let mut slugs: rustc_hash::FxHashMap<&str, String> = Default::default();
         let mut out = Vec::new();
@@ -469,10 +473,6 @@ impl Registry {
                 if slug.is_empty() {
                     continue;
                 }
-                let place = |src: &SourceFile, tag: &str| match src.locate(&["tags:"], tag) {
-                    Some((line, column, _)) => format!("{}:{line}:{column}", src.path),
-                    None => src.path.clone(),
-                };
                 match first.get(slug.as_str()) {
                     None => {
                         first.insert(slug.clone(), (tag.as_str(), src));

@@ -1,7 +1,8 @@
 //! A record file's text. Read with its file, or, for a page whose file is as the
 //! previous build read it (`load::Fronts`), known by the hash of what that build read and
 //! read only if something asks for it: a diagnostic that points into it, or a body that
-//! must be rendered again. On a large site, one edit then reads one page, not all.
+//! must be rendered again. On a large site, one edit then reads the pages it needs, not
+//! all.
 
 use std::fmt;
 use std::ops::Deref;

@@ -104,11 +104,8 @@ impl Text<'_> {
         match (self, other) {
             (Text::Plain(a), Text::Plain(b)) => a == b,
             (Text::Markdown(a), Text::Markdown(b)) => a == b,
-            // The same file's text, hashed when it was read (or by the build that read
-            // it), has the same body where the body starts at the same place.
             (Text::Body(a), Text::Body(b)) => {
-                (a.source.text.hash64() == b.source.text.hash64() && a.body_at == b.body_at)
-                    || a.body() == b.body()
+                a.body_hash() == b.body_hash() || a.body() == b.body()
             }
             _ => false,
         }

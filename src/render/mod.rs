@@ -94,12 +94,11 @@ impl<'a> WorkText<'a> {
         }
     }
 
-    /// A hash of the text, known without reading a page's file: its file's hash and
-    /// where its body starts.
+    /// A hash of the text, known without reading a page's file (`Page::body_hash`).
     fn hash64(self) -> u64 {
         match self {
             WorkText::Text(t) => crate::kept::hash64(t),
-            WorkText::Body(p) => crate::kept::hash64((p.source.text.hash64(), p.body_at)),
+            WorkText::Body(p) => p.body_hash(),
         }
     }
 }

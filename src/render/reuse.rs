@@ -21,8 +21,8 @@ use super::theme::Theme;
 use super::{markdown_files, Prepared};
 
 /// What a body was rendered from. The file's text is compared by identity: a rebuild
-/// that did not re-read a file keeps the same `Arc`, so an unchanged file costs one
-/// pointer comparison, and holding the `Arc` here keeps its address from being reused.
+/// that did not re-read a file keeps the same `FileText`, so an unchanged file costs one
+/// pointer comparison, and holding it here keeps its address from being reused.
 struct Entry {
     text: FileText,
     file: usize,

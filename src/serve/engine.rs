@@ -165,7 +165,7 @@ impl Engine {
             {
                 return None;
             }
-            let front = page.front_matter() != old.front_matter();
+            let front = page.front != old.front;
             let problems = reg.check_page(&page);
             if !problems.is_empty() {
                 return Some(Err(content_error(problems, &warnings)));
@@ -565,7 +565,7 @@ fn page_changes<'a>(
                 index: Some(index),
                 old: o,
                 new: n,
-                front: o.front_matter() != n.front_matter(),
+                front: o.front != n.front,
             });
         }
     }
