@@ -15,8 +15,9 @@ use serde_json::{json, Value};
 use crate::cache::Written;
 use crate::config::Paths;
 use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::fs::write_error;
 use crate::fs::MARKER;
-use crate::output::file_for;
+use crate::output::file_below;
 use crate::render::reuse::Earlier;
 use crate::render::{self, plan::Job};
 use crate::session::{self, content_error, Loading};
@@ -143,10 +144,12 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
 
     let staging = crate::fs::staging_dir(&paths.out);
     crate::fs::remove_dir_if_exists(&staging);
-    std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, "create the folder", &e))?;
+    let new = crate::fs::Folder::create(&staging)
+        .map_err(|e| Error::io(&staging, "create the folder", &e))?;
     // The previous output (a folder mandat wrote: checked above), whose unchanged files
     // the new one links to instead of writing them again.
     let previous = paths.out.join(MARKER).is_file().then_some(&paths.out);
+    let from = previous.and_then(|p| crate::fs::Folder::open(p).ok());
     // Which outputs are as the previous output has them, by what it was made from. The
     // output is about to be replaced: its manifest goes first (a build that failed on
     // the content before this point keeps it, and the next build its cache).
@@ -188,9 +191,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
                 plan.par_iter()
                     .zip(&unchanged)
                     .map(|((_, path, _), unchanged)| {
-                        let previous = previous.filter(|_| *unchanged)?;
-                        let (old, new) = (file_for(previous, path), file_for(&staging, path));
-                        let kept = Written::keep(&left, (previous, &old), (&staging, &new))?;
+                        let from = from.as_ref().filter(|_| *unchanged)?;
+                        let kept = Written::keep(&left, from, &new, &file_below(path))?;
                         done.fetch_add(1, Ordering::Relaxed);
                         Some(kept)
                     })
@@ -220,9 +222,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
                 || (render::Contexts::default(), Vec::with_capacity(64 * 1024)),
                 |(contexts, bytes), ((prepared, path, job), linked)| {
                     if let Some(file) = linked {
-                        return Ok(file);
+                        return Ok(Some(file));
                     }
-                    let file = file_for(&staging, path);
                     let began = phases.on().then(Instant::now);
                     prepared
                         .render_into(contexts, path, job, &extra, bytes)
@@ -230,10 +231,12 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
                     if let Some(began) = began {
                         phases.job(path, began.elapsed());
                     }
-                    let old = previous.map(|p| file_for(p, path));
-                    crate::fs::write_or_link(&file, bytes, old.as_deref())?;
+                    let rel = file_below(path);
+                    let stat = new
+                        .write_or_take(&rel, bytes, from.as_ref())
+                        .map_err(|e| write_error(&new.path_of(&rel), "write the file", &e))?;
                     done.fetch_add(1, Ordering::Relaxed);
-                    Ok(Written::file(&staging, &file))
+                    Ok(Some((rel.into_owned(), stat)))
                 },
             )
             .collect();

@@ -396,27 +396,26 @@ impl Written {
         Some((Self::path(below, file)?, stat(&m, false)))
     }
 
-    /// Puts the previous output's file `old` (below the folder `was`) at `new` (below
-    /// `below`): a hard link to it, or a copy where the system has none. Only if it is as
-    /// the previous build left it, by `left` (its files, sorted by path): `None` for a
-    /// file changed or removed by hand since, which is then written anew. Otherwise what
-    /// to record of the file put there (`add`): as it was left, for a hard link, which is
-    /// the same file; as it is now, for a copy (`None` if that cannot be read).
+    /// Puts the previous output's file `rel` (in the folder `from`) at `rel` in `to`: a
+    /// hard link to it, or a copy where the system has none. Only if it is as the previous
+    /// build left it, by `left` (its files, sorted by path): `None` for a file changed or
+    /// removed by hand since, which is then written anew. Otherwise what to record of the
+    /// file put there (`add`): as it was left, for a hard link, which is the same file;
+    /// as it is now, for a copy.
     pub fn keep(
         left: &[OutputFile],
-        (was, old): (&Path, &Path),
-        (below, new): (&Path, &Path),
-    ) -> Option<Option<OutputFile>> {
-        let rel = Self::path(was, old)?;
-        let i = left.binary_search_by(|f| f.0.as_str().cmp(&rel)).ok()?;
+        from: &crate::fs::Folder,
+        to: &crate::fs::Folder,
+        rel: &str,
+    ) -> Option<OutputFile> {
+        let i = left.binary_search_by(|f| f.0.as_str().cmp(rel)).ok()?;
         let as_left = left.get(i)?;
-        let now = std::fs::symlink_metadata(old).ok()?;
-        if stat(&now, false) != as_left.1 {
+        if from.stat(rel)? != as_left.1 {
             return None;
         }
-        Some(match crate::fs::link_previous(old, new)? {
-            crate::fs::Taken::Linked => Some(as_left.clone()),
-            crate::fs::Taken::Copied => Self::file(below, new),
+        Some(match to.take(from, rel)? {
+            crate::fs::Taken::Linked => as_left.clone(),
+            crate::fs::Taken::Copied(stat) => (rel.to_owned(), stat),
         })
     }
 
@@ -812,14 +811,18 @@ mod tests {
         std::fs::remove_file(old.join("b/index.html")).unwrap();
         let mut written = Written::default();
         let mut kept = Vec::new();
+        let from = crate::fs::Folder::open(&old).unwrap();
+        let to = crate::fs::Folder::create(&new).unwrap();
         for rel in rels {
-            let (was, now) = (old.join(rel), new.join(rel));
-            match Written::keep(&left, (&old, &was), (&new, &now)) {
+            match Written::keep(&left, &from, &to, rel) {
                 Some(file) => {
                     kept.push(rel);
-                    written.add(file);
+                    written.add(Some(file));
                 }
-                None => assert!(!now.exists(), "{rel} is not put in the new output"),
+                None => assert!(
+                    !new.join(rel).exists(),
+                    "{rel} is not put in the new output"
+                ),
             }
         }
         assert_eq!(kept, ["index.html", "a/index.html"]);

@@ -8,6 +8,9 @@ use std::sync::Arc;
 
 use crate::error::{io_diagnostic, Diagnostic, Error};
 
+mod folder;
+pub use folder::{Folder, Taken};
+
 /// Marks a folder as one mandat wrote, so it may be replaced by the next build.
 pub const MARKER: &str = ".mandat-output";
 
@@ -191,7 +194,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// An error writing `path`. A full disk fails every file of a build the same way: the
 /// message names the output folder, not the file in the hidden staging folder, so that
 /// the thousands of failures are one message (equal diagnostics are reported once).
-fn write_error(path: &Path, action: &str, err: &std::io::Error) -> Error {
+pub fn write_error(path: &Path, action: &str, err: &std::io::Error) -> Error {
     if err.kind() == std::io::ErrorKind::StorageFull {
         let out = output_of(path);
         let shown = out.as_deref().unwrap_or(path);
@@ -257,51 +260,6 @@ fn real_path(path: &Path) -> PathBuf {
             _ => return path.to_path_buf(),
         }
     }
-}
-
-/// Writes `bytes` to `path` like `write`, unless the previous build's file `old` holds
-/// exactly these bytes: then `path` becomes a hard link to it. Most files of a rebuild
-/// are unchanged, and a link is far cheaper for the disk than a new file, both now and
-/// when the previous output is removed (its unchanged files' blocks stay in use).
-pub fn write_or_link(path: &Path, bytes: &[u8], old: Option<&Path>) -> Result<(), Error> {
-    if let Some(old) = old {
-        let same = fs::metadata(old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-            && fs::read(old).is_ok_and(|b| b == bytes);
-        if same {
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)
-                    .map_err(|e| write_error(parent, "create the folder", &e))?;
-            }
-            // A file system without hard links gets a copy written instead.
-            if fs::hard_link(old, path).is_ok() {
-                return Ok(());
-            }
-        }
-    }
-    write(path, bytes)
-}
-
-/// How `link_previous` put a file of the previous build in place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Taken {
-    /// A hard link: the same file.
-    Linked,
-    /// A copy, where the file system has no hard links.
-    Copied,
-}
-
-/// Makes `path` a hard link to the previous build's file `old` (a copy where the file
-/// system has no hard links); `None` if it could not.
-pub fn link_previous(old: &Path, path: &Path) -> Option<Taken> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).ok()?;
-    }
-    if fs::hard_link(old, path).is_ok() {
-        return Some(Taken::Linked);
-    }
-    let copied =
-        fs::symlink_metadata(old).is_ok_and(|m| m.is_file()) && fs::copy(old, path).is_ok();
-    copied.then_some(Taken::Copied)
 }
 
 /// Held while a build writes into and replaces an output folder. A second build into the
@@ -684,40 +642,6 @@ mod tests {
         // A file that is not there is named as the writer knows it.
         let d = read_shared_text(&dir.path().join("b.md"), "content/b.md").unwrap_err();
         assert_eq!(d.path, "content/b.md");
-    }
-
-    #[test]
-    fn unchanged_files_are_linked_changed_ones_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let old = dir.path().join("old.html");
-        fs::write(&old, "same").unwrap();
-        let linked = dir.path().join("new/a/index.html");
-        write_or_link(&linked, b"same", Some(&old)).unwrap();
-        let written = dir.path().join("new/b/index.html");
-        write_or_link(&written, b"other", Some(&old)).unwrap();
-        let fresh = dir.path().join("new/c/index.html");
-        write_or_link(&fresh, b"same", Some(&dir.path().join("missing"))).unwrap();
-
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            assert_eq!(
-                fs::metadata(&linked).unwrap().ino(),
-                fs::metadata(&old).unwrap().ino()
-            );
-            assert_ne!(
-                fs::metadata(&written).unwrap().ino(),
-                fs::metadata(&old).unwrap().ino()
-            );
-        }
-        assert_eq!(fs::read_to_string(&linked).unwrap(), "same");
-        assert_eq!(fs::read_to_string(&written).unwrap(), "other");
-        assert_eq!(fs::read_to_string(&fresh).unwrap(), "same");
-        assert_eq!(
-            fs::read_to_string(&old).unwrap(),
-            "same",
-            "the old file is untouched"
-        );
     }
 
     #[test]

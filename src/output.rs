@@ -2,6 +2,7 @@
 //! follow the site's default language. Site paths start with `/` and leave out the base
 //! path; `href` adds it.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::model::Lang;
@@ -160,11 +161,17 @@ impl Urls {
 
 /// The file a site path is written to, below the output folder.
 pub fn file_for(out: &Path, site_path: &str) -> PathBuf {
+    out.join(&*file_below(site_path))
+}
+
+/// The file of the address `site_path` below the output folder, with `/` between
+/// folders: `index.html` in the folder of an address ending in `/`.
+pub fn file_below(site_path: &str) -> Cow<'_, str> {
     let rel = site_path.trim_start_matches('/');
     if rel.is_empty() || rel.ends_with('/') {
-        out.join(rel).join("index.html")
+        Cow::Owned(format!("{rel}index.html"))
     } else {
-        out.join(rel)
+        Cow::Borrowed(rel)
     }
 }
 
@@ -203,5 +210,8 @@ mod tests {
         assert_eq!(file_for(out, "/"), PathBuf::from("/o/index.html"));
         assert_eq!(file_for(out, "/a/b/"), PathBuf::from("/o/a/b/index.html"));
         assert_eq!(file_for(out, "/atom.xml"), PathBuf::from("/o/atom.xml"));
+        assert_eq!(file_below("/"), "index.html");
+        assert_eq!(file_below("/a/b/"), "a/b/index.html");
+        assert_eq!(file_below("/sok/ord/3.bin"), "sok/ord/3.bin");
     }
 }

@@ -1,0 +1,381 @@
+//! An output folder opened once, its files reached by their paths below it: of the tens
+//! of thousands of files a large build writes or links, the system then looks up the
+//! last two or three names of each, not every folder of the whole path again.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::Stat;
+
+/// An output folder: the new one a build writes (`create`), or the previous one whose
+/// unchanged files it links (`open`). Files are named by their path below it, with `/`
+/// between folders, as the build cache names them.
+pub struct Folder {
+    path: PathBuf,
+    #[cfg(unix)]
+    at: unix::Dirs,
+}
+
+/// How a file of the previous output was put in the new one (`Folder::take`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Taken {
+    /// A hard link: the same file.
+    Linked,
+    /// A copy, where the file system has no hard links, as it is now.
+    Copied(Stat),
+}
+
+impl Folder {
+    /// The folder at `path`, which a build writes into: made if it is not there.
+    pub fn create(path: &Path) -> std::io::Result<Folder> {
+        std::fs::create_dir_all(path)?;
+        Folder::at(path, true)
+    }
+
+    /// The folder at `path`, only read and linked from: nothing is made in it.
+    pub fn open(path: &Path) -> std::io::Result<Folder> {
+        Folder::at(path, false)
+    }
+
+    fn at(path: &Path, make: bool) -> std::io::Result<Folder> {
+        Ok(Folder {
+            path: path.to_path_buf(),
+            #[cfg(unix)]
+            at: unix::Dirs::open(path, make)?,
+        })
+    }
+
+    /// The whole path of the file `rel`, for messages.
+    pub fn path_of(&self, rel: &str) -> PathBuf {
+        self.path.join(rel)
+    }
+
+    /// What the system keeps of the file `rel` itself (a link is not followed), without
+    /// its status-change time: as `super::stat` gives it.
+    pub fn stat(&self, rel: &str) -> Option<Stat> {
+        #[cfg(unix)]
+        return self.at.stat(rel);
+        #[cfg(not(unix))]
+        return std::fs::symlink_metadata(self.path_of(rel))
+            .ok()
+            .map(|m| super::stat(&m, false));
+    }
+
+    /// The bytes of the file `rel` (not through a link).
+    pub fn read(&self, rel: &str) -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.open_file(rel)?.read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Writes `bytes` to the file `rel`, making the folders above it, and gives what the
+    /// system keeps of it as written.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<Stat> {
+        let mut file = self.create_file(rel)?;
+        file.write_all(bytes)?;
+        Ok(super::stat(&file.metadata()?, false))
+    }
+
+    /// Puts the file `rel` of `from` (the previous output) at `rel` here: a hard link to
+    /// it, or a copy where the file system has none; `None` if it could not.
+    pub fn take(&self, from: &Folder, rel: &str) -> Option<Taken> {
+        if self.link(from, rel).is_ok() {
+            return Some(Taken::Linked);
+        }
+        let bytes = from.read(rel).ok()?;
+        self.write(rel, &bytes).ok().map(Taken::Copied)
+    }
+
+    /// Writes `bytes` to the file `rel` as `write` does, unless the previous output's file
+    /// `rel` holds exactly these bytes: then it is linked (`take`). Most files of a
+    /// rebuild are unchanged, and a link is far cheaper for the disk than a new file, both
+    /// now and when the previous output is removed (its unchanged files' blocks stay in
+    /// use). Gives what the system keeps of the file put there.
+    pub fn write_or_take(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        previous: Option<&Folder>,
+    ) -> std::io::Result<Stat> {
+        if let Some(from) = previous {
+            let same = from.stat(rel).is_some_and(|s| is_file_of(&s, bytes.len()))
+                && from.read(rel).is_ok_and(|b| b == bytes);
+            if same && self.link(from, rel).is_ok() {
+                if let Some(stat) = self.stat(rel) {
+                    return Ok(stat);
+                }
+            }
+        }
+        self.write(rel, bytes)
+    }
+
+    #[cfg(unix)]
+    fn open_file(&self, rel: &str) -> std::io::Result<std::fs::File> {
+        self.at.open_file(rel)
+    }
+
+    #[cfg(not(unix))]
+    fn open_file(&self, rel: &str) -> std::io::Result<std::fs::File> {
+        std::fs::File::open(self.path_of(rel))
+    }
+
+    #[cfg(unix)]
+    fn create_file(&self, rel: &str) -> std::io::Result<std::fs::File> {
+        self.at.create(rel)
+    }
+
+    #[cfg(not(unix))]
+    fn create_file(&self, rel: &str) -> std::io::Result<std::fs::File> {
+        let path = self.path_of(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::File::create(path)
+    }
+
+    #[cfg(unix)]
+    fn link(&self, from: &Folder, rel: &str) -> std::io::Result<()> {
+        self.at.link(&from.at, rel)
+    }
+
+    #[cfg(not(unix))]
+    fn link(&self, from: &Folder, rel: &str) -> std::io::Result<()> {
+        let path = self.path_of(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::hard_link(from.path_of(rel), path)
+    }
+}
+
+/// Whether `stat` is of a file (not a folder) of `len` bytes.
+fn is_file_of(stat: &Stat, len: usize) -> bool {
+    #[cfg(unix)]
+    return stat[0] == i64::try_from(len).unwrap_or(-1) && stat[6] == 0;
+    #[cfg(not(unix))]
+    return stat.starts_with(&format!("{len} ")) && stat.ends_with(" false");
+}
+
+#[cfg(unix)]
+mod unix {
+    use std::path::Path;
+    use std::sync::{Arc, RwLock};
+
+    use rustc_hash::FxHashMap;
+    use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+    use rustix::fs::{AtFlags, Mode, OFlags};
+    use rustix::io::Errno;
+
+    use crate::fs::Stat;
+
+    /// At most this many top folders are held open; files in any other are reached from
+    /// the folder itself. A site's sections and `tags` are a handful; a site of thousands
+    /// of top folders each holding one page would gain nothing from holding them.
+    const TOPS: usize = 256;
+
+    /// The open folder, and its top folders (a section, `tags`) as files deeper than
+    /// their own folder below them are reached: most outputs are `<top>/<page>/index.html`.
+    pub struct Dirs {
+        root: OwnedFd,
+        make: bool,
+        /// A top folder that could not be opened is held as `None`: reached from the root.
+        tops: RwLock<FxHashMap<Box<str>, Option<Arc<OwnedFd>>>>,
+    }
+
+    /// The folder a file is looked up from: the root or a top folder.
+    enum Dir<'a> {
+        Root(&'a OwnedFd),
+        Top(Arc<OwnedFd>),
+    }
+
+    impl AsFd for Dir<'_> {
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            match self {
+                Dir::Root(fd) => fd.as_fd(),
+                Dir::Top(fd) => fd.as_fd(),
+            }
+        }
+    }
+
+    fn folder_flags() -> OFlags {
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC
+    }
+
+    impl Dirs {
+        pub fn open(path: &Path, make: bool) -> std::io::Result<Dirs> {
+            Ok(Dirs {
+                root: rustix::fs::open(path, folder_flags(), Mode::empty())?,
+                make,
+                tops: RwLock::default(),
+            })
+        }
+
+        /// The folder to look `rel` up from, and its path below that folder.
+        fn at<'r>(&self, rel: &'r str) -> (Dir<'_>, &'r str) {
+            let root = (Dir::Root(&self.root), rel);
+            let Some((top, rest)) = rel.split_once('/') else {
+                return root;
+            };
+            if !rest.contains('/') || top.is_empty() || top == ".." || top == "." {
+                return root;
+            }
+            match self.top(top) {
+                Some(fd) => (Dir::Top(fd), rest),
+                None => root,
+            }
+        }
+
+        fn top(&self, name: &str) -> Option<Arc<OwnedFd>> {
+            let tops = self.tops.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(fd) = tops.get(name) {
+                return fd.clone();
+            }
+            let full = tops.len() >= TOPS;
+            drop(tops);
+            if full {
+                return None;
+            }
+            let mut tops = self.tops.write().unwrap_or_else(|e| e.into_inner());
+            if let Some(fd) = tops.get(name) {
+                return fd.clone();
+            }
+            if self.make {
+                // Made if missing; anything else is found when its files are made.
+                let _ = rustix::fs::mkdirat(&self.root, name, Mode::from(0o777));
+            }
+            let fd = rustix::fs::openat(&self.root, name, folder_flags(), Mode::empty())
+                .ok()
+                .map(Arc::new);
+            tops.insert(name.into(), fd.clone());
+            fd
+        }
+
+        pub fn stat(&self, rel: &str) -> Option<Stat> {
+            let (dir, name) = self.at(rel);
+            let s = rustix::fs::statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+            let is_dir = rustix::fs::FileType::from_raw_mode(s.st_mode as rustix::fs::RawMode)
+                == rustix::fs::FileType::Directory;
+            // As `crate::fs::stat` gives it, from the same fields of the same call.
+            #[allow(clippy::cast_possible_wrap, clippy::unnecessary_cast)]
+            Some([
+                s.st_size as i64,
+                s.st_mtime as i64,
+                s.st_mtime_nsec as i64,
+                0,
+                0,
+                s.st_ino as i64,
+                i64::from(is_dir),
+            ])
+        }
+
+        pub fn open_file(&self, rel: &str) -> std::io::Result<std::fs::File> {
+            let (dir, name) = self.at(rel);
+            let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            Ok(rustix::fs::openat(&dir, name, flags, Mode::empty())?.into())
+        }
+
+        pub fn create(&self, rel: &str) -> std::io::Result<std::fs::File> {
+            let (dir, name) = self.at(rel);
+            make_parents(&dir, name)?;
+            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+            Ok(rustix::fs::openat(&dir, name, flags, Mode::from(0o666))?.into())
+        }
+
+        pub fn link(&self, from: &Dirs, rel: &str) -> std::io::Result<()> {
+            let (old, old_name) = from.at(rel);
+            let (dir, name) = self.at(rel);
+            make_parents(&dir, name)?;
+            Ok(rustix::fs::linkat(
+                &old,
+                old_name,
+                &dir,
+                name,
+                AtFlags::empty(),
+            )?)
+        }
+    }
+
+    /// Makes the folders above the file `name` below `dir`, as `create_dir_all` does:
+    /// the nearest first, as it is most often the only one missing.
+    fn make_parents(dir: &impl AsFd, name: &str) -> std::io::Result<()> {
+        match name.rsplit_once('/') {
+            Some((parent, _)) if !parent.is_empty() => make_folder(dir, parent),
+            _ => Ok(()),
+        }
+    }
+
+    fn make_folder(dir: &impl AsFd, folder: &str) -> std::io::Result<()> {
+        match rustix::fs::mkdirat(dir, folder, Mode::from(0o777)) {
+            Ok(()) | Err(Errno::EXIST) => Ok(()),
+            Err(Errno::NOENT) => {
+                make_parents(dir, folder)?;
+                match rustix::fs::mkdirat(dir, folder, Mode::from(0o777)) {
+                    Ok(()) | Err(Errno::EXIST) => Ok(()),
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file written, linked and copied through a folder is as through its path, and
+    /// what is kept of it is what `super::stat` gives for it.
+    #[test]
+    fn files_below_a_folder_are_as_by_their_paths() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old = Folder::create(&tmp.path().join("old")).unwrap();
+        let new = Folder::create(&tmp.path().join("new")).unwrap();
+        for rel in [
+            "index.html",
+            "a/index.html",
+            "a/b/index.html",
+            "t/x/side/2/index.html",
+        ] {
+            let stat = old.write(rel, rel.as_bytes()).unwrap();
+            let by_path = std::fs::symlink_metadata(old.path_of(rel)).unwrap();
+            assert_eq!(stat, crate::fs::stat(&by_path, false), "{rel}");
+            assert_eq!(old.stat(rel).as_ref(), Some(&stat), "{rel}");
+            assert_eq!(old.read(rel).unwrap(), rel.as_bytes());
+            assert_eq!(new.take(&old, rel), Some(Taken::Linked));
+            assert_eq!(new.stat(rel), Some(stat), "{rel}: the same file");
+        }
+        // Unchanged bytes are linked, changed ones written anew.
+        let fresh = |name: &str| Folder::create(&tmp.path().join(name)).unwrap();
+        let before = old.stat("a/b/index.html").unwrap();
+        let linked = fresh("n1")
+            .write_or_take("a/b/index.html", b"a/b/index.html", Some(&old))
+            .unwrap();
+        assert_eq!(linked, before);
+        let written = fresh("n2")
+            .write_or_take("a/b/index.html", b"other", Some(&old))
+            .unwrap();
+        assert_ne!(written, before);
+        assert_eq!(old.read("a/b/index.html").unwrap(), b"a/b/index.html");
+        fresh("n3")
+            .write_or_take("a/c/index.html", b"c", Some(&old))
+            .unwrap();
+        assert_eq!(old.stat("a/c/index.html"), None, "nothing made in the old");
+        // A folder is not a file: it is not read as one.
+        assert!(old.read("a").is_err());
+        assert_eq!(old.stat("a").map(|s| s[6]), Some(1));
+        assert_eq!(new.take(&old, "missing/x/index.html"), None);
+    }
+
+    /// Files in more top folders than are held open are written as well.
+    #[test]
+    fn files_in_many_top_folders_are_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = Folder::create(tmp.path()).unwrap();
+        for i in 0..300 {
+            let rel = format!("top{i}/page/index.html");
+            out.write(&rel, rel.as_bytes()).unwrap();
+            let text = std::fs::read_to_string(tmp.path().join(&rel)).unwrap();
+            assert_eq!(text, rel);
+        }
+    }
+}
