@@ -315,7 +315,9 @@ impl Manifest {
 
 /// Everything a build reads, as one key: every file and folder under `content/` (frozen
 /// versions included) and `themes/`, the options that change what is written, and this
-/// `mandat` itself. Two builds with the same key write the same files.
+/// `mandat` itself. Two builds with the same key write the same files. With it, what the
+/// system kept of each file under `content/` as the key was made (`Found`): the build
+/// knows its pages' files by it, not asking for each again.
 ///
 /// A file is known by what the system keeps of it (as git and make know their files):
 /// its size, its modification time and its status-change time to the nanosecond, and its
@@ -323,22 +325,28 @@ impl Manifest {
 /// which no program can set: unless it is saved again within the same tick of the file
 /// system's clock. So, as git does, a key that holds a file whose status changed in the
 /// last two seconds (`fs::settled`) is one no other build has: the next build builds.
-pub fn fingerprint(root: &Path, options: &[&str]) -> String {
+pub fn fingerprint(root: &Path, options: &[&str]) -> (String, Found) {
     let mut h = DefaultHasher::new();
     FORMAT.hash(&mut h);
     binary().hash(&mut h);
     options.hash(&mut h);
     let unsettled = std::sync::atomic::AtomicBool::new(false);
-    for dir in ["content", "themes"] {
-        tree(&root.join(dir), &unsettled).hash(&mut h);
-    }
+    let found = std::sync::Mutex::new(Vec::new());
+    tree(&root.join("content"), &unsettled, Some(&found)).hash(&mut h);
+    tree(&root.join("themes"), &unsettled, None).hash(&mut h);
     if unsettled.load(std::sync::atomic::Ordering::Relaxed) {
         format!("{:?}", std::time::SystemTime::now()).hash(&mut h);
     }
     let mut g = DefaultHasher::new();
     (0x6669_6e67_u64, h.finish()).hash(&mut g);
-    format!("{:016x}{:016x}", h.finish(), g.finish())
+    let key = format!("{:016x}{:016x}", h.finish(), g.finish());
+    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    (key, found.into_iter().collect())
 }
+
+/// The files a fingerprint found (through a link, the file it leads to), each with what
+/// the system kept of it then, its status-change time included: as `fs::stat_of` gives.
+pub type Found = rustc_hash::FxHashMap<PathBuf, Stat>;
 
 /// Every file below `dir` (links included, not followed), by its path below it with `/`
 /// between folders, and what the system keeps of it; its subfolders read in parallel.
@@ -447,14 +455,19 @@ impl Written {
 /// A hash of the names and `stat` (status-change time included) of everything below
 /// `dir` (nothing, for a folder that is not there), its subfolders walked in parallel:
 /// most of the time is the system's. Sets `unsettled` for anything whose status changed
-/// too recently to be known by it (on Unix, where the `stat` has that time).
-fn tree(dir: &Path, unsettled: &std::sync::atomic::AtomicBool) -> u64 {
+/// too recently to be known by it (on Unix, where the `stat` has that time). Each file
+/// and its `stat` go to `found`, if given.
+fn tree(
+    dir: &Path,
+    unsettled: &std::sync::atomic::AtomicBool,
+    found: Option<&std::sync::Mutex<Vec<(PathBuf, Stat)>>>,
+) -> u64 {
     let Ok(read) = std::fs::read_dir(dir) else {
         return u64::from(dir.exists());
     };
     let mut entries: Vec<std::fs::DirEntry> = read.filter_map(Result::ok).collect();
     entries.sort_by_key(std::fs::DirEntry::file_name);
-    let hashes: Vec<u64> = entries
+    let (hashes, files): (Vec<u64>, Vec<Option<(PathBuf, Stat)>>) = entries
         .par_iter()
         .map(|e| {
             let mut h = DefaultHasher::new();
@@ -467,12 +480,13 @@ fn tree(dir: &Path, unsettled: &std::sync::atomic::AtomicBool) -> u64 {
             } else {
                 e.metadata().ok()
             };
-            let found = m.as_ref().map(|m| stat(m, true));
+            let found_here = m.as_ref().map(|m| stat(m, true));
             #[cfg(unix)]
-            if found.as_ref().is_some_and(|s| !crate::fs::settled(s)) {
+            if found_here.as_ref().is_some_and(|s| !crate::fs::settled(s)) {
                 unsettled.store(true, std::sync::atomic::Ordering::Relaxed);
             }
-            found.hash(&mut h);
+            found_here.hash(&mut h);
+            let mut file = None;
             if link {
                 std::fs::read_link(e.path()).ok().hash(&mut h);
                 // A linked folder may lead anywhere, itself included: what is in it is
@@ -480,12 +494,22 @@ fn tree(dir: &Path, unsettled: &std::sync::atomic::AtomicBool) -> u64 {
                 if m.as_ref().is_some_and(std::fs::Metadata::is_dir) {
                     format!("{:?}", std::time::SystemTime::now()).hash(&mut h);
                 }
-            } else if m.is_some_and(|m| m.is_dir()) {
-                tree(&e.path(), unsettled).hash(&mut h);
+            } else if m.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+                tree(&e.path(), unsettled, found).hash(&mut h);
             }
-            h.finish()
+            if found.is_some() && m.is_some_and(|m| m.is_file()) {
+                file = found_here.map(|s| (e.path(), s));
+            }
+            (h.finish(), file)
         })
-        .collect();
+        .unzip();
+    if let Some(found) = found {
+        let files = files.into_iter().flatten();
+        found
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(files);
+    }
     let mut h = DefaultHasher::new();
     hashes.hash(&mut h);
     h.finish()
@@ -779,6 +803,37 @@ mod tests {
             written.add(Written::file(out, &file));
         }
         written
+    }
+
+    /// The fingerprint finds every file under `content/` (through a link, the file it
+    /// leads to) as `fs::stat_of` does, and no folder; nothing under `themes/`.
+    #[test]
+    fn the_fingerprint_finds_each_file_as_its_stat_says() {
+        let root = tempfile::tempdir().unwrap();
+        let content = root.path().join("content");
+        write_files(&content, &["site.yaml", "pages/a.md", "pages/b/c.md"]);
+        write_files(
+            &root.path().join("themes"),
+            &["default/templates/page.html"],
+        );
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(content.join("pages/a.md"), content.join("pages/l.md")).unwrap();
+        let (_, found) = fingerprint(root.path(), &[]);
+        let mut files: Vec<&PathBuf> = found.keys().collect();
+        files.sort();
+        let mut expected = vec!["pages/a.md", "pages/b/c.md", "site.yaml"];
+        if cfg!(unix) {
+            expected.insert(2, "pages/l.md");
+        }
+        let expected: Vec<PathBuf> = expected.iter().map(|r| content.join(r)).collect();
+        assert_eq!(files, expected.iter().collect::<Vec<_>>());
+        for file in &expected {
+            assert_eq!(
+                found.get(file).cloned(),
+                crate::fs::stat_of(file),
+                "{file:?}"
+            );
+        }
     }
 
     /// What a build records of the files it puts in its output is what reading the

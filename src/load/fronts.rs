@@ -40,6 +40,9 @@ pub struct Fronts {
     /// Whether pages' files are known by their `stat` as they are read, for the next
     /// build (`for_next_build`): nothing else keeps what it read.
     knows_files: bool,
+    /// What the system kept of the files under `content/` as the build found them
+    /// (`cache::fingerprint`), for their `stat`: each is asked for once.
+    found: crate::cache::Found,
     from: Option<std::fs::File>,
 }
 
@@ -108,10 +111,12 @@ impl Fronts {
     }
 
     /// These, for a build that keeps its pages' fields for the next: its pages' files
-    /// are known by their `stat` as they are read (`Seen`).
-    pub fn for_next_build(self) -> Fronts {
+    /// are known by their `stat` as they are read (`Seen`), as `found` has it where it
+    /// has the file (taken before it is read, as a `stat` must be).
+    pub fn for_next_build(self, found: crate::cache::Found) -> Fronts {
         Fronts {
             knows_files: true,
+            found,
             ..self
         }
     }
@@ -119,6 +124,14 @@ impl Fronts {
     /// Whether pages' files are to be known by their `stat` (`for_next_build`).
     pub(super) fn knows_files(&self) -> bool {
         self.knows_files
+    }
+
+    /// The `stat` of the file at `path`, as the build found it or else as it is now.
+    pub(super) fn stat_of(&self, path: &std::path::Path) -> Option<Stat> {
+        self.found
+            .get(path)
+            .cloned()
+            .or_else(|| crate::fs::stat_of(path))
     }
 
     /// How many pages took their fields from here, and how many of those were made
@@ -341,7 +354,7 @@ mod tests {
         };
         // Files written just now are read, and how they were found is not kept: they
         // could be written again within one tick of the file system's clock.
-        let build = || Fronts::default().for_next_build();
+        let build = || Fronts::default().for_next_build(Default::default());
         let fresh = read(&build());
         assert!(fresh.iter().all(|p| p.source.text.stat().is_none()));
         std::thread::sleep(std::time::Duration::from_millis(2100));
@@ -360,7 +373,7 @@ mod tests {
             f.seek(SeekFrom::Start(0)).unwrap();
             Fronts::read(std::io::BufReader::new(f), 0)
                 .copying_from(file.try_clone().ok())
-                .for_next_build()
+                .for_next_build(Default::default())
         };
         let fronts = stored(&file);
         let again = read(&fronts);

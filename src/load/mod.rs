@@ -564,7 +564,7 @@ fn read_text_record(
     // In a build, a page's file is known by its `stat`, taken before it is read; kept
     // for the next build only if the file was written a while before (`fs::settled`).
     let stat = (kind == Kind::Page && fronts.knows_files())
-        .then(|| crate::fs::stat_of(path))
+        .then(|| fronts.stat_of(path))
         .flatten();
     if let Some(stat) = &stat {
         if let Some(page) = unread_page(config, path, rel, &shown, stat, fronts) {
