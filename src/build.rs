@@ -93,7 +93,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let extra = options.extra.clone().unwrap_or_else(|| json!({}));
     // Every file this build reads and what else changes what it writes; and what the
     // previous build into this folder read and reported.
-    let ((fingerprint, found), mut before) = rayon::join(
+    let ((fingerprint, content_files), mut before) = rayon::join(
         || {
             let options = [&extra.to_string(), paths.base_url.as_deref().unwrap_or("")];
             crate::cache::fingerprint(&paths.root, &options)
@@ -114,7 +114,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let (loaded, mut stored) = rayon::join(
         || {
             let kept = earlier.map(crate::cache::stored_fronts).unwrap_or_default();
-            let fronts = Arc::new(kept.for_next_build(found));
+            let fronts = Arc::new(kept.for_next_build(content_files));
             (
                 session::load(paths, Loading::Files(Arc::clone(&fronts))),
                 fronts,
@@ -244,6 +244,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         r
     });
     phases.done("render and write pages");
+    // The folders' open files let go: removing the new output on an error needs some.
+    drop((new, from));
     phases.slowest();
     if phases.on() {
         let pages = sources.regs.last().map_or(0, |r| r.pages.len());

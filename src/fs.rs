@@ -75,21 +75,64 @@ pub type Stat = String;
 #[cfg(unix)]
 pub fn stat(m: &fs::Metadata, changed_time: bool) -> Stat {
     use std::os::unix::fs::MetadataExt;
-    let changed = if changed_time {
-        (m.ctime(), m.ctime_nsec())
+    let kind = if m.is_file() {
+        Kind::File
+    } else if m.is_dir() {
+        Kind::Folder
     } else {
-        (0, 0)
+        Kind::Other
     };
     #[allow(clippy::cast_possible_wrap)]
-    [
+    stat_of_parts(
         m.len() as i64,
-        m.mtime(),
-        m.mtime_nsec(),
+        (m.mtime(), m.mtime_nsec()),
+        changed_time.then(|| (m.ctime(), m.ctime_nsec())),
+        m.ino() as i64,
+        kind,
+    )
+}
+
+/// What a file is, as its `Stat` says.
+#[cfg(unix)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File = 0,
+    Folder = 1,
+    /// A link (not followed), a pipe, a device.
+    Other = 2,
+}
+
+/// `Stat` of a file of `len` bytes, modified and status-changed at those (seconds,
+/// nanoseconds) (the latter left out as zero when `None`), with that inode and kind:
+/// the one place its fields are put in order, whichever call the system answered.
+#[cfg(unix)]
+pub fn stat_of_parts(
+    len: i64,
+    modified: (i64, i64),
+    changed: Option<(i64, i64)>,
+    inode: i64,
+    kind: Kind,
+) -> Stat {
+    let changed = changed.unwrap_or((0, 0));
+    [
+        len,
+        modified.0,
+        modified.1,
         changed.0,
         changed.1,
-        m.ino() as i64,
-        i64::from(m.is_dir()),
+        inode,
+        kind as i64,
     ]
+}
+
+/// The kind of file `stat` is of.
+#[cfg(unix)]
+pub fn kind_of(stat: &Stat) -> Kind {
+    match stat[6] {
+        0 => Kind::File,
+        1 => Kind::Folder,
+        _ => Kind::Other,
+    }
 }
 
 #[cfg(not(unix))]

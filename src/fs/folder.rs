@@ -53,6 +53,7 @@ impl Folder {
     /// What the system keeps of the file `rel` itself (a link is not followed), without
     /// its status-change time: as `super::stat` gives it.
     pub fn stat(&self, rel: &str) -> Option<Stat> {
+        let rel = below(rel).ok()?;
         #[cfg(unix)]
         return self.at.stat(rel);
         #[cfg(not(unix))]
@@ -61,17 +62,31 @@ impl Folder {
             .map(|m| super::stat(&m, false));
     }
 
+    /// Whether `rel` is a file (not a link, a folder, a pipe or a device) of `len` bytes.
+    fn is_file_of(&self, rel: &str, len: usize) -> bool {
+        #[cfg(unix)]
+        return self.stat(rel).is_some_and(|s| {
+            super::kind_of(&s) == super::Kind::File && s[0] == i64::try_from(len).unwrap_or(-1)
+        });
+        #[cfg(not(unix))]
+        return below(rel).is_ok_and(|rel| {
+            std::fs::symlink_metadata(self.path_of(rel))
+                .is_ok_and(|m| m.is_file() && m.len() == len as u64)
+        });
+    }
+
     /// The bytes of the file `rel` (not through a link).
     pub fn read(&self, rel: &str) -> std::io::Result<Vec<u8>> {
         let mut bytes = Vec::new();
-        self.open_file(rel)?.read_to_end(&mut bytes)?;
+        self.open_file(below(rel)?)?.read_to_end(&mut bytes)?;
         Ok(bytes)
     }
 
-    /// Writes `bytes` to the file `rel`, making the folders above it, and gives what the
-    /// system keeps of it as written.
+    /// Writes `bytes` to a new file `rel`, making the folders above it, and gives what the
+    /// system keeps of it as written. A file already there is removed first, never
+    /// written through: it may be a link to the previous output's.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<Stat> {
-        let mut file = self.create_file(rel)?;
+        let mut file = self.create_file(below(rel)?)?;
         file.write_all(bytes)?;
         Ok(super::stat(&file.metadata()?, false))
     }
@@ -79,6 +94,7 @@ impl Folder {
     /// Puts the file `rel` of `from` (the previous output) at `rel` here: a hard link to
     /// it, or a copy where the file system has none; `None` if it could not.
     pub fn take(&self, from: &Folder, rel: &str) -> Option<Taken> {
+        let rel = below(rel).ok()?;
         if self.link(from, rel).is_ok() {
             return Some(Taken::Linked);
         }
@@ -97,15 +113,18 @@ impl Folder {
         bytes: &[u8],
         previous: Option<&Folder>,
     ) -> std::io::Result<Stat> {
+        let rel = below(rel)?;
         if let Some(from) = previous {
-            let same = from.stat(rel).is_some_and(|s| is_file_of(&s, bytes.len()))
-                && from.read(rel).is_ok_and(|b| b == bytes);
+            let same =
+                from.is_file_of(rel, bytes.len()) && from.read(rel).is_ok_and(|b| b == bytes);
             if same && self.link(from, rel).is_ok() {
                 if let Some(stat) = self.stat(rel) {
                     return Ok(stat);
                 }
             }
         }
+        // (A link made above whose `stat` could not be read is replaced, not written
+        // through: `write` makes a new file.)
         self.write(rel, bytes)
     }
 
@@ -130,7 +149,19 @@ impl Folder {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::File::create(path)
+        let create = || {
+            std::fs::File::options()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+        };
+        match create() {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&path)?;
+                create()
+            }
+            other => other,
+        }
     }
 
     #[cfg(unix)]
@@ -148,12 +179,19 @@ impl Folder {
     }
 }
 
-/// Whether `stat` is of a file (not a folder) of `len` bytes.
-fn is_file_of(stat: &Stat, len: usize) -> bool {
-    #[cfg(unix)]
-    return stat[0] == i64::try_from(len).unwrap_or(-1) && stat[6] == 0;
-    #[cfg(not(unix))]
-    return stat.starts_with(&format!("{len} ")) && stat.ends_with(" false");
+/// `rel` if it names a file below the folder: no empty, `.` or `..` part, not absolute
+/// (an address never has one; a path below a folder must not leave it).
+fn below(rel: &str) -> std::io::Result<&str> {
+    let part_ok = |part: &str| !part.is_empty() && part != "." && part != "..";
+    let elsewhere = rel.starts_with('/') || (cfg!(windows) && rel.contains(['\\', ':']));
+    if !elsewhere && rel.split('/').all(part_ok) {
+        Ok(rel)
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("not a path below the output folder: {rel}"),
+        ))
+    }
 }
 
 #[cfg(unix)]
@@ -163,15 +201,16 @@ mod unix {
 
     use rustc_hash::FxHashMap;
     use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-    use rustix::fs::{AtFlags, Mode, OFlags};
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags};
     use rustix::io::Errno;
 
-    use crate::fs::Stat;
+    use crate::fs::{Kind, Stat};
 
-    /// At most this many top folders are held open; files in any other are reached from
-    /// the folder itself. A site's sections and `tags` are a handful; a site of thousands
-    /// of top folders each holding one page would gain nothing from holding them.
-    const TOPS: usize = 256;
+    /// At most this many top folders are held open (by each of the two output folders);
+    /// files in any other are reached from the folder itself. A site's sections and
+    /// `tags` are a handful. Few, as they count against the process's open files (as few
+    /// as 256 on some systems), which the build's other work needs.
+    const TOPS: usize = 32;
 
     /// The open folder, and its top folders (a section, `tags`) as files deeper than
     /// their own folder below them are reached: most outputs are `<top>/<page>/index.html`.
@@ -216,7 +255,8 @@ mod unix {
             let Some((top, rest)) = rel.split_once('/') else {
                 return root;
             };
-            if !rest.contains('/') || top.is_empty() || top == ".." || top == "." {
+            // (Every path here has been checked: `below`.)
+            if !rest.contains('/') {
                 return root;
             }
             match self.top(top) {
@@ -253,32 +293,42 @@ mod unix {
         pub fn stat(&self, rel: &str) -> Option<Stat> {
             let (dir, name) = self.at(rel);
             let s = rustix::fs::statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
-            let is_dir = rustix::fs::FileType::from_raw_mode(s.st_mode as rustix::fs::RawMode)
-                == rustix::fs::FileType::Directory;
+            let kind = match FileType::from_raw_mode(s.st_mode as rustix::fs::RawMode) {
+                FileType::RegularFile => Kind::File,
+                FileType::Directory => Kind::Folder,
+                _ => Kind::Other,
+            };
             // As `crate::fs::stat` gives it, from the same fields of the same call.
             #[allow(clippy::cast_possible_wrap, clippy::unnecessary_cast)]
-            Some([
+            Some(crate::fs::stat_of_parts(
                 s.st_size as i64,
-                s.st_mtime as i64,
-                s.st_mtime_nsec as i64,
-                0,
-                0,
+                (s.st_mtime as i64, s.st_mtime_nsec as i64),
+                None,
                 s.st_ino as i64,
-                i64::from(is_dir),
-            ])
+                kind,
+            ))
         }
 
         pub fn open_file(&self, rel: &str) -> std::io::Result<std::fs::File> {
             let (dir, name) = self.at(rel);
-            let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            // Not through a link; and a pipe put there does not wait for a writer.
+            let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
             Ok(rustix::fs::openat(&dir, name, flags, Mode::empty())?.into())
         }
 
         pub fn create(&self, rel: &str) -> std::io::Result<std::fs::File> {
             let (dir, name) = self.at(rel);
             make_parents(&dir, name)?;
-            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-            Ok(rustix::fs::openat(&dir, name, flags, Mode::from(0o666))?.into())
+            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC;
+            let create = || rustix::fs::openat(&dir, name, flags, Mode::from(0o666));
+            let fd = match create() {
+                Err(Errno::EXIST) => {
+                    rustix::fs::unlinkat(&dir, name, AtFlags::empty())?;
+                    create()?
+                }
+                other => other?,
+            };
+            Ok(fd.into())
         }
 
         pub fn link(&self, from: &Dirs, rel: &str) -> std::io::Result<()> {
@@ -364,6 +414,79 @@ mod tests {
         assert!(old.read("a").is_err());
         assert_eq!(old.stat("a").map(|s| s[6]), Some(1));
         assert_eq!(new.take(&old, "missing/x/index.html"), None);
+    }
+
+    /// A file written where one is already (a link to the previous output's, say) is a
+    /// new file: the other is not written through.
+    #[test]
+    fn a_write_never_goes_through_a_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old = Folder::create(&tmp.path().join("old")).unwrap();
+        let new = Folder::create(&tmp.path().join("new")).unwrap();
+        old.write("a/b/index.html", b"old").unwrap();
+        assert_eq!(new.take(&old, "a/b/index.html"), Some(Taken::Linked));
+        new.write("a/b/index.html", b"new").unwrap();
+        assert_eq!(new.read("a/b/index.html").unwrap(), b"new");
+        assert_eq!(old.read("a/b/index.html").unwrap(), b"old");
+    }
+
+    /// A path that would leave the folder is refused, whatever is asked.
+    #[test]
+    fn paths_that_leave_the_folder_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = Folder::create(&tmp.path().join("out")).unwrap();
+        let outside = tmp.path().join("outside/index.html");
+        let escaping = format!("x/{}", outside.display());
+        for rel in [
+            "",
+            "/etc/passwd",
+            "../outside/index.html",
+            "a/../../outside/index.html",
+            "a/./b",
+            "a//b",
+            escaping.as_str(),
+        ] {
+            assert!(out.write(rel, b"x").is_err(), "{rel:?}");
+            assert!(out.read(rel).is_err(), "{rel:?}");
+            assert_eq!(out.stat(rel), None, "{rel:?}");
+            assert_eq!(out.take(&out, rel), None, "{rel:?}");
+            assert!(out.write_or_take(rel, b"x", Some(&out)).is_err(), "{rel:?}");
+        }
+        assert!(!outside.exists());
+    }
+
+    /// What is kept of a folder, a link and a pipe says what they are, as `super::stat`
+    /// says it; a pipe in the previous output is not read (it would wait for a writer),
+    /// nor taken as the file it stands in place of.
+    #[cfg(unix)]
+    #[test]
+    fn folders_links_and_pipes_are_known_for_what_they_are() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old = Folder::create(&tmp.path().join("old")).unwrap();
+        old.write("a/index.html", b"").unwrap();
+        std::os::unix::fs::symlink("index.html", old.path_of("a/link.html")).unwrap();
+        let fifo = old.path_of("a/pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        let kinds = [
+            ("a", crate::fs::Kind::Folder),
+            ("a/index.html", crate::fs::Kind::File),
+            ("a/link.html", crate::fs::Kind::Other),
+        ];
+        for (rel, kind) in kinds {
+            let stat = old.stat(rel).unwrap();
+            let by_path = std::fs::symlink_metadata(old.path_of(rel)).unwrap();
+            assert_eq!(stat, crate::fs::stat(&by_path, false), "{rel}");
+            assert_eq!(crate::fs::kind_of(&stat), kind, "{rel}");
+        }
+        assert!(!old.is_file_of("a/link.html", 10), "a link is not its file");
+        if made.is_ok_and(|s| s.success()) {
+            let stat = old.stat("a/pipe.txt").unwrap();
+            assert_eq!(crate::fs::kind_of(&stat), crate::fs::Kind::Other);
+            let new = Folder::create(&tmp.path().join("new")).unwrap();
+            let written = new.write_or_take("a/pipe.txt", b"", Some(&old)).unwrap();
+            assert_eq!(crate::fs::kind_of(&written), crate::fs::Kind::File);
+            assert_ne!(written[5], stat[5], "a file of its own, not the pipe");
+        }
     }
 
     /// Files in more top folders than are held open are written as well.

@@ -249,3 +249,51 @@ fn a_full_disk_gives_one_message_naming_the_output() {
         "no staging folder left"
     );
 }
+
+/// A site of hundreds of sections builds, and rebuilds after an edit, with few files
+/// open at once allowed (256 is the default on some systems): the build holds few of
+/// its folders open.
+#[cfg(unix)]
+#[test]
+fn a_site_of_many_sections_builds_with_few_open_files_allowed() {
+    let site = copy_site("basic");
+    let pages = site.path().join("content/pages");
+    for i in 0..300 {
+        let section = pages.join(format!("s{i}"));
+        fs::create_dir_all(section.join("under")).unwrap();
+        fs::write(
+            section.join("_index.md"),
+            format!("---\ntitle: Del {i}\n---\n"),
+        )
+        .unwrap();
+        let page = format!("---\ntitle: Side {i}\n---\nTekst {i}.\n");
+        fs::write(section.join("sak.md"), &page).unwrap();
+        fs::write(section.join("under/dypt.md"), &page).unwrap();
+    }
+    let out = site.path().join("out");
+    let limited = |extra: &str| {
+        let command =
+            format!("ulimit -n 128 && exec \"$0\" build --root \"$1\" --out \"$2\" {extra}");
+        Command::new("sh")
+            .args(["-c", &command, env!("CARGO_BIN_EXE_mandat")])
+            .arg(site.path())
+            .arg(&out)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let o = limited("");
+    assert!(o.status.success(), "{}", text(&o).1);
+    fs::write(
+        pages.join("s7/sak.md"),
+        "---\ntitle: Side 7\n---\nNy tekst.\n",
+    )
+    .unwrap();
+    let o = limited("");
+    assert!(o.status.success(), "{}", text(&o).1);
+    let clean = site.path().join("clean");
+    let o = build_with(site.path(), &clean, &["--no-cache"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert_eq!(tree(&out), tree(&clean));
+    assert_eq!(hidden_siblings(&out), Vec::<String>::new());
+}
