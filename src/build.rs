@@ -123,6 +123,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         || earlier.map(crate::cache::stored_bodies).unwrap_or_default(),
     );
     let (sources, fronts) = loaded;
+    fronts.loaded();
     let sources = sources.map_err(|e| changed_first(e, &fronts, &paths.out))?;
     phases.done("load and check records");
     if phases.on() {

@@ -41,8 +41,9 @@ pub struct Fronts {
     /// build (`for_next_build`): nothing else keeps what it read.
     knows_files: bool,
     /// What the system kept of the files under `content/` as the build found them
-    /// (`cache::fingerprint`), for their `stat`: each is asked for once.
-    found: crate::cache::Found,
+    /// (`cache::fingerprint`), for their `stat`: each is asked for once. Let go once
+    /// the site is loaded (`loaded`): 100,000 paths at 100,000 pages.
+    found: std::sync::Mutex<crate::cache::Found>,
     from: Option<std::fs::File>,
 }
 
@@ -116,7 +117,7 @@ impl Fronts {
     pub fn for_next_build(self, found: crate::cache::Found) -> Fronts {
         Fronts {
             knows_files: true,
-            found,
+            found: std::sync::Mutex::new(found),
             ..self
         }
     }
@@ -128,10 +129,17 @@ impl Fronts {
 
     /// The `stat` of the file at `path`, as the build found it or else as it is now.
     pub(super) fn stat_of(&self, path: &std::path::Path) -> Option<Stat> {
-        self.found
-            .get(path)
-            .cloned()
-            .or_else(|| crate::fs::stat_of(path))
+        let found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        let stat = found.get(path).cloned();
+        drop(found);
+        stat.or_else(|| crate::fs::stat_of(path))
+    }
+
+    /// The site is loaded: what the build found of its files is not needed again.
+    pub fn loaded(&self) {
+        drop(std::mem::take(
+            &mut *self.found.lock().unwrap_or_else(|e| e.into_inner()),
+        ));
     }
 
     /// How many pages took their fields from here, and how many of those were made
