@@ -151,6 +151,14 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     // the new one links to instead of writing them again.
     let previous = paths.out.join(MARKER).is_file().then_some(&paths.out);
     let from = previous.and_then(|p| crate::fs::Folder::open(p).ok());
+    // Every file of the new output is put there so: linked from the previous output if
+    // it holds these bytes, else written; and recorded as put there, for the cache.
+    let put = |rel: &str, bytes: &[u8], from: Option<&crate::fs::Folder>| {
+        let stat = new
+            .write_or_take(rel, bytes, from)
+            .map_err(|e| write_error(&new.path_of(rel), "write the file", &e))?;
+        Ok::<_, Error>((rel.to_owned(), stat))
+    };
     // Which outputs are as the previous output has them, by what it was made from. The
     // output is about to be replaced: its manifest goes first (a build that failed on
     // the content before this point keeps it, and the next build its cache).
@@ -232,12 +240,9 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
                     if let Some(began) = began {
                         phases.job(path, began.elapsed());
                     }
-                    let rel = file_below(path);
-                    let stat = new
-                        .write_or_take(&rel, bytes, from.as_ref())
-                        .map_err(|e| write_error(&new.path_of(&rel), "write the file", &e))?;
+                    let file = put(&file_below(path), bytes, from.as_ref())?;
                     done.fetch_add(1, Ordering::Relaxed);
-                    Ok(Some((rel.into_owned(), stat)))
+                    Ok(Some(file))
                 },
             )
             .collect();
@@ -245,8 +250,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         r
     });
     phases.done("render and write pages");
-    // The folders' open files let go: removing the new output on an error needs some.
-    drop((new, from));
+    drop(from);
     phases.slowest();
     if phases.on() {
         let pages = sources.regs.last().map_or(0, |r| r.pages.len());
@@ -266,21 +270,24 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         }
     }
     if errors.has_errors() {
+        // The folder's open files let go first: removing the new output needs some.
+        drop(new);
         crate::fs::remove_dir_if_exists(&staging);
         return Err(content_error(errors.items, warnings));
     }
     // The old addresses as nginx rules, for deploy/nginx.conf (hidden from readers).
     if let Some(current) = prepared.last() {
-        let file = staging.join(render::aliases::REDIRECTS_FILE);
-        crate::fs::write(&file, render::aliases::nginx(current).as_bytes())?;
-        written.add(Written::file(&staging, &file));
+        let rules = render::aliases::nginx(current);
+        written.add(Some(put(
+            render::aliases::REDIRECTS_FILE,
+            rules.as_bytes(),
+            None,
+        )?));
     }
-    let marker = staging.join(MARKER);
-    crate::fs::write(
-        &marker,
-        b"This folder is written by `mandat build` and replaced whole by the next build.\n",
-    )?;
-    written.add(Written::file(&staging, &marker));
+    let marker =
+        b"This folder is written by `mandat build` and replaced whole by the next build.\n";
+    written.add(Some(put(MARKER, marker, None)?));
+    drop(new);
     let old = crate::fs::swap_into_place(&staging, &paths.out)
         .inspect_err(|_| crate::fs::remove_dir_if_exists(&staging))?;
     phases.done("swap into place");

@@ -398,12 +398,6 @@ impl Written {
         })
     }
 
-    /// The file `file`, below the output folder `below`, as it is now.
-    pub fn file(below: &Path, file: &Path) -> Option<OutputFile> {
-        let m = std::fs::symlink_metadata(file).ok()?;
-        Some((Self::path(below, file)?, stat(&m, false)))
-    }
-
     /// Puts the previous output's file `rel` (in the folder `from`) at `rel` in `to`: a
     /// hard link to it, or a copy where the system has none. Only if it is as the previous
     /// build left it, by `left` (its files, sorted by path): `None` for a file changed or
@@ -425,17 +419,6 @@ impl Written {
             crate::fs::Taken::Linked => as_left.clone(),
             crate::fs::Taken::Copied(stat) => (rel.to_owned(), stat),
         })
-    }
-
-    /// The path of `file` below `below`, with `/` between folders.
-    fn path(below: &Path, file: &Path) -> Option<String> {
-        let rel = file.strip_prefix(below).ok()?;
-        Some(
-            rel.components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/"),
-        )
     }
 
     pub fn add(&mut self, file: Option<OutputFile>) {
@@ -486,7 +469,6 @@ fn tree(
                 unsettled.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             found_here.hash(&mut h);
-            let mut file = None;
             if link {
                 std::fs::read_link(e.path()).ok().hash(&mut h);
                 // A linked folder may lead anywhere, itself included: what is in it is
@@ -497,9 +479,9 @@ fn tree(
             } else if m.as_ref().is_some_and(std::fs::Metadata::is_dir) {
                 tree(&e.path(), unsettled, found).hash(&mut h);
             }
-            if found.is_some() && m.is_some_and(|m| m.is_file()) {
-                file = found_here.map(|s| (e.path(), s));
-            }
+            let file = (found.is_some() && m.is_some_and(|m| m.is_file()))
+                .then(|| found_here.map(|s| (e.path(), s)))
+                .flatten();
             (h.finish(), file)
         })
         .unzip();
@@ -795,12 +777,13 @@ mod tests {
     use super::*;
 
     fn write_files(out: &Path, rels: &[&str]) -> Written {
+        let folder = crate::fs::Folder::create(out).unwrap();
         let mut written = Written::default();
         for rel in rels {
-            let file = out.join(rel);
-            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-            std::fs::write(&file, rel).unwrap();
-            written.add(Written::file(out, &file));
+            written.add(Some((
+                rel.to_string(),
+                folder.write(rel, rel.as_bytes()).unwrap(),
+            )));
         }
         written
     }

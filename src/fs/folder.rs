@@ -62,17 +62,18 @@ impl Folder {
             .map(|m| super::stat(&m, false));
     }
 
-    /// Whether `rel` is a file (not a link, a folder, a pipe or a device) of `len` bytes.
-    fn is_file_of(&self, rel: &str, len: usize) -> bool {
+    /// What the system keeps of `rel` (as `stat`), if it is a file (not a link, a
+    /// folder, a pipe or a device) of `len` bytes.
+    fn file_of(&self, rel: &str, len: usize) -> Option<Stat> {
         #[cfg(unix)]
-        return self.stat(rel).is_some_and(|s| {
-            super::kind_of(&s) == super::Kind::File && s[0] == i64::try_from(len).unwrap_or(-1)
+        return self.stat(rel).filter(|s| {
+            super::kind_of(s) == super::Kind::File && s[0] == i64::try_from(len).unwrap_or(-1)
         });
         #[cfg(not(unix))]
-        return below(rel).is_ok_and(|rel| {
-            std::fs::symlink_metadata(self.path_of(rel))
-                .is_ok_and(|m| m.is_file() && m.len() == len as u64)
-        });
+        return std::fs::symlink_metadata(self.path_of(below(rel).ok()?))
+            .ok()
+            .filter(|m| m.is_file() && m.len() == len as u64)
+            .map(|m| super::stat(&m, false));
     }
 
     /// The bytes of the file `rel` (not through a link).
@@ -115,16 +116,13 @@ impl Folder {
     ) -> std::io::Result<Stat> {
         let rel = below(rel)?;
         if let Some(from) = previous {
-            let same =
-                from.is_file_of(rel, bytes.len()) && from.read(rel).is_ok_and(|b| b == bytes);
-            if same && self.link(from, rel).is_ok() {
-                if let Some(stat) = self.stat(rel) {
+            if let Some(stat) = from.file_of(rel, bytes.len()) {
+                // Linked, it is that file: as it was found.
+                if from.read(rel).is_ok_and(|b| b == bytes) && self.link(from, rel).is_ok() {
                     return Ok(stat);
                 }
             }
         }
-        // (A link made above whose `stat` could not be read is replaced, not written
-        // through: `write` makes a new file.)
         self.write(rel, bytes)
     }
 
@@ -482,7 +480,11 @@ mod tests {
             assert_eq!(stat, crate::fs::stat(&by_path, false), "{rel}");
             assert_eq!(crate::fs::kind_of(&stat), kind, "{rel}");
         }
-        assert!(!old.is_file_of("a/link.html", 10), "a link is not its file");
+        assert_eq!(
+            old.file_of("a/link.html", 10),
+            None,
+            "a link is not its file"
+        );
         if made.is_ok_and(|s| s.success()) {
             let stat = old.stat("a/pipe.txt").unwrap();
             assert_eq!(crate::fs::kind_of(&stat), crate::fs::Kind::Other);

@@ -8,10 +8,11 @@
 //! size, times and inode, as `cache::fingerprint` knows files), the hash of its text and
 //! where its body starts: a page whose file is still so is made without reading it
 //! (`model::FileText` reads it if anything asks). They are stored once the site has
-//! loaded and been checked without a mistake (a build that fails there stores nothing; one that fails later stores fields
-//! read without a mistake). Reading them from YAML depends on nothing but the text (the
-//! site's language is applied after), and the file names the `mandat` that wrote it,
-//! so what is taken is what parsing the same text gives.
+//! loaded and been checked without a mistake (a build that fails there stores nothing;
+//! one that fails later stores fields read without a mistake). Reading them from YAML
+//! depends on nothing but the text (the site's language is applied after), and the file
+//! names the `mandat` that wrote it, so what is taken is what parsing the same text
+//! gives.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -43,7 +44,7 @@ pub struct Fronts {
     /// What the system kept of the files under `content/` as the build found them
     /// (`cache::fingerprint`), for their `stat`: each is asked for once. Let go once
     /// the site is loaded (`loaded`): 100,000 paths at 100,000 pages.
-    found: std::sync::Mutex<crate::cache::Found>,
+    found: Mutex<crate::cache::Found>,
     from: Option<std::fs::File>,
 }
 
@@ -117,7 +118,7 @@ impl Fronts {
     pub fn for_next_build(self, found: crate::cache::Found) -> Fronts {
         Fronts {
             knows_files: true,
-            found: std::sync::Mutex::new(found),
+            found: Mutex::new(found),
             ..self
         }
     }
