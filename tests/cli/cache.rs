@@ -49,11 +49,18 @@ struct Rebuilt {
     reported: String,
 }
 
-/// Builds `root` into `out` (with the cache) with the variable `name` set to `value`.
-fn build_setting(root: &Path, out: &Path, (name, value): (&str, &str)) -> std::process::Output {
+/// Builds `root` into `out` with `options` (none: with the cache) and the variable
+/// `name` set to `value`.
+fn build_setting(
+    root: &Path,
+    out: &Path,
+    options: &[&str],
+    (name, value): (&str, &str),
+) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_mandat"))
         .args(["build", "--root", root.to_str().unwrap()])
         .args(["--out", out.to_str().unwrap()])
+        .args(options)
         .env("NO_COLOR", "1")
         .env(name, value)
         .output()
@@ -61,7 +68,12 @@ fn build_setting(root: &Path, out: &Path, (name, value): (&str, &str)) -> std::p
 }
 
 fn cached_build_reporting(root: &Path, out: &Path) -> Rebuilt {
-    let o = build_setting(root, out, ("MANDAT_TIMINGS", "1"));
+    rebuilt_with(root, out, &[])
+}
+
+/// What a build with `options` took from the previous build, and what it printed.
+fn rebuilt_with(root: &Path, out: &Path, options: &[&str]) -> Rebuilt {
+    let o = build_setting(root, out, options, ("MANDAT_TIMINGS", "1"));
     let (stdout, stderr) = text(&o);
     assert!(o.status.success(), "{stdout}{stderr}");
     let reported = stderr
@@ -651,23 +663,7 @@ fn a_build_with_nothing_changed_leaves_the_output_as_it_is() {
     // `--no-cache` builds whatever the cache says (every output rendered again: not told
     // by inodes, which the system gives again once freed), and leaves a cache as good as
     // any.
-    let o = Command::new(env!("CARGO_BIN_EXE_mandat"))
-        .args(["build", "--no-cache", "--root", root.to_str().unwrap()])
-        .args(["--out", out.to_str().unwrap()])
-        .env("NO_COLOR", "1")
-        .env("MANDAT_TIMINGS", "1")
-        .output()
-        .unwrap();
-    let (_, stderr) = text(&o);
-    assert!(o.status.success(), "{stderr}");
-    assert!(!stderr.contains("nothing changed"), "{stderr}");
-    let unchanged = stderr
-        .lines()
-        .find(|l| l.ends_with("outputs unchanged since the previous build"));
-    assert!(
-        unchanged.is_some_and(|l| l.starts_with("0 of ")),
-        "{stderr}"
-    );
+    assert_eq!(rebuilt_with(root, &out, &["--no-cache"]).outputs, Some(0));
     assert_eq!(cached_build(root, &out), None);
 }
 
@@ -772,7 +768,7 @@ fn a_page_file_changed_while_the_site_is_built_fails_the_build() {
     let bodies = root.join(".output.bodies");
     let kept_bodies = fs::read(&bodies).unwrap();
     append(&kept.page, "\nEt avsnitt til.\n");
-    let o = build_setting(root, &out, ("MANDAT_FAULT", "unread-changed"));
+    let o = build_setting(root, &out, &[], ("MANDAT_FAULT", "unread-changed"));
     let (_, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(
