@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Diagnostic;
-use crate::fs::{stat, Stat};
+use crate::fs::{stat, Found, Stat};
 use crate::load::Fronts;
 use crate::model::{Page, PageMeta};
 use crate::render::plan::{Job, PageChange};
@@ -343,10 +343,6 @@ pub fn fingerprint(root: &Path, options: &[&str]) -> (String, Found) {
     let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     (key, found.into_iter().collect())
 }
-
-/// The files a fingerprint found (through a link, the file it leads to), each with what
-/// the system kept of it then, its status-change time included: as `fs::stat_of` gives.
-pub type Found = rustc_hash::FxHashMap<PathBuf, Stat>;
 
 /// Every file below `dir` (links included, not followed), by its path below it with `/`
 /// between folders, and what the system keeps of it; its subfolders read in parallel.

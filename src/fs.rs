@@ -71,6 +71,11 @@ pub type Stat = [i64; 7];
 #[cfg(not(unix))]
 pub type Stat = String;
 
+/// Files found under a folder (through a link, the file it leads to), each with what the
+/// system kept of it then, its status-change time included: as `stat_of` gives. The
+/// build cache's fingerprint finds them; loading then knows each page's file by it.
+pub type Found = rustc_hash::FxHashMap<PathBuf, Stat>;
+
 /// `Stat` of `m`, with its status-change time when `changed_time`.
 #[cfg(unix)]
 pub fn stat(m: &fs::Metadata, changed_time: bool) -> Stat {

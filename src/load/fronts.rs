@@ -44,7 +44,7 @@ pub struct Fronts {
     /// What the system kept of the files under `content/` as the build found them
     /// (`cache::fingerprint`), for their `stat`: each is asked for once. Let go once
     /// the site is loaded (`loaded`): 100,000 paths at 100,000 pages.
-    found: Mutex<crate::cache::Found>,
+    found: Mutex<crate::fs::Found>,
     from: Option<std::fs::File>,
 }
 
@@ -115,7 +115,7 @@ impl Fronts {
     /// These, for a build that keeps its pages' fields for the next: its pages' files
     /// are known by their `stat` as they are read (`Seen`), as `found` has it where it
     /// has the file (taken before it is read, as a `stat` must be).
-    pub fn for_next_build(self, found: crate::cache::Found) -> Fronts {
+    pub fn for_next_build(self, found: crate::fs::Found) -> Fronts {
         Fronts {
             knows_files: true,
             found: Mutex::new(found),
