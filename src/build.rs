@@ -21,46 +21,7 @@ use crate::output::file_below;
 use crate::render::reuse::Earlier;
 use crate::render::{self, plan::Job};
 use crate::session::{self, content_error, Loading};
-
-#[derive(Debug, Default)]
-pub struct Summary {
-    pub pages: usize,
-    pub files: usize,
-    pub records: usize,
-    pub versions: usize,
-    pub millis: u128,
-    pub warnings: Vec<Diagnostic>,
-    /// The share of each written standard on the published pages.
-    pub language: crate::language::Shares,
-    /// Resized copies of images: made by this build, and taken from the cache.
-    pub images: crate::images::Counts,
-}
-
-impl Summary {
-    pub fn line(&self, out: &Path) -> String {
-        let crate::images::Counts { made, reused } = self.images;
-        let images = if made + reused > 0 {
-            format!(
-                "; {} image size{} ({made} made now, {reused} from {}/)",
-                made + reused,
-                if made + reused == 1 { "" } else { "s" },
-                crate::images::CACHE_DIR
-            )
-        } else {
-            String::new()
-        };
-        format!(
-            "built {} pages ({} files) from {} records, {} version{}, in {} ms into {}{images}",
-            self.pages,
-            self.files,
-            self.records,
-            self.versions,
-            if self.versions == 1 { "" } else { "s" },
-            self.millis,
-            out.display()
-        )
-    }
-}
+use crate::summary::Summary;
 
 /// Options that change what is written, not what is checked.
 #[derive(Debug, Clone, Default)]

@@ -27,6 +27,7 @@ use crate::render::plan::{Job, PageChange};
 use crate::render::reuse::Stored;
 use crate::render::Prepared;
 use crate::session::Sources;
+use crate::summary::Summary;
 
 /// Changes when the file's shape does.
 const FORMAT: u32 = 9;
@@ -66,7 +67,7 @@ struct Reported {
 }
 
 impl Reported {
-    fn of(summary: &crate::build::Summary) -> Reported {
+    fn of(summary: &Summary) -> Reported {
         let crate::images::Counts { made, reused } = summary.images;
         Reported {
             pages: summary.pages,
@@ -84,8 +85,8 @@ impl Reported {
     }
 
     /// The summary of a build that took everything from the build before it.
-    fn summary(self) -> crate::build::Summary {
-        crate::build::Summary {
+    fn summary(self) -> Summary {
+        Summary {
             pages: self.pages,
             files: self.files,
             records: self.records,
@@ -308,7 +309,7 @@ impl Manifest {
     }
 
     /// What its build reported.
-    pub fn into_summary(self) -> crate::build::Summary {
+    pub fn into_summary(self) -> Summary {
         self.summary.summary()
     }
 }
@@ -525,7 +526,7 @@ pub fn store(
     out: &Path,
     inputs: Inputs,
     fingerprint: String,
-    summary: &crate::build::Summary,
+    summary: &Summary,
     written: Written,
 ) -> Option<Manifest> {
     let files = if written.unknown {

@@ -25,5 +25,6 @@ pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod session;
+pub mod summary;
 pub mod tally;
 pub mod versions;
