@@ -8,6 +8,7 @@ pub mod changes;
 pub mod chart;
 mod chrome;
 mod cite;
+mod ctx;
 pub mod diff;
 pub mod embed;
 pub mod feeds;

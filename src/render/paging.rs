@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::model::{Event, Initiative, Lang, Registry};
 use crate::output::Urls;
 
-use super::views::Ctx;
+use super::ctx::Ctx;
 
 /// The word before a list's page number: `/artikler/side/2/`. The same in bokmål and
 /// nynorsk; a section cannot hold a page or folder of that name (plan.rs).

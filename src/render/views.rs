@@ -2,27 +2,13 @@
 //! every date formatted once and every name as it was at the date it is shown with.
 //! Templates never see the model's internals.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use serde::Serialize;
 
 use crate::model::{
-    Actor, Date, Event, Initiative, Lang, Page, Period, Registry, RelationKind, SourceDoc, Status,
+    Actor, Date, Event, Initiative, Lang, Page, Period, RelationKind, SourceDoc, Status,
 };
-use crate::output::Urls;
 
-use super::markdown::Rendered;
-
-/// Everything a view needs to look things up.
-pub struct Ctx<'a> {
-    pub reg: &'a Registry,
-    pub urls: &'a Urls,
-    pub strings: &'a BTreeMap<Lang, BTreeMap<String, String>>,
-    /// Rendered Markdown bodies by key (`initiative:<id>`, `page:<index>`, `event:<anchor>`,
-    /// `measure:<initiative>:<id>`).
-    pub bodies: &'a BTreeMap<String, Arc<Rendered>>,
-}
+pub use super::ctx::Ctx;
 
 /// A date as templates see it: `{iso, text, label, year}`.
 #[derive(Serialize)]
@@ -291,26 +277,8 @@ pub struct HeldMeasure<'a> {
     pub date: Option<DateView>,
 }
 
+/// The views of records, each built with what `Ctx` looks up.
 impl<'a> Ctx<'a> {
-    pub fn t(&self, lang: Lang, key: &str) -> String {
-        self.strings
-            .get(&lang)
-            .and_then(|m| m.get(key))
-            .cloned()
-            .unwrap_or_else(|| key.to_owned())
-    }
-
-    pub fn href(&self, site_path: &str) -> String {
-        self.urls.href(site_path)
-    }
-
-    /// The HTML of an initiative's, a measure's or an event's body. Never a page's: a
-    /// one-off build lets those go (`Prepared::body_html` gives them back).
-    pub fn body(&self, key: &str) -> &'a str {
-        debug_assert!(!key.starts_with("page:"), "{key}: use Prepared::body_html");
-        self.bodies.get(key).map_or("", |r| r.html.as_str())
-    }
-
     pub fn date(&self, date: &Date, label: Option<&str>, lang: Lang) -> DateView {
         let text = date.text(lang);
         DateView {
