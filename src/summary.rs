@@ -1,7 +1,7 @@
-//! What a build reports: the pages, files, records and versions it made, in how long,
-//! with its warnings, the share of each written standard and the images it resized; and
-//! the one line the command prints of it. The build cache keeps it for a build that finds
-//! nothing changed to report again.
+//! What a build reports: the pages and files it made from how many records and versions,
+//! in how long, with its warnings, the share of each written standard and the images it
+//! resized; and the line the command prints of it. A module of its own so that the build
+//! cache, which `build` uses, can keep it for a build that finds nothing changed.
 
 use std::path::Path;
 

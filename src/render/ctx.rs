@@ -1,6 +1,6 @@
 //! What every view and every list looks things up in: the registry, the addresses, the
-//! theme's strings and the rendered bodies. The views of records (views.rs) and the
-//! navigation of lists over pages (paging.rs) are both built with it.
+//! theme's strings and the rendered bodies. A module of its own so that the navigation of
+//! lists over pages (paging.rs) can use it without the views (views.rs), which use it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -10,7 +10,8 @@ use crate::output::Urls;
 
 use super::markdown::Rendered;
 
-/// Everything a view needs to look things up.
+/// Everything a view needs to look things up. The views of records are built by its
+/// methods in views.rs.
 pub struct Ctx<'a> {
     pub reg: &'a Registry,
     pub urls: &'a Urls,
