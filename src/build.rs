@@ -19,7 +19,7 @@ use crate::fs::write_error;
 use crate::fs::MARKER;
 use crate::output::file_below;
 use crate::render::reuse::Earlier;
-use crate::render::{self, plan::Job};
+use crate::render::{self, job::Job};
 use crate::session::{self, content_error, Loading};
 use crate::summary::Summary;
 

@@ -23,7 +23,8 @@ use crate::error::Diagnostic;
 use crate::fs::{stat, Found, Stat};
 use crate::load::Fronts;
 use crate::model::{Page, PageMeta};
-use crate::render::plan::{Job, PageChange};
+use crate::render::job::{Job, Target};
+use crate::render::plan::PageChange;
 use crate::render::reuse::Stored;
 use crate::render::Prepared;
 use crate::session::Sources;
@@ -743,7 +744,7 @@ fn whole(sources: &Sources, prepared: &[Prepared], extra: &Value) -> String {
                 Job::Page(_)
                 | Job::Tag(_)
                 | Job::More(..)
-                | Job::Redirect(crate::render::aliases::Target::Page(_))
+                | Job::Redirect(Target::Page(_))
                 | Job::SitemapPart(_)
                 | Job::SearchPart(_) => continue,
                 // A section by its folder: a new folder is listed in the one above it,

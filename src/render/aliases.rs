@@ -13,59 +13,16 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::plan::{origin, Job};
+use super::job::{origin, Job, Target};
 use super::views::Ctx;
 use super::Prepared;
 use crate::error::Diagnostic;
-use crate::model::{Lang, Registry, SourceFile};
+use crate::model::{Registry, SourceFile};
 use crate::output::{Urls, VERSIONS};
 
 /// The nginx rules `build` writes into the output: hidden (nginx answers 404 for files
 /// whose name starts with a dot), and left out of the preview, which serves the pages.
 pub const REDIRECTS_FILE: &str = ".mandat-redirects.conf";
-
-/// The record an old address leads to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// A page or section, by its index in the registry.
-    Page(usize),
-    Initiative(String),
-    Actor(String),
-}
-
-impl Target {
-    /// The site path of the record's page now.
-    pub fn path(&self, reg: &Registry, urls: &Urls) -> String {
-        match self {
-            Target::Page(i) => reg
-                .pages
-                .get(*i)
-                .map_or_else(|| urls.home(), |p| urls.page(&p.slug_path)),
-            Target::Initiative(id) => urls.initiative(id),
-            Target::Actor(id) => urls.actor(id),
-        }
-    }
-
-    /// The record's title and the language of its page.
-    fn title(&self, reg: &Registry) -> (String, Lang) {
-        let site = reg.config.lang;
-        match self {
-            Target::Page(i) => reg
-                .pages
-                .get(*i)
-                .map_or((reg.config.title.clone(), site), |p| {
-                    (p.meta.title.clone(), p.lang)
-                }),
-            Target::Initiative(id) => reg
-                .initiatives
-                .get(id)
-                .map_or((id.clone(), site), |i| (i.meta.title.clone(), i.lang)),
-            Target::Actor(id) => reg.actors.get(id).map_or((id.clone(), site), |a| {
-                (a.current().name_in(site).to_owned(), site)
-            }),
-        }
-    }
-}
 
 /// Every alias of the site's records, with the file it is written in, in file order.
 fn aliases(reg: &Registry) -> Vec<(&str, &SourceFile, Target)> {

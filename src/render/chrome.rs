@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::plan::Job;
+use super::job::Job;
 use super::views::{Ctx, DateView};
 use super::Prepared;
 use crate::config::Config;

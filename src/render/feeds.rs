@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::model::Date;
 
-use super::plan::Job;
+use super::job::Job;
 use super::views::{measure_id, Ctx};
 use super::Prepared;
 

@@ -10,8 +10,9 @@ use crate::model::{Date, Lang};
 use crate::output::{Urls, VERSIONS};
 
 use super::changes::Changes;
+use super::job::Job;
 use super::pages::View;
-use super::plan::{Around, Job};
+use super::plan::Around;
 use super::views::{Ctx, DateView};
 use super::Prepared;
 
@@ -54,7 +55,7 @@ impl Site {
             .plan
             .iter()
             .filter_map(|(path, job)| match job {
-                super::plan::Job::Redirect(t) => Some((path.clone(), t.path(p.reg, &p.urls))),
+                Job::Redirect(t) => Some((path.clone(), t.path(p.reg, &p.urls))),
                 _ => None,
             })
             .collect();
@@ -148,7 +149,7 @@ pub fn reserved(current: &Prepared) -> Vec<Diagnostic> {
         .filter(|(path, _)| path.starts_with(VERSIONS) && path.len() > VERSIONS.len())
         .map(|(path, job)| {
             Diagnostic::error(
-                super::plan::origin(current.reg, job).0,
+                super::job::origin(current.reg, job).0,
                 format!("this would be published at {path}, but the addresses below {VERSIONS} belong to the site's versions"),
             )
             .hint("move or rename the file")

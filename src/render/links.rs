@@ -8,8 +8,9 @@ use rayon::prelude::*;
 use crate::error::{did_you_mean, Diagnostic};
 use crate::model::SourceFile;
 
+use super::job::Job;
 use super::markdown::LinkRef;
-use super::plan::{initiative_ids, Job};
+use super::plan::initiative_ids;
 use super::Prepared;
 
 impl Prepared<'_> {

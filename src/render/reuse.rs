@@ -15,8 +15,8 @@ use crate::model::{FileText, Registry, SourceFile};
 use crate::output::Urls;
 
 use super::history::History;
+use super::job::Job;
 use super::markdown::{self, Linker, Rendered};
-use super::plan::Job;
 use super::theme::Theme;
 use super::{markdown_files, Prepared};
 

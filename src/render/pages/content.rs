@@ -7,8 +7,8 @@ use serde::Serialize;
 use crate::error::Diagnostic;
 
 use crate::model::Lang;
+use crate::render::job::Job;
 use crate::render::paging::{self, Pager};
-use crate::render::plan::Job;
 use crate::render::views::{Ctx, DateView, InitiativeRef, PageSummary, SourceView, TagView};
 use crate::render::Prepared;
 

@@ -38,7 +38,7 @@ pub fn view<'a>(p: &'a Prepared, ctx: &Ctx<'a>) -> Result<View, Diagnostic> {
         .plan
         .iter()
         .filter_map(|(path, j)| match j {
-            crate::render::plan::Job::Section(s, idx) if !s.contains('/') => Some(SectionSummary {
+            crate::render::job::Job::Section(s, idx) if !s.contains('/') => Some(SectionSummary {
                 title: super::content::section_title(p, s, *idx),
                 summary: match idx {
                     Some(i) => &reg.pages[*i].meta.summary,
