@@ -2,7 +2,8 @@
 //! before anything is planned or rendered: whether it is a page, how long it takes, what
 //! it is made from (`origin`, for errors), and for an old address, the record it sends
 //! readers on to (`Target`). The plan (plan.rs) and the outputs that plan themselves
-//! (redirects, brand files, sitemap parts) all use it; it uses none of them.
+//! (redirects, brand files, sitemap parts) all use it; it uses only the model, the
+//! addresses and the name of a search index file (`Part`).
 
 use std::path::PathBuf;
 
@@ -109,7 +110,7 @@ impl Job {
 
 /// Where a planned path came from, to name both when two collide: a file's path as the
 /// writer knows it (and true), or what a built-in page is (and false).
-pub fn origin(reg: &Registry, job: &Job) -> (String, bool) {
+pub(crate) fn origin(reg: &Registry, job: &Job) -> (String, bool) {
     let dir = &reg.config.display_dir;
     let file = |s: String| (s, true);
     let built_in = |s: String| (s, false);
@@ -186,7 +187,7 @@ impl Target {
     }
 
     /// The record's title and the language of its page.
-    pub fn title(&self, reg: &Registry) -> (String, Lang) {
+    pub(super) fn title(&self, reg: &Registry) -> (String, Lang) {
         let site = reg.config.lang;
         match self {
             Target::Page(i) => reg

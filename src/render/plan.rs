@@ -1,6 +1,6 @@
 //! The plan of a site's outputs: the address of every output (a `Job`, job.rs), each
-//! exactly once, and which page edits change each one (`affected`): what the build and
-//! the preview need to know beyond what a job is. Adding a kind of output means a variant
+//! exactly once, the site's tags, and which page edits change each output (`affected`):
+//! what the build and the preview need to know beyond what a job is. Adding a kind of output means a variant
 //! in job.rs (the compiler then points at each match there and here), its view in
 //! render/pages/ and its template.
 
