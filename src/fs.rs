@@ -367,7 +367,7 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 }
 
 /// The hidden file or folder `.<name>.<what>` beside the output folder `out`: its lock,
-/// its scratch folder, what a build keeps for the next (cache.rs).
+/// its scratch folder, what a build keeps for the next (cache/).
 pub fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out
         .file_name()

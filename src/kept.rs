@@ -1,4 +1,4 @@
-//! The shape of what a build keeps beside its output for the next one (cache.rs): one
+//! The shape of what a build keeps beside its output for the next one (cache/): one
 //! JSON value a line, each line starting with a hash of the rest of it, so that a line
 //! changed by anything but a build is left out. Read and written a part at a time, each
 //! part in parallel, so that no more than a part is held besides what it holds. A value
@@ -101,7 +101,7 @@ pub enum Line {
 
 /// Writes a line for each of `items`, as `line` gives it; the lines to copy are read from
 /// `from`, the file they were read from, runs of them that follow one another there at
-/// once. Fails if one cannot be read (and then nothing should be kept: see cache.rs).
+/// once. Fails if one cannot be read (and then nothing should be kept: see cache/).
 pub fn write<I: Sync>(
     items: &[I],
     line: impl Fn(&I) -> Line + Sync,

@@ -1,5 +1,5 @@
 //! What the last build read of its pages' front matter, kept beside its output
-//! (cache.rs) so that the next build parses only the front matter that changed: on a
+//! (cache/) so that the next build parses only the front matter that changed: on a
 //! large site, reading every page's YAML again is most of a rebuild's load.
 //!
 //! A page's fields are kept under a hash of its file's path and its front matter's text

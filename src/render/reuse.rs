@@ -133,12 +133,12 @@ impl Earlier<'_> {
 }
 
 /// Pages' bodies as a build keeps them for the next one, in a file beside its output
-/// (cache.rs): each without its HTML, which its page renders again when it is written
+/// (cache/): each without its HTML, which its page renders again when it is written
 /// (`Prepared::body_html`), and under the key of everything it was rendered from
 /// (`page_key`) but where its links lead, which is looked at link by link when it is
 /// taken: a body is taken only where rendering it again would give the same. Each line
 /// starts with a hash of the rest of it, so that a line changed by anything but a build
-/// is left out; the file's first line names the `mandat` that wrote it (cache.rs).
+/// is left out; the file's first line names the `mandat` that wrote it (cache/).
 #[derive(Default)]
 pub struct Stored {
     /// What an earlier build stored, by the page's address, with where it is in `from`.
