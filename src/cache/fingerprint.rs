@@ -1,7 +1,8 @@
 //! The key of everything a build reads: every file and folder under `content/` and
 //! `themes/` as the system keeps them, the options that change what is written, and
 //! this `mandat`. Two builds with the same key write the same files, so a build that
-//! finds the key of the previous one has nothing to do.
+//! finds the key of the previous one, with its output as that build left it
+//! (`Manifest::intact`), has nothing to do.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};

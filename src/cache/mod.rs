@@ -9,11 +9,16 @@
 //!
 //! Before any of that, a build whose every input file is as the previous build read it
 //! (and whose output is as that build left it) has nothing to do: it reports what the
-//! previous build reported and leaves the output alone (`unchanged_site`).
+//! previous build reported and leaves the output alone (`Manifest::is_for` and
+//! `Manifest::intact`, asked by build.rs).
 //!
 //! Here: the manifest and the other files a build keeps for the next. In its own files:
 //! the key of everything a build reads (fingerprint.rs), what each output was made from
 //! (inputs.rs), and the output's files as the build left them (written.rs).
+
+mod fingerprint;
+mod inputs;
+mod written;
 
 use std::path::{Path, PathBuf};
 
@@ -24,10 +29,6 @@ use crate::load::Fronts;
 use crate::render::reuse::Stored;
 use crate::session::Sources;
 use crate::summary::Summary;
-
-mod fingerprint;
-mod inputs;
-mod written;
 
 pub use fingerprint::fingerprint;
 pub use inputs::Inputs;
