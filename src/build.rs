@@ -72,7 +72,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     // What the previous build kept of its pages: their front matter for the load, and
     // their bodies, read while the site loads (`--no-cache`: nothing).
     let earlier = (!options.no_cache).then_some(paths.out.as_path());
-    let (loaded, mut stored) = rayon::join(
+    let (loaded, (mut stored, mut searches)) = rayon::join(
         || {
             let kept = earlier.map(crate::cache::stored_fronts).unwrap_or_default();
             let fronts = Arc::new(kept.for_next_build(content_files));
@@ -81,7 +81,16 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
                 fronts,
             )
         },
-        || earlier.map(crate::cache::stored_bodies).unwrap_or_default(),
+        || {
+            earlier
+                .map(|out| {
+                    rayon::join(
+                        || crate::cache::stored_bodies(out),
+                        || crate::cache::stored_search(out),
+                    )
+                })
+                .unwrap_or_default()
+        },
     );
     let (sources, fronts) = loaded;
     fronts.loaded();
@@ -103,6 +112,13 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         eprintln!("{taken} of {pages} pages' bodies taken from the previous build");
     }
     let plan = session::outputs(&prepared);
+    // What the previous build's search indexes were made of, for each to patch its own.
+    for p in &prepared {
+        if let (Some(state), Ok(mut s)) = (searches.remove(&p.urls.search()), p.search_state.lock())
+        {
+            *s = Some(state);
+        }
+    }
 
     let staging = crate::fs::staging_dir(&paths.out);
     crate::fs::remove_dir_if_exists(&staging);
@@ -175,6 +191,20 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
             },
         );
         phases.done("search index, and unchanged outputs linked");
+        if phases.on() {
+            let (taken, docs) = prepared
+                .iter()
+                .filter_map(|p| p.search_index.get())
+                .fold((0, 0), |(t, d), i| (t + i.taken, d + i.layout.docs));
+            eprintln!("{taken} of {docs} search documents' words taken from the previous build");
+        }
+        // What the search indexes were made of, for the next build (good whatever this
+        // one's end: it describes the index of the documents it names).
+        let searches: Vec<(String, crate::render::search::State)> = prepared
+            .iter()
+            .filter_map(|p| Some((p.urls.search(), p.search_state.lock().ok()?.take()?)))
+            .collect();
+        s.spawn(move || crate::cache::store_search(&paths.out, &searches));
         // This build's pages' bodies and fields, for the next build (good whatever this
         // one's end), written while the pages are: not to slow what they all wait for.
         // Not if a page's body was rendered from a file that changed since the previous

@@ -369,7 +369,7 @@ impl Tally {
 /// The search terms of one text, each once with how often it is written there
 /// (`render::search::body_terms` makes them). Stored as one string of terms, each ended
 /// by a space (a term is letters and digits), and their counts: a body's terms take less room than its text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "KeptTerms")]
 pub struct Terms {
     list: Box<str>,

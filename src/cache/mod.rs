@@ -20,6 +20,7 @@ mod fingerprint;
 mod inputs;
 mod written;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::Diagnostic;
 use crate::load::Fronts;
 use crate::render::reuse::Stored;
+use crate::render::search::shards::read::Bytes;
+use crate::render::search::State;
 use crate::session::Sources;
 use crate::summary::Summary;
 
@@ -120,10 +123,11 @@ pub fn file(out: &Path) -> PathBuf {
     crate::fs::beside(out, CACHE)
 }
 
-/// The files a build keeps beside its output for the next one: the manifest, and its
-/// pages' bodies and front matter.
+/// The files a build keeps beside its output for the next one: the manifest, its pages'
+/// bodies and front matter, and what its search indexes were made of.
 const CACHE: &str = "cache";
-const KEPT: [&str; 3] = [CACHE, "bodies", "fronts"];
+const KEPT: [&str; 4] = [CACHE, "bodies", "fronts", SEARCH];
+const SEARCH: &str = "search";
 
 /// The first line of a file a build keeps beside its output for the next one (the
 /// bodies and the fronts of its pages): what it holds, and what wrote it.
@@ -238,6 +242,62 @@ pub fn store_bodies(out: &Path, stored: &Stored) {
     if !stored.is_empty() {
         keep_file(out, "bodies", |w| stored.write(w));
     }
+}
+
+/// What the search indexes of the last build into `out` were made of, by the address of
+/// their search page (`search::State`): each is good whatever became of the output
+/// since, as it describes the index of documents it names by their hashes. One whose
+/// bytes are not as written is left out.
+pub fn stored_search(out: &Path) -> BTreeMap<String, State> {
+    let read = |r: &mut std::io::BufReader<&std::fs::File>, _| {
+        use std::io::Read as _;
+        let mut all = Vec::new();
+        r.read_to_end(&mut all).ok()?;
+        Some(all)
+    };
+    let Some((Some(all), _)) = read_kept(out, SEARCH, read) else {
+        return BTreeMap::new();
+    };
+    let mut states = BTreeMap::new();
+    let mut rest = all.as_slice();
+    while let Some((head, after)) = rest.split_first_chunk::<16>() {
+        let (len, hash) = head.split_at(8);
+        let len = u64::from_le_bytes(len.try_into().unwrap_or_default());
+        let Some((blob, after)) = usize::try_from(len)
+            .ok()
+            .filter(|&n| n <= after.len())
+            .map(|n| after.split_at(n))
+        else {
+            break;
+        };
+        rest = after;
+        if crate::kept::hash64(blob).to_le_bytes() != hash {
+            continue;
+        }
+        let mut b = Bytes::new(blob);
+        let site = b.text().map(str::to_owned);
+        if let (Some(site), Some(state)) = (site, State::read(&mut b).filter(|_| b.is_done())) {
+            states.insert(site, state);
+        }
+    }
+    states
+}
+
+/// Keeps what this build's search indexes were made of beside `out`, for the next
+/// build, by the address of their search page.
+pub fn store_search(out: &Path, states: &[(String, State)]) {
+    keep_file(out, SEARCH, |w| {
+        use std::io::Write as _;
+        for (site, state) in states {
+            let mut blob = Vec::new();
+            crate::render::search::shards::text_to(&mut blob, site);
+            state.write_to(&mut blob);
+            w.write_all(&(blob.len() as u64).to_le_bytes())?;
+            w.write_all(&crate::kept::hash64(blob.as_slice()).to_le_bytes())?;
+            w.write_all(&blob)?;
+        }
+        Ok(())
+    });
 }
 
 /// What the builds into `out` read of their pages' front matter (`load::Fronts`).

@@ -28,7 +28,7 @@ pub mod views;
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -134,6 +134,10 @@ pub struct Prepared<'a> {
     pub history: Option<(Arc<History>, usize)>,
     /// The search index, made once for the many files it is written as (`ready`).
     pub search_index: OnceLock<search::Index>,
+    /// What the search index is made of (`search::State`): until it is made, what the
+    /// previous build kept, which it patches where it can; then this build's, for the
+    /// next.
+    pub search_state: Mutex<Option<search::State>>,
     /// The sections' and tags' pages in list order, sorted once (`lists`).
     pub lists: OnceLock<paging::Lists>,
     /// Where the bodies this build let go wait for their pages (`Rendered::spilled`).
@@ -354,6 +358,7 @@ pub fn prepare_in<'a>(
         tag_initiatives,
         history: None,
         search_index: OnceLock::new(),
+        search_state: Mutex::default(),
         lists: OnceLock::new(),
         spill,
     };
@@ -485,7 +490,14 @@ impl Prepared<'_> {
     }
 
     fn search_index(&self, ctx: &Ctx) -> &search::Index {
-        self.search_index.get_or_init(|| search::index(self, ctx))
+        self.search_index.get_or_init(|| {
+            let before = self.search_state.lock().ok().and_then(|mut s| s.take());
+            let (index, state) = search::index(self, ctx, before);
+            if let Ok(mut s) = self.search_state.lock() {
+                *s = Some(state);
+            }
+            index
+        })
     }
 
     fn ctx(&self) -> Ctx<'_> {

@@ -523,6 +523,7 @@ impl<'a> Prepared<'a> {
             tag_initiatives,
             history,
             search_index: std::sync::OnceLock::new(),
+            search_state: std::sync::Mutex::default(),
             lists: std::sync::OnceLock::new(),
             spill: None,
         };

@@ -45,6 +45,8 @@ struct Rebuilt {
     fronts: usize,
     /// Of those, pages whose files were not read, being as the previous build read them.
     unread: usize,
+    /// Search documents whose words were taken from what the previous build kept.
+    searched: usize,
     /// Its standard error without the timings.
     reported: String,
 }
@@ -84,6 +86,7 @@ fn rebuilt_with(root: &Path, out: &Path, options: &[&str]) -> Rebuilt {
                 && !l.contains("bodies taken")
                 && !l.contains("front matter taken")
                 && !l.contains("files not read")
+                && !l.contains("search documents' words taken")
         })
         .map(|l| l.split(" in ").next().unwrap_or(l))
         .collect::<Vec<_>>()
@@ -99,6 +102,7 @@ fn rebuilt_with(root: &Path, out: &Path, options: &[&str]) -> Rebuilt {
             bodies: 0,
             fronts: 0,
             unread: 0,
+            searched: 0,
             reported,
         };
     }
@@ -113,6 +117,8 @@ fn rebuilt_with(root: &Path, out: &Path, options: &[&str]) -> Rebuilt {
             .unwrap_or_else(|| panic!("no front matter line in {stderr}")),
         unread: count("pages' files not read: as the previous build read them")
             .unwrap_or_else(|| panic!("no files line in {stderr}")),
+        searched: count("search documents' words taken from the previous build")
+            .unwrap_or_else(|| panic!("no search line in {stderr}")),
         reported,
     }
 }
@@ -169,6 +175,7 @@ fn random_edits_build_as_a_clean_build_does() {
     let mut pages: Vec<String> = Vec::new();
     let mut reused_any = false;
     let mut bodies_any = false;
+    let mut searched_any = false;
     let mut releases = 0;
     cached_build(root, &out);
     // Every kind of edit once, in an order where each finds what it edits; then at random.
@@ -302,11 +309,12 @@ fn random_edits_build_as_a_clean_build_does() {
         }
         let reused = reused.unwrap_or(usize::MAX);
         eprintln!(
-            "step {step}: {what}: {reused} outputs, {} bodies reused",
-            rebuilt.bodies
+            "step {step}: {what}: {reused} outputs, {} bodies, {} search documents reused",
+            rebuilt.bodies, rebuilt.searched
         );
         reused_any |= reused > 0;
         bodies_any |= rebuilt.bodies > 0;
+        searched_any |= rebuilt.searched > 0;
         let clean = root.join(format!("clean-{step}"));
         clean_build(root, &clean);
         let (cached, expected) = (tree(&out), tree(&clean));
@@ -323,11 +331,17 @@ fn random_edits_build_as_a_clean_build_does() {
     }
     assert!(reused_any, "the cache was never used");
     assert!(bodies_any, "no stored body was ever taken");
+    assert!(searched_any, "no search index was ever patched");
 }
 
 /// Builds `root` into `out` with the cache, and asserts it wrote what a clean build does.
 fn same_as_clean_after(root: &Path, out: &Path, what: &str) {
     cached_build(root, out);
+    is_as_clean(root, out, what);
+}
+
+/// Asserts that `out` holds what a clean build of `root` writes.
+fn is_as_clean(root: &Path, out: &Path, what: &str) {
     let clean = root.join("clean");
     clean_build(root, &clean);
     assert_eq!(tree(out), tree(&clean), "after {what}");
@@ -714,7 +728,7 @@ fn kept_files_a_killed_build_left_are_removed() {
     let gone = child.id();
     child.wait().unwrap();
     let running = std::process::id();
-    let left: Vec<PathBuf> = ["cache", "bodies", "fronts"]
+    let left: Vec<PathBuf> = ["cache", "bodies", "fronts", "search"]
         .iter()
         .map(|what| root.join(format!(".output.{what}-{gone}")))
         .collect();
@@ -733,6 +747,49 @@ fn kept_files_a_killed_build_left_are_removed() {
     for f in &kept {
         assert!(f.exists(), "{} is removed", f.display());
     }
+}
+
+/// A rebuild after one page's edit takes every other search document's words from what
+/// the previous build kept; a kept index whose bytes were changed by anything but a
+/// build is not read, and the index is made anew. Either way as a clean build makes it.
+#[test]
+fn the_search_index_is_patched_from_what_the_previous_build_kept() {
+    let site = copy_site("basic");
+    let root = site.path();
+    let out = root.join("output");
+    let page = root.join("content/pages/artikler/nyhet.md");
+    cached_build(root, &out);
+    append(&page, "\nEit heilt nytt ord: tillitsreformkommisjonen.\n");
+    let rebuilt = cached_build_reporting(root, &out);
+    let docs = search_docs(&out);
+    assert_eq!(rebuilt.searched, docs - 1, "all but the page edited");
+    is_as_clean(root, &out, "an edit, the index patched");
+    let kept = root.join(".output.search");
+    let mut bytes = fs::read(&kept).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    fs::write(&kept, bytes).unwrap();
+    append(&page, "\nOg eitt til: barnevernsløftet.\n");
+    assert_eq!(cached_build_reporting(root, &out).searched, 0);
+    is_as_clean(root, &out, "an edit, the kept index changed by hand");
+    append(&page, "\nOg enno eitt: kompetanseløftet.\n");
+    let rebuilt = cached_build_reporting(root, &out);
+    assert_eq!(
+        rebuilt.searched,
+        docs - 1,
+        "kept anew by the build that made it anew"
+    );
+    fs::write(&kept, "mandat search\n").unwrap();
+    append(&page, "\nOg det siste.\n");
+    assert_eq!(cached_build_reporting(root, &out).searched, 0);
+    is_as_clean(root, &out, "an edit, the kept index not one a build wrote");
+}
+
+/// How many documents the search index in `out` has.
+fn search_docs(out: &Path) -> usize {
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("sok/index.json")).unwrap()).unwrap();
+    manifest["docs"].as_u64().unwrap() as usize
 }
 
 /// A build that fails on a mistake in the content writes nothing and keeps the cache:

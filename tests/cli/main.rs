@@ -78,10 +78,10 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Whether `file`, beside the output folder `out`, is one a build keeps there (the lock,
-/// the build cache, the stored bodies), not a leftover.
+/// the build cache, the stored bodies, front matter and search index), not a leftover.
 pub fn kept_beside(out: &Path, file: &str) -> bool {
     let name = out.file_name().unwrap().to_string_lossy();
-    ["lock", "cache", "bodies", "fronts"]
+    ["lock", "cache", "bodies", "fronts", "search"]
         .iter()
         .any(|kept| file == format!(".{name}.{kept}"))
 }

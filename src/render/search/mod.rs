@@ -3,6 +3,7 @@
 //! theme's `search.js`. The word rules here and in `search.js` must agree.
 
 pub mod shards;
+pub mod state;
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -13,6 +14,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::model::{Lang, Registry};
 
 pub use shards::{Index, Layout, Part};
+pub use state::State;
+
+use state::Hashes;
 
 use super::markdown::Rendered;
 use super::views::Ctx;
@@ -285,7 +289,9 @@ fn title_key(title: &str) -> String {
 }
 
 /// The index: documents by kind, then title; every word with its documents and weights.
-pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
+/// With what it was made of, for the next build to patch (`State`), as it patches
+/// `before`, what the previous build kept, where it can.
+pub fn index(p: &Prepared, ctx: &Ctx, before: Option<State>) -> (Index, State) {
     let reg = p.reg;
     let site_lang = reg.config.lang;
     let mut docs: Vec<Doc> = Vec::new();
@@ -441,34 +447,40 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
     let docs: Vec<Doc> = keyed.into_iter().map(|(_, _, d)| d).collect();
     let layout = layout(reg);
 
-    // Documents are weighed in parallel a batch at a time and merged in order, each
-    // batch's merge (one worker's work) while the next is weighed, so that only two
-    // batches' words are held at once.
-    let mut postings = Postings::default();
-    let mut last: Option<(usize, Weighed)> = None;
-    for (b, batch) in docs.chunks(WEIGH_BATCH).enumerate() {
-        let (weighed, ()) = rayon::join(
-            || batch.par_iter().map(weigh).collect(),
-            || {
-                if let Some((first, words)) = last.take() {
-                    postings.merge(first, &words);
-                }
-            },
-        );
-        last = Some((b * WEIGH_BATCH, weighed));
-    }
-    if let Some((first, words)) = last {
-        postings.merge(first, &words);
-    }
+    // The words of the documents: patched where the index the previous build made was
+    // of as many documents, few of them changed; else weighed, every one.
+    let hashes: Vec<Hashes> = docs.par_iter().map(hashes_of).collect();
+    let mut taken = 0;
+    let (words, forms) = match before.and_then(|b| Some((b.changed(&hashes)?, b))) {
+        Some((changed, before)) => {
+            taken = docs.len() - changed.len();
+            let weighed: Vec<state::Words> = changed
+                .par_iter()
+                .filter_map(|&d| docs.get(d as usize))
+                .map(weigh)
+                .collect();
+            let forms_hold = before.forms_hold(&hashes, &changed);
+            let (words, forms) = before.patch(&changed, &weighed);
+            (
+                words,
+                if forms_hold {
+                    forms
+                } else {
+                    self::forms(&docs)
+                },
+            )
+        }
+        None => rayon::join(|| postings(&docs).into_sorted(), || forms(&docs)),
+    };
+    let state = State::new(hashes, words, forms);
 
-    let forms = forms(&docs);
-    let sorted = postings.sorted();
-    let words: Vec<shards::Word> = sorted
+    let words: Vec<shards::Word> = state
+        .words()
         .iter()
         .map(|(t, list)| shards::Word {
             term: t,
             list,
-            form: forms.get(*t).map(|f| &**f),
+            form: state.forms().get(&**t).map(|f| &**f),
         })
         .collect();
     let shown: Vec<shards::Shown> = docs
@@ -488,7 +500,43 @@ pub fn index(p: &Prepared, ctx: &Ctx) -> Index {
             _ => kinds.push((d.kind, i, i + 1)),
         }
     }
-    shards::write(layout, &words, &shown, &kinds)
+    let mut index = shards::write(layout, &words, &shown, &kinds);
+    index.taken = taken;
+    (index, state)
+}
+
+/// What the index reads of a document, hashed: what it is weighed by, and what forms
+/// are taken from (`forms`).
+fn hashes_of(d: &Doc) -> Hashes {
+    let forms = crate::kept::hash64((&*d.title, &d.also, &*d.summary));
+    let body = d.body.map(|b| &b.digest.terms);
+    Hashes {
+        weighed: crate::kept::hash64((forms, &d.text, body)),
+        forms,
+    }
+}
+
+/// The words of `docs` with the documents each is in. Documents are weighed in parallel
+/// a batch at a time and merged in order, each batch's merge (one worker's work) while
+/// the next is weighed, so that only two batches' words are held at once.
+fn postings(docs: &[Doc]) -> Postings {
+    let mut postings = Postings::default();
+    let mut last: Option<(usize, Weighed)> = None;
+    for (b, batch) in docs.chunks(WEIGH_BATCH).enumerate() {
+        let (weighed, ()) = rayon::join(
+            || batch.par_iter().map(weigh).collect(),
+            || {
+                if let Some((first, words)) = last.take() {
+                    postings.merge(first, &words);
+                }
+            },
+        );
+        last = Some((b * WEIGH_BATCH, weighed));
+    }
+    if let Some((first, words)) = last {
+        postings.merge(first, &words);
+    }
+    postings
 }
 
 /// The form a reader would write each stemmed word in, for "did you mean": the shortest
@@ -546,7 +594,7 @@ struct Postings {
 }
 
 /// The words of a batch of documents, each with its weight (`weigh`).
-type Weighed<'d> = Vec<Vec<(Cow<'d, str>, u32)>>;
+type Weighed<'d> = Vec<state::Words<'d>>;
 
 impl Postings {
     /// Adds the words of documents `first`, `first + 1`, and so on.
@@ -575,13 +623,14 @@ impl Postings {
     }
 
     /// The words in byte order, each with its documents.
-    fn sorted(&self) -> Vec<(&str, &shards::Packed)> {
-        let mut all: Vec<(&str, &shards::Packed)> = self
+    fn into_sorted(self) -> Vec<(Box<str>, shards::Packed)> {
+        let mut lists: Vec<Option<shards::Packed>> = self.lists.into_iter().map(Some).collect();
+        let mut all: Vec<(Box<str>, shards::Packed)> = self
             .ids
-            .iter()
-            .filter_map(|(t, &id)| Some((&**t, self.lists.get(id as usize)?)))
+            .into_iter()
+            .filter_map(|(t, id)| Some((t, lists.get_mut(id as usize)?.take()?)))
             .collect();
-        all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         all
     }
 }
@@ -756,6 +805,93 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    /// Documents changed at random, the index patched from what it was made of before
+    /// each change: the same words, documents, weights and forms as made anew.
+    #[test]
+    fn a_patched_index_has_the_words_of_one_made_anew() {
+        let seed = std::cell::Cell::new(0x2026_u64);
+        let below = |n: usize| {
+            seed.set(
+                seed.get()
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1),
+            );
+            (seed.get() >> 33) as usize % n
+        };
+        // Words of many stems, each in several forms: a form that wins "did you mean"
+        // is often in one document only.
+        let word = || {
+            let first = ["sam", "bar", "Kom", "til", "for", "Øy"][below(6)];
+            let stem = ["arbeid", "nevnd", "mun", "lit"][below(4)];
+            let ending = ["", "en", "ene", "et", "er", "a", "ane", "ets"][below(8)];
+            format!("{first}{stem}{ending}")
+        };
+        let phrase = |n: usize| -> String { (0..n).map(|_| word()).collect::<Vec<_>>().join(" ") };
+        let mut texts: Vec<[String; 3]> =
+            (0..40).map(|_| [phrase(3), phrase(2), phrase(9)]).collect();
+        let docs_of = |texts: &[[String; 3]]| -> Vec<Doc<'static>> {
+            texts
+                .iter()
+                .map(|[title, summary, text]| Doc {
+                    kind: "page",
+                    title: Cow::Owned(title.clone()),
+                    url: String::new(),
+                    summary: Cow::Owned(summary.clone()),
+                    lang: Lang::Nb,
+                    also: String::new(),
+                    body: None,
+                    text: text.clone(),
+                    date: None,
+                })
+                .collect()
+        };
+        let made = |docs: &[Doc]| {
+            let hashes = docs.iter().map(hashes_of).collect();
+            State::new(hashes, postings(docs).into_sorted(), forms(docs))
+        };
+        // Each word with its documents and weights, and its form.
+        type Listed = Vec<(String, Vec<(u32, u32)>, Option<String>)>;
+        let lists = |state: &State| -> Listed {
+            state
+                .words()
+                .iter()
+                .map(|(t, l)| {
+                    (
+                        t.to_string(),
+                        l.pairs(),
+                        state.forms().get(&**t).map(|f| f.to_string()),
+                    )
+                })
+                .collect()
+        };
+        let mut state = made(&docs_of(&texts));
+        let mut patched = 0;
+        for round in 0..60 {
+            for _ in 0..1 + below(4) {
+                let d = below(texts.len());
+                let field = if round % 3 == 0 { below(3) } else { 2 };
+                texts[d][field] = phrase(1 + below(8));
+            }
+            let docs = docs_of(&texts);
+            let anew = made(&docs);
+            let hashes: Vec<Hashes> = docs.iter().map(hashes_of).collect();
+            let changed = state.changed(&hashes).expect("few changed");
+            let weighed: Vec<state::Words> =
+                changed.iter().map(|&d| weigh(&docs[d as usize])).collect();
+            let forms_hold = state.forms_hold(&hashes, &changed);
+            let (words, forms) = state.patch(&changed, &weighed);
+            let forms = if forms_hold {
+                forms
+            } else {
+                self::forms(&docs)
+            };
+            patched += usize::from(!changed.is_empty());
+            state = State::new(hashes, words, forms);
+            assert_eq!(lists(&state), lists(&anew), "round {round}");
+        }
+        assert!(patched > 50);
     }
 
     #[test]

@@ -148,16 +148,38 @@ impl Packed {
     /// The pairs, unpacked.
     pub fn pairs(&self) -> Vec<(u32, u32)> {
         let mut out = Vec::with_capacity(self.len());
+        out.extend(self.iter());
+        out
+    }
+
+    /// The pairs, unpacked one at a time.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         let mut b = read::Bytes::new(&self.bytes);
         let mut doc = 0u32;
-        for _ in 0..self.count {
-            let (Some(gap), Some(w)) = (b.varint(), b.varint()) else {
-                break;
-            };
+        (0..self.count).map_while(move |_| {
+            let (gap, w) = (b.varint()?, b.varint()?);
             doc = doc.saturating_add(u32::try_from(gap).unwrap_or(u32::MAX));
-            out.push((doc, u32::try_from(w).unwrap_or(u32::MAX)));
-        }
-        out
+            Some((doc, u32::try_from(w).unwrap_or(u32::MAX)))
+        })
+    }
+
+    /// Appends the list to `out` as `read_from` reads it back (what a build keeps).
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        varint(out, u64::from(self.count));
+        varint(out, u64::from(self.last));
+        bytes(out, &self.bytes);
+    }
+
+    /// A list as `write_to` wrote it.
+    pub fn read_from(b: &mut read::Bytes) -> Option<Packed> {
+        let count = u32::try_from(b.varint()?).ok()?;
+        let last = u32::try_from(b.varint()?).ok()?;
+        let n = usize::try_from(b.varint()?).ok()?;
+        Some(Packed {
+            bytes: b.take(n)?.to_vec(),
+            count,
+            last,
+        })
     }
 }
 
@@ -178,6 +200,8 @@ pub struct Index {
     pub words: Vec<Vec<u8>>,
     pub postings: Vec<Vec<u8>>,
     pub docs: Vec<String>,
+    /// How many documents' words were taken from what the previous build kept.
+    pub taken: usize,
 }
 
 impl Index {
@@ -327,6 +351,7 @@ pub fn write(
         words: shards,
         postings: buckets,
         docs: chunks,
+        taken: 0,
     }
 }
 
@@ -336,7 +361,7 @@ fn digest<T: Hash + ?Sized>(v: &T) -> u64 {
     h.finish()
 }
 
-fn varint(out: &mut Vec<u8>, mut v: u64) {
+pub(super) fn varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -353,9 +378,14 @@ fn varint_len(mut v: u64) -> usize {
     n
 }
 
-fn bytes(out: &mut Vec<u8>, b: &[u8]) {
+pub(super) fn bytes(out: &mut Vec<u8>, b: &[u8]) {
     varint(out, b.len() as u64);
     out.extend_from_slice(b);
+}
+
+/// Appends `text` as `read::Bytes::text` reads it back.
+pub fn text_to(out: &mut Vec<u8>, text: &str) {
+    bytes(out, text.as_bytes());
 }
 
 /// A posting list, `list` in document order: its documents grouped by weight, highest
@@ -437,10 +467,15 @@ pub mod read {
             }
         }
 
-        fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-            let s = self.b.get(self.at..self.at + n)?;
+        pub fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+            let s = self.b.get(self.at..self.at.checked_add(n)?)?;
             self.at += n;
             Some(s)
+        }
+
+        /// Whether every byte has been read.
+        pub fn is_done(&self) -> bool {
+            self.at >= self.b.len()
         }
 
         pub fn text(&mut self) -> Option<&'a str> {
