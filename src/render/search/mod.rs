@@ -451,16 +451,17 @@ pub fn index(p: &Prepared, ctx: &Ctx, before: Option<State>) -> (Index, State) {
     // of as many documents, few of them changed; else weighed, every one.
     let hashes: Vec<Hashes> = docs.par_iter().map(hashes_of).collect();
     let mut taken = 0;
-    let (words, forms) = match before.and_then(|b| Some((b.changed(&hashes)?, b))) {
-        Some((changed, before)) => {
-            taken = docs.len() - changed.len();
-            let weighed: Vec<state::Words> = changed
+    let (words, forms) = match before.and_then(|b| Some((b.plan(&hashes)?, b))) {
+        Some((plan, before)) => {
+            taken = docs.len() - plan.weigh.len();
+            let weighed: Vec<state::Words> = plan
+                .weigh
                 .par_iter()
                 .filter_map(|&d| docs.get(d as usize))
                 .map(weigh)
                 .collect();
-            let forms_hold = before.forms_hold(&hashes, &changed);
-            let (words, forms) = before.patch(&changed, &weighed);
+            let forms_hold = before.forms_hold(&hashes, &plan);
+            let (words, forms) = before.patch(&plan, &weighed);
             (
                 words,
                 if forms_hold {
@@ -869,29 +870,40 @@ mod tests {
         let mut state = made(&docs_of(&texts));
         let mut patched = 0;
         for round in 0..60 {
-            for _ in 0..1 + below(4) {
-                let d = below(texts.len());
-                let field = if round % 3 == 0 { below(3) } else { 2 };
-                texts[d][field] = phrase(1 + below(8));
+            // Some rounds a document added or removed (renumbering those after it), in
+            // the others up to four changed, now and then in what forms are taken from.
+            match round % 5 {
+                0 => texts.insert(below(texts.len() + 1), [phrase(3), phrase(2), phrase(9)]),
+                1 => drop(texts.remove(below(texts.len()))),
+                _ => {
+                    for _ in 0..1 + below(4) {
+                        let d = below(texts.len());
+                        let field = if round % 3 == 0 { below(3) } else { 2 };
+                        texts[d][field] = phrase(1 + below(8));
+                    }
+                }
             }
             let docs = docs_of(&texts);
             let anew = made(&docs);
             let hashes: Vec<Hashes> = docs.iter().map(hashes_of).collect();
-            let changed = state.changed(&hashes).expect("few changed");
-            let weighed: Vec<state::Words> =
-                changed.iter().map(|&d| weigh(&docs[d as usize])).collect();
-            let forms_hold = state.forms_hold(&hashes, &changed);
-            let (words, forms) = state.patch(&changed, &weighed);
+            let plan = state.plan(&hashes).expect("few to weigh");
+            let weighed: Vec<state::Words> = plan
+                .weigh
+                .iter()
+                .map(|&d| weigh(&docs[d as usize]))
+                .collect();
+            let forms_hold = state.forms_hold(&hashes, &plan);
+            let (words, forms) = state.patch(&plan, &weighed);
             let forms = if forms_hold {
                 forms
             } else {
                 self::forms(&docs)
             };
-            patched += usize::from(!changed.is_empty());
+            patched += usize::from(!plan.weigh.is_empty());
             state = State::new(hashes, words, forms);
             assert_eq!(lists(&state), lists(&anew), "round {round}");
         }
-        assert!(patched > 50);
+        assert!(patched > 40, "{patched} rounds weighed some");
     }
 
     #[test]

@@ -35,6 +35,18 @@ pub struct State {
     forms: Forms,
 }
 
+/// How a new index's documents follow from those a state was made of (`State::plan`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// The new index's documents to weigh, in order.
+    pub weigh: Vec<u32>,
+    /// The state's documents whose words go, in order.
+    gone: Vec<u32>,
+    /// The state's documents from this one on are numbered `by` more in the new index.
+    from: u32,
+    by: i64,
+}
+
 /// The words of one document, each with its weight (`weigh`).
 pub type Words<'d> = Vec<(Cow<'d, str>, u32)>;
 
@@ -51,44 +63,80 @@ impl State {
         &self.forms
     }
 
-    /// The documents of `now` (by number) weighed differently from the ones this state
-    /// was made of, if the index of `now` is worth patching from it: the same number of
-    /// documents (a document added or removed renumbers those after it), and at most
-    /// half of them changed.
-    pub fn changed(&self, now: &[Hashes]) -> Option<Vec<u32>> {
-        if self.docs.len() != now.len() {
-            return None;
-        }
-        let changed: Vec<u32> = (0..now.len())
-            .filter(|&i| self.docs.get(i) != now.get(i))
-            .filter_map(|i| u32::try_from(i).ok())
-            .collect();
-        (changed.len() <= now.len() / 2).then_some(changed)
+    /// How the index of documents `now` follows from the one this state was made of, if
+    /// it is worth patching: at most half of its documents weighed anew.
+    ///
+    /// With as many documents, those whose hashes differ are weighed anew. With more or
+    /// fewer (pages added or removed), the documents that start and end both lists alike
+    /// keep their words, renumbered after the ones between, which are weighed anew.
+    pub fn plan(&self, now: &[Hashes]) -> Option<Plan> {
+        let (was, is) = (self.docs.len(), now.len());
+        let number = |i: usize| u32::try_from(i).ok();
+        let plan = if was == is {
+            let changed: Vec<u32> = (0..is)
+                .filter(|&i| self.docs.get(i) != now.get(i))
+                .filter_map(number)
+                .collect();
+            Plan {
+                gone: changed.clone(),
+                weigh: changed,
+                from: number(was)?,
+                by: 0,
+            }
+        } else {
+            let same = |(a, b): &(&Hashes, &Hashes)| a == b;
+            let start = self.docs.iter().zip(now).take_while(same).count();
+            let end = (self.docs.get(start..)?.iter().rev())
+                .zip(now.get(start..)?.iter().rev())
+                .take_while(same)
+                .count();
+            Plan {
+                gone: (start..was - end).filter_map(number).collect(),
+                weigh: (start..is - end).filter_map(number).collect(),
+                from: number(was - end)?,
+                by: i64::try_from(is).ok()? - i64::try_from(was).ok()?,
+            }
+        };
+        (plan.weigh.len() <= is / 2).then_some(plan)
     }
 
-    /// Whether the forms hold for `now`, whose documents `changed` are weighed anew: if
-    /// none of those changed what forms are taken from.
-    pub fn forms_hold(&self, now: &[Hashes], changed: &[u32]) -> bool {
-        changed.iter().all(|&d| {
-            let d = d as usize;
-            self.docs.get(d).map(|h| h.forms) == now.get(d).map(|h| h.forms)
-        })
+    /// Whether the forms hold for `now`, patched by `plan`: if the documents weighed
+    /// anew have, between them, what the documents whose words go had to take forms
+    /// from (whose order does not matter).
+    pub fn forms_hold(&self, now: &[Hashes], plan: &Plan) -> bool {
+        let forms = |docs: &[Hashes], which: &[u32]| {
+            let mut f: Vec<Option<u64>> = which
+                .iter()
+                .map(|&d| docs.get(d as usize).map(|h| h.forms))
+                .collect();
+            f.sort_unstable();
+            f
+        };
+        forms(&self.docs, &plan.gone) == forms(now, &plan.weigh)
     }
 
-    /// The words of the index once the documents `changed` (in order) are weighed as
+    /// The words of the index once patched by `plan`, the documents it weighs weighed as
     /// `weighed` (one list each): every other document's weights as they were, in
     /// document order, as `Postings` gathers them. With the forms as they were.
-    pub fn patch(self, changed: &[u32], weighed: &[Words]) -> (Lists, Forms) {
-        let mut is_changed = vec![false; self.docs.len()];
-        for &d in changed {
-            if let Some(c) = is_changed.get_mut(d as usize) {
-                *c = true;
+    pub fn patch(self, plan: &Plan, weighed: &[Words]) -> (Lists, Forms) {
+        let mut gone = vec![false; self.docs.len()];
+        for &d in &plan.gone {
+            if let Some(g) = gone.get_mut(d as usize) {
+                *g = true;
             }
         }
-        let is_changed = |d: u32| is_changed.get(d as usize).copied().unwrap_or(false);
-        // The changed documents' words by word, in document order, then as weighed.
+        let gone = |d: u32| gone.get(d as usize).copied().unwrap_or(false);
+        let moves = |d: u32| plan.by != 0 && d >= plan.from;
+        let number = |d: u32| {
+            if moves(d) {
+                u32::try_from(i64::from(d) + plan.by).unwrap_or(u32::MAX)
+            } else {
+                d
+            }
+        };
+        // The weighed documents' words by word, in document order, then as weighed.
         let mut added: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
-        for (&doc, words) in changed.iter().zip(weighed) {
+        for (&doc, words) in plan.weigh.iter().zip(weighed) {
             for (t, w) in words {
                 added.entry(t).or_default().push((doc, *w));
             }
@@ -96,10 +144,13 @@ impl State {
         let mut words = self.words;
         words.par_iter_mut().for_each(|(term, list)| {
             let add = added.get(&**term).map_or(&[][..], Vec::as_slice);
-            if add.is_empty() && !list.iter().any(|(d, _)| is_changed(d)) {
+            if add.is_empty() && !list.iter().any(|(d, _)| gone(d) || moves(d)) {
                 return;
             }
-            let kept = list.iter().filter(|(d, _)| !is_changed(*d));
+            let kept = list
+                .iter()
+                .filter(|(d, _)| !gone(*d))
+                .map(|(d, w)| (number(d), w));
             *list = merged(kept, add);
         });
         let mut new: Lists = added
@@ -234,7 +285,12 @@ mod tests {
             ],
             vec![(Cow::Borrowed("avtal"), 5)],
         ];
-        let (words, forms) = before.patch(&[1, 3], &weighed);
+        let mut now = before.docs.clone();
+        now[1].weighed = 10;
+        now[3].weighed = 30;
+        let plan = before.plan(&now).unwrap();
+        assert_eq!(plan.weigh, [1, 3]);
+        let (words, forms) = before.patch(&plan, &weighed);
         assert_eq!(
             lists(&words),
             [
@@ -247,20 +303,99 @@ mod tests {
     }
 
     #[test]
-    fn only_an_index_of_as_many_documents_with_few_changed_is_patched() {
+    fn documents_added_or_removed_renumber_those_after_them() {
+        let before = state(
+            5,
+            &[("avtal", &[(0, 1), (2, 3), (4, 1)]), ("barn", &[(3, 8)])],
+        );
+        let new = Hashes {
+            weighed: 99,
+            forms: 99,
+        };
+        // One added as the second: the first keeps its number, the others are one on.
+        let mut now = before.docs.clone();
+        now.insert(1, new);
+        let plan = before.plan(&now).unwrap();
+        assert_eq!(
+            (plan.weigh.as_slice(), plan.gone.as_slice()),
+            (&[1][..], &[][..])
+        );
+        assert!(!before.forms_hold(&now, &plan));
+        let weighed: Vec<Words> = vec![vec![(Cow::Borrowed("barn"), 3)]];
+        let (words, _) = before.patch(&plan, &weighed);
+        assert_eq!(
+            lists(&words),
+            [
+                ("avtal".to_owned(), vec![(0, 1), (3, 3), (5, 1)]),
+                ("barn".to_owned(), vec![(1, 3), (4, 8)]),
+            ]
+        );
+        // The fourth removed: "barn" goes with it.
+        let before = state(
+            5,
+            &[("avtal", &[(0, 1), (2, 3), (4, 1)]), ("barn", &[(3, 8)])],
+        );
+        let mut now = before.docs.clone();
+        now.remove(3);
+        let plan = before.plan(&now).unwrap();
+        assert_eq!(
+            (plan.weigh.as_slice(), plan.gone.as_slice()),
+            (&[][..], &[3][..])
+        );
+        let (words, _) = before.patch(&plan, &[]);
+        assert_eq!(
+            lists(&words),
+            [("avtal".to_owned(), vec![(0, 1), (2, 3), (3, 1)])]
+        );
+    }
+
+    #[test]
+    fn only_an_index_with_few_documents_to_weigh_is_patched() {
         let before = state(4, &[]);
+        let weigh = |now: &[Hashes]| before.plan(now).map(|p| p.weigh);
         let mut now: Vec<Hashes> = before.docs.clone();
-        assert_eq!(before.changed(&now), Some(vec![]));
+        assert_eq!(weigh(&now), Some(vec![]));
         now[2].weighed = 99;
-        assert_eq!(before.changed(&now), Some(vec![2]));
-        assert!(before.forms_hold(&now, &[2]));
+        assert_eq!(weigh(&now), Some(vec![2]));
+        assert!(before.forms_hold(&now, &before.plan(&now).unwrap()));
         now[2].forms = 99;
-        assert!(!before.forms_hold(&now, &[2]));
+        assert!(!before.forms_hold(&now, &before.plan(&now).unwrap()));
         now[0].weighed = 99;
-        assert_eq!(before.changed(&now), Some(vec![0, 2]));
+        assert_eq!(weigh(&now), Some(vec![0, 2]));
         now[1].weighed = 99;
-        assert_eq!(before.changed(&now), None, "three of four changed");
-        assert_eq!(before.changed(&now[..3]), None, "a document fewer");
+        assert_eq!(weigh(&now), None, "three of four changed");
+        assert_eq!(
+            weigh(&now[1..]),
+            None,
+            "the first removed, two of three changed"
+        );
+        assert_eq!(
+            weigh(&now[2..]),
+            Some(vec![0]),
+            "the first two removed, the third changed"
+        );
+        assert_eq!(weigh(&before.docs[1..]), Some(vec![]), "the first removed");
+        // Documents that only changed places: the forms are taken from the same.
+        let mut swapped = before.docs.clone();
+        swapped.swap(1, 2);
+        let plan = before.plan(&swapped).unwrap();
+        assert_eq!(plan.weigh, [1, 2]);
+        assert!(before.forms_hold(&swapped, &plan));
+        // One added after them: those between it and the change are weighed too.
+        let before = state(10, &[]);
+        let mut now = before.docs.clone();
+        now.swap(1, 2);
+        now.insert(
+            5,
+            Hashes {
+                weighed: 7,
+                forms: 7,
+            },
+        );
+        assert_eq!(
+            before.plan(&now).map(|p| p.weigh),
+            Some(vec![1, 2, 3, 4, 5])
+        );
     }
 
     #[test]
