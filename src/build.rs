@@ -70,7 +70,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     }
     phases.done("compare the files with the previous build's");
     // What the previous build kept of its pages: their front matter for the load, and
-    // their bodies, read while the site loads (`--no-cache`: nothing).
+    // their bodies and what its search indexes were made of, read while the site loads
+    // (`--no-cache`: nothing).
     let earlier = (!options.no_cache).then_some(paths.out.as_path());
     let (loaded, (mut stored, mut searches)) = rayon::join(
         || {

@@ -447,8 +447,8 @@ pub fn index(p: &Prepared, ctx: &Ctx, before: Option<State>) -> (Index, State) {
     let docs: Vec<Doc> = keyed.into_iter().map(|(_, _, d)| d).collect();
     let layout = layout(reg);
 
-    // The words of the documents: patched where the index the previous build made was
-    // of as many documents, few of them changed; else weighed, every one.
+    // The words of the documents: patched from what the previous build kept, where few
+    // are to be weighed (`State::plan`); else every one weighed.
     let hashes: Vec<Hashes> = docs.par_iter().map(hashes_of).collect();
     let mut taken = 0;
     let (words, forms) = match before.and_then(|b| Some((b.plan(&hashes)?, b))) {
