@@ -115,9 +115,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     let plan = session::outputs(&prepared);
     // What the previous build's search indexes were made of, for each to patch its own.
     for p in &prepared {
-        if let (Some(state), Ok(mut s)) = (searches.remove(&p.urls.search()), p.search_state.lock())
-        {
-            *s = Some(state);
+        if let Some(state) = searches.remove(&p.urls.search()) {
+            p.search_from(state);
         }
     }
 

@@ -489,6 +489,14 @@ impl Prepared<'_> {
             .get_or_init(|| paging::Lists::of(self.reg, &self.tags))
     }
 
+    /// Gives the search index what an earlier build's was made of, to patch where it
+    /// can (`search::State`), before it is made.
+    pub fn search_from(&self, before: search::State) {
+        if let Ok(mut s) = self.search_state.lock() {
+            *s = Some(before);
+        }
+    }
+
     fn search_index(&self, ctx: &Ctx) -> &search::Index {
         self.search_index.get_or_init(|| {
             let before = self.search_state.lock().ok().and_then(|mut s| s.take());

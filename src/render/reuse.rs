@@ -425,9 +425,16 @@ pub struct Kept {
     tag_initiatives: BTreeMap<String, Vec<String>>,
     history: Option<(Arc<History>, usize)>,
     epoch: u64,
+    /// What its search index was made of, for the next one to patch (`search::State`).
+    search: Option<super::search::State>,
 }
 
 impl Kept {
+    /// What its search index was made of, taken for a site prepared anew.
+    pub fn take_search(&mut self) -> Option<super::search::State> {
+        self.search.take()
+    }
+
     pub fn plan(&self) -> &BTreeMap<String, Job> {
         &self.plan
     }
@@ -460,6 +467,7 @@ impl<'a> Prepared<'a> {
             tag_initiatives: self.tag_initiatives,
             history: self.history,
             epoch: cache.epoch,
+            search: self.search_state.into_inner().ok().flatten(),
         }
     }
 
@@ -505,6 +513,7 @@ impl<'a> Prepared<'a> {
             tag_initiatives,
             history,
             epoch,
+            search,
         } = kept;
         let mut earlier = Vec::new();
         for (i, _, _, r) in &fresh {
@@ -523,7 +532,7 @@ impl<'a> Prepared<'a> {
             tag_initiatives,
             history,
             search_index: std::sync::OnceLock::new(),
-            search_state: std::sync::Mutex::default(),
+            search_state: std::sync::Mutex::new(search),
             lists: std::sync::OnceLock::new(),
             spill: None,
         };

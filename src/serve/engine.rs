@@ -302,6 +302,21 @@ impl Engine {
         // The publisher, the written standards and the quota are checked as `build` does.
         let (prepared, _, found) =
             session::prepare_checked(&sources, Earlier::Kept(&mut self.caches.markdown))?;
+        // What the last good build's search indexes were made of, for each to patch its
+        // own, as a build does.
+        if let Some(good) = self.good.as_mut() {
+            for p in &prepared {
+                let search = p.urls.search();
+                let before = good
+                    .kept
+                    .iter_mut()
+                    .flatten()
+                    .find(|k| k.urls().search() == search);
+                if let Some(state) = before.and_then(Kept::take_search) {
+                    p.search_from(state);
+                }
+            }
+        }
 
         let good = self
             .good
