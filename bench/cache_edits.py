@@ -7,7 +7,8 @@ cache and a clean one (`--no-cache`), whose outputs must be the same byte for by
 The edits are those a writer makes to the pages of a bench/corpus.py site: a body
 changed, a title or tags changed, a page added, renamed or deleted, and site.yaml
 changed. Prints, for each edit, the time of the cached build and how many outputs and
-pages' bodies it took from the previous build. The same test on a small site with every kind of record runs
+pages' bodies and search documents' words it took from the previous build. The same
+test on a small site with every kind of record runs
 in `cargo test` (tests/cli/cache.rs).
 """
 import argparse
@@ -36,7 +37,9 @@ def build(site, out, *extra):
     def first(end):
         line = next((l for l in o.stderr.splitlines() if l.endswith(end)), "? of ?")
         return line.split(" ")[0]
-    return took, first("outputs unchanged since the previous build"), first("pages' bodies taken from the previous build")
+    return (took, first("outputs unchanged since the previous build"),
+            first("pages' bodies taken from the previous build"),
+            first("search documents' words taken from the previous build"))
 
 
 def pages_of(site):
@@ -96,15 +99,15 @@ def main():
         site, out, clean = (os.path.join(tmp, n) for n in ("site", "out", "clean"))
         subprocess.run([sys.executable, os.path.join(HERE, "corpus.py"), site, "--pages", str(args.pages)],
                        check=True, stdout=subprocess.DEVNULL)
-        took, _, _ = build(site, out)
+        took, *_ = build(site, out)
         print(f"full build: {took:.2f} s")
         for n in range(1, args.edits + 1):
             what = edit(rng, site, n)
-            took, reused, bodies = build(site, out)
+            took, reused, bodies, searched = build(site, out)
             build(site, clean, "--no-cache")
             ok = same_tree(out, clean)
-            print(f"{n:>3} {what:<40} {took:>6.2f} s  {reused:>7} outputs, {bodies:>7} bodies reused  "
-                  f"{'same' if ok else 'DIFFERENT'}", flush=True)
+            print(f"{n:>3} {what:<40} {took:>6.2f} s  {reused:>7} outputs, {bodies:>7} bodies, "
+                  f"{searched:>7} search documents reused  {'same' if ok else 'DIFFERENT'}", flush=True)
             if not ok:
                 sys.exit(f"the cached build differs from a clean build after: {what}")
             subprocess.run(["rm", "-rf", clean], check=True)
