@@ -119,6 +119,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
             p.search_from(state);
         }
     }
+    // Those of sites there no longer are.
+    drop(searches);
 
     let staging = crate::fs::staging_dir(&paths.out);
     crate::fs::remove_dir_if_exists(&staging);
@@ -200,11 +202,11 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         }
         // What the search indexes were made of, for the next build (good whatever this
         // one's end: it describes the index of the documents it names).
-        let searches: Vec<(String, crate::render::search::State)> = prepared
+        let made: Vec<(String, crate::render::search::State)> = prepared
             .iter()
             .filter_map(|p| Some((p.urls.search(), p.search_state.lock().ok()?.take()?)))
             .collect();
-        s.spawn(move || crate::cache::store_search(&paths.out, &searches));
+        s.spawn(move || crate::cache::store_search(&paths.out, &made));
         // This build's pages' bodies and fields, for the next build (good whatever this
         // one's end), written while the pages are: not to slow what they all wait for.
         // Not if a page's body was rendered from a file that changed since the previous

@@ -28,7 +28,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::Diagnostic;
 use crate::load::Fronts;
 use crate::render::reuse::Stored;
-use crate::render::search::shards::read::Bytes;
 use crate::render::search::State;
 use crate::session::Sources;
 use crate::summary::Summary;
@@ -130,7 +129,8 @@ const KEPT: [&str; 4] = [CACHE, "bodies", "fronts", SEARCH];
 const SEARCH: &str = "search";
 
 /// The first line of a file a build keeps beside its output for the next one (the
-/// bodies and the fronts of its pages): what it holds, and what wrote it.
+/// bodies and the fronts of its pages, the search indexes): what it holds, and what
+/// wrote it.
 fn kept_header(what: &str) -> String {
     let binary = fingerprint::binary();
     format!(
@@ -246,8 +246,9 @@ pub fn store_bodies(out: &Path, stored: &Stored) {
 
 /// What the search indexes of the last build into `out` were made of, by the address of
 /// their search page (`search::State`): each is good whatever became of the output
-/// since, as it describes the index of documents it names by their hashes. One whose
-/// bytes are not as written is left out.
+/// since, as it describes the index of documents it names by their hashes. Each site's
+/// part is framed by its length and a hash of both: a part whose bytes are not as
+/// written is left out, and one whose length is not, with those after it.
 pub fn stored_search(out: &Path) -> BTreeMap<String, State> {
     let read = |r: &mut std::io::BufReader<&std::fs::File>, _| {
         use std::io::Read as _;
@@ -260,27 +261,30 @@ pub fn stored_search(out: &Path) -> BTreeMap<String, State> {
     };
     let mut states = BTreeMap::new();
     let mut rest = all.as_slice();
-    while let Some((head, after)) = rest.split_first_chunk::<16>() {
-        let (len, hash) = head.split_at(8);
-        let len = u64::from_le_bytes(len.try_into().unwrap_or_default());
-        let Some((blob, after)) = usize::try_from(len)
+    while let Some((len, after)) = rest.split_first_chunk::<8>() {
+        let Some((hash, after)) = after.split_first_chunk::<8>() else {
+            break;
+        };
+        let Some((blob, after)) = usize::try_from(u64::from_le_bytes(*len))
             .ok()
-            .filter(|&n| n <= after.len())
-            .map(|n| after.split_at(n))
+            .and_then(|n| after.split_at_checked(n))
         else {
             break;
         };
         rest = after;
-        if crate::kept::hash64(blob).to_le_bytes() != hash {
+        if framed_hash(blob) != *hash {
             continue;
         }
-        let mut b = Bytes::new(blob);
-        let site = b.text().map(str::to_owned);
-        if let (Some(site), Some(state)) = (site, State::read(&mut b).filter(|_| b.is_done())) {
+        if let Some((site, state)) = State::from_bytes(blob) {
             states.insert(site, state);
         }
     }
     states
+}
+
+/// The hash a part of the kept search indexes is framed with: of its length and bytes.
+fn framed_hash(blob: &[u8]) -> [u8; 8] {
+    crate::kept::hash64((blob.len() as u64, blob)).to_le_bytes()
 }
 
 /// Keeps what this build's search indexes were made of beside `out`, for the next
@@ -289,11 +293,9 @@ pub fn store_search(out: &Path, states: &[(String, State)]) {
     keep_file(out, SEARCH, |w| {
         use std::io::Write as _;
         for (site, state) in states {
-            let mut blob = Vec::new();
-            crate::render::search::shards::text_to(&mut blob, site);
-            state.write_to(&mut blob);
+            let blob = state.to_bytes(site);
             w.write_all(&(blob.len() as u64).to_le_bytes())?;
-            w.write_all(&crate::kept::hash64(blob.as_slice()).to_le_bytes())?;
+            w.write_all(&framed_hash(&blob))?;
             w.write_all(&blob)?;
         }
         Ok(())

@@ -449,31 +449,7 @@ pub fn index(p: &Prepared, ctx: &Ctx, before: Option<State>) -> (Index, State) {
 
     // The words of the documents: patched from what the previous build kept, where few
     // are to be weighed (`State::plan`); else every one weighed.
-    let hashes: Vec<Hashes> = docs.par_iter().map(hashes_of).collect();
-    let mut taken = 0;
-    let (words, forms) = match before.and_then(|b| Some((b.plan(&hashes)?, b))) {
-        Some((plan, before)) => {
-            taken = docs.len() - plan.weigh.len();
-            let weighed: Vec<state::Words> = plan
-                .weigh
-                .par_iter()
-                .filter_map(|&d| docs.get(d as usize))
-                .map(weigh)
-                .collect();
-            let forms_hold = before.forms_hold(&hashes, &plan);
-            let (words, forms) = before.patch(&plan, &weighed);
-            (
-                words,
-                if forms_hold {
-                    forms
-                } else {
-                    self::forms(&docs)
-                },
-            )
-        }
-        None => rayon::join(|| postings(&docs).into_sorted(), || forms(&docs)),
-    };
-    let state = State::new(hashes, words, forms);
+    let (state, taken) = made_of(&docs, before);
 
     let words: Vec<shards::Word> = state
         .words()
@@ -504,6 +480,29 @@ pub fn index(p: &Prepared, ctx: &Ctx, before: Option<State>) -> (Index, State) {
     let mut index = shards::write(layout, &words, &shown, &kinds);
     index.taken = taken;
     (index, state)
+}
+
+/// What the index of `docs` is made of, and of how many of them the words were taken
+/// from `before`: patched from it, where few are to be weighed (`State::plan`); else
+/// every document weighed.
+fn made_of(docs: &[Doc], before: Option<State>) -> (State, usize) {
+    let hashes: Vec<Hashes> = docs.par_iter().map(hashes_of).collect();
+    let Some((plan, before)) = before.and_then(|b| Some((b.plan(&hashes)?, b))) else {
+        let (words, forms) = rayon::join(|| postings(docs).into_sorted(), || forms(docs));
+        return (State::new(hashes, words, forms), 0);
+    };
+    // One list for each document to weigh (none for one that is not there, which the
+    // plan never names).
+    let weighed: Vec<state::Words> = plan
+        .weigh
+        .par_iter()
+        .map(|&d| docs.get(d as usize).map(weigh).unwrap_or_default())
+        .collect();
+    let forms_hold = before.forms_hold(&hashes, &plan);
+    let (words, kept_forms) = before.patch(&plan, &weighed);
+    let forms = if forms_hold { kept_forms } else { forms(docs) };
+    let taken = docs.len() - plan.weigh.len();
+    (State::new(hashes, words, forms), taken)
 }
 
 /// What the index reads of a document, hashed: what it is weighed by, and what forms
@@ -870,11 +869,17 @@ mod tests {
         let mut state = made(&docs_of(&texts));
         let mut patched = 0;
         for round in 0..60 {
-            // Some rounds a document added or removed (renumbering those after it), in
-            // the others up to four changed, now and then in what forms are taken from.
-            match round % 5 {
+            // Some rounds a document added, removed, or moved elsewhere in the order (a new
+            // title), renumbering those between; in the others up to four changed, now and
+            // then in what forms are taken from.
+            match round % 6 {
                 0 => texts.insert(below(texts.len() + 1), [phrase(3), phrase(2), phrase(9)]),
                 1 => drop(texts.remove(below(texts.len()))),
+                2 => {
+                    let mut moved = texts.remove(below(texts.len()));
+                    moved[0] = phrase(3);
+                    texts.insert(below(texts.len() + 1), moved);
+                }
                 _ => {
                     for _ in 0..1 + below(4) {
                         let d = below(texts.len());
@@ -885,25 +890,12 @@ mod tests {
             }
             let docs = docs_of(&texts);
             let anew = made(&docs);
-            let hashes: Vec<Hashes> = docs.iter().map(hashes_of).collect();
-            let plan = state.plan(&hashes).expect("few to weigh");
-            let weighed: Vec<state::Words> = plan
-                .weigh
-                .iter()
-                .map(|&d| weigh(&docs[d as usize]))
-                .collect();
-            let forms_hold = state.forms_hold(&hashes, &plan);
-            let (words, forms) = state.patch(&plan, &weighed);
-            let forms = if forms_hold {
-                forms
-            } else {
-                self::forms(&docs)
-            };
-            patched += usize::from(!plan.weigh.is_empty());
-            state = State::new(hashes, words, forms);
+            let taken;
+            (state, taken) = made_of(&docs, Some(state));
+            patched += usize::from(taken > 0);
             assert_eq!(lists(&state), lists(&anew), "round {round}");
         }
-        assert!(patched > 40, "{patched} rounds weighed some");
+        assert!(patched > 55, "{patched} rounds patched");
     }
 
     #[test]

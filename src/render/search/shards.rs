@@ -170,16 +170,14 @@ impl Packed {
         bytes(out, &self.bytes);
     }
 
-    /// A list as `write_to` wrote it.
+    /// A list as `write_to` wrote it; none that claims more pairs than its bytes hold
+    /// (each takes two at least).
     pub fn read_from(b: &mut read::Bytes) -> Option<Packed> {
         let count = u32::try_from(b.varint()?).ok()?;
         let last = u32::try_from(b.varint()?).ok()?;
         let n = usize::try_from(b.varint()?).ok()?;
-        Some(Packed {
-            bytes: b.take(n)?.to_vec(),
-            count,
-            last,
-        })
+        let bytes = b.take(n)?.to_vec();
+        (count as usize <= n / 2).then_some(Packed { bytes, count, last })
     }
 }
 
@@ -383,11 +381,6 @@ pub(super) fn bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
-/// Appends `text` as `read::Bytes::text` reads it back.
-pub fn text_to(out: &mut Vec<u8>, text: &str) {
-    bytes(out, text.as_bytes());
-}
-
 /// A posting list, `list` in document order: its documents grouped by weight, highest
 /// first, each group as gaps between document numbers or as a bitmap, whichever is
 /// shorter.
@@ -476,6 +469,11 @@ pub mod read {
         /// Whether every byte has been read.
         pub fn is_done(&self) -> bool {
             self.at >= self.b.len()
+        }
+
+        /// How many bytes are left to read.
+        pub fn left(&self) -> usize {
+            self.b.len().saturating_sub(self.at)
         }
 
         pub fn text(&mut self) -> Option<&'a str> {

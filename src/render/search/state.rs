@@ -16,7 +16,7 @@ use super::shards::{bytes, read, varint, Packed};
 
 /// A document as the index reads it, hashed: the words it is weighed by, and those the
 /// "did you mean" forms are taken from (its title, other names and summary).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Hashes {
     pub weighed: u64,
     pub forms: u64,
@@ -40,11 +40,18 @@ pub struct State {
 pub struct Plan {
     /// The new index's documents to weigh, in order.
     pub weigh: Vec<u32>,
-    /// The state's documents whose words go, in order.
-    gone: Vec<u32>,
-    /// The state's documents from this one on are numbered `by` more in the new index.
-    from: u32,
-    by: i64,
+    /// The number in the new index of each of the state's documents, in order; `None`
+    /// where its words go.
+    number: Vec<Option<u32>>,
+}
+
+impl Plan {
+    /// The state's documents whose words go.
+    fn gone(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.number.len())
+            .filter(|&i| self.number.get(i).is_some_and(Option::is_none))
+            .filter_map(|i| u32::try_from(i).ok())
+    }
 }
 
 /// The words of one document, each with its weight (`weigh`).
@@ -66,74 +73,84 @@ impl State {
     /// How the index of documents `now` follows from the one this state was made of, if
     /// it is worth patching: at most half of its documents weighed anew.
     ///
-    /// With as many documents, those whose hashes differ are weighed anew. With more or
-    /// fewer (pages added or removed), the documents that start and end both lists alike
-    /// keep their words, renumbered after the ones between, which are weighed anew.
+    /// The documents that start and end both lists alike keep their words. Between
+    /// them, each document of `now` takes the words of the first one of the state's, in
+    /// order, with the same hashes; the others are weighed anew, and the state's
+    /// documents no one took have their words taken out. So an edit weighs the edited
+    /// documents, a page added or removed that page, and a page whose new title puts it
+    /// elsewhere in the order that page, the documents between keeping their words
+    /// under their new numbers.
     pub fn plan(&self, now: &[Hashes]) -> Option<Plan> {
         let (was, is) = (self.docs.len(), now.len());
-        let number = |i: usize| u32::try_from(i).ok();
-        let plan = if was == is {
-            let changed: Vec<u32> = (0..is)
-                .filter(|&i| self.docs.get(i) != now.get(i))
-                .filter_map(number)
-                .collect();
-            Plan {
-                gone: changed.clone(),
-                weigh: changed,
-                from: number(was)?,
-                by: 0,
+        let same = |(a, b): &(&Hashes, &Hashes)| a == b;
+        let start = self.docs.iter().zip(now).take_while(same).count();
+        let end = (self.docs.get(start..)?.iter().rev())
+            .zip(now.get(start..)?.iter().rev())
+            .take_while(same)
+            .count();
+        let mut number: Vec<Option<u32>> = vec![None; was];
+        let to = |j: usize| u32::try_from(j).ok();
+        for (i, n) in number.iter_mut().enumerate().take(start) {
+            *n = to(i);
+        }
+        for (k, n) in number.iter_mut().skip(was - end).enumerate() {
+            *n = to(is - end + k);
+        }
+        // Between: the state's documents by their hashes, each list in order, with how
+        // many of it are behind the last one taken.
+        let mut by_hash: FxHashMap<Hashes, (Vec<u32>, usize)> = FxHashMap::default();
+        for i in start..was - end {
+            let h = self.docs.get(i)?;
+            by_hash.entry(*h).or_default().0.push(to(i)?);
+        }
+        let mut next = start;
+        let mut weigh = Vec::new();
+        for j in start..is - end {
+            let found = now
+                .get(j)
+                .and_then(|h| by_hash.get_mut(h))
+                .and_then(|(olds, seen)| {
+                    while olds.get(*seen).is_some_and(|&i| (i as usize) < next) {
+                        *seen += 1;
+                    }
+                    let i = *olds.get(*seen)?;
+                    *seen += 1;
+                    Some(i as usize)
+                });
+            match found {
+                Some(i) => {
+                    *number.get_mut(i)? = to(j);
+                    next = i + 1;
+                }
+                None => weigh.push(to(j)?),
             }
-        } else {
-            let same = |(a, b): &(&Hashes, &Hashes)| a == b;
-            let start = self.docs.iter().zip(now).take_while(same).count();
-            let end = (self.docs.get(start..)?.iter().rev())
-                .zip(now.get(start..)?.iter().rev())
-                .take_while(same)
-                .count();
-            Plan {
-                gone: (start..was - end).filter_map(number).collect(),
-                weigh: (start..is - end).filter_map(number).collect(),
-                from: number(was - end)?,
-                by: i64::try_from(is).ok()? - i64::try_from(was).ok()?,
-            }
-        };
-        (plan.weigh.len() <= is / 2).then_some(plan)
+        }
+        (weigh.len() <= is / 2).then_some(Plan { weigh, number })
     }
 
     /// Whether the forms hold for `now`, patched by `plan`: if the documents weighed
     /// anew have, between them, what the documents whose words go had to take forms
     /// from (whose order does not matter).
     pub fn forms_hold(&self, now: &[Hashes], plan: &Plan) -> bool {
-        let forms = |docs: &[Hashes], which: &[u32]| {
-            let mut f: Vec<Option<u64>> = which
-                .iter()
-                .map(|&d| docs.get(d as usize).map(|h| h.forms))
-                .collect();
+        let sorted = |mut f: Vec<Option<u64>>| {
             f.sort_unstable();
             f
         };
-        forms(&self.docs, &plan.gone) == forms(now, &plan.weigh)
+        let gone = plan
+            .gone()
+            .map(|d| self.docs.get(d as usize).map(|h| h.forms));
+        let weighed = plan
+            .weigh
+            .iter()
+            .map(|&d| now.get(d as usize).map(|h| h.forms));
+        sorted(gone.collect()) == sorted(weighed.collect())
     }
 
     /// The words of the index once patched by `plan`, the documents it weighs weighed as
     /// `weighed` (one list each): every other document's weights as they were, in
     /// document order, as `Postings` gathers them. With the forms as they were.
     pub fn patch(self, plan: &Plan, weighed: &[Words]) -> (Lists, Forms) {
-        let mut gone = vec![false; self.docs.len()];
-        for &d in &plan.gone {
-            if let Some(g) = gone.get_mut(d as usize) {
-                *g = true;
-            }
-        }
-        let gone = |d: u32| gone.get(d as usize).copied().unwrap_or(false);
-        let moves = |d: u32| plan.by != 0 && d >= plan.from;
-        let number = |d: u32| {
-            if moves(d) {
-                u32::try_from(i64::from(d) + plan.by).unwrap_or(u32::MAX)
-            } else {
-                d
-            }
-        };
+        let number = |d: u32| plan.number.get(d as usize).copied().flatten();
         // The weighed documents' words by word, in document order, then as weighed.
         let mut added: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
         for (&doc, words) in plan.weigh.iter().zip(weighed) {
@@ -144,13 +161,10 @@ impl State {
         let mut words = self.words;
         words.par_iter_mut().for_each(|(term, list)| {
             let add = added.get(&**term).map_or(&[][..], Vec::as_slice);
-            if add.is_empty() && !list.iter().any(|(d, _)| gone(d) || moves(d)) {
+            if add.is_empty() && list.iter().all(|(d, _)| number(d) == Some(d)) {
                 return;
             }
-            let kept = list
-                .iter()
-                .filter(|(d, _)| !gone(*d))
-                .map(|(d, w)| (number(d), w));
+            let kept = list.iter().filter_map(|(d, w)| Some((number(d)?, w)));
             *list = merged(kept, add);
         });
         let mut new: Lists = added
@@ -166,46 +180,54 @@ impl State {
         (words, self.forms)
     }
 
-    /// The state as `read` reads it back.
-    pub fn write_to(&self, out: &mut Vec<u8>) {
-        varint(out, self.docs.len() as u64);
+    /// The state as a build keeps it, with the address of its site's search page: what
+    /// `from_bytes` reads back.
+    pub fn to_bytes(&self, site: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        bytes(&mut out, site.as_bytes());
+        varint(&mut out, self.docs.len() as u64);
         for h in &self.docs {
             out.extend_from_slice(&h.weighed.to_le_bytes());
             out.extend_from_slice(&h.forms.to_le_bytes());
         }
-        varint(out, self.words.len() as u64);
+        varint(&mut out, self.words.len() as u64);
         for (term, list) in &self.words {
-            bytes(out, term.as_bytes());
-            list.write_to(out);
+            bytes(&mut out, term.as_bytes());
+            list.write_to(&mut out);
         }
         let mut forms: Vec<(&String, &Box<str>)> = self.forms.iter().collect();
         forms.sort_unstable();
-        varint(out, forms.len() as u64);
+        varint(&mut out, forms.len() as u64);
         for (term, form) in forms {
-            bytes(out, term.as_bytes());
-            bytes(out, form.as_bytes());
+            bytes(&mut out, term.as_bytes());
+            bytes(&mut out, form.as_bytes());
         }
+        out
     }
 
-    /// A state as `write_to` wrote it, from the start of `b`.
-    pub fn read(b: &mut read::Bytes) -> Option<State> {
+    /// A state and the address of its site's search page, as `to_bytes` wrote them:
+    /// all of `b`, or none of it.
+    pub fn from_bytes(b: &[u8]) -> Option<(String, State)> {
+        let mut b = read::Bytes::new(b);
+        let site = b.text()?.to_owned();
         let u64_at = |b: &mut read::Bytes| -> Option<u64> {
-            Some(u64::from_le_bytes(b.take(8)?.try_into().ok()?))
+            Some(u64::from_le_bytes(*b.take(8)?.first_chunk()?))
         };
+        // Room is made for no more than what the bytes left can hold.
         let n = usize::try_from(b.varint()?).ok()?;
-        let mut docs = Vec::with_capacity(n.min(1 << 20));
+        let mut docs = Vec::with_capacity(n.min(b.left() / 16));
         for _ in 0..n {
-            let weighed = u64_at(b)?;
+            let weighed = u64_at(&mut b)?;
             docs.push(Hashes {
                 weighed,
-                forms: u64_at(b)?,
+                forms: u64_at(&mut b)?,
             });
         }
         let n = usize::try_from(b.varint()?).ok()?;
-        let mut words = Vec::with_capacity(n.min(1 << 20));
+        let mut words = Vec::with_capacity(n.min(b.left() / 4));
         for _ in 0..n {
             let term: Box<str> = b.text()?.into();
-            words.push((term, Packed::read_from(b)?));
+            words.push((term, Packed::read_from(&mut b)?));
         }
         let n = usize::try_from(b.varint()?).ok()?;
         let mut forms = FxHashMap::default();
@@ -213,7 +235,7 @@ impl State {
             let term = b.text()?.to_owned();
             forms.insert(term, b.text()?.into());
         }
-        Some(State { docs, words, forms })
+        b.is_done().then_some((site, State { docs, words, forms }))
     }
 }
 
@@ -317,7 +339,10 @@ mod tests {
         now.insert(1, new);
         let plan = before.plan(&now).unwrap();
         assert_eq!(
-            (plan.weigh.as_slice(), plan.gone.as_slice()),
+            (
+                plan.weigh.as_slice(),
+                plan.gone().collect::<Vec<_>>().as_slice()
+            ),
             (&[1][..], &[][..])
         );
         assert!(!before.forms_hold(&now, &plan));
@@ -339,7 +364,10 @@ mod tests {
         now.remove(3);
         let plan = before.plan(&now).unwrap();
         assert_eq!(
-            (plan.weigh.as_slice(), plan.gone.as_slice()),
+            (
+                plan.weigh.as_slice(),
+                plan.gone().collect::<Vec<_>>().as_slice()
+            ),
             (&[][..], &[3][..])
         );
         let (words, _) = before.patch(&plan, &[]);
@@ -375,43 +403,69 @@ mod tests {
             "the first two removed, the third changed"
         );
         assert_eq!(weigh(&before.docs[1..]), Some(vec![]), "the first removed");
-        // Documents that only changed places: the forms are taken from the same.
+        // Two documents that changed places: one keeps its words, the other is weighed
+        // at its new place, and the forms are taken from the same.
         let mut swapped = before.docs.clone();
         swapped.swap(1, 2);
         let plan = before.plan(&swapped).unwrap();
-        assert_eq!(plan.weigh, [1, 2]);
+        assert_eq!(plan.weigh, [2]);
+        assert_eq!(plan.gone().collect::<Vec<_>>(), [1]);
         assert!(before.forms_hold(&swapped, &plan));
-        // One added after them: those between it and the change are weighed too.
+        // One moved far on (a new title), one added, one removed: only the moved one
+        // and the added one are weighed, the others keep their words under new numbers.
         let before = state(10, &[]);
         let mut now = before.docs.clone();
-        now.swap(1, 2);
+        let mut moved = now.remove(1);
+        moved.weighed = 11;
+        now.insert(7, moved);
         now.insert(
-            5,
+            3,
             Hashes {
-                weighed: 7,
-                forms: 7,
+                weighed: 77,
+                forms: 77,
             },
         );
+        now.remove(9);
+        let plan = before.plan(&now).unwrap();
+        assert_eq!(plan.weigh, [3, 8]);
+        assert_eq!(plan.gone().collect::<Vec<_>>(), [1, 8]);
         assert_eq!(
-            before.plan(&now).map(|p| p.weigh),
-            Some(vec![1, 2, 3, 4, 5])
+            plan.number,
+            [
+                Some(0),
+                None,
+                Some(1),
+                Some(2),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                None,
+                Some(9)
+            ]
         );
     }
 
     #[test]
-    fn a_state_reads_back_as_written_and_not_when_cut_short() {
+    fn a_state_reads_back_as_written_and_not_when_cut_short_or_claiming_more() {
         let before = state(3, &[("avtal", &[(0, 1), (2, 9)]), ("øy", &[(1, 300)])]);
-        let mut out = Vec::new();
-        before.write_to(&mut out);
-        let back = State::read(&mut read::Bytes::new(&out)).unwrap();
+        let out = before.to_bytes("/sok/");
+        let (site, back) = State::from_bytes(&out).unwrap();
+        assert_eq!(site, "/sok/");
         assert_eq!(back.docs, before.docs);
         assert_eq!(lists(&back.words), lists(&before.words));
         assert_eq!(back.forms, before.forms);
         for cut in 0..out.len() {
-            assert!(
-                State::read(&mut read::Bytes::new(&out[..cut])).is_none(),
-                "{cut}"
-            );
+            assert!(State::from_bytes(&out[..cut]).is_none(), "{cut}");
         }
+        let mut longer = out.clone();
+        longer.push(0);
+        assert!(State::from_bytes(&longer).is_none(), "a byte more");
+        // A list that says it has more pairs than its bytes can hold.
+        let mut b = Vec::new();
+        varint(&mut b, 1_000_000);
+        varint(&mut b, 0);
+        bytes(&mut b, &[1, 1]);
+        assert!(Packed::read_from(&mut read::Bytes::new(&b)).is_none());
     }
 }
