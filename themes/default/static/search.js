@@ -3,7 +3,7 @@
 // typed. `mandat build` writes the index as many small files (src/render/search/shards.rs):
 // a query fetches the manifest, the shards of its words' first two letters, the long lists
 // of the words it matches, and the documents of the hits it shows, nothing else. The word
-// rules (folding, stop words, endings) must match src/render/search/mod.rs.
+// rules (folding, stop words, endings) must match src/render/search/rules.rs.
 (function () {
   "use strict";
 
