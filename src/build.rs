@@ -70,10 +70,9 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     }
     phases.done("compare the files with the previous build's");
     // What the previous build kept of its pages: their front matter for the load, and
-    // their bodies and what its search indexes were made of, read while the site loads
-    // (`--no-cache`: nothing).
+    // their bodies, read while the site loads (`--no-cache`: nothing).
     let earlier = (!options.no_cache).then_some(paths.out.as_path());
-    let (loaded, (mut stored, mut searches)) = rayon::join(
+    let (loaded, mut stored) = rayon::join(
         || {
             let kept = earlier.map(crate::cache::stored_fronts).unwrap_or_default();
             let fronts = Arc::new(kept.for_next_build(content_files));
@@ -82,16 +81,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
                 fronts,
             )
         },
-        || {
-            earlier
-                .map(|out| {
-                    rayon::join(
-                        || crate::cache::stored_bodies(out),
-                        || crate::cache::stored_search(out),
-                    )
-                })
-                .unwrap_or_default()
-        },
+        || earlier.map(crate::cache::stored_bodies).unwrap_or_default(),
     );
     let (sources, fronts) = loaded;
     fronts.loaded();
@@ -113,14 +103,6 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         eprintln!("{taken} of {pages} pages' bodies taken from the previous build");
     }
     let plan = session::outputs(&prepared);
-    // What the previous build's search indexes were made of, for each to patch its own.
-    for p in &prepared {
-        if let Some(state) = searches.remove(&p.urls.search()) {
-            p.search_from(state);
-        }
-    }
-    // Those of sites there no longer are.
-    drop(searches);
 
     let staging = crate::fs::staging_dir(&paths.out);
     crate::fs::remove_dir_if_exists(&staging);
@@ -187,6 +169,16 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
                     .collect()
             },
             || {
+                // What the previous build's search indexes were made of, for each to
+                // patch its own: read here, beside the linking, as only they need it.
+                let mut searches = earlier.map(crate::cache::stored_search).unwrap_or_default();
+                for p in &prepared {
+                    if let Some(state) = searches.remove(&p.urls.search()) {
+                        p.search_from(state);
+                    }
+                }
+                // Those of sites there no longer are.
+                drop(searches);
                 for p in &prepared {
                     p.ready();
                 }

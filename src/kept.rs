@@ -1,12 +1,12 @@
 //! The shape of what a build keeps beside its output for the next one (cache/) of its
 //! pages (their bodies and front matter): one JSON value a line, each line starting
 //! with a hash of the rest of it, so that a line changed by anything but a build is
-//! left out. (What its search indexes were made of is kept in the index's own binary
-//! form instead, a part for each site: their words' posting lists, which would be
-//! many times longer as JSON, are read and written whole, never line by line.) Read and written a part at a time, each
-//! part in parallel, so that no more than a part is held besides what it holds. A value
-//! that a build took unchanged from the last one's file is copied from that file as it
-//! was, not written again: most of them, in a rebuild.
+//! left out. Read and written a part at a time, each part in parallel, so that no more
+//! than a part is held besides what it holds. A value that a build took unchanged from
+//! the last one's file is copied from that file as it was, not written again: most of
+//! them, in a rebuild. (What its search indexes were made of is kept in the index's
+//! own binary form instead, a part for each site, as search/state.rs writes it: their
+//! words' posting lists, many times longer as JSON, are read and written whole.)
 
 use std::fs::File;
 use std::hash::{Hash, Hasher};

@@ -247,7 +247,7 @@ pub fn store_bodies(out: &Path, stored: &Stored) {
 /// What the search indexes of the last build into `out` were made of, by the address of
 /// their search page (`search::State`): each is good whatever became of the output
 /// since, as it describes the index of documents it names by their hashes. Each site's
-/// part is framed by its length and a hash of both: a part whose bytes are not as
+/// part is framed by its length and a hash of its bytes: a part whose bytes are not as
 /// written is left out, and one whose length is not, with those after it.
 pub fn stored_search(out: &Path) -> BTreeMap<String, State> {
     let read = |r: &mut std::io::BufReader<&std::fs::File>, _| {
@@ -282,9 +282,10 @@ pub fn stored_search(out: &Path) -> BTreeMap<String, State> {
     states
 }
 
-/// The hash a part of the kept search indexes is framed with: of its length and bytes.
+/// The hash a part of the kept search indexes is framed with (a slice's hash takes in
+/// its length too).
 fn framed_hash(blob: &[u8]) -> [u8; 8] {
-    crate::kept::hash64((blob.len() as u64, blob)).to_le_bytes()
+    crate::kept::hash64(blob).to_le_bytes()
 }
 
 /// Keeps what this build's search indexes were made of beside `out`, for the next

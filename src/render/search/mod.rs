@@ -538,9 +538,22 @@ mod tests {
                 0 => texts.insert(below(texts.len() + 1), [phrase(3), phrase(2), phrase(9)]),
                 1 => drop(texts.remove(below(texts.len()))),
                 2 => {
-                    let mut moved = texts.remove(below(texts.len()));
-                    moved[0] = phrase(3);
-                    texts.insert(below(texts.len() + 1), moved);
+                    // Elsewhere with a new title (the forms change), or only with a new
+                    // text (they hold, under new numbers); or a copy of a document put in.
+                    let d = below(texts.len());
+                    match below(3) {
+                        0 => {
+                            let mut moved = texts.remove(d);
+                            moved[0] = phrase(3);
+                            texts.insert(below(texts.len() + 1), moved);
+                        }
+                        1 => {
+                            let mut moved = texts.remove(d);
+                            moved[2] = phrase(9);
+                            texts.insert(below(texts.len() + 1), moved);
+                        }
+                        _ => texts.insert(below(texts.len() + 1), texts[d].clone()),
+                    }
                 }
                 _ => {
                     for _ in 0..1 + below(4) {

@@ -1,7 +1,5 @@
-//! The word rules of the search index: what a word is, which are left out, and how each
-//! is folded and stemmed into the term the index stores; and what a body's text gives
-//! the index (its terms) and the results (its excerpt). `search.js` applies the same
-//! rules to what a reader types, so the two must agree.
+//! The search index's word rules (what a word is, stop words, folding, stemming) and a
+//! body's terms and excerpt. `search.js` applies the same rules: the two must agree.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -214,8 +212,8 @@ fn stem_len(word: &str) -> usize {
     word.len()
 }
 
-/// The terms of a body's text, each with how often it is written there: what `weigh`
-/// counts as the document's text. Worked out once, when the body is rendered (from the
+/// The terms of a body's text, each with how often it is written there: what
+/// `super::weigh` counts as the document's text. Worked out once, when the body is rendered (from the
 /// words `written` found, which the language tally reads too).
 pub fn body_terms(text: &str) -> crate::tally::Terms {
     if text.is_empty() {

@@ -48,9 +48,8 @@ pub struct Plan {
 impl Plan {
     /// The state's documents whose words go.
     fn gone(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.number.len())
-            .filter(|&i| self.number.get(i).is_some_and(Option::is_none))
-            .filter_map(|i| u32::try_from(i).ok())
+        let gone = self.number.iter().enumerate().filter(|(_, n)| n.is_none());
+        gone.filter_map(|(i, _)| u32::try_from(i).ok())
     }
 }
 
@@ -79,7 +78,9 @@ impl State {
     /// documents no one took have their words taken out. So an edit weighs the edited
     /// documents, a page added or removed that page, and a page whose new title puts it
     /// elsewhere in the order that page, the documents between keeping their words
-    /// under their new numbers.
+    /// under their new numbers. (Not the fewest possible: a document of `now` the same
+    /// as one far on in the state, which only a copy of another document can be, takes
+    /// that one's words, and those between are weighed. The index is the same.)
     pub fn plan(&self, now: &[Hashes]) -> Option<Plan> {
         let (was, is) = (self.docs.len(), now.len());
         let same = |(a, b): &(&Hashes, &Hashes)| a == b;
@@ -444,6 +445,36 @@ mod tests {
                 Some(9)
             ]
         );
+    }
+
+    #[test]
+    fn documents_alike_are_taken_in_order_and_none_is_taken_twice() {
+        let h = |n: u64| Hashes {
+            weighed: n,
+            forms: n,
+        };
+        let before = State::new(vec![h(1), h(4), h(4), h(2)], Vec::new(), Forms::default());
+        // Another document and a third copy put between the copies: two copies keep
+        // their words (the first with the start, the second with the end), one is
+        // weighed, and no old document is taken twice.
+        let now = [h(1), h(4), h(9), h(4), h(4), h(2)];
+        let plan = before.plan(&now).unwrap();
+        assert_eq!(plan.weigh, [2, 3]);
+        assert_eq!(plan.number, [Some(0), Some(1), Some(4), Some(5)]);
+        // Between the start and the end, copies are taken in order.
+        let now = [h(1), h(7), h(4), h(4), h(8), h(2)];
+        let plan = before.plan(&now).unwrap();
+        assert_eq!(plan.weigh, [1, 4]);
+        assert_eq!(plan.number, [Some(0), Some(2), Some(3), Some(5)]);
+        // Every document removed; none ever kept; none now or before.
+        let plan = before.plan(&[]).unwrap();
+        assert_eq!((plan.weigh.len(), plan.gone().count()), (0, 4));
+        let none = State::new(Vec::new(), Vec::new(), Forms::default());
+        assert_eq!(none.plan(&now), None, "all six to weigh");
+        assert_eq!(none.plan(&[]).map(|p| p.weigh), Some(vec![]));
+        let plan = before.plan(&[]).unwrap();
+        let (words, forms) = before.patch(&plan, &[]);
+        assert!(words.is_empty() && forms.is_empty());
     }
 
     #[test]
