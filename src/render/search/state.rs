@@ -499,4 +499,41 @@ mod tests {
         bytes(&mut b, &[1, 1]);
         assert!(Packed::read_from(&mut read::Bytes::new(&b)).is_none());
     }
+
+    /// Bytes changed anywhere, one at a time and at random, are read without a panic,
+    /// and what they read back as is a state a patch can use without one.
+    #[test]
+    fn changed_bytes_never_panic() {
+        let before = state(
+            6,
+            &[
+                ("avtal", &[(0, 1), (2, 9), (5, 3)]),
+                ("barn", &[(1, 8)]),
+                ("øy", &[(3, 300), (4, 1)]),
+            ],
+        );
+        let out = before.to_bytes("/sok/");
+        let mut seed = 0x5eed_u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize
+        };
+        for round in 0..20_000 {
+            let mut bytes = out.clone();
+            for _ in 0..1 + round % 4 {
+                let at = next() % bytes.len();
+                bytes[at] = next() as u8;
+            }
+            if let Some((_, state)) = State::from_bytes(&bytes) {
+                let now: Vec<Hashes> = state.docs.iter().rev().copied().collect();
+                let weighed: Vec<Words> = vec![vec![(Cow::Borrowed("ny"), 1)]; now.len()];
+                if let Some(plan) = state.plan(&now) {
+                    let n = plan.weigh.len();
+                    let _ = state.patch(&plan, &weighed[..n]);
+                }
+            }
+        }
+    }
 }
