@@ -28,7 +28,7 @@ pub enum Job {
     Tags,
     Tag(String),
     /// The search page and the index its script reads: the manifest, and the files of
-    /// words and documents it names (render/search/shards.rs).
+    /// words and documents it names (render/search/shards/).
     Search,
     SearchIndex,
     SearchPart(super::search::Part),

@@ -1,5 +1,5 @@
 //! The search index behind `/sok/`: every initiative, actor, page and event weighed by
-//! its stemmed words, written at build time as the files of `shards.rs` and read by the
+//! its stemmed words, written at build time as the files of `shards/` and read by the
 //! theme's `search.js`. The word rules (rules.rs) and `search.js` must agree.
 
 mod rules;

@@ -1,6 +1,6 @@
 // Search for a mandat site. The page works without this script (it then says search needs
 // JavaScript and links to the lists); with it, the form appears and results follow what is
-// typed. `mandat build` writes the index as many small files (src/render/search/shards.rs):
+// typed. `mandat build` writes the index as many small files (src/render/search/shards/):
 // a query fetches the manifest, the shards of its words' first two letters, the long lists
 // of the words it matches, and the documents of the hits it shows, nothing else. The word
 // rules (folding, stop words, endings) must match src/render/search/rules.rs.
@@ -66,7 +66,7 @@
       .map(stem);
   }
 
-  // FNV-1a over code points, as shards.rs computes it: which file a word is in.
+  // FNV-1a over code points, as shards/mod.rs computes it: which file a word is in.
   function fnv(word, letters) {
     var h = 0x811c9dc5;
     var chars = Array.from(word).slice(0, letters);
