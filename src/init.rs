@@ -8,7 +8,7 @@ use crate::error::Error;
 const FILES: &[(&str, &str)] = &[
     (
         ".gitignore",
-        "# What mandat makes: the site, and the resized images it keeps between builds.\n/output/\n/.mandat-cache/\n",
+        "# What mandat makes: the site, what a build keeps beside it for the next one (the\n# lock, the build cache, the pages' bodies and fields, the search index), and the\n# resized images it keeps between builds.\n/output/\n/.output.*\n/.mandat-cache/\n",
     ),
     (
         "content/site.yaml",

@@ -255,11 +255,23 @@ fn init_makes_a_site_that_builds_without_a_theme_folder() {
     assert!(site
         .join("output/initiativ/samarbeidsavtale/index.html")
         .is_file());
-    // What a build makes stays out of git: the output and the resized images.
+    // What a build makes stays out of git: the output, what it keeps beside it for the
+    // next build, and the resized images.
     let ignored = fs::read_to_string(site.join(".gitignore")).unwrap();
+    for pattern in ["/output/", "/.output.*", "/.mandat-cache/"] {
+        assert!(
+            ignored.lines().any(|l| l == pattern),
+            "{pattern}: {ignored}"
+        );
+    }
+    let beside: Vec<String> = fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && n != ".gitignore" && n != ".mandat-cache")
+        .collect();
     assert!(
-        ignored.lines().any(|l| l == "/output/") && ignored.lines().any(|l| l == "/.mandat-cache/"),
-        "{ignored}"
+        !beside.is_empty() && beside.iter().all(|n| n.starts_with(".output.")),
+        "{beside:?}"
     );
     // A second init refuses to overwrite.
     let o = mandat(&["init", site.to_str().unwrap()]);
