@@ -750,14 +750,20 @@ fn kept_files_a_killed_build_left_are_removed() {
 }
 
 /// A rebuild after one page's edit takes every other search document's words from what
-/// the previous build kept; a kept index whose bytes were changed by anything but a
-/// build is not read, and the index is made anew. Either way as a clean build makes it.
+/// the previous build kept (`--no-cache` keeps them, but takes none); a kept index whose
+/// bytes were changed by anything but a build is not read, and the index is made anew.
+/// Either way as a clean build makes it.
 #[test]
 fn the_search_index_is_patched_from_what_the_previous_build_kept() {
     let site = copy_site("basic");
     let root = site.path();
     let out = root.join("output");
     let page = root.join("content/pages/artikler/nyhet.md");
+    // `--no-cache` writes what the index was made of, but does not read it.
+    clean_build(root, &out);
+    assert!(root.join(".output.search").is_file());
+    append(&page, "\nFyrst eit anna ord: samarbeidsløftet.\n");
+    assert_eq!(rebuilt_with(root, &out, &["--no-cache"]).searched, 0);
     cached_build(root, &out);
     append(&page, "\nEit heilt nytt ord: tillitsreformkommisjonen.\n");
     let rebuilt = cached_build_reporting(root, &out);
