@@ -460,6 +460,25 @@ fn weigh<'d>(d: &'d Doc<'_>) -> Vec<(Cow<'d, str>, u32)> {
 mod tests {
     use super::*;
 
+    /// The same numbers in every run, for the tests that change documents and bytes at
+    /// random (a linear congruential generator's high bits).
+    pub(super) struct TestRng(std::cell::Cell<u64>);
+
+    impl TestRng {
+        pub(super) fn new(seed: u64) -> TestRng {
+            TestRng(std::cell::Cell::new(seed))
+        }
+
+        /// A number below `n`.
+        pub(super) fn below(&self, n: usize) -> usize {
+            let next = (self.0.get())
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            self.0.set(next);
+            (next >> 33) as usize % n.max(1)
+        }
+    }
+
     fn sorted<T: AsRef<str>>(words: &[(T, u32)]) -> Vec<(String, u32)> {
         let mut v: Vec<(String, u32)> = words
             .iter()
@@ -473,15 +492,8 @@ mod tests {
     /// each change: the same words, documents, weights and forms as made anew.
     #[test]
     fn a_patched_index_has_the_words_of_one_made_anew() {
-        let seed = std::cell::Cell::new(0x2026_u64);
-        let below = |n: usize| {
-            seed.set(
-                seed.get()
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1),
-            );
-            (seed.get() >> 33) as usize % n
-        };
+        let rng = TestRng::new(0x2026);
+        let below = |n: usize| rng.below(n);
         // Words of many stems, each in several forms: a form that wins "did you mean"
         // is often in one document only.
         let word = || {

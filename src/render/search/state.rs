@@ -513,18 +513,12 @@ mod tests {
             ],
         );
         let out = before.to_bytes("/sok/");
-        let mut seed = 0x5eed_u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) as usize
-        };
+        let rng = super::super::tests::TestRng::new(0x5eed);
         for round in 0..20_000 {
             let mut bytes = out.clone();
             for _ in 0..1 + round % 4 {
-                let at = next() % bytes.len();
-                bytes[at] = next() as u8;
+                let at = rng.below(bytes.len());
+                bytes[at] = rng.below(256) as u8;
             }
             if let Some((_, state)) = State::from_bytes(&bytes) {
                 let now: Vec<Hashes> = state.docs.iter().rev().copied().collect();
