@@ -171,14 +171,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
             || {
                 // What the previous build's search indexes were made of, for each to
                 // patch its own: read here, beside the linking, as only they need it.
-                let mut searches = earlier.map(crate::cache::stored_search).unwrap_or_default();
-                for p in &prepared {
-                    if let Some(state) = searches.remove(&p.urls.search()) {
-                        p.search_from(state);
-                    }
-                }
-                // Those of sites there no longer are.
-                drop(searches);
+                let before = earlier.map(crate::cache::stored_search).unwrap_or_default();
+                render::search_from(&prepared, before);
                 for p in &prepared {
                     p.ready();
                 }

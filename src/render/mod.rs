@@ -374,6 +374,18 @@ pub fn prepare_in<'a>(
     }
 }
 
+/// Gives each of `sites` what an earlier build's search index of the same site was made
+/// of, by the address of its search page (`search::State`), to patch where it can before
+/// its own is made. Those of sites there no longer are are let go.
+pub fn search_from(sites: &[Prepared], mut before: BTreeMap<String, search::State>) {
+    for p in sites {
+        let state = before.remove(&p.urls.search());
+        if let (Some(state), Ok(mut s)) = (state, p.search_state.lock()) {
+            *s = Some(state);
+        }
+    }
+}
+
 /// What every page of a site in one language shares (docs/themes.md: "every page").
 #[derive(Serialize)]
 struct Shared<'a> {
@@ -487,14 +499,6 @@ impl Prepared<'_> {
     pub fn lists(&self) -> &paging::Lists {
         self.lists
             .get_or_init(|| paging::Lists::of(self.reg, &self.tags))
-    }
-
-    /// Gives the search index what an earlier build's was made of, to patch where it
-    /// can (`search::State`), before it is made.
-    pub fn search_from(&self, before: search::State) {
-        if let Ok(mut s) = self.search_state.lock() {
-            *s = Some(before);
-        }
     }
 
     fn search_index(&self, ctx: &Ctx) -> &search::Index {

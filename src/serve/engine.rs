@@ -305,17 +305,9 @@ impl Engine {
         // What the last good build's search indexes were made of, for each to patch its
         // own, as a build does.
         if let Some(good) = self.good.as_mut() {
-            for p in &prepared {
-                let search = p.urls.search();
-                let before = good
-                    .kept
-                    .iter_mut()
-                    .flatten()
-                    .find(|k| k.urls().search() == search);
-                if let Some(state) = before.and_then(Kept::take_search) {
-                    p.search_from(state);
-                }
-            }
+            let kept = good.kept.iter_mut().flatten();
+            let before = kept.filter_map(|k| Some((k.urls().search(), k.take_search()?)));
+            crate::render::search_from(&prepared, before.collect());
         }
 
         let good = self
