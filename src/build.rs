@@ -198,7 +198,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
         // Not if a page's body was rendered from a file that changed since the previous
         // build read it: its key says the text that build read (`FileText::unread`).
         s.spawn(|| {
-            if fronts.reads().changed().is_none() {
+            if fronts.changed().is_none() {
                 crate::cache::store_bodies(&paths.out, &stored);
             }
         });
@@ -315,7 +315,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
 /// the pages' files is trusted again (the next build reads them all), as the record
 /// itself may be what is wrong (a file system whose clock is behind this machine's).
 fn changed_while_built(fronts: &crate::load::Fronts, out: &Path) -> Option<Diagnostic> {
-    let path = fronts.reads().changed()?;
+    let path = fronts.changed()?;
     crate::cache::forget_fronts(out);
     Some(
         Diagnostic::error(path, "the file changed while the site was being built")

@@ -321,6 +321,39 @@ mod tests {
         load(&paths, Loading::Files(Default::default())).expect("the real site loads")
     }
 
+    /// A build lets each page's text go once it has read the front matter (the real
+    /// site's files were written well before the tests run: `fs::settled`), and reads
+    /// it again only while it renders the body: no page's text is held once every page
+    /// is written, and each file was found as it was read.
+    #[test]
+    fn a_build_holds_no_page_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let paths = crate::config::resolve_paths(Some(root), None, None);
+        let fronts = crate::load::Fronts::default().for_next_build(Default::default());
+        let fronts = Arc::new(fronts);
+        let sources = load(&paths, Loading::Files(Arc::clone(&fronts))).expect("loads");
+        let reg = sources.current();
+        let held = || {
+            reg.pages
+                .iter()
+                .filter(|p| !p.source.text.is_unread())
+                .count()
+        };
+        assert_eq!(held(), 0, "let go once loaded");
+        let (prepared, ..) = prepare_checked(&sources, Earlier::Nothing).expect("prepared");
+        let current = &prepared[prepared.len() - 1];
+        let mut contexts = render::Contexts::default();
+        let mut out = Vec::new();
+        for (path, job) in &current.plan {
+            current
+                .render_into(&mut contexts, path, job, &serde_json::json!({}), &mut out)
+                .expect("rendered");
+        }
+        assert_eq!(held(), 0, "not held once the pages are written");
+        assert!(fronts.changed().is_none());
+        assert!(fronts.let_go().read() >= reg.pages.len());
+    }
+
     /// A one-off build lets pages' HTML go after taking their digests, and renders each
     /// again when it writes the page: what it renders then is what the dev server, which
     /// keeps every body, shows.

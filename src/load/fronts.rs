@@ -38,6 +38,9 @@ pub struct Fronts {
     unread: AtomicUsize,
     /// What became of the texts of the pages made without reading their files.
     reads: Arc<Reads>,
+    /// What became of the texts this build read and let go (`let_go`), read again for
+    /// their bodies: apart, so that `taken` counts only the pages never read.
+    let_go: Arc<Reads>,
     /// Whether pages' files are known by their `stat` as they are read, for the next
     /// build (`for_next_build`): nothing else keeps what it read.
     knows_files: bool,
@@ -157,6 +160,18 @@ impl Fronts {
     /// build checks that none was found changed before it keeps or publishes anything.
     pub fn reads(&self) -> &Arc<Reads> {
         &self.reads
+    }
+
+    /// Where a page's text this build read and lets go (`load`) notes that it was read
+    /// again, and whether its file still held it.
+    pub fn let_go(&self) -> &Arc<Reads> {
+        &self.let_go
+    }
+
+    /// The file (as shown) of the first text found changed when it was read again: the
+    /// build checks that there is none before it keeps or publishes anything.
+    pub fn changed(&self) -> Option<String> {
+        self.reads.changed().or_else(|| self.let_go.changed())
     }
 
     /// Writes the fields of `pages`, a line each. A page whose front matter was read
@@ -367,9 +382,19 @@ mod tests {
         let fresh = read(&build());
         assert!(fresh.iter().all(|p| p.source.text.stat().is_none()));
         std::thread::sleep(std::time::Duration::from_millis(2100));
-        let parsed = read(&build());
-        assert!(parsed.iter().all(|p| !p.source.text.is_unread()));
+        // Settled, they are read, and their texts let go once their front matter is: read
+        // again (and let go again) to render the body, and counted apart from the pages
+        // never read.
+        let fronts = build();
+        let parsed = read(&fronts);
+        assert!(parsed.iter().all(|p| p.source.text.is_unread()));
         assert!(parsed.iter().all(|p| p.source.text.stat().is_some()));
+        for (p, text) in parsed.iter().zip(PAGES) {
+            assert_eq!(&*p.source.text.detached(), text);
+            assert!(p.source.text.is_unread(), "let go again");
+        }
+        assert_eq!((fronts.taken(), fronts.let_go().read()), ((0, 0), 3));
+        assert!(fronts.changed().is_none());
         // What keeps nothing for a next build (`check`, the dev server, frozen versions)
         // does not look.
         assert!(read(&Fronts::default())

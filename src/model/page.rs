@@ -57,6 +57,13 @@ impl Page {
         self.source.text.get(self.body_at..).unwrap_or("")
     }
 
+    /// `f` of the body, read again from its file for the time `f` runs if the build let
+    /// the page's text go (`FileText::detached`): what a build does with a page's body.
+    pub fn with_body<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        let text = self.source.text.detached();
+        f(text.get(self.body_at..).unwrap_or(""))
+    }
+
     /// A hash of the body, known without reading the file: its text's hash and where
     /// the body starts in it. Two pages with the same have the same body (the other way
     /// round not: a changed front matter changes it).

@@ -2,7 +2,8 @@
 //! previous build read it (`load::Fronts`), known by the hash of what that build read and
 //! read only if something asks for it: a diagnostic that points into it, or a body that
 //! must be rendered again. On a large site, one edit then reads the pages it needs, not
-//! all.
+//! all. A build also lets a page's text go once it has the front matter (`load`), and
+//! reads it again only while it renders the body (`FileText::detached`).
 
 use std::fmt;
 use std::ops::Deref;
@@ -119,6 +120,30 @@ impl FileText {
     pub fn same(a: &FileText, b: &FileText) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
     }
+
+    /// The text, read from its file if it has not been, and then not kept: a build that
+    /// let its pages' texts go once it had their front matter (`load`) reads each again
+    /// only while it renders the body, or compares it with a frozen version's.
+    pub fn detached(&self) -> Arc<str> {
+        match self.0.text.get() {
+            Some(text) => Arc::clone(text),
+            None => self.read_unread(),
+        }
+    }
+
+    /// Reads an unread text from its file, noting in its `Reads` whether the file still
+    /// holds the text it was known by (a file that cannot be read reads as empty).
+    fn read_unread(&self) -> Arc<str> {
+        let Some(unread) = &self.0.unread else {
+            return Arc::from("");
+        };
+        let (path, shown, reads) = &**unread;
+        let text = crate::fs::read_shared_text(path, shown).ok();
+        let same = text.as_deref().is_some_and(|t| hash_of(t) == self.0.hash)
+            && !crate::fs::faulty("unread-changed");
+        reads.note(shown, same);
+        text.unwrap_or_else(|| Arc::from(""))
+    }
 }
 
 fn hash_of(text: &str) -> u64 {
@@ -129,17 +154,7 @@ impl Deref for FileText {
     type Target = str;
 
     fn deref(&self) -> &str {
-        self.0.text.get_or_init(|| {
-            let Some(unread) = &self.0.unread else {
-                return Arc::from("");
-            };
-            let (path, shown, reads) = &**unread;
-            let text = crate::fs::read_shared_text(path, shown).ok();
-            let same = text.as_deref().is_some_and(|t| hash_of(t) == self.0.hash)
-                && !crate::fs::faulty("unread-changed");
-            reads.note(shown, same);
-            text.unwrap_or_else(|| Arc::from(""))
-        })
+        self.0.text.get_or_init(|| self.read_unread())
     }
 }
 
@@ -217,6 +232,33 @@ mod tests {
         let text = FileText::unread(missing, "borte.md".into(), (stat, 1), Arc::clone(&gone));
         assert_eq!(&*text, "");
         assert_eq!(gone.changed(), Some("borte.md".into()));
+    }
+
+    /// Read detached, an unread text is read each time and never kept, with each read
+    /// checked and noted as when it is looked at; a text already read is given as it is.
+    #[test]
+    fn a_detached_read_does_not_keep_the_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("side.md");
+        std::fs::write(&path, "---\ntitle: Side\n---\nTekst.\n").unwrap();
+        let read = FileText::read(&path, "side.md", crate::fs::stat_of(&path)).unwrap();
+        let stat = read.stat().cloned().unwrap();
+        let reads = Arc::new(Reads::default());
+        let text = FileText::unread(
+            path.clone(),
+            "side.md".into(),
+            (stat, read.hash64()),
+            Arc::clone(&reads),
+        );
+        for n in 1..=2 {
+            assert_eq!(&*text.detached(), &*read);
+            assert!(text.is_unread());
+            assert_eq!((reads.read(), reads.changed()), (n, None));
+        }
+        assert!(Arc::ptr_eq(&read.detached(), &read.detached()));
+        std::fs::write(&path, "---\ntitle: Ny\n---\n").unwrap();
+        assert_eq!(&*text.detached(), "---\ntitle: Ny\n---\n");
+        assert_eq!(reads.changed(), Some("side.md".into()));
     }
 
     #[test]

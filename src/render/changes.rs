@@ -94,7 +94,7 @@ impl Text<'_> {
         match self {
             Text::Plain(s) => std::borrow::Cow::Borrowed(s),
             Text::Markdown(m) => std::borrow::Cow::Owned(plain(m)),
-            Text::Body(p) => std::borrow::Cow::Owned(plain(p.body())),
+            Text::Body(p) => std::borrow::Cow::Owned(p.with_body(plain)),
         }
     }
 
@@ -105,7 +105,7 @@ impl Text<'_> {
             (Text::Plain(a), Text::Plain(b)) => a == b,
             (Text::Markdown(a), Text::Markdown(b)) => a == b,
             (Text::Body(a), Text::Body(b)) => {
-                a.body_hash() == b.body_hash() || a.body() == b.body()
+                a.body_hash() == b.body_hash() || a.with_body(|a| b.with_body(|b| a == b))
             }
             _ => false,
         }

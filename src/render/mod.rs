@@ -80,23 +80,17 @@ struct Work<'a> {
     excerpt: bool,
 }
 
-/// The Markdown of a `Work`: a page's body is looked at (its file read, if it was not:
-/// `FileText`) only when it is rendered, as a build takes most pages' bodies from the
-/// previous build by what they were rendered from (`reuse::page_key`).
+/// The Markdown of a `Work`: a page's body is looked at (its file read, if it was not
+/// or was let go: `Page::with_body`) only while it is rendered, as a build takes most
+/// pages' bodies from the previous build by what they were rendered from
+/// (`reuse::page_key`).
 #[derive(Clone, Copy)]
 enum WorkText<'a> {
     Text(&'a str),
     Body(&'a crate::model::Page),
 }
 
-impl<'a> WorkText<'a> {
-    fn text(self) -> &'a str {
-        match self {
-            WorkText::Text(t) => t,
-            WorkText::Body(p) => p.body(),
-        }
-    }
-
+impl WorkText<'_> {
     /// A hash of the text, known without reading a page's file (`Page::body_hash`).
     fn hash64(self) -> u64 {
         match self {

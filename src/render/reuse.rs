@@ -278,16 +278,23 @@ pub(super) fn render_work(
 ) -> Result<Rendered, markdown::Failed> {
     // Pages and initiatives' texts may hold embeds; events and measures not.
     let embeds = w.key.starts_with("page:") || w.key.starts_with("initiative:");
-    markdown::render(
-        w.text.text(),
-        source,
-        w.line,
-        &w.own,
-        w.file,
-        linker,
-        &w.reserved,
-        embeds,
-    )
+    let render = |text: &str| {
+        markdown::render(
+            text,
+            source,
+            w.line,
+            &w.own,
+            w.file,
+            linker,
+            &w.reserved,
+            embeds,
+        )
+    };
+    match w.text {
+        // A page's text the build let go is read again for this, and let go again.
+        super::WorkText::Body(p) => p.with_body(render),
+        super::WorkText::Text(text) => render(text),
+    }
 }
 
 /// Takes the digest of a freshly rendered body and, when `release`, lets its HTML go,

@@ -850,3 +850,36 @@ fn a_page_file_changed_while_the_site_is_built_fails_the_build() {
     assert_eq!((rebuilt.fronts, rebuilt.unread), (0, 0));
     kept.same_as_clean();
 }
+
+/// A build lets each page's text go once it has read its front matter, and reads the
+/// file again to render the body (files written in the last two seconds are held, as
+/// they could be written again unseen: `fs::settled`). Read again as it was, the output
+/// is the one a build holding every text writes; found changed, the build fails and
+/// writes nothing, as when a page made from the previous build's record is.
+#[test]
+fn a_page_text_let_go_is_read_again_and_checked() {
+    let site = copy_site("basic");
+    let root = site.path();
+    let held = root.join("held");
+    clean_build(root, &held);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let out = root.join("output");
+    clean_build(root, &out);
+    assert_eq!(tree(&out), tree(&held));
+    let before = tree(&out);
+    let o = build_setting(
+        root,
+        &out,
+        &["--no-cache"],
+        ("MANDAT_FAULT", "unread-changed"),
+    );
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: the file changed while the site was being built"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("content/pages/"), "{stderr}");
+    assert!(stderr.contains("build again"), "{stderr}");
+    assert_eq!(tree(&out), before, "the output is as it was");
+}
