@@ -133,26 +133,27 @@ enum Format {
     Json,
 }
 
+/// mimalloc rather than glibc's allocator: a build of 10,000 generated pages took 13 %
+/// less time, and one of 100,000 pages 15 % less (the build allocates and frees many
+/// small values: a page's fields, its view for the template, the template's own). Only
+/// where it is measured: on musl (the released binary, `dist/build.sh`) its C would
+/// need a musl compiler, and the platform's allocator stays.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
-    // glibc's allocator raises the size from which it maps blocks on their own each time
-    // such a block is freed, so that later large blocks (a big site's lists, a growing
-    // index) come from the heap and stay there when freed: a 100,000-page build peaked
-    // 40-70 MB higher, and varied more. The size stays at glibc's default instead.
-    // SAFETY: no other thread runs yet; mallopt only sets a tunable.
+    // mimalloc asks for transparent huge pages for the memory it takes from the system,
+    // and where the system gives them on request (as Debian does), the build's peak
+    // memory counted whole 2 MB pages: 115-121 MB instead of 86 MB at 10,000 pages, in
+    // the same time. Turned off for this process (and the remover it starts).
+    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve { .. }) {
-        // A one-off command grows its heaps 16 MB at a time rather than 128 KB: far fewer
-        // system calls in a large build, the same peak. The preview, which runs for
-        // hours, keeps the default, so each heap holds back less of what it freed.
-        // SAFETY: no other thread runs yet; mallopt only sets a tunable.
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        unsafe {
-            libc::mallopt(libc::M_TOP_PAD, 16 * 1024 * 1024);
-        }
         // A command whose output is piped into `head` stops quietly when the pipe closes,
         // as other command-line tools do, rather than panicking in `println!`. The preview
         // keeps Rust's default (ignored), so a reader closing a connection cannot stop it.
