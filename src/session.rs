@@ -327,7 +327,16 @@ mod tests {
     /// is written, and each file was found as it was read.
     #[test]
     fn a_build_holds_no_page_text() {
+        // The real site, and the fixture whose pages have old addresses (`aliases:`).
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        builds_holding_no_page_text(root);
+        let aliased = builds_holding_no_page_text(&root.join("tests/fixtures/basic"));
+        assert!(aliased > 0);
+    }
+
+    /// Builds the site at `root` as `a_build_holds_no_page_text` asks; how many of its
+    /// pages have old addresses.
+    fn builds_holding_no_page_text(root: &std::path::Path) -> usize {
         let paths = crate::config::resolve_paths(Some(root), None, None);
         let fronts = crate::load::Fronts::default().for_next_build(Default::default());
         let fronts = Arc::new(fronts);
@@ -352,6 +361,10 @@ mod tests {
         assert_eq!(held(), 0, "not held once the pages are written");
         assert!(fronts.changed().is_none());
         assert!(fronts.let_go().read() >= reg.pages.len());
+        reg.pages
+            .iter()
+            .filter(|p| !p.meta.aliases.is_empty())
+            .count()
     }
 
     /// A one-off build lets pages' HTML go after taking their digests, and renders each

@@ -154,7 +154,10 @@ pub(super) fn plan(
     if !urls.prefix.is_empty() {
         return;
     }
-    let mut given: BTreeMap<String, String> = BTreeMap::new();
+    // Where each alias was given, located in its file only for the error that names it:
+    // locating reads the file, which a build has let go (`load`), and most sites' aliases
+    // are each given once.
+    let mut given: BTreeMap<&str, &SourceFile> = BTreeMap::new();
     for (alias, src, target) in aliases(reg) {
         let at =
             |message: String, hint: String| src.error_at(&["aliases:"], alias, message).hint(hint);
@@ -163,11 +166,11 @@ pub(super) fn plan(
             continue;
         }
         let file = crate::output::file_for(Path::new(""), alias);
-        let place = src.locate(&["aliases:"], alias).map_or_else(
-            || src.path.clone(),
-            |(l, c, _)| format!("{}:{l}:{c}", src.path),
-        );
         if let Some(first) = given.get(alias) {
+            let first = first.locate(&["aliases:"], alias).map_or_else(
+                || first.path.clone(),
+                |(l, c, _)| format!("{}:{l}:{c}", first.path),
+            );
             errors.push(at(
                 format!("the old address {alias} is given twice: here and at {first}"),
                 "an old address leads to one page: remove one of them".into(),
@@ -190,7 +193,7 @@ pub(super) fn plan(
             ));
             continue;
         }
-        given.insert(alias.to_owned(), place);
+        given.insert(alias, src);
         files.insert(file, alias.to_owned());
         plan.insert(alias.to_owned(), Job::Redirect(target));
     }
