@@ -309,14 +309,19 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<Summary, Error> {
     Ok(summary)
 }
 
-/// A page made from what the previous build saw of its file, whose file was then read
-/// (its body rendered again, a warning pointing into it) and found not to hold that
-/// text: what was made mixes two versions of the file. Said first; and nothing kept of
-/// the pages' files is trusted again (the next build reads them all), as the record
-/// itself may be what is wrong (a file system whose clock is behind this machine's).
+/// A page whose file was read again (its body rendered, a warning pointing into it) and
+/// found not to hold the text the page was made from: made from what the previous build
+/// saw of the file, or from the front matter this build read before it let the text go
+/// (`load`). What was made mixes two versions of the file. Said first; and, for a page
+/// made from the previous build's record, nothing kept of the pages' files is trusted
+/// again (the next build reads them all), as the record itself may be what is wrong (a
+/// file system whose clock is behind this machine's). A file this build read and found
+/// changed has another `stat` by now, which the next build sees.
 fn changed_while_built(fronts: &crate::load::Fronts, out: &Path) -> Option<Diagnostic> {
     let path = fronts.changed()?;
-    crate::cache::forget_fronts(out);
+    if fronts.reads().changed().is_some() {
+        crate::cache::forget_fronts(out);
+    }
     Some(
         Diagnostic::error(path, "the file changed while the site was being built")
             .hint("build again"),

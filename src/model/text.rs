@@ -8,7 +8,7 @@
 use std::fmt;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::Diagnostic;
@@ -30,6 +30,9 @@ struct Inner {
     /// where it says it was read (boxed: most texts are read with their files, and a
     /// large site has many).
     unread: Option<Box<(PathBuf, String, Arc<Reads>)>>,
+    /// Whether it has been read from its file (`Reads` counts each text once, however
+    /// often it is read detached).
+    read: AtomicBool,
 }
 
 /// What became of one build's unread texts: how many were read after all, and the first
@@ -53,8 +56,10 @@ impl Reads {
         self.changed.lock().ok().and_then(|c| c.clone())
     }
 
-    fn note(&self, shown: &str, same: bool) {
-        self.read.fetch_add(1, Ordering::Relaxed);
+    /// Notes a read of the text shown as `shown`, its `first`, and whether the file held
+    /// the text it was known by.
+    fn note(&self, shown: &str, same: bool, first: bool) {
+        self.read.fetch_add(usize::from(first), Ordering::Relaxed);
         if !same {
             if let Ok(mut changed) = self.changed.lock() {
                 changed.get_or_insert_with(|| shown.to_owned());
@@ -87,6 +92,7 @@ impl FileText {
             hash,
             stat: Some(stat),
             unread: Some(Box::new((path, shown, reads))),
+            read: AtomicBool::new(false),
         }))
     }
 
@@ -97,6 +103,7 @@ impl FileText {
             hash,
             stat,
             unread: None,
+            read: AtomicBool::new(false),
         }))
     }
 
@@ -141,7 +148,8 @@ impl FileText {
         let text = crate::fs::read_shared_text(path, shown).ok();
         let same = text.as_deref().is_some_and(|t| hash_of(t) == self.0.hash)
             && !crate::fs::faulty("unread-changed");
-        reads.note(shown, same);
+        let first = !self.0.read.swap(true, Ordering::Relaxed);
+        reads.note(shown, same, first);
         text.unwrap_or_else(|| Arc::from(""))
     }
 }
@@ -250,10 +258,11 @@ mod tests {
             (stat, read.hash64()),
             Arc::clone(&reads),
         );
-        for n in 1..=2 {
+        // Counted once, as the one text it is.
+        for _ in 0..2 {
             assert_eq!(&*text.detached(), &*read);
             assert!(text.is_unread());
-            assert_eq!((reads.read(), reads.changed()), (n, None));
+            assert_eq!((reads.read(), reads.changed()), (1, None));
         }
         assert!(Arc::ptr_eq(&read.detached(), &read.detached()));
         std::fs::write(&path, "---\ntitle: Ny\n---\n").unwrap();
