@@ -56,8 +56,8 @@ impl Reads {
         self.changed.lock().ok().and_then(|c| c.clone())
     }
 
-    /// Notes a read of the text shown as `shown`, its `first`, and whether the file held
-    /// the text it was known by.
+    /// Notes a read of the text shown as `shown` (counted when it is the text's `first`),
+    /// and whether the file held the text it was known by.
     fn note(&self, shown: &str, same: bool, first: bool) {
         self.read.fetch_add(usize::from(first), Ordering::Relaxed);
         if !same {
