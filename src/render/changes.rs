@@ -1,6 +1,7 @@
 //! What changed between two versions of a site: the records added, removed and changed,
 //! and for each changed record a word-level diff of every changed field and of its text.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::model::{Date, Page, Registry};
@@ -85,30 +86,37 @@ struct Snapshot<'r> {
 enum Text<'r> {
     Plain(String),
     Markdown(&'r str),
-    /// A page's body: its file is read only if it may have changed (`same_source`).
+    /// A page's body: its file is read only if it may have changed (`plain_unless_same`).
     Body(&'r Page),
 }
 
 impl Text<'_> {
-    fn plain(&self) -> std::borrow::Cow<'_, str> {
+    fn plain(&self) -> Cow<'_, str> {
         match self {
-            Text::Plain(s) => std::borrow::Cow::Borrowed(s),
-            Text::Markdown(m) => std::borrow::Cow::Owned(plain(m)),
-            Text::Body(p) => std::borrow::Cow::Owned(p.with_body(plain)),
+            Text::Plain(s) => Cow::Borrowed(s),
+            Text::Markdown(m) => Cow::Owned(plain(m)),
+            Text::Body(p) => Cow::Owned(p.with_body(plain)),
         }
     }
 
-    /// Whether the two are known to read the same without making either plain (false
-    /// says only that they must be made plain to tell).
-    fn same_source(&self, other: &Text) -> bool {
-        match (self, other) {
+    /// The two as readers see them, unless they are known to read the same without
+    /// making either plain. Two pages' bodies are compared as written first, each file
+    /// read once (a build lets pages' texts go: `Page::with_body`).
+    fn plain_unless_same<'a>(&'a self, other: &'a Text) -> Option<(Cow<'a, str>, Cow<'a, str>)> {
+        let same = match (self, other) {
             (Text::Plain(a), Text::Plain(b)) => a == b,
             (Text::Markdown(a), Text::Markdown(b)) => a == b,
             (Text::Body(a), Text::Body(b)) => {
-                a.body_hash() == b.body_hash() || a.with_body(|a| b.with_body(|b| a == b))
+                if a.body_hash() == b.body_hash() {
+                    return None;
+                }
+                return a.with_body(|a| {
+                    b.with_body(|b| (a != b).then(|| (Cow::Owned(plain(a)), Cow::Owned(plain(b)))))
+                });
             }
             _ => false,
-        }
+        };
+        (!same).then(|| (self.plain(), other.plain()))
     }
 }
 
@@ -423,10 +431,9 @@ fn diff_fields(
 ) -> Vec<FieldChange> {
     let mut out = Vec::new();
     for ((key, before, unit), (_, after, _)) in old.iter().zip(new) {
-        if before.same_source(after) {
+        let Some((before, after)) = before.plain_unless_same(after) else {
             continue;
-        }
-        let (before, after) = (before.plain(), after.plain());
+        };
         if before != after && units(&before, *unit) != units(&after, *unit) {
             out.push(FieldChange {
                 key: (*key).to_owned(),
