@@ -52,13 +52,9 @@ pub struct Page {
 }
 
 impl Page {
-    /// The Markdown body below the front matter.
-    pub fn body(&self) -> &str {
-        self.source.text.get(self.body_at..).unwrap_or("")
-    }
-
-    /// `f` of the body, read again from its file for the time `f` runs if the build let
-    /// the page's text go (`FileText::detached`): what a build does with a page's body.
+    /// `f` of the Markdown body below the front matter, read again from its file for the
+    /// time `f` runs if the build let the page's text go (`FileText::detached`). The only
+    /// way to the body: looked at through the text, a let-go text is read and held.
     pub fn with_body<R>(&self, f: impl FnOnce(&str) -> R) -> R {
         let text = self.source.text.detached();
         f(text.get(self.body_at..).unwrap_or(""))
