@@ -578,24 +578,18 @@ fn read_text_record(
     Ok(record)
 }
 
-/// In a build (`Fronts::knows_files`), a page's text is let go once its front matter is
-/// read: its body is rendered once, later, when the file is read again (`FileText::
-/// detached`), and nothing else of the build reads it. Held until then, every page's
-/// text would be in memory at once: some 48 MB at 10,000 pages, nearly half of what the
-/// build holds at most. Only a file that was not written just before (`fs::settled`):
-/// one written since it was read is found changed (`Fronts::changed`), and the build
-/// asks to be run again.
+/// In a build, a page's text is let go once its front matter is read: its body is
+/// rendered once, later, when the file is read again (`Page::with_body`), and nothing
+/// else of the build reads it. Held until then, every page's text would be in memory at
+/// once: some 48 MB at 10,000 pages, nearly half of what the build holds at most. Only a
+/// text that has a `stat`, which only a build takes, and only of a page's file that was
+/// not written just before (`read_text_record`): one written since it was read is found
+/// changed (`Fronts::changed`), and the build asks to be run again. A page read without
+/// some of its fields (`Record::Partly`) fails the build, and keeps its text for the
+/// messages.
 fn let_text_go(record: &mut Record, path: &Path, fronts: &Fronts) {
-    if !fronts.knows_files() {
+    let Record::Page(page) = record else {
         return;
-    }
-    let page = match record {
-        Record::Page(page) => page,
-        Record::Partly(inner, _) => match &mut **inner {
-            Record::Page(page) => page,
-            _ => return,
-        },
-        _ => return,
     };
     let source = &mut page.source;
     let Some(stat) = source.text.stat().cloned() else {
