@@ -103,20 +103,15 @@ impl Text<'_> {
     /// making either plain. Two pages' bodies are compared as written first, each file
     /// read once (a build lets pages' texts go: `Page::with_body`).
     fn plain_unless_same<'a>(&'a self, other: &'a Text) -> Option<(Cow<'a, str>, Cow<'a, str>)> {
-        let same = match (self, other) {
-            (Text::Plain(a), Text::Plain(b)) => a == b,
-            (Text::Markdown(a), Text::Markdown(b)) => a == b,
-            (Text::Body(a), Text::Body(b)) => {
-                if a.body_hash() == b.body_hash() {
-                    return None;
-                }
-                return a.with_body(|a| {
-                    b.with_body(|b| (a != b).then(|| (Cow::Owned(plain(a)), Cow::Owned(plain(b)))))
-                });
-            }
-            _ => false,
-        };
-        (!same).then(|| (self.plain(), other.plain()))
+        match (self, other) {
+            (Text::Body(a), Text::Body(b)) if a.body_hash() == b.body_hash() => None,
+            (Text::Body(a), Text::Body(b)) => a.with_body(|a| {
+                b.with_body(|b| (a != b).then(|| (Cow::Owned(plain(a)), Cow::Owned(plain(b)))))
+            }),
+            (Text::Plain(a), Text::Plain(b)) if a == b => None,
+            (Text::Markdown(a), Text::Markdown(b)) if a == b => None,
+            _ => Some((self.plain(), other.plain())),
+        }
     }
 }
 
