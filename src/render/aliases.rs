@@ -252,11 +252,11 @@ pub(super) fn render(
             .map(|(k, v)| (k.as_str(), ctx.href(v)))
             .collect(),
     };
-    let mut context = tera::Context::from_serialize(view)
+    let mut context = tera::Context::from_serialize(&view)
         .map_err(|e| Diagnostic::error("redirect.html", e.to_string()))?;
     if let serde_json::Value::Object(extra) = extra {
         for (key, value) in extra {
-            context.insert(key, value);
+            context.insert(key.clone(), value);
         }
     }
     out.clear();

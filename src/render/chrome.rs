@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::job::Job;
 use super::views::{Ctx, DateView};
@@ -117,7 +116,7 @@ pub struct PageChrome {
 }
 
 /// The breadcrumbs, date, sections and print link of the output `job`, whose view is `page`.
-pub fn page(p: &Prepared, ctx: &Ctx, job: &Job, lang: Lang, page: &Value) -> PageChrome {
+pub fn page(p: &Prepared, ctx: &Ctx, job: &Job, lang: Lang, page: &tera::Value) -> PageChrome {
     let reg = p.reg;
     let urls = &p.urls;
     let link = |title: String, path: &str| Link {
@@ -126,9 +125,9 @@ pub fn page(p: &Prepared, ctx: &Ctx, job: &Job, lang: Lang, page: &Value) -> Pag
     };
     let home = || link(ctx.t(lang, "crumbs_home"), &urls.home());
     let title = page
-        .get("title")
-        .or_else(|| page.get("name"))
-        .and_then(Value::as_str)
+        .get_from_path("title")
+        .or_else(|| page.get_from_path("name"))
+        .and_then(tera::Value::as_str)
         .map(str::to_owned);
     let mut c = PageChrome {
         current: title,
@@ -208,15 +207,15 @@ pub fn page(p: &Prepared, ctx: &Ctx, job: &Job, lang: Lang, page: &Value) -> Pag
         Job::Changes => {
             c.crumbs.push(home());
             c.toc = page
-                .get("groups")
-                .and_then(Value::as_array)
+                .get_from_path("groups")
+                .and_then(tera::Value::as_array)
                 .map(|groups| {
                     groups
                         .iter()
                         .filter_map(|g| {
                             Some(Link {
-                                title: g.get("title")?.as_str()?.to_owned(),
-                                href: format!("#h-{}", g.get("kind")?.as_str()?),
+                                title: g.get_from_path("title")?.as_str()?.to_owned(),
+                                href: format!("#h-{}", g.get_from_path("kind")?.as_str()?),
                             })
                         })
                         .collect()
@@ -251,17 +250,21 @@ fn edit_link(p: &Prepared, job: &Job) -> Option<String> {
 
 /// The sections of an initiative's page, in the order the template shows them: the
 /// facts, the body's own headings, then the lists it has.
-fn initiative_sections(p: &Prepared, ctx: &Ctx, id: &str, lang: Lang, page: &Value) -> Vec<Link> {
+fn initiative_sections(
+    p: &Prepared,
+    ctx: &Ctx,
+    id: &str,
+    lang: Lang,
+    page: &tera::Value,
+) -> Vec<Link> {
     let entry = |key: &str, anchor: &str| Link {
         title: ctx.t(lang, key),
         href: format!("#{anchor}"),
     };
+    // Present, and not empty where a list.
     let has = |key: &str| {
-        page.get(key).is_some_and(|v| match v {
-            Value::Array(a) => !a.is_empty(),
-            Value::Null => false,
-            _ => true,
-        })
+        page.get_from_path(key)
+            .is_some_and(|v| !v.is_none() && v.as_array().is_none_or(|a| !a.is_empty()))
     };
     let mut toc = vec![entry("facts", "fakta")];
     if let Some(body) = p.bodies.get(&format!("initiative:{id}")) {

@@ -604,21 +604,18 @@ impl Prepared<'_> {
         } = view;
         let mut page = page;
         // A list's chart is on its first page.
-        let chart = (number == 1).then(|| self.chart(&ctx, job, lang)).flatten();
-        if let (Some(c), Value::Object(map)) = (chart, &mut page) {
-            map.insert("chart".into(), c);
+        if let Some(c) = (number == 1).then(|| self.chart(&ctx, job, lang)).flatten() {
+            if let Some(mut map) = page.clone().into_map() {
+                map.insert("chart".into(), c);
+                page = tera::Value::from(map);
+            }
         }
         let page_chrome = chrome::page(self, &ctx, job, lang, &page);
         let failed = |e: &dyn std::fmt::Display| Diagnostic::error(path, e.to_string());
-        let mut own =
-            serde_json::to_value(self.common(&ctx, path, lang, &page)).map_err(|e| failed(&e))?;
-        // The view is a value already: moved in, not written out again.
-        if let Value::Object(map) = &mut own {
-            map.insert("page".into(), page);
-            let chrome = serde_json::to_value(&page_chrome).map_err(|e| failed(&e))?;
-            map.insert("chrome".into(), chrome);
-        }
-        let own = tera::Context::from_value(own).map_err(|e| failed(&e))?;
+        let mut own = tera::Context::from_serialize(&self.common(&ctx, path, lang, &page))
+            .map_err(|e| failed(&e))?;
+        own.insert_value("page", page);
+        own.insert_value("chrome", value(&page_chrome).map_err(|e| failed(&e))?);
         // Every page sets the same keys, so the shared context only ever holds this page's.
         let key = (std::ptr::from_ref(self) as usize, lang);
         let context = match contexts.0.entry(key) {
@@ -669,7 +666,8 @@ impl Prepared<'_> {
                 .map(|(k, v)| (k.as_str(), ctx.href(v)))
                 .collect(),
         };
-        let mut context = tera::Context::from_serialize(shared).unwrap_or_default();
+        let failed = |e: &dyn std::fmt::Display| Diagnostic::error("", e.to_string());
+        let mut context = tera::Context::from_serialize(&shared).map_err(|e| failed(&e))?;
         // The header and footer are in the site's language, whatever the page's.
         let site_lang = self.reg.config.lang;
         context.insert(
@@ -684,7 +682,7 @@ impl Prepared<'_> {
         context.insert("public", &chrome::site(self, ctx));
         if let Value::Object(extra) = extra {
             for (key, value) in extra {
-                context.insert(key, value);
+                context.insert(key.clone(), value);
             }
         }
         // What a page sets for itself (`common`), as every page in `lang` has it.
@@ -694,10 +692,15 @@ impl Prepared<'_> {
         for (name, key) in self.theme.cached() {
             let html = self.theme.tera.render(name, &context).map_err(|e| {
                 // What the part was given, for the error to say (only when it fails).
-                let gets = match context.clone().into_json() {
-                    Value::Object(map) => map.keys().cloned().collect(),
+                let mut gets: Vec<String> = match serde_json::to_value(&shared) {
+                    Ok(Value::Object(map)) => map.keys().cloned().collect(),
                     _ => Vec::new(),
                 };
+                gets.extend(["st", "public", "lang", "site"].map(String::from));
+                if let Value::Object(extra) = extra {
+                    gets.extend(extra.keys().cloned());
+                }
+                gets.sort();
                 self.theme.part_error(name, &e, &gets)
             })?;
             cached.insert(key, html);
@@ -708,11 +711,17 @@ impl Prepared<'_> {
 
     /// What changes from page to page: the site's menu (which entry is current), the
     /// page's address, description and version links, and the page's own view.
-    fn common<'p>(&'p self, ctx: &Ctx, path: &'p str, lang: Lang, page: &Value) -> Common<'p> {
+    fn common<'p>(
+        &'p self,
+        ctx: &Ctx,
+        path: &'p str,
+        lang: Lang,
+        page: &tera::Value,
+    ) -> Common<'p> {
         let cfg = &self.reg.config;
         let description = page
-            .get("summary")
-            .and_then(Value::as_str)
+            .get_from_path("summary")
+            .and_then(tera::Value::as_str)
             .or(cfg.description.as_deref())
             .unwrap_or("")
             .to_owned();
@@ -823,9 +832,9 @@ impl Prepared<'_> {
 
     /// The chart of the periods a page shows, if any: every initiative on the home page and
     /// the timeline, one initiative on its page and filter page, an actor's on its pages.
-    fn chart(&self, ctx: &Ctx, job: &Job, lang: Lang) -> Option<Value> {
+    fn chart(&self, ctx: &Ctx, job: &Job, lang: Lang) -> Option<tera::Value> {
         // A view is plain data: it always serializes.
-        let value = |c: chart::ChartView| serde_json::to_value(c).ok();
+        let value = |c: chart::ChartView| value(&c).ok();
         let reg = self.reg;
         let over_time = |name: &str| format!("{name} {}", ctx.t(lang, "chart.over_time"));
         match job {
@@ -879,4 +888,9 @@ impl Prepared<'_> {
             _ => None,
         }
     }
+}
+
+/// `v` as a value for the templates.
+fn value<T: Serialize + ?Sized>(v: &T) -> tera::TeraResult<tera::Value> {
+    tera::Value::try_from_serializable(v)
 }

@@ -145,18 +145,26 @@ impl Theme {
             }
         }
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates).map_err(|e| {
-            let file = failing_template(&e).and_then(|t| files.get(&format!("templates/{t}")));
-            let display = file.map_or_else(|| "themes".into(), |(d, _)| d.clone());
-            let text = file.map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned());
-            Error::one(template_diagnostic(
-                &display,
-                text.as_deref(),
+            let texts: BTreeMap<String, (String, String)> = files
+                .iter()
+                .filter_map(|(rel, (display, bytes))| {
+                    let name = rel.strip_prefix("templates/")?;
+                    let text = String::from_utf8_lossy(bytes).into_owned();
+                    Some((name.to_owned(), (display.clone(), text)))
+                })
+                .collect();
+            let mut d = template_diagnostic(
+                |t| texts.get(t).map(|(d, x)| (d.as_str(), x.as_str())),
                 &e,
                 "the page",
-            ))
+            );
+            if d.path.is_empty() {
+                d.path = "themes".into();
+            }
+            Error::one(d)
         })?;
         // The built-in nb strings are the fallback for every key a theme leaves out.
         let fallback = strings.get(&Lang::Nb).cloned().unwrap_or_default();
@@ -195,21 +203,23 @@ impl Theme {
         e: &tera::Error,
         part: Option<&[String]>,
     ) -> Diagnostic {
-        let display = |t: &str| {
-            self.template_paths
-                .get(t)
-                .cloned()
-                .unwrap_or_else(|| t.to_owned())
-        };
         let subject = match part {
             Some(_) => "a part rendered once for each language",
             None => "the page",
         };
-        let mut d = template_diagnostic(&display(template), None, e, subject);
-        let Some(name) = d.message.split('`').nth(1).map(str::to_owned) else {
-            return d;
+        let found = |t: &str| {
+            let display = self.template_paths.get(t)?;
+            Some((display.as_str(), self.template_texts.get(t)?.as_str()))
         };
-        if let Some(gets) = part {
+        let mut d = template_diagnostic(found, e, subject);
+        if d.path.is_empty() {
+            d.path = self
+                .template_paths
+                .get(template)
+                .cloned()
+                .unwrap_or_else(|| template.to_owned());
+        }
+        if let (Some(gets), true) = (part, d.message.starts_with("the template uses")) {
             let mut gets: Vec<String> = gets.iter().map(|g| format!("`{g}`")).collect();
             let last = gets.pop().unwrap_or_default();
             let gets = match gets.is_empty() {
@@ -219,19 +229,6 @@ impl Theme {
             d = d.hint(format!(
                 "{template} is rendered once for each language, not for each page: it gets {gets}; not `page`, `path` or `chrome` (docs/themes.md, Parts rendered once): move what differs from page to page into base.html"
             ));
-        }
-        let others = self.template_texts.keys().filter(|t| *t != template);
-        for t in std::iter::once(template).chain(others.map(String::as_str)) {
-            let Some(text) = self.template_texts.get(t) else {
-                continue;
-            };
-            if let Some(at) = text.find(&name) {
-                let line = text[..at].matches('\n').count() + 1;
-                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-                let column = text[line_start..at].chars().count() + 1;
-                d.path = display(t);
-                return d.at(text, line, column, name.chars().count());
-            }
         }
         d
     }
@@ -265,28 +262,26 @@ fn read_overrides(
     Ok(())
 }
 
-/// Escapes text for HTML. Unlike Tera's default it leaves `/` alone, so addresses
-/// stay readable and pages smaller.
-pub fn escape_html(input: &str) -> String {
+/// Escapes text for HTML into `out`. Unlike Tera's default it leaves `/` alone, so
+/// addresses stay readable and pages smaller.
+pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // Copy runs of plain bytes whole: most text has nothing to escape.
     let bytes = input.as_bytes();
-    let mut out = String::with_capacity(input.len() + 16);
     let mut start = 0;
     for (i, b) in bytes.iter().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
             _ => continue,
         };
-        out.push_str(&input[start..i]);
-        out.push_str(entity);
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
         start = i + 1;
     }
-    out.push_str(&input[start..]);
-    out
+    out.write_all(&bytes[start..])
 }
 
 /// `style.css` to `style.1a2b3c4d5e.css`: the name changes when the content does, so
@@ -299,85 +294,150 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// The template named in a Tera error ("Failed to parse 'base.html'").
-fn failing_template(e: &tera::Error) -> Option<String> {
-    let msg = e.to_string();
-    let start = msg.find('\'')? + 1;
-    let end = start + msg[start..].find('\'')?;
-    Some(msg[start..end].to_owned())
+/// Where in which template Tera found a problem, and what it said.
+struct Pointed<'e> {
+    message: &'e str,
+    template: &'e str,
+    /// 1-based.
+    line: usize,
+    /// 0-based, in characters.
+    column: usize,
+    /// How many characters Tera marks, at least one.
+    width: usize,
+    syntax: bool,
 }
 
-/// Turns a Tera error (and its causes) into a diagnostic, with the line when Tera gives
-/// one (syntax errors) and the template's text to show it.
-/// `subject` is what a missing variable is missing from ("the page").
-pub fn template_diagnostic(
-    display: &str,
-    text: Option<&str>,
+/// Where a Tera error points: its report, or for a name the templates use that Tera
+/// does not know (a filter, a component), the first report of its message ("error: …",
+/// " --> page.html:1:61", the line, and "^^^^^^" under what it names).
+fn pointed(e: &tera::Error) -> Option<Pointed<'_>> {
+    let (report, syntax) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) => (r, true),
+        tera::ErrorKind::RenderingError(r) => (r, false),
+        tera::ErrorKind::Msg(text) => {
+            let mut lines = text.lines();
+            let message = lines.next()?.strip_prefix("error: ")?;
+            let (template, line, column) = {
+                let (rest, column) = lines
+                    .next()?
+                    .trim()
+                    .strip_prefix("--> ")?
+                    .rsplit_once(':')?;
+                let (template, line) = rest.rsplit_once(':')?;
+                (template, line.parse().ok()?, column.parse::<usize>().ok()?)
+            };
+            let width = lines.nth(2).map_or(1, |l| l.matches('^').count());
+            return Some(Pointed {
+                message,
+                template,
+                line,
+                column: column.saturating_sub(1),
+                width: width.max(1),
+                syntax: false,
+            });
+        }
+        _ => return None,
+    };
+    let span = report.span();
+    Some(Pointed {
+        message: report.message(),
+        template: report.filename(),
+        line: span.start_line,
+        column: span.start_col,
+        width: match span.start_line == span.end_line {
+            true => span.end_col.saturating_sub(span.start_col).max(1),
+            false => 1,
+        },
+        syntax,
+    })
+}
+
+/// Turns a Tera error into a diagnostic at the line and column Tera points at, in the
+/// template `found` gives (its path to show and its text) by name. `subject` is what a
+/// missing variable is missing from ("the page"). The path is empty when Tera names no
+/// template the theme has.
+pub fn template_diagnostic<'t>(
+    found: impl Fn(&str) -> Option<(&'t str, &'t str)>,
     e: &tera::Error,
     subject: &str,
 ) -> Diagnostic {
-    let mut chain = vec![e.to_string()];
-    let mut cause = std::error::Error::source(e);
-    while let Some(c) = cause {
-        chain.push(c.to_string());
-        cause = c.source();
-    }
-    let full = chain.join("\n");
-    if let Some(pos) = full.find("--> ") {
-        // A syntax error: " --> line:col", the line, and "= expected …".
-        let rest = &full[pos + 4..];
-        let mut nums = rest
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty());
-        let line = nums
-            .next()
-            .and_then(|n| n.parse::<usize>().ok())
-            .unwrap_or(1);
-        let col = nums
-            .next()
-            .and_then(|n| n.parse::<usize>().ok())
-            .unwrap_or(1);
-        let mut d = Diagnostic::error(display.to_owned(), "template syntax error");
-        d = match text {
-            Some(t) => d.at(t, line, col, 1),
-            None => {
-                d.location = Some(crate::error::Location { line, column: col });
-                d
+    let Some(p) = pointed(e) else {
+        let d = Diagnostic::error(String::new(), format!("template error: {e}"));
+        return match e.to_string().contains("is defined in both") {
+            // Components share one name space, whichever template defines them.
+            true => {
+                d.hint("rename one of the two: a component's name is the same in every template")
             }
+            false => d.hint(NAMES_HINT),
         };
-        let expected = full
-            .lines()
-            .find(|l| l.trim_start().starts_with('='))
-            .map(|l| l.trim_start().trim_start_matches('=').trim());
-        // Tera lists what it expected; the usual cause is an unclosed `{{` or `{%`.
-        return match expected {
-            Some(x) if x.contains("variable end") => d.hint(format!(
-                "close the `{{{{` with `}}}}` on the same line (Tera {x})"
-            )),
-            Some(x) if x.contains("tag end") => d.hint(format!(
-                "close the `{{%` with `%}}` on the same line (Tera {x})"
-            )),
-            Some(x) => d.hint(format!("Tera {x}")),
-            None => d,
-        };
-    }
-    let detail = if chain.len() > 1 {
-        chain[1..].join(": ")
-    } else {
-        chain[0].clone()
     };
-    // "Variable `page.tittel` not found in context while rendering 'page.html'"
-    if let Some(rest) = detail.strip_prefix("Variable `") {
-        if let Some((name, _)) = rest.split_once("` not found in context") {
-            return Diagnostic::error(
-                display.to_owned(),
-                format!("the template uses `{name}`, which {subject} does not have"),
-            )
-            .hint("check the spelling against the variables each template gets (docs/themes.md), or write `{{ x | default(value=\"\") }}` for one that may be missing");
-        }
+    let (display, text) = found(p.template).unwrap_or(("", ""));
+    let line_text = text.lines().nth(p.line.saturating_sub(1)).unwrap_or("");
+    // What Tera points at, and the whole dotted name it is part of: Tera points at the
+    // part it could not find (`page` or `tittel`), the writer of the template looks
+    // for `page.tittel`.
+    let in_name = |c: &char| c.is_alphanumeric() || *c == '_' || *c == '.';
+    let chars: Vec<char> = line_text.chars().collect();
+    let from = p.column.min(chars.len());
+    let to = (from + p.width).min(chars.len());
+    let start = from
+        - chars[..from]
+            .iter()
+            .rev()
+            .take_while(|c| in_name(c))
+            .count();
+    let end = to + chars[to..].iter().take_while(|c| in_name(c)).count();
+    let name: String = chars[start..end].iter().collect();
+    let at = |d: Diagnostic, column: usize, width: usize| match text.is_empty() {
+        true => d,
+        false => d.at(text, p.line, column + 1, width.max(1)),
+    };
+    if p.syntax {
+        let d = Diagnostic::error(display.to_owned(), "template syntax error");
+        return at(d, p.column, 1).hint(syntax_hint(p.message, &chars[from..]));
     }
-    Diagnostic::error(display.to_owned(), format!("template error: {detail}"))
-        .hint("check the names used in the template against the variables the page gets (see docs/themes.md)")
+    let undefined = p.message.starts_with("Field `") || p.message.starts_with("Variable `");
+    let name = name.trim_matches('.');
+    if undefined && !name.is_empty() {
+        let d = Diagnostic::error(
+            display.to_owned(),
+            format!("the template uses `{name}`, which {subject} does not have"),
+        );
+        return at(d, start, name.chars().count()).hint(
+            "check the spelling against the variables each template gets (docs/themes.md), or write `{{ x | default(value=\"\") }}` for one that may be missing",
+        );
+    }
+    // Tera's message says what went wrong, then lists what it knows: the first sentence.
+    let first = p.message.split(". ").next().unwrap_or(p.message);
+    let first = first.trim_end_matches('.');
+    at(
+        Diagnostic::error(display.to_owned(), format!("template error: {first}")),
+        p.column,
+        p.width,
+    )
+    .hint(NAMES_HINT)
+}
+
+const NAMES_HINT: &str = "check the names in the template against the variables, filters and components docs/themes.md lists";
+
+/// What to do about a syntax error Tera describes as `message`, found at `here` (the
+/// rest of the line): the usual causes are an unclosed `{{` or `{%`, and the macros of
+/// the Tera before version 2.
+fn syntax_hint(message: &str, here: &[char]) -> String {
+    let here: String = here.iter().take(12).collect();
+    if ["macro", "endmacro", "import"]
+        .iter()
+        .any(|t| here.starts_with(t))
+        || here.starts_with("::")
+    {
+        "a theme's templates are written for Tera 2, which has components where Tera 1 had macros: define one with `{% component name(arg) %}…{% endcomponent name %}` and call it with `{{ <name arg={value} /> }}`, with no `import` (docs/themes.md)".to_owned()
+    } else if message.contains("}}") {
+        format!("close the `{{{{` with `}}}}` on the same line (Tera: {message})")
+    } else if message.contains("%}") {
+        format!("close the `{{%` with `%}}` on the same line (Tera: {message})")
+    } else {
+        format!("Tera: {message}")
+    }
 }
 
 #[cfg(test)]
@@ -406,11 +466,13 @@ mod tests {
 
     #[test]
     fn escapes_only_what_html_needs() {
-        assert_eq!(
-            escape_html("a/b <i>&\"'ø"),
-            "a/b &lt;i&gt;&amp;&quot;&#39;ø"
-        );
-        assert_eq!(escape_html(""), "");
+        let escaped = |s: &str| {
+            let mut out = Vec::new();
+            escape_html(s, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(escaped("a/b <i>&\"'ø"), "a/b &lt;i&gt;&amp;&quot;&#39;ø");
+        assert_eq!(escaped(""), "");
     }
 
     #[test]

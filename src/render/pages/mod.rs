@@ -19,7 +19,7 @@ use crate::model::Lang;
 pub struct View {
     pub template: &'static str,
     pub lang: Lang,
-    pub page: serde_json::Value,
+    pub page: tera::Value,
 }
 
 impl View {
@@ -27,8 +27,9 @@ impl View {
         View {
             template,
             lang,
-            // A view is plain data (strings, numbers, lists): it always serializes.
-            page: serde_json::to_value(page).unwrap_or_default(),
+            // A view is plain data (strings, numbers, lists): it always serializes. It is
+            // made a template's value at once, not through another kind of value first.
+            page: tera::Value::try_from_serializable(&page).unwrap_or_else(|_| tera::Value::none()),
         }
     }
 }
