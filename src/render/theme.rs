@@ -362,14 +362,7 @@ pub fn template_diagnostic<'t>(
     subject: &str,
 ) -> Diagnostic {
     let Some(p) = pointed(e) else {
-        let d = Diagnostic::error(String::new(), format!("template error: {e}"));
-        return match e.to_string().contains("is defined in both") {
-            // Components share one name space, whichever template defines them.
-            true => {
-                d.hint("rename one of the two: a component's name is the same in every template")
-            }
-            false => d.hint(NAMES_HINT),
-        };
+        return unpointed(found, e);
     };
     let (display, text) = found(p.template).unwrap_or(("", ""));
     let line_text = text.lines().nth(p.line.saturating_sub(1)).unwrap_or("");
@@ -387,53 +380,147 @@ pub fn template_diagnostic<'t>(
             .take_while(|c| in_name(c))
             .count();
     let end = to + chars[to..].iter().take_while(|c| in_name(c)).count();
-    let name: String = chars[start..end].iter().collect();
+    let text_of = |a: usize, b: usize| -> String {
+        let s: String = chars[a..b].iter().collect();
+        s.trim_matches('.').to_owned()
+    };
+    let (name, parent, failing) = (
+        text_of(start, end),
+        text_of(start, from),
+        text_of(start, to),
+    );
     let at = |d: Diagnostic, column: usize, width: usize| match text.is_empty() {
         true => d,
         false => d.at(text, p.line, column + 1, width.max(1)),
     };
     if p.syntax {
         let d = Diagnostic::error(display.to_owned(), "template syntax error");
-        return at(d, p.column, 1).hint(syntax_hint(p.message, &chars[from..]));
+        return at(d, p.column, 1).hint(syntax_hint(p.message, &chars[..from], &chars[from..]));
     }
     let undefined = p.message.starts_with("Field `") || p.message.starts_with("Variable `");
-    let name = name.trim_matches('.');
-    if undefined && !name.is_empty() {
-        let d = Diagnostic::error(
-            display.to_owned(),
-            format!("the template uses `{name}`, which {subject} does not have"),
-        );
-        return at(d, start, name.chars().count()).hint(
-            "check the spelling against the variables each template gets (docs/themes.md), or write `{{ x | default(value=\"\") }}` for one that may be missing",
-        );
+    let d = if undefined && !name.is_empty() {
+        // A field of something that is there but empty on this page (`page.source` of
+        // a page with no source), or a name that is not there at all.
+        let empty_parent = p.message.starts_with("Field `")
+            && !p.message.contains("Available fields")
+            && !parent.is_empty();
+        let (message, hint) = if empty_parent {
+            (
+                format!("the template uses `{name}`, but `{parent}` has no value on this page"),
+                format!("test it first, so that pages without it leave the part out: `{{% if {parent} %}}…{{% endif %}}`"),
+            )
+        } else if failing != name {
+            (
+                format!("the template uses `{name}`, which {subject} does not have"),
+                format!("check the spelling against the variables each template gets (docs/themes.md); where only some pages have `{failing}`, test it before reading what is inside it: `{{% if {failing} %}}…{{% endif %}}`"),
+            )
+        } else {
+            (
+                format!("the template uses `{name}`, which {subject} does not have"),
+                "check the spelling against the variables each template gets (docs/themes.md), or write `{{ x | default(value=\"\") }}` for one that may be missing".to_owned(),
+            )
+        };
+        at(
+            Diagnostic::error(display.to_owned(), message),
+            start,
+            name.chars().count(),
+        )
+        .hint(hint)
+    } else {
+        // Tera's message says what went wrong, then lists what it knows: the first sentence.
+        let first = p.message.split(". ").next().unwrap_or(p.message);
+        let first = first.trim_end_matches('.');
+        let d = Diagnostic::error(display.to_owned(), format!("template error: {first}"));
+        at(d, p.column, p.width).hint(NAMES_HINT)
+    };
+    match called_from(e) {
+        // Inside a component another template calls: the call is what its writer can
+        // change, and what the component was given is the usual cause.
+        Some((template, line, column)) if template != p.template => {
+            let (call_display, call_text) = found(&template).unwrap_or(("", ""));
+            let mut message =
+                d.message
+                    .replacen("the template uses", "the component called here uses", 1);
+            message.push_str(&format!(
+                "; the component is at line {} of {display}",
+                p.line
+            ));
+            let call = Diagnostic::error(call_display.to_owned(), message).hint(
+                "a component sees only its arguments: check that this call gives it each one, with a value the page has (docs/themes.md, Components)",
+            );
+            match call_text.is_empty() {
+                true => call,
+                false => call.at(call_text, line, column, 1),
+            }
+        }
+        _ => d,
     }
-    // Tera's message says what went wrong, then lists what it knows: the first sentence.
-    let first = p.message.split(". ").next().unwrap_or(p.message);
-    let first = first.trim_end_matches('.');
-    at(
-        Diagnostic::error(display.to_owned(), format!("template error: {first}")),
-        p.column,
-        p.width,
-    )
-    .hint(NAMES_HINT)
+}
+
+/// The outermost place a component was called from, when Tera's error happened inside
+/// one: its template, line and column (1-based), from the report's last "called from"
+/// note.
+fn called_from(e: &tera::Error) -> Option<(String, usize, usize)> {
+    let report = e.to_string();
+    let rest = &report[report.rfind("note: called from ")? + "note: called from ".len()..];
+    let place = rest.lines().next()?.trim();
+    let (rest, column) = place.rsplit_once(':')?;
+    let (template, line) = rest.rsplit_once(':')?;
+    Some((
+        template.to_owned(),
+        line.parse().ok()?,
+        column.parse().ok()?,
+    ))
+}
+
+/// A Tera error that points at no line: a template that extends one the theme does not
+/// have, a component defined twice, and the like.
+fn unpointed<'t>(
+    found: impl Fn(&str) -> Option<(&'t str, &'t str)>,
+    e: &tera::Error,
+) -> Diagnostic {
+    match e.kind() {
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let display = found(current).map_or(current.as_str(), |(d, _)| d);
+            Diagnostic::error(
+                display.to_owned(),
+                format!("the template extends `{parent}`, which the theme does not have"),
+            )
+            .hint("extend one of the theme's templates, such as `base.html`, or add the template to the theme's templates/ folder")
+        }
+        _ => {
+            let d = Diagnostic::error(String::new(), format!("template error: {e}"));
+            match e.to_string().contains("is defined in both") {
+                // Components share one name space, whichever template defines them.
+                true => d.hint(
+                    "rename one of the two: a component's name is the same in every template",
+                ),
+                false => d.hint(NAMES_HINT),
+            }
+        }
+    }
 }
 
 const NAMES_HINT: &str = "check the names in the template against the variables, filters and components docs/themes.md lists";
 
-/// What to do about a syntax error Tera describes as `message`, found at `here` (the
-/// rest of the line): the usual causes are an unclosed `{{` or `{%`, and the macros of
-/// the Tera before version 2.
-fn syntax_hint(message: &str, here: &[char]) -> String {
-    let here: String = here.iter().take(12).collect();
+/// What to do about a syntax error Tera describes as `message`, found between `before`
+/// and `here` (the rest of the line): the usual causes are an unclosed `{{` or `{%`, and
+/// what Tera 1 wrote otherwise (macros, arguments without names).
+fn syntax_hint(message: &str, before: &[char], here: &[char]) -> String {
+    let here: String = here.iter().collect();
+    let after_paren = before.iter().rev().find(|c| !c.is_whitespace()) == Some(&'(');
+    let first: String = here.chars().take(12).collect();
     if ["macro", "endmacro", "import"]
         .iter()
-        .any(|t| here.starts_with(t))
-        || here.starts_with("::")
+        .any(|t| first.starts_with(t))
+        || first.starts_with("::")
     {
         "a theme's templates are written for Tera 2, which has components where Tera 1 had macros: define one with `{% component name(arg) %}…{% endcomponent name %}` and call it with `{{ <name arg={value} /> }}`, with no `import` (docs/themes.md)".to_owned()
-    } else if message.contains("}}") {
+    } else if after_paren && message.contains("expected identifier") {
+        "name the argument: in Tera 2 every argument of a test, filter or function has its name (`is containing(pat=\" \")`, `join(sep=\", \")`; docs/themes.md)".to_owned()
+    } else if message.contains("}}") && !here.contains("}}") {
         format!("close the `{{{{` with `}}}}` on the same line (Tera: {message})")
-    } else if message.contains("%}") {
+    } else if message.contains("%}") && !here.contains("%}") {
         format!("close the `{{%` with `%}}` on the same line (Tera: {message})")
     } else {
         format!("Tera: {message}")

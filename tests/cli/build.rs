@@ -323,6 +323,38 @@ fn a_site_theme_overrides_the_built_in_one_file_by_file() {
     );
 }
 
+/// A theme may loop over a map (`{% for k, v in assets %}`): its entries come in the
+/// same order on every build (a table's keys sorted, a view's fields as declared), so
+/// the same site gives the same pages.
+#[test]
+fn a_theme_s_loop_over_a_map_is_in_the_same_order_on_every_build() {
+    let site = copy_site("basic");
+    let dir = site.path().join("themes/default/templates");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("404.html"),
+        "{% extends \"base.html\" %}{% block content %}<ul class=\"kart\">{% for k, v in assets %}<li>{{ k }}</li>{% endfor %}</ul><ol>{% for k, v in chrome %}<li>{{ k }}</li>{% endfor %}</ol>{% endblock content %}",
+    )
+    .unwrap();
+    let lists = |n: usize| {
+        let out = site.path().join(format!("output-{n}"));
+        let o = build(site.path(), &out);
+        assert!(o.status.success(), "{:?}", text(&o));
+        let page = read(&out, "404.html");
+        let start = page.find("<ul class=\"kart\">").expect("the list");
+        let end = page.find("</ol>").expect("the list");
+        page[start..end].to_owned()
+    };
+    let first = lists(1);
+    assert!(
+        first.starts_with("<ul class=\"kart\"><li>favicon.svg</li><li>print.js</li><li>search.js</li><li>style.css</li></ul>"),
+        "{first}"
+    );
+    for n in 2..5 {
+        assert_eq!(lists(n), first, "build {n}");
+    }
+}
+
 /// A template in `templates/cached/` is rendered once for each language and shown on
 /// every page under `cached.<name>`: a theme overrides the built-in footer and adds a
 /// part of its own, in each page's written standard; a template in a subfolder is only
