@@ -17,6 +17,9 @@ macro_rules! embed {
     };
 }
 
+/// How errors name a file of the built-in theme: `(built-in theme) templates/page.html`.
+const BUILT_IN: &str = "(built-in theme)";
+
 /// Every file of the default theme, relative to `themes/default/`.
 pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "i18n/nb.yaml",
@@ -83,7 +86,7 @@ impl Theme {
             .map(|(rel, bytes)| {
                 (
                     rel.to_string(),
-                    (format!("(built-in theme) {rel}"), bytes.to_vec()),
+                    (format!("{BUILT_IN} {rel}"), bytes.to_vec()),
                 )
             })
             .collect();
@@ -434,9 +437,12 @@ pub fn template_diagnostic<'t>(
         at(d, p.column, p.width).hint(NAMES_HINT)
     };
     match called_from(e) {
-        // Inside a component another template calls: the call is what its writer can
-        // change, and what the component was given is the usual cause.
-        Some((template, line, column)) if template != p.template => {
+        // Inside a built-in component that another template calls: the call is what the
+        // theme's writer changed, and what the component was given is the usual cause.
+        // A component of the theme's own is shown where it is.
+        Some((template, line, column))
+            if template != p.template && display.starts_with(BUILT_IN) =>
+        {
             let (call_display, call_text) = found(&template).unwrap_or(("", ""));
             let mut message =
                 d.message
