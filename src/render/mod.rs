@@ -380,13 +380,22 @@ pub fn search_from(sites: &[Prepared], mut before: BTreeMap<String, search::Stat
     }
 }
 
-/// What every page of a site in one language shares (docs/themes.md: "every page").
+/// What every page of a site in one language shares (docs/themes.md: "every page"), and
+/// all that a part rendered once gets (`templates/cached/`), with the caller's extra
+/// values.
 #[derive(Serialize)]
 struct Shared<'a> {
     urls: SiteUrls,
     statement_href: Option<String>,
-    t: BTreeMap<String, String>,
+    t: &'a BTreeMap<String, String>,
+    /// The strings in the site's language: the header and footer are the site's,
+    /// whatever the page's language.
+    st: &'a BTreeMap<String, String>,
     assets: BTreeMap<&'a str, String>,
+    public: chrome::SiteChrome,
+    /// What a page sets for itself (`common`), as every page in this language has it.
+    lang: &'static str,
+    site: SiteHeader<'a>,
 }
 
 /// The addresses of the site's own pages, for the header and footer.
@@ -600,12 +609,13 @@ impl Prepared<'_> {
         let View {
             template,
             lang,
-            page,
+            mut page,
         } = view;
-        let mut page = page;
         // A list's chart is on its first page.
         if let Some(c) = (number == 1).then(|| self.chart(&ctx, job, lang)).flatten() {
-            if let Some(mut map) = page.clone().into_map() {
+            // Every view is a map: taken out of `page`, not copied, to add the chart.
+            if page.is_map() {
+                let mut map = page.into_map().unwrap_or_default();
                 map.insert("chart".into(), c);
                 page = tera::Value::from(map);
             }
@@ -638,6 +648,8 @@ impl Prepared<'_> {
         lang: Lang,
         extra: &Value,
     ) -> Result<tera::Context, Diagnostic> {
+        let empty = BTreeMap::new();
+        let strings = |lang| self.theme.strings.get(&lang).unwrap_or(&empty);
         let shared = Shared {
             urls: SiteUrls {
                 home: ctx.href(&self.urls.home()),
@@ -658,48 +670,38 @@ impl Prepared<'_> {
                     .map(|_| ctx.href(&self.urls.changes())),
             },
             statement_href: self.statement().map(|s| ctx.href(&s)),
-            t: self.theme.strings.get(&lang).cloned().unwrap_or_default(),
+            t: strings(lang),
+            st: strings(self.reg.config.lang),
             assets: self
                 .theme
                 .assets
                 .iter()
                 .map(|(k, v)| (k.as_str(), ctx.href(v)))
                 .collect(),
+            public: chrome::site(self, ctx),
+            lang: lang.code(),
+            site: self.site_header(ctx, None, lang),
         };
-        let failed = |e: &dyn std::fmt::Display| Diagnostic::error("", e.to_string());
-        let mut context = tera::Context::from_serialize(&shared).map_err(|e| failed(&e))?;
-        // The header and footer are in the site's language, whatever the page's.
-        let site_lang = self.reg.config.lang;
-        context.insert(
-            "st",
-            &self
-                .theme
-                .strings
-                .get(&site_lang)
-                .cloned()
-                .unwrap_or_default(),
-        );
-        context.insert("public", &chrome::site(self, ctx));
+        let shared = value(&shared).map_err(|e| Diagnostic::error("", e.to_string()))?;
+        let mut context = tera::Context::new();
+        if let Some(map) = shared.as_map() {
+            for (key, value) in map {
+                context.insert_value(key.to_string(), value.clone());
+            }
+        }
         if let Value::Object(extra) = extra {
             for (key, value) in extra {
                 context.insert(key.clone(), value);
             }
         }
-        // What a page sets for itself (`common`), as every page in `lang` has it.
-        context.insert("lang", lang.code());
-        context.insert("site", &self.site_header(ctx, None, lang));
         let mut cached = BTreeMap::new();
         for (name, key) in self.theme.cached() {
             let html = self.theme.tera.render(name, &context).map_err(|e| {
                 // What the part was given, for the error to say (only when it fails).
-                let mut gets: Vec<String> = match serde_json::to_value(&shared) {
-                    Ok(Value::Object(map)) => map.keys().cloned().collect(),
-                    _ => Vec::new(),
-                };
-                gets.extend(["st", "public", "lang", "site"].map(String::from));
-                if let Value::Object(extra) = extra {
-                    gets.extend(extra.keys().cloned());
-                }
+                let shared = shared.as_map().into_iter().flat_map(|m| m.keys());
+                let extra = extra.as_object().into_iter().flat_map(|m| m.keys());
+                let mut gets: Vec<String> = shared.map(|k| k.to_string()).collect();
+                gets.extend(extra.cloned());
                 gets.sort();
                 self.theme.part_error(name, &e, &gets)
             })?;

@@ -3,7 +3,7 @@
 //! with ids that no other part of the page uses.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -97,12 +97,24 @@ pub fn expand<'a>(
     Ok(Cow::Owned(html))
 }
 
+/// What `embed.html` gets: the embed, the strings in the page's language, and the date
+/// the site describes.
+#[derive(Serialize)]
+struct EmbedContext<'a> {
+    e: &'a EmbedView,
+    t: &'a BTreeMap<String, String>,
+    site: SiteView,
+}
+
 fn render(p: &Prepared, ctx: &Ctx, view: &EmbedView, lang: Lang) -> Result<String, Diagnostic> {
-    let mut context = tera::Context::new();
-    context.insert("e", view);
-    context.insert("t", &ctx.strings.get(&lang).cloned().unwrap_or_default());
+    let empty = BTreeMap::new();
     let as_of = p.reg.config.as_of.as_ref().map(|d| ctx.date(d, None, lang));
-    context.insert("site", &SiteView { as_of });
+    let context = tera::Context::from_serialize(&EmbedContext {
+        e: view,
+        t: ctx.strings.get(&lang).unwrap_or(&empty),
+        site: SiteView { as_of },
+    })
+    .map_err(|e| p.theme.render_error("embed.html", &e))?;
     p.theme
         .tera
         .render("embed.html", &context)
