@@ -151,19 +151,8 @@ impl Theme {
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates).map_err(|e| {
-            let texts: BTreeMap<String, (String, String)> = files
-                .iter()
-                .filter_map(|(rel, (display, bytes))| {
-                    let name = rel.strip_prefix("templates/")?;
-                    let text = String::from_utf8_lossy(bytes).into_owned();
-                    Some((name.to_owned(), (display.clone(), text)))
-                })
-                .collect();
-            let mut d = template_diagnostic(
-                |t| texts.get(t).map(|(d, x)| (d.as_str(), x.as_str())),
-                &e,
-                "the page",
-            );
+            let found = template_source(&template_paths, &template_texts);
+            let mut d = template_diagnostic(found, &e, "the page");
             if d.path.is_empty() {
                 d.path = "themes".into();
             }
@@ -210,10 +199,7 @@ impl Theme {
             Some(_) => "a part rendered once for each language",
             None => "the page",
         };
-        let found = |t: &str| {
-            let display = self.template_paths.get(t)?;
-            Some((display.as_str(), self.template_texts.get(t)?.as_str()))
-        };
+        let found = template_source(&self.template_paths, &self.template_texts);
         let mut d = template_diagnostic(found, e, subject);
         if d.path.is_empty() {
             d.path = self
@@ -235,6 +221,15 @@ impl Theme {
         }
         d
     }
+}
+
+/// A template's path to show and its text, by its name, for the errors that point into
+/// it.
+fn template_source<'t>(
+    paths: &'t BTreeMap<String, String>,
+    texts: &'t BTreeMap<String, String>,
+) -> impl Fn(&str) -> Option<(&'t str, &'t str)> {
+    |name| Some((paths.get(name)?.as_str(), texts.get(name)?.as_str()))
 }
 
 fn read_overrides(
@@ -320,15 +315,7 @@ fn pointed(e: &tera::Error) -> Option<Pointed<'_>> {
         tera::ErrorKind::Msg(text) => {
             let mut lines = text.lines();
             let message = lines.next()?.strip_prefix("error: ")?;
-            let (template, line, column) = {
-                let (rest, column) = lines
-                    .next()?
-                    .trim()
-                    .strip_prefix("--> ")?
-                    .rsplit_once(':')?;
-                let (template, line) = rest.rsplit_once(':')?;
-                (template, line.parse().ok()?, column.parse::<usize>().ok()?)
-            };
+            let (template, line, column) = place(lines.next()?.trim().strip_prefix("--> ")?)?;
             let width = lines.nth(2).map_or(1, |l| l.matches('^').count());
             return Some(Pointed {
                 message,
@@ -469,14 +456,15 @@ pub fn template_diagnostic<'t>(
 fn called_from(e: &tera::Error) -> Option<(String, usize, usize)> {
     let report = e.to_string();
     let rest = &report[report.rfind("note: called from ")? + "note: called from ".len()..];
-    let place = rest.lines().next()?.trim();
-    let (rest, column) = place.rsplit_once(':')?;
+    let (template, line, column) = place(rest.lines().next()?.trim())?;
+    Some((template.to_owned(), line, column))
+}
+
+/// `page.html:4:12`, as Tera's reports write a place: the template, line and column.
+fn place(text: &str) -> Option<(&str, usize, usize)> {
+    let (rest, column) = text.rsplit_once(':')?;
     let (template, line) = rest.rsplit_once(':')?;
-    Some((
-        template.to_owned(),
-        line.parse().ok()?,
-        column.parse().ok()?,
-    ))
+    Some((template, line.parse().ok()?, column.parse().ok()?))
 }
 
 /// A Tera error that points at no line: a template that extends one the theme does not
