@@ -7,7 +7,7 @@
 
 use std::fs::File;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Where a body's HTML is in the file: its offset and its length.
 pub type At = (u64, usize);
@@ -25,6 +25,10 @@ struct Pending {
     /// Where in the file `bytes` go.
     at: u64,
     bytes: Vec<u8>,
+    /// Chunks being written (or that could not be), each with where it goes: read from
+    /// here until written. A chunk is written outside the lock, so that the threads
+    /// putting bodies do not wait for the system to write a megabyte.
+    writing: Vec<(u64, Arc<Vec<u8>>)>,
 }
 
 /// How much is gathered before it is written.
@@ -51,20 +55,32 @@ impl Spill {
             pending: Mutex::new(Pending {
                 at: 0,
                 bytes: Vec::new(),
+                writing: Vec::new(),
             }),
         })
     }
 
     /// Puts `html` and says where; threads put at once, each to its own part.
     pub fn put(&self, html: &str) -> Option<At> {
-        let mut p = self.pending.lock().ok()?;
-        let at = p.at + p.bytes.len() as u64;
-        p.bytes.extend_from_slice(html.as_bytes());
-        if p.bytes.len() >= CHUNK {
-            // Written while held: no one reads a part that is neither here nor there.
-            write_at(&self.file, &p.bytes, p.at).ok()?;
-            p.at += p.bytes.len() as u64;
-            p.bytes.clear();
+        let (at, start, chunk) = {
+            let mut p = self.pending.lock().ok()?;
+            let at = p.at + p.bytes.len() as u64;
+            p.bytes.extend_from_slice(html.as_bytes());
+            if p.bytes.len() < CHUNK {
+                return Some((at, html.len()));
+            }
+            // The next chunk's room made at once (as the one written is let go): grown
+            // from nothing, each chunk would be copied as it doubles.
+            let next = Vec::with_capacity(CHUNK + CHUNK / 4);
+            let (start, chunk) = (p.at, Arc::new(std::mem::replace(&mut p.bytes, next)));
+            p.at += chunk.len() as u64;
+            p.writing.push((start, Arc::clone(&chunk)));
+            (at, start, chunk)
+        };
+        // A chunk that could not be written (a full disk) stays where it is read from.
+        if write_at(&self.file, &chunk, start).is_ok() {
+            let mut p = self.pending.lock().ok()?;
+            p.writing.retain(|(s, _)| *s != start);
         }
         Some((at, html.len()))
     }
@@ -74,9 +90,14 @@ impl Spill {
         let mut bytes = vec![0; len];
         {
             let p = self.pending.lock().ok()?;
-            if at >= p.at {
-                let from = usize::try_from(at - p.at).ok()?;
-                bytes.copy_from_slice(p.bytes.get(from..from + len)?);
+            let mut held = std::iter::once((p.at, &p.bytes))
+                .chain(p.writing.iter().map(|(start, chunk)| (*start, &**chunk)));
+            let end = at + len as u64;
+            if let Some((start, chunk)) =
+                held.find(|(start, chunk)| *start <= at && end <= start + chunk.len() as u64)
+            {
+                let from = usize::try_from(at - start).ok()?;
+                bytes.copy_from_slice(chunk.get(from..from + len)?);
                 return String::from_utf8(bytes).ok();
             }
         }
@@ -134,5 +155,31 @@ mod tests {
             left.is_empty(),
             "the file is removed while in use: {left:?}"
         );
+    }
+
+    /// A chunk the system would not write (a full disk, here a file open only to read)
+    /// is read from memory: every body is got back as it was put, none as the zeros of
+    /// a part of the file never written.
+    #[test]
+    fn a_chunk_not_written_is_got_from_memory() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("spill");
+        std::fs::write(&path, "").expect("write");
+        let spill = Spill {
+            file: File::open(&path).expect("open"),
+            pending: Mutex::new(Pending {
+                at: 0,
+                bytes: Vec::new(),
+                writing: Vec::new(),
+            }),
+        };
+        let bodies: Vec<String> = (0..300)
+            .map(|i| format!("<p>{i}</p>").repeat(900))
+            .collect();
+        let at: Vec<At> = bodies.iter().map(|b| spill.put(b).expect("put")).collect();
+        assert!(spill.pending.lock().expect("lock").writing.len() >= 2);
+        for (b, at) in bodies.iter().zip(at) {
+            assert_eq!(spill.get(at).as_deref(), Some(b.as_str()));
+        }
     }
 }
