@@ -1,8 +1,8 @@
 //! The shape of what a build keeps beside its output for the next one (cache/) of its
 //! pages (their bodies and front matter): one JSON value a line, each line starting
 //! with a hash of the rest of it, so that a line changed by anything but a build is
-//! left out. Read and written a part at a time, each part in parallel, so that no more
-//! than a part is held besides what it holds. A value that a build took unchanged from
+//! left out. Read a part at a time, each part in parallel, so that no more than a part
+//! is held besides what it holds; written a line at a time. A value that a build took unchanged from
 //! the last one's file is copied from that file as it was, not written again: most of
 //! them, in a rebuild. (What its search indexes were made of is kept in the index's
 //! own binary form instead, a part for each site, as search/state.rs writes it: their
@@ -105,43 +105,34 @@ pub enum Line {
 /// Writes a line for each of `items`, as `line` gives it; the lines to copy are read from
 /// `from`, the file they were read from, runs of them that follow one another there at
 /// once. Fails if one cannot be read (and then nothing should be kept: see cache/).
-pub fn write<I: Sync>(
+/// On the calling thread alone: a build writes these files on threads of their own
+/// while its pages are written, and work handed to the busy pool from there would wait
+/// until the pages were done, then hold up the build's end.
+pub fn write<I>(
     items: &[I],
-    line: impl Fn(&I) -> Line + Sync,
+    line: impl Fn(&I) -> Line,
     from: Option<&File>,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     let mut run: Option<Span> = None;
-    for part in items.chunks(PART) {
-        let lines: Vec<Line> = part
-            .par_iter()
-            .map(|item| match line(item) {
-                // From here on, the whole line: its hash, the JSON and the newline.
-                Line::Json(json) => {
-                    let mut bytes = format!("{:016x} ", hash64(&json)).into_bytes();
-                    bytes.extend(json);
-                    bytes.push(b'\n');
-                    Line::Json(bytes)
-                }
-                copy => copy,
-            })
-            .collect();
-        for l in lines {
-            match l {
-                Line::Copy(span) => match &mut run {
-                    Some(r) if r.at + r.len == span.at => r.len += span.len,
-                    _ => {
-                        if let Some(r) = run.replace(span) {
-                            copy(from, r, out)?;
-                        }
-                    }
-                },
-                Line::Json(bytes) => {
-                    if let Some(r) = run.take() {
+    for item in items {
+        match line(item) {
+            Line::Copy(span) => match &mut run {
+                Some(r) if r.at + r.len == span.at => r.len += span.len,
+                _ => {
+                    if let Some(r) = run.replace(span) {
                         copy(from, r, out)?;
                     }
-                    out.write_all(&bytes)?;
                 }
+            },
+            // The whole line: its hash, the JSON and the newline.
+            Line::Json(json) => {
+                if let Some(r) = run.take() {
+                    copy(from, r, out)?;
+                }
+                write!(out, "{:016x} ", hash64(&json))?;
+                out.write_all(&json)?;
+                out.write_all(b"\n")?;
             }
         }
     }
@@ -203,6 +194,33 @@ mod tests {
             .map(|i| (format!("«{i}»\n\"x\""), i))
             .collect();
         assert_eq!(read_all(&written(&items)), items);
+    }
+
+    /// Writing needs none of the pool's threads: a build writes these files while every
+    /// one of them is busy with its pages, and would otherwise wait for all of them.
+    #[test]
+    fn writes_while_every_thread_of_the_pool_is_busy() {
+        use std::sync::{Arc, Condvar, Mutex};
+        let free = Arc::new((Mutex::new(false), Condvar::new()));
+        for _ in 0..rayon::current_num_threads() {
+            let free = Arc::clone(&free);
+            rayon::spawn(move || {
+                let (lock, freed) = &*free;
+                let mut done = lock.lock().unwrap();
+                while !*done {
+                    done = freed.wait(done).unwrap();
+                }
+            });
+        }
+        let items: Vec<(String, u32)> = (0..PART as u32 * 2).map(|i| (i.to_string(), i)).collect();
+        let (sent, got) = std::sync::mpsc::channel();
+        let writer = std::thread::spawn(move || sent.send(written(&items)));
+        let result = got.recv_timeout(std::time::Duration::from_secs(20));
+        *free.0.lock().unwrap() = true;
+        free.1.notify_all();
+        let bytes = result.expect("written while the pool was busy");
+        assert_eq!(bytes.iter().filter(|b| **b == b'\n').count(), PART * 2);
+        writer.join().unwrap().unwrap();
     }
 
     #[test]
