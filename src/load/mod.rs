@@ -254,6 +254,7 @@ fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSe
     let read: Vec<(usize, Result<Record, Vec<Diagnostic>>)> = cache
         .records
         .par_iter()
+        .with_max_len(crate::AT_ONCE)
         .enumerate()
         .filter(|(_, r)| r.is_none())
         .map(|(i, _)| {

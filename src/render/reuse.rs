@@ -362,6 +362,7 @@ pub(super) fn render_bodies(
     let rendered: Vec<(Body, bool, Option<crate::kept::Span>)> = work
         .par_iter()
         .zip(stored)
+        .with_max_len(crate::AT_ONCE)
         .map(|(w, stored)| {
             let source = files[w.file];
             let content_rel = markdown::content_rel(source, linker);
