@@ -2,11 +2,12 @@
 //! pages (their bodies and front matter): one JSON value a line, each line starting
 //! with a hash of the rest of it, so that a line changed by anything but a build is
 //! left out. Read a part at a time, each part in parallel, so that no more than a part
-//! is held besides what it holds; written a line at a time. A value that a build took unchanged from
-//! the last one's file is copied from that file as it was, not written again: most of
-//! them, in a rebuild. (What its search indexes were made of is kept in the index's
-//! own binary form instead, a part for each site, as search/state.rs writes it: their
-//! words' posting lists, many times longer as JSON, are read and written whole.)
+//! is held besides what it holds; written a line at a time. A value that a build took
+//! unchanged from the last one's file is copied from that file as it was, not written
+//! again: most of them, in a rebuild. (What its search indexes were made of is kept in
+//! the index's own binary form instead, a part for each site, as search/state.rs writes
+//! it: their words' posting lists, many times longer as JSON, are read and written
+//! whole.)
 
 use std::fs::File;
 use std::hash::{Hash, Hasher};

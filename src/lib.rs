@@ -5,11 +5,12 @@
 // boxing them everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
-/// The most items (records, bodies, outputs) a thread takes at once from a long list it
-/// shares with the others (rayon's `with_max_len`). Left to itself, rayon cuts a list
-/// into as many runs as there are threads, and a thread that has started a run finishes
-/// it alone: at 10,000 pages one thread read the load's last 2,500 records alone for
-/// 19 ms while the other waited. Runs this short cost a few hundred more hand-overs.
+/// The most items (records, bodies) a thread takes at once from a long list it shares
+/// with the others (rayon's `with_max_len`). Left to itself, rayon cuts a list into a
+/// few runs a thread, and a thread that has started a run finishes it alone: at 10,000
+/// pages one thread read the load's last 2,500 records alone for 19 ms while the other
+/// waited. Runs this short cost a few hundred more hand-overs. Not for the pages'
+/// outputs: each run of those makes its template contexts anew (`build`).
 pub const AT_ONCE: usize = 32;
 
 pub mod advice;
