@@ -18,9 +18,9 @@ pub struct Spill {
     pending: Mutex<Pending>,
 }
 
-/// Bodies put since the file was last written to, gathered into one write: each body
-/// written on its own cost a system call and the file's lock (some 4 % of a full build
-/// of 10,000 pages).
+/// Bodies put but not yet in the file: those since the last chunk, gathered into one
+/// write (each body written on its own cost a system call and the file's lock, some
+/// 4 % of a full build of 10,000 pages), and the chunks being written.
 struct Pending {
     /// Where in the file `bytes` go.
     at: u64,
