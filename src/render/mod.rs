@@ -836,7 +836,7 @@ impl Prepared<'_> {
     /// the timeline, one initiative on its page and filter page, an actor's on its pages.
     fn chart(&self, ctx: &Ctx, job: &Job, lang: Lang) -> Option<tera::Value> {
         // A view is plain data: it always serializes.
-        let value = |c: chart::ChartView| value(&c).ok();
+        let as_value = |c: chart::ChartView| value(&c).ok();
         let reg = self.reg;
         let over_time = |name: &str| format!("{name} {}", ctx.t(lang, "chart.over_time"));
         match job {
@@ -850,7 +850,7 @@ impl Prepared<'_> {
                     ctx.t(lang, "chart.latest_of_all"),
                 );
                 let lanes = chart::lanes_of(reg, &paging::overview(reg));
-                chart::view(ctx, "chart-all", &title, &lanes, lang).and_then(value)
+                chart::view(ctx, "chart-all", &title, &lanes, lang).and_then(as_value)
             }
             Job::Home | Job::Timeline => chart::view(
                 ctx,
@@ -859,7 +859,7 @@ impl Prepared<'_> {
                 &chart::lanes_all(reg),
                 lang,
             )
-            .and_then(value),
+            .and_then(as_value),
             Job::Initiative(id) | Job::InitiativeTimeline(id) => {
                 let ini = reg.initiatives.get(id)?;
                 chart::view(
@@ -869,7 +869,7 @@ impl Prepared<'_> {
                     &chart::lanes_of_initiative(reg, id),
                     lang,
                 )
-                .and_then(value)
+                .and_then(as_value)
             }
             Job::Actor(id) | Job::ActorTimeline(id) => {
                 let a = reg.actors.get(id)?;
@@ -885,7 +885,7 @@ impl Prepared<'_> {
                         ctx.t(lang, "chart.latest_of_all"),
                     );
                 }
-                chart::view(ctx, &format!("chart-{id}"), &title, &lanes, lang).and_then(value)
+                chart::view(ctx, &format!("chart-{id}"), &title, &lanes, lang).and_then(as_value)
             }
             _ => None,
         }

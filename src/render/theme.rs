@@ -211,9 +211,10 @@ impl Theme {
         if let (Some(gets), true) = (part, d.message.starts_with("the template uses")) {
             let mut gets: Vec<String> = gets.iter().map(|g| format!("`{g}`")).collect();
             let last = gets.pop().unwrap_or_default();
-            let gets = match gets.is_empty() {
-                true => last,
-                false => format!("{} and {last}", gets.join(", ")),
+            let gets = if gets.is_empty() {
+                last
+            } else {
+                format!("{} and {last}", gets.join(", "))
             };
             d = d.hint(format!(
                 "{template} is rendered once for each language, not for each page: it gets {gets}; not `page`, `path` or `chrome` (docs/themes.md, Parts rendered once): move what differs from page to page into base.html"
@@ -334,9 +335,10 @@ fn pointed(e: &tera::Error) -> Option<Pointed<'_>> {
         template: report.filename(),
         line: span.start_line,
         column: span.start_col,
-        width: match span.start_line == span.end_line {
-            true => span.end_col.saturating_sub(span.start_col).max(1),
-            false => 1,
+        width: if span.start_line == span.end_line {
+            span.end_col.saturating_sub(span.start_col).max(1)
+        } else {
+            1
         },
         syntax,
     })
@@ -379,9 +381,8 @@ pub fn template_diagnostic<'t>(
         text_of(start, from),
         text_of(start, to),
     );
-    let at = |d: Diagnostic, column: usize, width: usize| match text.is_empty() {
-        true => d,
-        false => d.at(text, p.line, column + 1, width.max(1)),
+    let at = |d: Diagnostic, column: usize, width: usize| {
+        at_if_known(d, text, p.line, column + 1, width.max(1))
     };
     if p.syntax {
         let d = Diagnostic::error(display.to_owned(), "template syntax error");
@@ -399,15 +400,15 @@ pub fn template_diagnostic<'t>(
                 format!("the template uses `{name}`, but `{parent}` has no value on this page"),
                 format!("test it first, so that pages without it leave the part out: `{{% if {parent} %}}…{{% endif %}}`"),
             )
-        } else if failing != name {
-            (
-                format!("the template uses `{name}`, which {subject} does not have"),
-                format!("check the spelling against the variables each template gets (docs/themes.md); where only some pages have `{failing}`, test it before reading what is inside it: `{{% if {failing} %}}…{{% endif %}}`"),
-            )
         } else {
+            let hint = if failing != name {
+                format!("check the spelling against the variables each template gets (docs/themes.md); where only some pages have `{failing}`, test it before reading what is inside it: `{{% if {failing} %}}…{{% endif %}}`")
+            } else {
+                "check the spelling against the variables each template gets (docs/themes.md), or write `{{ x | default(value=\"\") }}` for one that may be missing".to_owned()
+            };
             (
                 format!("the template uses `{name}`, which {subject} does not have"),
-                "check the spelling against the variables each template gets (docs/themes.md), or write `{{ x | default(value=\"\") }}` for one that may be missing".to_owned(),
+                hint,
             )
         };
         at(
@@ -441,12 +442,18 @@ pub fn template_diagnostic<'t>(
             let call = Diagnostic::error(call_display.to_owned(), message).hint(
                 "a component sees only its arguments: check that this call gives it each one, with a value the page has (docs/themes.md, Components)",
             );
-            match call_text.is_empty() {
-                true => call,
-                false => call.at(call_text, line, column, 1),
-            }
+            at_if_known(call, call_text, line, column, 1)
         }
         _ => d,
+    }
+}
+
+/// `d` at `line` and `column` (1-based) of the template `text`, when its text is known.
+fn at_if_known(d: Diagnostic, text: &str, line: usize, column: usize, width: usize) -> Diagnostic {
+    if text.is_empty() {
+        d
+    } else {
+        d.at(text, line, column, width)
     }
 }
 
@@ -484,12 +491,11 @@ fn unpointed<'t>(
         }
         _ => {
             let d = Diagnostic::error(String::new(), format!("template error: {e}"));
-            match e.to_string().contains("is defined in both") {
-                // Components share one name space, whichever template defines them.
-                true => d.hint(
-                    "rename one of the two: a component's name is the same in every template",
-                ),
-                false => d.hint(NAMES_HINT),
+            // Components share one name space, whichever template defines them.
+            if e.to_string().contains("is defined in both") {
+                d.hint("rename one of the two: a component's name is the same in every template")
+            } else {
+                d.hint(NAMES_HINT)
             }
         }
     }

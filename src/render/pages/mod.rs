@@ -29,7 +29,7 @@ impl View {
             lang,
             // A view is plain data (strings, numbers, lists): it always serializes. It is
             // made a template's value at once, not through another kind of value first.
-            page: tera::Value::try_from_serializable(&page).unwrap_or_else(|_| tera::Value::none()),
+            page: super::value(&page).unwrap_or_else(|_| tera::Value::none()),
         }
     }
 }
