@@ -303,16 +303,23 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     assert!(site.path().join("content/site.yaml").exists());
 }
 
+/// A copy of the fixture `fixture` whose theme has `text` as its template `name` (under
+/// `themes/default/templates/`).
+fn with_template(fixture: &str, name: &str, text: &str) -> tempfile::TempDir {
+    let site = copy_site(fixture);
+    let path = site.path().join("themes/default/templates").join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+    site
+}
+
 #[test]
 fn a_site_theme_overrides_the_built_in_one_file_by_file() {
-    let site = copy_site("basic");
-    let dir = site.path().join("themes/default/templates");
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(
-        dir.join("404.html"),
+    let site = with_template(
+        "basic",
+        "404.html",
         "{% extends \"base.html\" %}{% block content %}<h1>Borte</h1>{% endblock content %}",
-    )
-    .unwrap();
+    );
     let out = site.path().join("output");
     let o = build(site.path(), &out);
     assert!(o.status.success(), "{:?}", text(&o));
@@ -328,14 +335,11 @@ fn a_site_theme_overrides_the_built_in_one_file_by_file() {
 /// the same site gives the same pages.
 #[test]
 fn a_theme_s_loop_over_a_map_is_in_the_same_order_on_every_build() {
-    let site = copy_site("basic");
-    let dir = site.path().join("themes/default/templates");
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(
-        dir.join("404.html"),
+    let site = with_template(
+        "basic",
+        "404.html",
         "{% extends \"base.html\" %}{% block content %}<ul class=\"kart\">{% for k, v in assets %}<li>{{ k }}</li>{% endfor %}</ul><ol>{% for k, v in chrome %}<li>{{ k }}</li>{% endfor %}</ol>{% endblock content %}",
-    )
-    .unwrap();
+    );
     let lists = |n: usize| {
         let out = site.path().join(format!("output-{n}"));
         let o = build(site.path(), &out);
@@ -406,10 +410,11 @@ fn a_theme_s_parts_rendered_once_are_on_every_page_in_their_language() {
 /// and where.
 #[test]
 fn a_part_rendered_once_that_uses_the_page_is_refused_with_what_it_gets() {
-    let site = copy_site("basic");
-    let dir = site.path().join("themes/default/templates/cached");
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("footer.html"), "<footer>{{ page.title }}</footer>").unwrap();
+    let site = with_template(
+        "basic",
+        "cached/footer.html",
+        "<footer>{{ page.title }}</footer>",
+    );
     let out = site.path().join("output");
     let o = build(site.path(), &out);
     let (_, stderr) = text(&o);
