@@ -45,8 +45,9 @@ pub(super) fn each_term<'a>(text: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
 }
 
 /// The words of `text`: runs of letters and digits. The index reads every word of every
-/// page, so this is the hot loop of a large build: ASCII is classed byte by byte, only
-/// other characters are decoded.
+/// page, so this is the hot loop of a large build: ASCII is classed byte by byte between
+/// words and eight bytes at a time within them (`word_end`), only other characters are
+/// decoded.
 pub(super) fn words(text: &str) -> impl Iterator<Item = &str> {
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -61,15 +62,68 @@ pub(super) fn words(text: &str) -> impl Iterator<Item = &str> {
             i += len;
         }
         let start = i;
-        while i < text.len() {
-            let (alnum, len) = class_at(text, i);
-            if !alnum {
-                break;
-            }
-            i += len;
-        }
+        i = word_end(text, start).0;
         Some(&text[start..i])
     })
+}
+
+/// Where the word that starts at byte `start` of `text` (a letter or digit) ends, and
+/// whether it holds a letter.
+#[inline]
+fn word_end(text: &str, start: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let (mut i, mut letter) = (start, false);
+    loop {
+        if let Some((run, letters)) = ascii_run(bytes, i) {
+            i += run;
+            letter |= letters;
+            if run == 8 {
+                continue;
+            }
+        }
+        // The run ends at `i`: with the text, at a character that is not a letter or
+        // digit, or at one outside ASCII, which may go on the word.
+        if i >= bytes.len() {
+            return (i, letter);
+        }
+        let (class, len) = classes_at(text, i);
+        if class & ALNUM == 0 {
+            return (i, letter);
+        }
+        letter |= class & LETTER != 0;
+        i += len;
+    }
+}
+
+/// How many of the eight bytes from `i` on are ASCII letters and digits before any other
+/// byte, and whether one of those is a letter; none where fewer than eight are left.
+/// Classed together, as one number: a word ends at the first byte that is not.
+#[inline]
+fn ascii_run(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let eight: [u8; 8] = bytes.get(i..i + 8)?.try_into().ok()?;
+    let x = u64::from_le_bytes(eight);
+    // The bytes below 0x80, for which `between` holds.
+    let ascii = !x & HIGH;
+    let alpha = between(x | 0x2020_2020_2020_2020, b'a', b'z') & ascii;
+    let alnum = (alpha | between(x, b'0', b'9')) & ascii;
+    let run = (!alnum & HIGH).trailing_zeros() as usize / 8;
+    let first = if run == 8 {
+        u64::MAX
+    } else {
+        (1 << (8 * run)) - 1
+    };
+    Some((run, alpha & first != 0))
+}
+
+/// The high bit of each byte of `x` that lies in `lo..=hi`; right for bytes below 0x80
+/// only (no sum carries into the next byte).
+#[inline]
+fn between(x: u64, lo: u8, hi: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let at_least_lo = x.wrapping_add(ONES * u64::from(0x80 - lo));
+    let above_hi = x.wrapping_add(ONES * u64::from(0x7f - hi));
+    at_least_lo & !above_hi & (ONES * 0x80)
 }
 
 /// Whether the character at byte `i` of `text` (a character boundary) is a letter or
@@ -243,16 +297,10 @@ pub fn written(text: &str) -> (FxHashMap<&str, u32>, usize) {
             i += len;
             continue;
         }
-        let start = i;
-        while i < text.len() {
-            let (class, len) = classes_at(text, i);
-            if class & ALNUM == 0 {
-                break;
-            }
-            has_letter |= class & LETTER != 0;
-            i += len;
-        }
-        *written.entry(&text[start..i]).or_default() += 1;
+        let (end, letter) = word_end(text, i);
+        has_letter |= letter;
+        *written.entry(&text[i..end]).or_default() += 1;
+        i = end;
     }
     (written, tokens + usize::from(has_letter))
 }
@@ -319,6 +367,44 @@ mod tests {
                 assert_eq!(words, count_words(&text), "{c:?}");
                 let read = Tally::of_written(words, written.iter().map(|(w, n)| (*w, *n)));
                 assert_eq!(read, Tally::of(&text), "{c:?}");
+            }
+        }
+    }
+
+    /// A word ends where reading it a character at a time ends it, whatever its length
+    /// and wherever the character after it falls in the eight bytes read together
+    /// (`ascii_run`), and holds a letter exactly when one of its characters is one.
+    #[test]
+    fn a_word_ends_where_its_characters_end_it() {
+        let by_character = |text: &str, start: usize| {
+            let (mut i, mut letter) = (start, false);
+            while i < text.len() {
+                let (class, len) = classes_at(text, i);
+                if class & ALNUM == 0 {
+                    break;
+                }
+                letter |= class & LETTER != 0;
+                i += len;
+            }
+            (i, letter)
+        };
+        let ends = (0..0x300)
+            .chain([0x2028, 0x3000, 0xFEFF, 0x1F600])
+            .filter_map(char::from_u32);
+        for c in ends {
+            for (len, first) in (1..20).flat_map(|n| [(n, 'a'), (n, '7'), (n, 'ø')]) {
+                let word: String = std::iter::once(first)
+                    .chain("0123456789abcdefghijZ".chars().cycle().take(len - 1))
+                    .collect();
+                for (before, after) in [("", ""), ("x ", " tail of the text"), ("", "æøå")] {
+                    let text = format!("{before}{word}{c}{after}");
+                    let start = before.len();
+                    assert_eq!(
+                        word_end(&text, start),
+                        by_character(&text, start),
+                        "{text:?}"
+                    );
+                }
             }
         }
     }
