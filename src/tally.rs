@@ -404,8 +404,13 @@ impl TryFrom<KeptTerms> for Terms {
 impl Terms {
     /// From terms and counts; the terms hold no space, each comes once.
     pub fn new<'a>(terms: impl IntoIterator<Item = (&'a str, u32)>) -> Self {
-        let mut list = String::new();
-        let mut counts = Vec::new();
+        let terms = terms.into_iter();
+        // Room for as many terms as there are said to be, of a length most terms are
+        // within: then neither is grown as they are added, and both mostly keep their place
+        // as they are made exactly as long as they are (the allocator shrinks in place).
+        let n = terms.size_hint().0;
+        let mut list = String::with_capacity(n * 12);
+        let mut counts = Vec::with_capacity(n);
         for (term, n) in terms {
             list.push_str(term);
             list.push(' ');

@@ -217,6 +217,9 @@ fn is_stop_word(word: &str) -> bool {
 
 /// Whether folding would leave `word` as it is.
 fn is_folded(word: &str) -> bool {
+    if word.is_ascii() {
+        return !word.bytes().any(|b| b.is_ascii_uppercase());
+    }
     word.chars().all(|c| {
         if c.is_ascii() {
             !c.is_ascii_uppercase()
@@ -230,6 +233,13 @@ fn is_folded(word: &str) -> bool {
 /// Lower case, with accents that Norwegian does not keep as letters of their own taken
 /// off (`idé` is `ide`); æ, ø and å stay as they are.
 pub(super) fn fold_into(word: &str, out: &mut String) {
+    // Most words are ASCII, which folds to its lower case, a byte at a time.
+    if word.is_ascii() {
+        let from = out.len();
+        out.push_str(word);
+        out[from..].make_ascii_lowercase();
+        return;
+    }
     out.extend(word.chars().flat_map(char::to_lowercase).map(fold_char));
 }
 
@@ -435,6 +445,30 @@ mod tests {
             ["økt", "kompetans", "barnevern", "2018", "2024"]
         );
         assert_eq!(terms("Idé"), ["ide"]);
+    }
+
+    /// ASCII is folded a byte at a time as folding each character folds it, appended to
+    /// what the string held.
+    #[test]
+    fn ascii_folds_as_each_of_its_characters_does() {
+        let every: String = (0..128u8).map(char::from).collect();
+        for word in [
+            every.as_str(),
+            "Barnevern",
+            "KS",
+            "BUFDIR2024",
+            "idé",
+            "Ærlig",
+        ] {
+            let mut folded = String::from("før ");
+            fold_into(word, &mut folded);
+            let by_character: String = word
+                .chars()
+                .flat_map(char::to_lowercase)
+                .map(fold_char)
+                .collect();
+            assert_eq!(folded, format!("før {by_character}"), "{word:?}");
+        }
     }
 
     #[test]
