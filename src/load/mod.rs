@@ -289,6 +289,9 @@ pub fn assemble(
         images: Default::default(),
         broken: Default::default(),
     };
+    // Most records of a large site are pages: room for all is made at once, as a page
+    // is large to move each time the list would grow.
+    loaded.pages.reserve(records.size_hint().0);
     for (rel, r) in records {
         // A record read in part is checked with the rest, but the file counts as broken.
         let r = match r {
