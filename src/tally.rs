@@ -408,9 +408,9 @@ impl Terms {
         // Room for as many terms as there are said to be, of a length most terms are
         // within: then neither is grown as they are added, and both mostly keep their place
         // as they are made exactly as long as they are (the allocator shrinks in place).
-        let n = terms.size_hint().0;
-        let mut list = String::with_capacity(n * 12);
-        let mut counts = Vec::with_capacity(n);
+        let many = terms.size_hint().0;
+        let mut list = String::with_capacity(many.saturating_mul(12));
+        let mut counts = Vec::with_capacity(many);
         for (term, n) in terms {
             list.push_str(term);
             list.push(' ');

@@ -119,7 +119,7 @@ fn load_with_all(config: Config, fronts: Arc<Fronts>) -> (Loaded, Vec<Diagnostic
     let records: Vec<(String, Result<Record, Vec<Diagnostic>>)> = rels
         .zip(std::mem::take(&mut cache.records).into_iter().flatten())
         .collect();
-    assemble(config, records.into_iter(), cache.walk_problems)
+    assemble(config, records, cache.walk_problems)
 }
 
 /// What the last load found and read, kept by the dev server so that a rebuild after a
@@ -197,7 +197,7 @@ fn load_cached(
     let records: Vec<(String, Result<Record, Vec<Diagnostic>>)> =
         rels.zip(cache.records.iter().flatten().cloned()).collect();
     let problems = cache.walk_problems.clone();
-    assemble(config, records.into_iter(), problems)
+    assemble(config, records, problems)
 }
 
 /// Brings `cache` up to date with the files: reads those in `changed` (all when `None`)
@@ -274,7 +274,7 @@ fn read_changes(config: &Config, cache: &mut LoadCache, changed: Option<&BTreeSe
 /// every problem found; `broken` names the files that could not be read.
 pub fn assemble(
     config: Config,
-    records: impl Iterator<Item = (String, Result<Record, Vec<Diagnostic>>)>,
+    records: Vec<(String, Result<Record, Vec<Diagnostic>>)>,
     walk_problems: Vec<Diagnostic>,
 ) -> (Loaded, Vec<Diagnostic>) {
     let mut diags = Diagnostics::default();
@@ -289,9 +289,12 @@ pub fn assemble(
         images: Default::default(),
         broken: Default::default(),
     };
-    // Most records of a large site are pages: room for all is made at once, as a page
-    // is large to move each time the list would grow.
-    loaded.pages.reserve(records.size_hint().0);
+    // Room for every page at once: a page is large to move each time the list grows.
+    let pages = records
+        .iter()
+        .filter(|(_, r)| matches!(r, Ok(Record::Page(_))))
+        .count();
+    loaded.pages.reserve(pages);
     for (rel, r) in records {
         // A record read in part is checked with the rest, but the file counts as broken.
         let r = match r {

@@ -97,13 +97,14 @@ fn word_end(text: &str, start: usize) -> (usize, bool) {
 
 /// How many of the eight bytes from `i` on are ASCII letters and digits before any other
 /// byte, and whether one of those is a letter; none where fewer than eight are left.
-/// Classed together, as one number: a word ends at the first byte that is not.
+/// Classed together, as one number: a word ends at the first byte that is not one.
 #[inline]
 fn ascii_run(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let eight: [u8; 8] = bytes.get(i..i + 8)?.try_into().ok()?;
     let x = u64::from_le_bytes(eight);
-    // The bytes below 0x80, for which `between` holds.
+    // The bytes below 0x80. (`between` is wrong only after a byte at or above 0x80, and
+    // the run ends at that byte.)
     let ascii = !x & HIGH;
     let alpha = between(x | 0x2020_2020_2020_2020, b'a', b'z') & ascii;
     let alnum = (alpha | between(x, b'0', b'9')) & ascii;
@@ -116,8 +117,8 @@ fn ascii_run(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
     Some((run, alpha & first != 0))
 }
 
-/// The high bit of each byte of `x` that lies in `lo..=hi`; right for bytes below 0x80
-/// only (no sum carries into the next byte).
+/// The high bit of each byte of `x` that lies in `lo..=hi`; right for the bytes below
+/// 0x80 that follow none at or above it (such a byte's sum carries into the next).
 #[inline]
 fn between(x: u64, lo: u8, hi: u8) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -404,7 +405,7 @@ mod tests {
         for c in ends {
             for (len, first) in (1..20).flat_map(|n| [(n, 'a'), (n, '7'), (n, 'ø')]) {
                 let word: String = std::iter::once(first)
-                    .chain("0123456789abcdefghijZ".chars().cycle().take(len - 1))
+                    .chain("0123456789AbCdEfGhIj".chars().cycle().take(len - 1))
                     .collect();
                 for (before, after) in [("", ""), ("x ", " tail of the text"), ("", "æøå")] {
                     let text = format!("{before}{word}{c}{after}");
@@ -447,6 +448,31 @@ mod tests {
         assert_eq!(terms("Idé"), ["ide"]);
     }
 
+    /// Eight bytes read together give the run of ASCII letters and digits they start
+    /// with, and whether it holds a letter, as classing them one by one does: every byte
+    /// in every place after every run, the bytes after it anything.
+    #[test]
+    fn eight_bytes_are_classed_as_each_of_them_is() {
+        let alnum = |b: u8| b.is_ascii_alphanumeric();
+        for len in 0..8 {
+            for stop in 0..=255u8 {
+                for (lead, rest) in [(b'a', 0u8), (b'5', 0xC3), (b'Z', b'x')] {
+                    let mut eight = [rest; 8];
+                    for (k, b) in eight.iter_mut().take(len).enumerate() {
+                        *b = if k == 0 { lead } else { b"7qQ0"[k % 4] };
+                    }
+                    eight[len] = stop;
+                    let run = eight.iter().take_while(|b| alnum(**b)).count();
+                    let letter = eight[..run].iter().any(u8::is_ascii_alphabetic);
+                    let mut bytes = eight.to_vec();
+                    bytes.push(b' ');
+                    assert_eq!(ascii_run(&bytes, 0), Some((run, letter)), "{eight:?}");
+                    assert_eq!(ascii_run(&bytes, 2), None, "fewer than eight from there");
+                }
+            }
+        }
+    }
+
     /// ASCII is folded a byte at a time as folding each character folds it, appended to
     /// what the string held.
     #[test]
@@ -460,14 +486,14 @@ mod tests {
             "idé",
             "Ærlig",
         ] {
-            let mut folded = String::from("før ");
+            let mut folded = String::from("Før ");
             fold_into(word, &mut folded);
             let by_character: String = word
                 .chars()
                 .flat_map(char::to_lowercase)
                 .map(fold_char)
                 .collect();
-            assert_eq!(folded, format!("før {by_character}"), "{word:?}");
+            assert_eq!(folded, format!("Før {by_character}"), "{word:?}");
         }
     }
 
